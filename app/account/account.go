@@ -1,0 +1,104 @@
+// Package account owns users, passwords, login sessions, invitations of zone and enterprise
+// staff, and the middleware that turns a session cookie into the request's principal.
+package account
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"zonefair/app/db"
+	"zonefair/app/errs"
+	"zonefair/app/web"
+)
+
+// User is an account on the platform.
+type User struct {
+	ID           int64     `json:"id"`
+	Email        string    `json:"email"`
+	PasswordHash string    `json:"-"`
+	Name         string    `json:"name"`
+	Role         web.Role  `json:"role" enum:"admin,zone_staff,enterprise_staff,investor,graduate"`
+	ZoneID       *int64    `json:"zoneId"`
+	EnterpriseID *int64    `json:"enterpriseId"`
+	Locale       string    `json:"locale" enum:"zh-CN,en"`
+	Organization string    `json:"organization"`
+	Phone        string    `json:"phone"`
+	Country      string    `json:"country"`
+	CreatedAt    time.Time `json:"createdAt"`
+	UpdatedAt    time.Time `json:"-"`
+}
+
+// TableName is the users table.
+func (User) TableName() string { return "users" }
+
+// Principal is the request identity of u.
+func (u *User) Principal() *web.Principal {
+	p := &web.Principal{UserID: u.ID, Name: u.Name, Role: u.Role}
+	if u.ZoneID != nil {
+		p.ZoneID = *u.ZoneID
+	}
+	if u.EnterpriseID != nil {
+		p.EnterpriseID = *u.EnterpriseID
+	}
+	return p
+}
+
+// NormalizeEmail is the form emails are stored and looked up in.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// Store reads and writes users and invitations.
+type Store struct{ db *gorm.DB }
+
+// NewStore returns a Store on g.
+func NewStore(g *gorm.DB) *Store { return &Store{db: g} }
+
+// Create inserts u; a taken email is a 409 on the email field.
+func (s *Store) Create(ctx context.Context, u *User) error {
+	u.Email = NormalizeEmail(u.Email)
+	err := s.db.WithContext(ctx).Create(u).Error
+	if db.IsUniqueViolation(err) {
+		e := errs.New(errs.ErrConflict, "auth.email_taken")
+		e.Fields = []errs.FieldError{{Field: "email", Key: "auth.email_taken"}}
+		return e
+	}
+	return err
+}
+
+// ByID returns user id.
+func (s *Store) ByID(ctx context.Context, id int64) (User, error) {
+	var u User
+	err := s.db.WithContext(ctx).First(&u, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return u, errs.New(errs.ErrNotFound, "not_found")
+	}
+	return u, err
+}
+
+// ByEmail returns the user with email.
+func (s *Store) ByEmail(ctx context.Context, email string) (User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Where("email = ?", NormalizeEmail(email)).First(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return u, errs.New(errs.ErrNotFound, "not_found")
+	}
+	return u, err
+}
+
+// Update writes the given columns of user id.
+func (s *Store) Update(ctx context.Context, id int64, cols map[string]any) error {
+	if len(cols) == 0 {
+		return nil
+	}
+	return s.db.WithContext(ctx).Model(&User{}).Where("id = ?", id).Updates(cols).Error
+}
+
+// CountByRole returns how many users have role.
+func (s *Store) CountByRole(ctx context.Context, role web.Role) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&User{}).Where("role = ?", role).Count(&n).Error
+	return n, err
+}

@@ -1,0 +1,59 @@
+// Package dbtest opens migrated test databases: SQLite always, PostgreSQL too when
+// ZONEFAIR_TEST_POSTGRES_URL is set, so storage tests run on both.
+package dbtest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"gorm.io/gorm"
+
+	"zonefair/app/db"
+	"zonefair/app/testenv"
+)
+
+// Kinds are the databases storage tests run on.
+var Kinds = []string{"sqlite", "postgres"}
+
+// Open returns an empty, migrated database of kind ("sqlite" or "postgres"), closed when the
+// test ends. PostgreSQL tests skip with a message when no server is configured.
+func Open(tb testing.TB, kind string) *gorm.DB {
+	tb.Helper()
+	g := OpenEmpty(tb, kind)
+	if err := db.Migrate(context.Background(), g, quiet()); err != nil {
+		tb.Fatalf("migrate %s: %v", kind, err)
+	}
+	return g
+}
+
+// OpenEmpty returns an empty, unmigrated database of kind.
+func OpenEmpty(tb testing.TB, kind string) *gorm.DB {
+	tb.Helper()
+	o := db.Options{Logger: quiet()}
+	switch kind {
+	case "sqlite":
+		o.SQLitePath = filepath.Join(tb.TempDir(), "test.db")
+	case "postgres":
+		o.Postgres, o.URL = true, testenv.PostgresURL(tb)
+	default:
+		tb.Fatalf("unknown database kind %q", kind)
+	}
+	g, err := db.Open(context.Background(), o)
+	if err != nil {
+		tb.Fatalf("open %s: %v", kind, err)
+	}
+	tb.Cleanup(func() { _ = db.Close(g) })
+	return g
+}
+
+// Each runs f as a subtest on every database kind.
+func Each(t *testing.T, f func(t *testing.T, g *gorm.DB)) {
+	for _, kind := range Kinds {
+		t.Run(kind, func(t *testing.T) { f(t, Open(t, kind)) })
+	}
+}
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

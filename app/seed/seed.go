@@ -1,0 +1,119 @@
+// Package seed loads the demo data set: real national-level development zones with sample
+// enterprises, and one account of each role.
+package seed
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"gorm.io/gorm"
+
+	"zonefair/app/account"
+	"zonefair/app/web"
+	"zonefair/app/zone"
+)
+
+// DemoPassword is the password of every demo account; documented in the README.
+const DemoPassword = "Zonefair-demo-2026"
+
+// Account is one demo login.
+type Account struct {
+	Email string
+	Role  web.Role
+	Note  string
+}
+
+// Demo loads the demo data into g unless zones already exist, and returns the demo accounts.
+// Running it twice changes nothing.
+func Demo(ctx context.Context, g *gorm.DB) ([]Account, error) {
+	zones := zone.NewStore(g)
+	users := account.NewStore(g)
+	n, err := zones.Count(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		err := g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			store := zone.NewStore(tx)
+			for _, dz := range zone.DemoZones {
+				if err := createZone(ctx, store, dz); err != nil {
+					return fmt.Errorf("zone %s: %w", dz.Slug, err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	home, err := zones.BySlug(ctx, zone.DemoZones[0].Slug)
+	if err != nil {
+		return nil, err
+	}
+	detail, err := zones.Get(ctx, home.ID)
+	if err != nil {
+		return nil, err
+	}
+	var enterpriseID *int64
+	if len(detail.Enterprises) > 0 {
+		enterpriseID = &detail.Enterprises[0].ID
+	}
+	zoneID := home.ID
+	demo := []struct {
+		user account.User
+		note string
+	}{
+		{account.User{Email: "admin@zonefair.test", Name: "平台管理员 Platform Admin", Role: web.RoleAdmin, Organization: "商务部 Ministry of Commerce"}, "ministry / platform admin"},
+		{account.User{Email: "staff.suzhou@zonefair.test", Name: "王芳 Wang Fang", Role: web.RoleZoneStaff, ZoneID: &zoneID, Organization: home.NameZh}, "zone staff of " + home.NameEn},
+		{account.User{Email: "hr.enterprise@zonefair.test", Name: "李强 Li Qiang", Role: web.RoleEnterprise, ZoneID: &zoneID, EnterpriseID: enterpriseID}, "enterprise staff in " + home.NameEn},
+		{account.User{Email: "investor@zonefair.test", Name: "Anna Schmidt", Role: web.RoleInvestor, Locale: "en", Organization: "Rheinland Precision GmbH", Country: "Germany"}, "investor"},
+		{account.User{Email: "graduate@zonefair.test", Name: "陈晨 Chen Chen", Role: web.RoleGraduate, Organization: "南京大学 Nanjing University"}, "graduate"},
+	}
+	var out []Account
+	for _, d := range demo {
+		u := d.user
+		if u.Locale == "" {
+			u.Locale = "zh-CN"
+		}
+		if err := account.EnsureUser(ctx, users, &u, DemoPassword); err != nil {
+			return nil, fmt.Errorf("account %s: %w", u.Email, err)
+		}
+		out = append(out, Account{Email: u.Email, Role: u.Role, Note: d.note})
+	}
+	return out, nil
+}
+
+func createZone(ctx context.Context, store *zone.Store, dz zone.DemoZone) error {
+	p, ok := zone.ProvinceByCode(dz.Province)
+	if !ok {
+		return fmt.Errorf("unknown province %q", dz.Province)
+	}
+	z := zone.Zone{
+		Slug: dz.Slug, NameZh: dz.NameZh, NameEn: dz.NameEn, Province: p.Code, Region: p.Region,
+		CityZh: dz.CityZh, CityEn: dz.CityEn, DescriptionZh: dz.DescriptionZh, DescriptionEn: dz.DescriptionEn,
+		Website: dz.Website, EstablishedYear: dz.EstablishedYear, Industries: dz.Industries,
+		ContactName: "投资促进局 Investment Promotion Bureau", ContactEmail: "invest@" + dz.Slug + ".zonefair.test",
+	}
+	if err := store.Create(ctx, &z); err != nil {
+		return err
+	}
+	for _, de := range dz.Enterprises {
+		e := zone.Enterprise{
+			ZoneID: z.ID, NameZh: de.NameZh, NameEn: de.NameEn, Industry: de.Industry, Ownership: de.Ownership,
+			Country: de.Country, Employees: de.Employees, DescriptionZh: de.DescriptionZh, DescriptionEn: de.DescriptionEn, Website: de.Website,
+		}
+		if err := store.CreateEnterprise(ctx, &e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Print lists the demo accounts for the person who ran the seed.
+func Print(w io.Writer, accounts []Account) {
+	fmt.Fprintln(w, "Demo accounts (password for all: "+DemoPassword+"):")
+	for _, a := range accounts {
+		fmt.Fprintf(w, "  %-30s %-17s %s\n", a.Email, a.Role, a.Note)
+	}
+}

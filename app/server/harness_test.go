@@ -1,0 +1,191 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"gorm.io/gorm"
+
+	"zonefair/app/account"
+	"zonefair/app/config"
+	"zonefair/app/db/dbtest"
+	"zonefair/app/livestate"
+	"zonefair/app/server"
+	"zonefair/app/web"
+	"zonefair/app/zone"
+)
+
+// env is a running application on a test database with two zones, one enterprise in each,
+// and one account of every role (zone and enterprise staff in zone A).
+type env struct {
+	t     *testing.T
+	app   *server.App
+	db    *gorm.DB
+	zoneA zone.Zone
+	zoneB zone.Zone
+	entA  zone.Enterprise
+	entB  zone.Enterprise
+	users map[web.Role]account.User
+}
+
+const testPassword = "correct-horse-battery"
+
+func newEnv(t *testing.T, g *gorm.DB) *env {
+	t.Helper()
+	cfg, err := config.Load(func(k string) string {
+		return map[string]string{"ZONEFAIR_DATA_DIR": t.TempDir(), "ZONEFAIR_SECRET": strings.Repeat("s", 40)}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := livestate.NewMemory()
+	t.Cleanup(func() { _ = state.Close() })
+	app, err := server.New(server.Deps{Config: cfg, DB: g, State: state, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, app: app, db: g, users: map[web.Role]account.User{}}
+	ctx := context.Background()
+	zones := zone.NewStore(g)
+	e.zoneA = zone.Zone{Slug: "suzhou-industrial-park", NameZh: "苏州工业园区", NameEn: "Suzhou Industrial Park", Province: "jiangsu", Region: "east", CityZh: "苏州", CityEn: "Suzhou", Industries: []string{"electronics", "biomedicine"}}
+	e.zoneB = zone.Zone{Slug: "xian-etdz", NameZh: "西安经济技术开发区", NameEn: "Xi'an Economic and Technological Development Zone", Province: "shaanxi", Region: "west", CityZh: "西安", CityEn: "Xi'an", Industries: []string{"automotive"}}
+	for _, z := range []*zone.Zone{&e.zoneA, &e.zoneB} {
+		if err := zones.Create(ctx, z); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.entA = zone.Enterprise{ZoneID: e.zoneA.ID, NameZh: "甲公司", NameEn: "Alpha Co", Industry: "electronics", Ownership: "foreign"}
+	e.entB = zone.Enterprise{ZoneID: e.zoneB.ID, NameZh: "乙公司", NameEn: "Beta Co", Industry: "automotive", Ownership: "domestic"}
+	for _, en := range []*zone.Enterprise{&e.entA, &e.entB} {
+		if err := zones.CreateEnterprise(ctx, en); err != nil {
+			t.Fatal(err)
+		}
+	}
+	users := account.NewStore(g)
+	for _, role := range web.AllRoles {
+		u := account.User{Email: string(role) + "@example.test", Name: string(role), Role: role, Locale: "en"}
+		if role == web.RoleZoneStaff || role == web.RoleEnterprise {
+			u.ZoneID = &e.zoneA.ID
+		}
+		if role == web.RoleEnterprise {
+			u.EnterpriseID = &e.entA.ID
+		}
+		if err := account.EnsureUser(ctx, users, &u, testPassword); err != nil {
+			t.Fatal(err)
+		}
+		e.users[role] = u
+	}
+	return e
+}
+
+// eachEnv runs f on SQLite and, when configured, PostgreSQL.
+func eachEnv(t *testing.T, f func(t *testing.T, e *env)) {
+	dbtest.Each(t, func(t *testing.T, g *gorm.DB) { f(t, newEnv(t, g)) })
+}
+
+// client keeps one browser's cookies and CSRF token.
+type client struct {
+	e       *env
+	cookies map[string]string
+	csrf    string
+	lang    string
+}
+
+func (e *env) anon() *client { return &client{e: e, cookies: map[string]string{}, lang: "en"} }
+
+// as logs in as the seeded user of role.
+func (e *env) as(role web.Role) *client {
+	c := e.anon()
+	res := c.do("POST", "/api/v1/auth/login", map[string]string{"email": e.users[role].Email, "password": testPassword})
+	res.want(200)
+	return c
+}
+
+type response struct {
+	t      *testing.T
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) want(status int) response {
+	r.t.Helper()
+	if r.status != status {
+		r.t.Fatalf("status %d, want %d; body %s", r.status, status, r.body)
+	}
+	return r
+}
+
+func (r response) json(v any) {
+	r.t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		r.t.Fatalf("decode %s: %v", r.body, err)
+	}
+}
+
+func (r response) errorBody() web.ErrorDetail {
+	r.t.Helper()
+	var b web.ErrorBody
+	r.json(&b)
+	if b.Error.Code == "" || b.Error.Message == "" {
+		r.t.Fatalf("not the error shape: %s", r.body)
+	}
+	return b.Error
+}
+
+// do sends a request; body may be nil, a []byte/string (sent raw as JSON), or a value to encode.
+func (c *client) do(method, path string, body any) response {
+	c.e.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		rd = bytes.NewReader(b)
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		buf, _ := json.Marshal(b)
+		rd = bytes.NewReader(buf)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept-Language", c.lang)
+	if c.csrf != "" {
+		req.Header.Set(account.CSRFHeader, c.csrf)
+	}
+	return c.send(req)
+}
+
+func (c *client) send(req *http.Request) response {
+	c.e.t.Helper()
+	for k, v := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	res, err := c.e.app.Fiber.Test(req, -1)
+	if err != nil {
+		c.e.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	for _, ck := range res.Cookies() {
+		if ck.MaxAge < 0 || ck.Value == "" {
+			delete(c.cookies, ck.Name)
+		} else {
+			c.cookies[ck.Name] = ck.Value
+		}
+	}
+	var s account.SessionResponse
+	if res.StatusCode < 300 && json.Unmarshal(body, &s) == nil && s.CSRFToken != "" {
+		c.csrf = s.CSRFToken
+	}
+	return response{t: c.e.t, status: res.StatusCode, header: res.Header, body: body}
+}

@@ -1,0 +1,193 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"reflect"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/gofiber/fiber/v2"
+
+	"zonefair/app/errs"
+)
+
+// MaxJSONBody bounds a JSON request body; uploads have their own limits.
+const MaxJSONBody = 1 << 20
+
+var (
+	validate     *validator.Validate
+	validateOnce sync.Once
+)
+
+// Validator is the shared validator, with the project's own rules registered.
+func Validator() *validator.Validate {
+	validateOnce.Do(func() {
+		validate = validator.New(validator.WithRequiredStructEnabled())
+		validate.RegisterTagNameFunc(func(f reflect.StructField) string {
+			name := strings.SplitN(f.Tag.Get("json"), ",", 2)[0]
+			if name == "" || name == "-" {
+				name = strings.SplitN(f.Tag.Get("query"), ",", 2)[0]
+			}
+			if name == "-" {
+				return ""
+			}
+			return name
+		})
+		// "text" refuses control characters other than newline and tab in free text.
+		_ = validate.RegisterValidation("text", func(fl validator.FieldLevel) bool {
+			return CleanText(fl.Field().String())
+		})
+		_ = validate.RegisterValidation("slug", func(fl validator.FieldLevel) bool {
+			s := fl.Field().String()
+			if s == "" || s[0] == '-' || s[len(s)-1] == '-' {
+				return false
+			}
+			for _, r := range s {
+				if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+					return false
+				}
+			}
+			return true
+		})
+	})
+	return validate
+}
+
+// CleanText reports whether s is free of control characters other than newline and tab.
+func CleanText(s string) bool {
+	for _, r := range s {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
+// Bind decodes the JSON body strictly (unknown fields, trailing data and wrong types are
+// refused) into dst and validates it.
+func Bind(c *fiber.Ctx, dst any) error {
+	if ct := string(c.Request().Header.ContentType()); !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
+		return errs.New(errs.ErrUnsupported, "want_json")
+	}
+	body := c.Body()
+	if len(body) > MaxJSONBody {
+		return errs.New(errs.ErrTooLarge, "too_large")
+	}
+	if err := DecodeJSON(body, dst); err != nil {
+		return err
+	}
+	return Validate(dst)
+}
+
+// DecodeJSON decodes one JSON value strictly into dst, turning decoder errors into field
+// errors a person can act on.
+func DecodeJSON(body []byte, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errs.New(errs.ErrInvalid, "malformed_json")
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		e := errs.Invalid(typeErr.Field, "wrong_type")
+		e.Fields[0].Param = jsonKind(typeErr.Type)
+		return e
+	}
+	if msg := err.Error(); strings.HasPrefix(msg, "json: unknown field ") {
+		return errs.Invalid(strings.Trim(strings.TrimPrefix(msg, "json: unknown field "), `"`), "unknown_field")
+	}
+	return &errs.Error{Kind: errs.ErrInvalid, Key: "malformed_json", Cause: err}
+}
+
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Struct, reflect.Map:
+		return "object"
+	default:
+		return "number"
+	}
+}
+
+// Validate runs the struct's `validate` tags and returns a 400 naming each bad field.
+func Validate(v any) error {
+	err := Validator().Struct(v)
+	if err == nil {
+		return nil
+	}
+	var ves validator.ValidationErrors
+	if !errors.As(err, &ves) {
+		return &errs.Error{Kind: errs.ErrInvalid, Key: "invalid_input", Cause: err}
+	}
+	out := &errs.Error{Kind: errs.ErrInvalid, Key: "invalid_input"}
+	for _, fe := range ves {
+		out.Fields = append(out.Fields, fieldError(fe))
+	}
+	return out
+}
+
+func fieldError(fe validator.FieldError) errs.FieldError {
+	field := fe.Field()
+	f := errs.FieldError{Field: field, Param: fe.Param()}
+	switch fe.Tag() {
+	case "required", "required_without", "required_if":
+		f.Key = "field.required"
+	case "email":
+		f.Key = "field.email"
+	case "min", "max":
+		f.Key = "field." + fe.Tag()
+		if k := fe.Kind(); k != reflect.String && k != reflect.Slice {
+			f.Key = map[string]string{"min": "field.gte", "max": "field.lte"}[fe.Tag()]
+		}
+	case "gte", "lte":
+		f.Key = "field." + fe.Tag()
+	case "oneof":
+		f.Key, f.Param = "field.oneof", strings.ReplaceAll(fe.Param(), " ", ", ")
+	case "url", "http_url":
+		f.Key = "field.url"
+	case "text":
+		f.Key = "field.text_control"
+	case "slug":
+		f.Key = "field.slug"
+	default:
+		f.Key = "field.invalid"
+	}
+	return f
+}
+
+// ParamID reads a positive integer path parameter, or returns a 404 for what.
+func ParamID(c *fiber.Ctx, name, what string) (int64, error) {
+	id, err := c.ParamsInt(name)
+	if err != nil || id <= 0 {
+		return 0, errs.NotFound(what)
+	}
+	return int64(id), nil
+}
+
+// BindQuery parses query parameters into dst (tags `query:"name"`) and validates them.
+func BindQuery(c *fiber.Ctx, dst any) error {
+	if err := c.QueryParser(dst); err != nil {
+		return &errs.Error{Kind: errs.ErrInvalid, Key: "invalid_input", Cause: err, Fields: []errs.FieldError{{Field: "query", Key: "field.invalid"}}}
+	}
+	return Validate(dst)
+}

@@ -1,0 +1,109 @@
+package web
+
+import (
+	"slices"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Role is what a user is on the platform.
+type Role string
+
+// The roles.
+const (
+	RoleAdmin      Role = "admin"
+	RoleZoneStaff  Role = "zone_staff"
+	RoleEnterprise Role = "enterprise_staff"
+	RoleInvestor   Role = "investor"
+	RoleGraduate   Role = "graduate"
+)
+
+// AllRoles lists every role, for access tests and validation.
+var AllRoles = []Role{RoleAdmin, RoleZoneStaff, RoleEnterprise, RoleInvestor, RoleGraduate}
+
+// Principal is the logged-in caller of a request.
+type Principal struct {
+	UserID       int64
+	Name         string
+	Role         Role
+	ZoneID       int64 // zone staff and enterprise staff
+	EnterpriseID int64 // enterprise staff
+	SessionKey   string
+	CSRFToken    string
+}
+
+// ManagesZone reports whether p may manage zone zoneID: admins everywhere, zone staff at home.
+func (p *Principal) ManagesZone(zoneID int64) bool {
+	return p != nil && (p.Role == RoleAdmin || (p.Role == RoleZoneStaff && p.ZoneID == zoneID))
+}
+
+// ManagesEnterprise reports whether p may manage an enterprise of zone zoneID.
+func (p *Principal) ManagesEnterprise(zoneID, enterpriseID int64) bool {
+	return p.ManagesZone(zoneID) || (p != nil && p.Role == RoleEnterprise && p.EnterpriseID == enterpriseID)
+}
+
+const principalKey = "zonefair.principal"
+
+// SetPrincipal attaches the caller to the request.
+func SetPrincipal(c *fiber.Ctx, p *Principal) { c.Locals(principalKey, p) }
+
+// CurrentPrincipal is the caller, or nil when anonymous.
+func CurrentPrincipal(c *fiber.Ctx) *Principal {
+	p, _ := c.Locals(principalKey).(*Principal)
+	return p
+}
+
+// Access declares who may call a route.
+type Access struct {
+	public bool
+	roles  []Role // empty with public=false: any logged-in user
+}
+
+// Public routes need no login.
+var Public = Access{public: true}
+
+// LoggedIn routes need any logged-in user.
+var LoggedIn = Access{}
+
+// Roles routes need a logged-in user with one of roles.
+func Roles(roles ...Role) Access { return Access{roles: roles} }
+
+// IsPublic reports whether anonymous callers are let in.
+func (a Access) IsPublic() bool { return a.public }
+
+// Allows reports whether a logged-in user of role r passes.
+func (a Access) Allows(r Role) bool {
+	return a.public || len(a.roles) == 0 || slices.Contains(a.roles, r)
+}
+
+// String describes the rule for the API document.
+func (a Access) String() string {
+	switch {
+	case a.public:
+		return "public"
+	case len(a.roles) == 0:
+		return "any logged-in user"
+	}
+	s := ""
+	for i, r := range a.roles {
+		if i > 0 {
+			s += ", "
+		}
+		s += string(r)
+	}
+	return s
+}
+
+func (a Access) check(c *fiber.Ctx) error {
+	if a.public {
+		return nil
+	}
+	p := CurrentPrincipal(c)
+	if p == nil {
+		return errUnauthorized
+	}
+	if !a.Allows(p.Role) {
+		return errForbidden
+	}
+	return nil
+}

@@ -1,0 +1,20 @@
+// Package migrations holds Zonefair's schema history as ordered steps. Each step owns copies of
+// the structs it creates, so a step means the same thing forever; see README.md for the rules.
+package migrations
+
+import "gorm.io/gorm"
+
+// Step is one schema change, applied inside its own transaction.
+type Step struct {
+	Version int
+	Name    string
+	Up      func(tx *gorm.DB) error
+}
+
+// Steps is the whole history, oldest first. Append only.
+var Steps = []Step{
+	{Version: 1, Name: "accounts and zones", Up: v1AccountsAndZones},
+}
+
+// Latest is the version a fully migrated database has.
+func Latest() int { return Steps[len(Steps)-1].Version }
