@@ -1,0 +1,86 @@
+// Package livestate owns the short-lived state every instance must agree on: login sessions
+// and rate-limit counters. It has one in-process implementation for a single machine with no
+// setup, and one on Redis so that any number of instances share the same state.
+package livestate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrNotFound reports a session that does not exist or has expired.
+var ErrNotFound = errors.New("livestate: not found")
+
+// Session is what a login leaves behind on the server.
+type Session struct {
+	UserID    int64
+	CSRFToken string
+	IP        string
+	UserAgent string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// SessionStore keeps sessions until they expire.
+type SessionStore interface {
+	// Put stores s under key (the caller passes a hash of the opaque token, never the token)
+	// until s.ExpiresAt. It replaces any session already under key and fails when s has
+	// already expired.
+	Put(ctx context.Context, key string, s Session) error
+	// Get returns ErrNotFound when absent or expired.
+	Get(ctx context.Context, key string) (Session, error)
+	// Delete removes the session under key; deleting an absent session is not an error.
+	Delete(ctx context.Context, key string) error
+	// DeleteUser revokes every session of userID except the one under keep ("" keeps none).
+	DeleteUser(ctx context.Context, userID int64, keep string) error
+}
+
+// Limit allows Events per Per on average, in bursts of up to Events (e.g. 5 per minute).
+type Limit struct {
+	Events int
+	Per    time.Duration
+}
+
+func (l Limit) validate() error {
+	if l.Events <= 0 || l.Per <= 0 {
+		return fmt.Errorf("livestate: invalid limit of %d events per %s", l.Events, l.Per)
+	}
+	return nil
+}
+
+// interval is the time one event's allowance takes to come back.
+func (l Limit) interval() time.Duration {
+	return l.Per / time.Duration(l.Events)
+}
+
+// Result is the outcome of one Allow call.
+type Result struct {
+	Allowed bool
+	// Remaining is how many more events would be allowed right now.
+	Remaining int
+	// RetryAfter is how long to wait before the next event is allowed; 0 when Allowed.
+	RetryAfter time.Duration
+}
+
+// RateLimiter counts events per key with the generic cell rate algorithm (GCRA): a key
+// starts with Events available and regains one every Per/Events.
+type RateLimiter interface {
+	// Allow records one event under key if l permits it.
+	Allow(ctx context.Context, key string, l Limit) (Result, error)
+	// Reset forgets every event recorded under key.
+	Reset(ctx context.Context, key string) error
+}
+
+// State bundles what a process needs; cmd builds one and passes it in.
+type State struct {
+	Sessions SessionStore
+	Limiter  RateLimiter
+	// Ping reports whether the backing store is reachable, for readiness checks.
+	Ping func(context.Context) error
+	// Close releases the backing store; call it once on shutdown.
+	Close func() error
+	// Kind is "memory" or "redis".
+	Kind string
+}
