@@ -1,0 +1,61 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { test as base, expect, type Page } from '@playwright/test'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+export const screenshotDir = path.resolve(here, '../../screenshots')
+mkdirSync(screenshotDir, { recursive: true })
+
+export const demoPassword = 'Zonefair-demo-2026'
+
+/** The standard test, failing when a page throws an uncaught error at any point. */
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await use(page)
+    expect(errors, 'uncaught errors in the page').toEqual([])
+  },
+})
+export { expect }
+
+export type UILocale = 'en' | 'zh-CN'
+
+/**
+ * Waits until the page has settled (no requests in flight, no loading masks) and saves it,
+ * whole unless fullPage is false (for open dialogs, whose overlay covers only the viewport).
+ */
+export async function shot(page: Page, name: string, opts: { fullPage?: boolean } = {}) {
+  await page.waitForLoadState('networkidle')
+  await expect(page.locator('.el-loading-mask')).toHaveCount(0)
+  await page.evaluate(() => document.fonts.ready)
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: opts.fullPage ?? true })
+}
+
+/** Switches the UI language with the header control and checks it took effect. */
+export async function switchLanguage(page: Page, to: UILocale) {
+  await page.getByTestId('lang-switch').getByRole('button').click()
+  await page.getByRole('menuitem', { name: to === 'zh-CN' ? '中文' : 'English' }).click()
+  await expect(page.locator('html')).toHaveAttribute('lang', to)
+}
+
+/** The page fits the viewport: nothing sticks out sideways (the usual phone-layout bug). */
+export async function expectNoHorizontalScroll(page: Page) {
+  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }))
+  expect(scroll, 'page is wider than the viewport').toBeLessThanOrEqual(width)
+}
+
+export async function logIn(page: Page, email: string, password: string) {
+  await page.goto('/login')
+  await page.getByLabel(/^(Email|电子邮箱)$/).fill(email)
+  await page.getByLabel(/^(Password|密码)$/).fill(password)
+  await page.getByTestId('login-submit').click()
+  await expect(page.getByTestId('user-menu')).toBeVisible()
+}
+
+export async function logOut(page: Page) {
+  await page.getByTestId('user-menu').getByRole('button').click()
+  await page.getByTestId('menu-logout').click()
+  await expect(page.getByTestId('header-login')).toBeVisible()
+}
