@@ -9,8 +9,9 @@ import (
 	"github.com/alexedwards/argon2id"
 )
 
-// hashParams follow OWASP's argon2id recommendation (19 MiB, 2 passes, 1 lane).
-var hashParams = &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+// HashParams follow OWASP's argon2id recommendation (19 MiB, 2 passes, 1 lane). Tests lower
+// them to keep suites that log in hundreds of times fast; production never changes them.
+var HashParams = &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
 // hashing bounds concurrent hashes so a burst of logins cannot exhaust memory.
 var hashing = make(chan struct{}, 2*runtime.NumCPU())
@@ -21,7 +22,7 @@ func HashPassword(ctx context.Context, pw string) (string, error) {
 		return "", err
 	}
 	defer func() { <-hashing }()
-	return argon2id.CreateHash(pw, hashParams)
+	return argon2id.CreateHash(pw, HashParams)
 }
 
 // CheckPassword reports whether pw matches hash.
@@ -44,7 +45,7 @@ func acquire(ctx context.Context) error {
 
 // dummyHash is compared against when an email is unknown, so a login takes as long whether or
 // not the account exists.
-var dummyHash, _ = argon2id.CreateHash("zonefair-no-such-account", hashParams)
+var dummyHash, _ = argon2id.CreateHash("zonefair-no-such-account", HashParams)
 
 var commonPasswords = map[string]bool{
 	"password123": true, "1234567890": true, "qwertyuiop": true, "12345678910": true,

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -32,7 +33,11 @@ func Open(ctx context.Context, o Options) (*gorm.DB, error) {
 		o.Logger = slog.Default()
 	}
 	cfg := &gorm.Config{
-		Logger:                                   logger.NewSlogLogger(o.Logger, logger.Config{SlowThreshold: 200 * time.Millisecond, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true}),
+		Logger: quietConstraints{logger.NewSlogLogger(o.Logger, logger.Config{
+			SlowThreshold: 200 * time.Millisecond, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true,
+			// Values never reach the log: they include password hashes and personal data.
+			ParameterizedQueries: true,
+		})},
 		TranslateError:                           true,
 		DisableForeignKeyConstraintWhenMigrating: false,
 		NowFunc:                                  func() time.Time { return time.Now().UTC() },
@@ -75,6 +80,34 @@ func Open(ctx context.Context, o Options) (*gorm.DB, error) {
 		return nil, fmt.Errorf("reach database: %w", err)
 	}
 	return g, nil
+}
+
+// quietConstraints leaves constraint violations out of the error log: callers turn them into
+// 409s and they are part of normal operation (a duplicate registration, a second apply).
+type quietConstraints struct{ logger.Interface }
+
+func (q quietConstraints) LogMode(l logger.LogLevel) logger.Interface {
+	return quietConstraints{q.Interface.LogMode(l)}
+}
+
+func (q quietConstraints) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	if err != nil && isConstraint(err) {
+		err = nil
+	}
+	q.Interface.Trace(ctx, begin, fc, err)
+}
+
+// ParamsFilter drops every statement's values before it is logged.
+func (quietConstraints) ParamsFilter(_ context.Context, sql string, _ ...any) (string, []any) {
+	return sql, nil
+}
+
+func isConstraint(err error) bool {
+	if errors.Is(err, gorm.ErrDuplicatedKey) || errors.Is(err, gorm.ErrForeignKeyViolated) || errors.Is(err, gorm.ErrCheckConstraintViolated) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "constraint failed") || strings.Contains(msg, "SQLSTATE 23")
 }
 
 // Close releases the pool.

@@ -37,6 +37,11 @@ type env struct {
 
 const testPassword = "correct-horse-battery"
 
+func init() {
+	// Cheap hashes keep hundreds of logins under -race fast; the algorithm is the same.
+	account.HashParams.Memory, account.HashParams.Iterations = 1024, 1
+}
+
 func newEnv(t *testing.T, g *gorm.DB) *env {
 	t.Helper()
 	cfg, err := config.Load(func(k string) string {
