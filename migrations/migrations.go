@@ -14,6 +14,9 @@ type Step struct {
 // Steps is the whole history, oldest first. Append only.
 var Steps = []Step{
 	{Version: 1, Name: "accounts and zones", Up: v1AccountsAndZones},
+	{Version: 2, Name: "job fair", Up: v2JobFair},
+	{Version: 3, Name: "online signing", Up: v3Signing},
+	{Version: 4, Name: "briefings and investment projects", Up: v4Briefings},
 }
 
 // Latest is the version a fully migrated database has.

@@ -29,6 +29,9 @@ type Handlers struct {
 	Sessions *Sessions
 	Limiter  livestate.RateLimiter
 	Log      *slog.Logger
+	// SessionsRevoked is told when a user's other sessions were revoked, so live connections
+	// opened under them are closed too; may be nil.
+	SessionsRevoked func(userID int64)
 }
 
 // SessionResponse is the logged-in user and the CSRF token to send with mutating requests.
@@ -238,6 +241,9 @@ func (h *Handlers) changePassword(c *fiber.Ctx) error {
 	}
 	if err := h.Sessions.Store.DeleteUser(c.UserContext(), u.ID, p.SessionKey); err != nil {
 		return err
+	}
+	if h.SessionsRevoked != nil {
+		h.SessionsRevoked(u.ID)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -31,6 +31,13 @@ type Config struct {
 	BodyLimit       int
 	LiveBench       bool
 	DemoOnEmpty     bool
+	// Signing: the agreement seal's key and certificate chain (both or neither; generated under
+	// DataDir/signing when neither), an RFC 3161 timestamp authority, and whether webhooks may
+	// reach private addresses.
+	SigningKeyFile       string
+	SigningCertFile      string
+	TSAURL               string
+	WebhooksAllowPrivate bool
 }
 
 type option struct {
@@ -113,6 +120,31 @@ var options = []option{
 		c.LiveBench, err = strconv.ParseBool(v)
 		return err
 	}},
+	{name: "ZONEFAIR_SIGNING_KEY_FILE", def: "", help: "PEM private key that seals signed agreements; generated in DATA_DIR/signing when empty", set: func(c *Config, v string) error {
+		c.SigningKeyFile = v
+		return nil
+	}},
+	{name: "ZONEFAIR_SIGNING_CERT_FILE", def: "", help: "PEM certificate chain (leaf first) of ZONEFAIR_SIGNING_KEY_FILE", set: func(c *Config, v string) error {
+		if (v == "") != (c.SigningKeyFile == "") {
+			return errors.New("set together with ZONEFAIR_SIGNING_KEY_FILE")
+		}
+		c.SigningCertFile = v
+		return nil
+	}},
+	{name: "ZONEFAIR_TSA_URL", def: "", help: "RFC 3161 timestamp authority for sealed agreements; empty for none", set: func(c *Config, v string) error {
+		if v != "" {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return errors.New("want an absolute http(s) URL")
+			}
+		}
+		c.TSAURL = v
+		return nil
+	}},
+	{name: "ZONEFAIR_WEBHOOKS_ALLOW_PRIVATE", def: "false", help: "let agreement webhooks reach loopback and private addresses (development only)", set: func(c *Config, v string) (err error) {
+		c.WebhooksAllowPrivate, err = strconv.ParseBool(v)
+		return err
+	}},
 	{name: "ZONEFAIR_DEMO", def: "false", help: "load demo data at start when the database is empty", set: func(c *Config, v string) (err error) {
 		c.DemoOnEmpty, err = strconv.ParseBool(v)
 		return err
@@ -171,6 +203,15 @@ func (c *Config) SQLitePath() string {
 		return strings.TrimPrefix(p, "//")
 	}
 	return filepath.Join(c.DataDir, "zonefair.db")
+}
+
+// Origin is the scheme://host[:port] of BaseURL, the origin browsers send.
+func (c *Config) Origin() string {
+	u, err := url.Parse(c.BaseURL)
+	if err != nil {
+		return c.BaseURL
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // SecureCookies reports whether cookies must carry the Secure flag (the site is served over https).

@@ -81,6 +81,15 @@ func Demo(ctx context.Context, g *gorm.DB) ([]Account, error) {
 		}
 		out = append(out, Account{Email: u.Email, Role: u.Role, Note: d.note})
 	}
+	if err := demoJobFair(ctx, g, "graduate@zonefair.test"); err != nil {
+		return nil, fmt.Errorf("job fair: %w", err)
+	}
+	if err := demoSigning(ctx, g); err != nil {
+		return nil, fmt.Errorf("signing: %w", err)
+	}
+	if err := demoBriefings(ctx, g); err != nil {
+		return nil, fmt.Errorf("briefings: %w", err)
+	}
 	return out, nil
 }
 

@@ -10,12 +10,14 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
 	"zonefair/app/account"
 	"zonefair/app/config"
 	"zonefair/app/db/dbtest"
+	"zonefair/app/live"
 	"zonefair/app/livestate"
 	"zonefair/app/server"
 	"zonefair/app/web"
@@ -26,6 +28,7 @@ import (
 // and one account of every role (zone and enterprise staff in zone A).
 type env struct {
 	t     *testing.T
+	hub   *live.Hub
 	app   *server.App
 	db    *gorm.DB
 	zoneA zone.Zone
@@ -52,11 +55,20 @@ func newEnv(t *testing.T, g *gorm.DB) *env {
 	}
 	state := livestate.NewMemory()
 	t.Cleanup(func() { _ = state.Close() })
-	app, err := server.New(server.Deps{Config: cfg, DB: g, State: state, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	hub, err := live.New(live.Options{Backend: live.NewMemoryBackend(), Authenticate: server.LiveIdentity, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, app: app, db: g, users: map[web.Role]account.User{}}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = hub.Shutdown(ctx)
+	})
+	app, err := server.New(server.Deps{Config: cfg, DB: g, State: state, Live: hub, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, hub: hub, app: app, db: g, users: map[web.Role]account.User{}}
 	ctx := context.Background()
 	zones := zone.NewStore(g)
 	e.zoneA = zone.Zone{Slug: "suzhou-industrial-park", NameZh: "苏州工业园区", NameEn: "Suzhou Industrial Park", Province: "jiangsu", Region: "east", CityZh: "苏州", CityEn: "Suzhou", Industries: []string{"electronics", "biomedicine"}}

@@ -16,9 +16,15 @@ import (
 	"gorm.io/gorm"
 
 	"zonefair/app/account"
+	"zonefair/app/briefing"
 	"zonefair/app/config"
 	"zonefair/app/db"
+	"zonefair/app/jobfair"
+	"zonefair/app/live"
 	"zonefair/app/livestate"
+	"zonefair/app/notify"
+	"zonefair/app/project"
+	"zonefair/app/signing"
 	"zonefair/app/web"
 	"zonefair/app/zone"
 )
@@ -31,6 +37,14 @@ type Deps struct {
 	Log      *slog.Logger
 	Registry *prometheus.Registry
 	Frontend fs.FS // the built frontend; nil serves no pages
+	// Live is the real-time hub; nil serves no websocket (tests of other capabilities).
+	Live *live.Hub
+	// Publisher delivers live publications; it defaults to Live, and nil publishes nothing.
+	Publisher notify.Publisher
+	// Mail sends email; nil keeps it in the outbox admins can read.
+	Mail notify.Sender
+	// SigningSender replaces the notify-backed sender of signing messages (tests record codes).
+	SigningSender signing.Sender
 	// Ready lists extra readiness checks (e.g. live fan-out), by name.
 	Ready map[string]func(context.Context) error
 }
@@ -40,6 +54,12 @@ type App struct {
 	Fiber    *fiber.App
 	Router   *web.Router
 	Sessions *account.Sessions
+	// Signing does the agreements' background work: cmd runs Signing.Run(ctx) for the life of
+	// the process.
+	Signing *signing.Service
+	// Briefings does the rooms' background work (cmd runs Briefings.Run(ctx)) and defines their
+	// live channel type (hub.Define(Briefings.Channel())).
+	Briefings *briefing.Service
 }
 
 // New builds the application and registers every route.
@@ -50,12 +70,23 @@ func New(d Deps) (*App, error) {
 	f := web.NewApp(web.Options{Logger: d.Log, BodyLimit: d.Config.BodyLimit, Registry: d.Registry})
 	r := web.NewRouter(f)
 
+	if d.Publisher == nil && d.Live != nil {
+		d.Publisher = d.Live
+	}
 	users := account.NewStore(d.DB)
 	zones := zone.NewStore(d.DB)
 	sessions := &account.Sessions{Store: d.State.Sessions, Users: users, TTL: 14 * 24 * time.Hour, Secure: d.Config.SecureCookies(), Log: d.Log}
 	f.Use(sessions.Middleware())
 
 	health := &health{db: d.DB, state: d.State, extra: d.Ready}
+	if d.Live != nil {
+		health.extra = map[string]func(context.Context) error{"live_fanout": d.Live.Ready}
+		for k, f := range d.Ready {
+			health.extra[k] = f
+		}
+		r.Handle(web.Route{Method: "POST", Path: "/api/v1/live/ticket", Tag: "live", Summary: "A single-use ticket (30 s) for opening the websocket as yourself", Access: web.LoggedIn, Response: LiveTicket{}, Handler: d.Live.TicketHandler})
+		r.Handle(web.Route{Method: "GET", Path: "/api/v1/live/ws", Tag: "live", Summary: "The real-time websocket (protocol in app/live/doc.go); anonymous callers may only read rooms that allow it", Access: web.Public, Produces: "application/json", Status: 101, Handler: d.Live.Handler()})
+	}
 	r.Handle(web.Route{Method: "GET", Path: "/healthz", Tag: "operations", Summary: "Liveness: the process answers", Access: web.Public, Response: Status{}, Handler: health.alive})
 	r.Handle(web.Route{Method: "GET", Path: "/readyz", Tag: "operations", Summary: "Readiness: database and live state reachable (503 with reasons otherwise)", Access: web.Public, Response: Status{}, Handler: health.ready})
 	d.Registry.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
@@ -70,16 +101,73 @@ func New(d Deps) (*App, error) {
 		return c.Send(doc)
 	}})
 
-	(&account.Handlers{Users: users, Sessions: sessions, Limiter: d.State.Limiter, Log: d.Log}).Routes(r)
+	accounts := &account.Handlers{Users: users, Sessions: sessions, Limiter: d.State.Limiter, Log: d.Log}
+	if d.Live != nil {
+		accounts.SessionsRevoked = d.Live.DisconnectUser
+	}
+	accounts.Routes(r)
 	(&account.Invitations{DB: d.DB, Zones: zones, Users: users, Sessions: sessions, BaseURL: d.Config.BaseURL}).Routes(r)
 	(&zone.Handlers{Store: zones, UploadDir: filepath.Join(d.Config.DataDir, "uploads")}).Routes(r)
+	notices := &notify.Service{DB: d.DB, Pub: d.Publisher, Mail: d.Mail, Log: d.Log}
+	(&notify.Handlers{Service: notices, Outbox: &notify.Outbox{DB: d.DB}}).Routes(r)
+	fair := &jobfair.Service{Store: jobfair.NewStore(d.DB), Notify: notices, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}
+	(&jobfair.Handlers{Service: fair}).Routes(r)
+	seal, err := signing.LoadIdentity(d.Config.SigningKeyFile, d.Config.SigningCertFile, filepath.Join(d.Config.DataDir, "signing"))
+	if err != nil {
+		return nil, err
+	}
+	var signingSender signing.Sender = signing.Mailer{Service: notices, DB: d.DB}
+	if d.SigningSender != nil {
+		signingSender = d.SigningSender
+	}
+	agreements := &signing.Service{DB: d.DB, Sealer: &signing.Sealer{Identity: seal, TSAURL: d.Config.TSAURL}, Sender: signingSender,
+		Publisher: d.Publisher, Secret: []byte(d.Config.Secret), BaseURL: d.Config.BaseURL, Log: d.Log, Hooks: signing.NewHooks(d.Config.WebhooksAllowPrivate)}
+	(&signing.Handlers{Store: signing.NewStore(d.DB), Service: agreements, DB: d.DB}).Routes(r)
+	briefings := &briefing.Service{DB: d.DB, Pub: d.Publisher, Notify: notices, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL, Log: d.Log}
+	(&briefing.Handlers{Service: briefings}).Routes(r)
+	(&project.Handlers{Service: &project.Service{DB: d.DB, Notify: notices, Briefings: briefings, BaseURL: d.Config.BaseURL}}).Routes(r)
+
+	if d.Live != nil {
+		d.Live.Define(briefings.Channel())
+		d.Live.Define(agreementChannel(signing.NewStore(d.DB)))
+	}
 
 	if d.Frontend != nil {
 		if err := web.MountFrontend(f, d.Frontend); err != nil {
 			return nil, err
 		}
 	}
-	return &App{Fiber: f, Router: r, Sessions: sessions}, nil
+	return &App{Fiber: f, Router: r, Sessions: sessions, Signing: agreements, Briefings: briefings}, nil
+}
+
+// agreementChannel carries an agreement's status changes to its parties ("agreement:<id>").
+func agreementChannel(store *signing.Store) live.ChannelType {
+	return live.ChannelType{Name: "agreement", History: 50, HistoryTTL: 24 * time.Hour,
+		Rights: func(id live.Identity, key string) live.Rights {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			p := &web.Principal{UserID: id.UserID, Role: web.Role(id.Role), ZoneID: id.ZoneID, EnterpriseID: id.EnterpriseID}
+			if store.CanWatch(ctx, p, key) {
+				return live.CanJoin
+			}
+			return 0
+		}}
+}
+
+// LiveTicket authenticates one websocket upgrade (?ticket=).
+type LiveTicket struct {
+	Ticket    string    `json:"ticket"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// LiveIdentity tells the live hub who is calling, from the session the account middleware
+// resolved; callers without one are anonymous.
+func LiveIdentity(c *fiber.Ctx) (live.Identity, error) {
+	p := web.CurrentPrincipal(c)
+	if p == nil {
+		return live.Identity{}, nil
+	}
+	return live.Identity{UserID: p.UserID, Name: p.Name, Role: string(p.Role), ZoneID: p.ZoneID, EnterpriseID: p.EnterpriseID}, nil
 }
 
 // Status is the body of /healthz and /readyz.

@@ -21,6 +21,8 @@ import (
 
 	"zonefair/app/config"
 	"zonefair/app/db"
+	"zonefair/app/live"
+	"zonefair/app/live/loadgen"
 	"zonefair/app/livestate"
 	"zonefair/app/seed"
 	"zonefair/app/server"
@@ -42,6 +44,7 @@ Commands:
   migrate     bring the database schema up to date
   seed-demo   load the demo zones, enterprises and accounts (idempotent)
   version     print the version
+  bench live  run the live-engine load generator (zonefair bench live -h)
   help        this text
 
 Settings (environment variables):
@@ -59,6 +62,13 @@ func run(args []string, stdout io.Writer) error {
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage+config.Help())
 		return nil
+	case "bench":
+		if len(args) < 2 || args[1] != "live" {
+			return errors.New("usage: zonefair bench live [flags]")
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return loadgen.Run(ctx, args[2:], stdout)
 	}
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {
@@ -142,6 +152,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if err := db.Migrate(ctx, g, log); err != nil {
 		return err
 	}
+	reg := prometheus.NewRegistry()
 	if cfg.DemoOnEmpty {
 		accounts, err := seed.Demo(ctx, g)
 		if err != nil {
@@ -149,18 +160,29 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		}
 		seed.Print(os.Stderr, accounts)
 	}
-	state, _, err := openState(ctx, cfg)
+	state, rdb, err := openState(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer state.Close()
+	raiseFileLimit(log)
+	backend := live.NewMemoryBackend()
+	if rdb != nil {
+		backend = live.NewRedisBackend(rdb, "zf:live:")
+	}
+	hub, err := live.New(live.Options{
+		Backend: backend, Authenticate: server.LiveIdentity, AllowedOrigins: []string{cfg.Origin()},
+		Logger: log, Registerer: reg, EnableBench: cfg.LiveBench,
+	})
+	if err != nil {
+		return err
+	}
 
 	dist, err := fs.Sub(frontend.Dist, "dist")
 	if err != nil {
 		return err
 	}
-	reg := prometheus.NewRegistry()
-	app, err := server.New(server.Deps{Config: cfg, DB: g, State: state, Log: log, Registry: reg, Frontend: dist})
+	app, err := server.New(server.Deps{Config: cfg, DB: g, State: state, Live: hub, Log: log, Registry: reg, Frontend: dist})
 	if err != nil {
 		return err
 	}
@@ -168,6 +190,10 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("ZONEFAIR_ADDR=%s: %w", cfg.Addr, err)
 	}
+	work, stopWork := context.WithCancel(context.Background())
+	defer stopWork()
+	go app.Signing.Run(work)
+	go app.Briefings.Run(work)
 	errc := make(chan error, 1)
 	go func() { errc <- app.Fiber.Listener(ln) }()
 	log.Info("zonefair ready", "url", cfg.BaseURL, "addr", ln.Addr().String(), "startup_ms", time.Since(started).Milliseconds())
@@ -178,9 +204,29 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
-	if err := app.Fiber.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+	drain, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout/2)
+	defer cancel()
+	// Websocket clients are told to reconnect elsewhere first; then in-flight requests finish.
+	if err := hub.Shutdown(drain); err != nil {
+		log.Warn("live connections did not drain in time", "err", err)
+	}
+	if err := app.Fiber.ShutdownWithTimeout(cfg.ShutdownTimeout / 2); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
+	stopWork()
 	log.Info("stopped")
 	return nil
+}
+
+// raiseFileLimit lifts the open-file limit to its hard maximum: every websocket is a descriptor,
+// and a busy briefing holds thousands.
+func raiseFileLimit(log *slog.Logger) {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil || lim.Cur >= lim.Max {
+		return
+	}
+	lim.Cur = lim.Max
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		log.Warn("could not raise the open-file limit", "err", err)
+	}
 }

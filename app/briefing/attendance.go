@@ -1,0 +1,391 @@
+package briefing
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"zonefair/app/web"
+)
+
+type seat struct{ room, user int64 }
+
+// beats buffers heartbeats in memory; FlushAttendance writes them in one batch, so 10,000
+// attendees cost one upsert per attendee per flush rather than a write per heartbeat.
+type beats struct {
+	mu      sync.Mutex
+	pending map[seat]*attendance
+	last    map[seat]time.Time // last credited heartbeat, to ignore a second tab
+}
+
+func newBeats() *beats {
+	return &beats{pending: map[seat]*attendance{}, last: map[seat]time.Time{}}
+}
+
+// Attend records that the caller is in the room of a live briefing. Pages call it on entering
+// and every Heartbeat while open; each call counts one Heartbeat of time in the room.
+func (s *Service) Attend(ctx context.Context, id int64, p *web.Principal) error {
+	a, err := s.participating(ctx, id, p, false)
+	if err != nil {
+		return err
+	}
+	if a.b.Phase != Live {
+		return nil
+	}
+	s.init()
+	now, k := s.now(), seat{id, p.UserID}
+	s.beats.mu.Lock()
+	defer s.beats.mu.Unlock()
+	credit := int(s.Heartbeat / time.Second)
+	if last, ok := s.beats.last[k]; ok && now.Sub(last) < s.Heartbeat*3/4 {
+		credit = 0
+	}
+	if credit > 0 {
+		s.beats.last[k] = now
+	}
+	row := s.beats.pending[k]
+	if row == nil {
+		row = &attendance{BriefingID: id, UserID: p.UserID, FirstSeen: now}
+		s.beats.pending[k] = row
+	}
+	row.LastSeen, row.Seconds = now, row.Seconds+credit
+	return nil
+}
+
+// FlushAttendance writes the buffered heartbeats; Run calls it periodically.
+func (s *Service) FlushAttendance(ctx context.Context) error {
+	s.init()
+	s.beats.mu.Lock()
+	rows := make([]attendance, 0, len(s.beats.pending))
+	for _, r := range s.beats.pending {
+		rows = append(rows, *r)
+	}
+	s.beats.pending = map[seat]*attendance{}
+	stale := s.now().Add(-10 * s.Heartbeat)
+	for k, t := range s.beats.last {
+		if t.Before(stale) {
+			delete(s.beats.last, k)
+		}
+	}
+	s.beats.mu.Unlock()
+	if len(rows) == 0 {
+		return nil
+	}
+	// Each instance adds its own seconds: the sum is right however many instances take beats.
+	return s.DB.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "briefing_id"}, {Name: "user_id"}},
+		DoUpdates: clause.Assignments(map[string]any{
+			"seconds":   gorm.Expr("briefing_attendance.seconds + excluded.seconds"),
+			"last_seen": gorm.Expr("excluded.last_seen"),
+		}),
+	}).CreateInBatches(rows, 500).Error
+}
+
+// Bucket is one group of the analytics breakdowns.
+type Bucket struct {
+	Key        string `json:"key"`
+	Registered int    `json:"registered"`
+	Attended   int    `json:"attended"`
+}
+
+// Analytics is the host's view of who came and what they did.
+type Analytics struct {
+	Registered      int      `json:"registered"`
+	Attended        int      `json:"attended"`
+	AttendedOfReg   int      `json:"attendedOfRegistered"`
+	TotalMinutes    float64  `json:"totalMinutes"`
+	AverageMinutes  float64  `json:"averageMinutes"`
+	Questions       int      `json:"questions"`
+	QuestionVotes   int      `json:"questionVotes"`
+	PollVotes       int      `json:"pollVotes"`
+	ChatMessages    int      `json:"chatMessages"`
+	MeetingRequests int      `json:"meetingRequests"`
+	ByCountry       []Bucket `json:"byCountry"`
+	ByIndustry      []Bucket `json:"byIndustry"`
+	Polls           []Poll   `json:"polls"`
+}
+
+// Lead is one person the briefing reached: registered, attended, or both.
+type Lead struct {
+	UserID          int64
+	Name            string
+	Email           string
+	Organization    string
+	Country         string
+	Industry        string
+	RegisteredAt    *time.Time
+	Answers         map[string]string
+	Attended        bool
+	Minutes         float64
+	Questions       int
+	Votes           int
+	MeetingRequests int
+}
+
+// leads gathers every registrant and attendee with their activity, in a fixed number of
+// queries whatever the audience size.
+func (s *Service) leads(ctx context.Context, id int64) ([]*Lead, error) {
+	g := s.DB.WithContext(ctx)
+	byUser := map[int64]*Lead{}
+	get := func(uid int64) *Lead {
+		if byUser[uid] == nil {
+			byUser[uid] = &Lead{UserID: uid, Answers: map[string]string{}}
+		}
+		return byUser[uid]
+	}
+	var regs []Registration
+	if err := g.Where("briefing_id = ?", id).Find(&regs).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range regs {
+		l := get(r.UserID)
+		at := r.CreatedAt
+		l.RegisteredAt, l.Organization, l.Country, l.Industry = &at, r.Organization, r.Country, r.Industry
+		_ = json.Unmarshal([]byte(r.RawAnswers), &l.Answers)
+	}
+	var att []attendance
+	if err := g.Where("briefing_id = ?", id).Find(&att).Error; err != nil {
+		return nil, err
+	}
+	for _, a := range att {
+		l := get(a.UserID)
+		l.Attended, l.Minutes = true, float64(a.Seconds)/60
+	}
+	counts := func(table string, f func(*Lead, int)) error {
+		var rows []struct {
+			UserID int64
+			N      int
+		}
+		if err := g.Table(table).Select("user_id, COUNT(*) AS n").Where("briefing_id = ?", id).Group("user_id").Scan(&rows).Error; err != nil {
+			return err
+		}
+		for _, r := range rows {
+			f(get(r.UserID), r.N)
+		}
+		return nil
+	}
+	if err := counts("briefing_questions", func(l *Lead, n int) { l.Questions = n }); err != nil {
+		return nil, err
+	}
+	if err := counts("briefing_question_votes", func(l *Lead, n int) { l.Votes += n }); err != nil {
+		return nil, err
+	}
+	if err := counts("briefing_poll_votes", func(l *Lead, n int) { l.Votes += n }); err != nil {
+		return nil, err
+	}
+	var meetings []struct {
+		UserID int64 `gorm:"column:investor_id"`
+		N      int
+	}
+	if err := g.Table("meeting_requests").Select("investor_id, COUNT(*) AS n").Where("briefing_id = ?", id).Group("investor_id").Scan(&meetings).Error; err != nil {
+		return nil, err
+	}
+	for _, m := range meetings {
+		get(m.UserID).MeetingRequests = m.N
+	}
+	ids := make([]int64, 0, len(byUser))
+	for uid := range byUser {
+		ids = append(ids, uid)
+	}
+	var users []struct {
+		ID           int64
+		Name         string
+		Email        string
+		Organization string
+		Country      string
+	}
+	for chunk := range slices.Chunk(ids, 1000) {
+		var part []struct {
+			ID           int64
+			Name         string
+			Email        string
+			Organization string
+			Country      string
+		}
+		if err := g.Table("users").Select("id, name, email, organization, country").Where("id IN ?", chunk).Scan(&part).Error; err != nil {
+			return nil, err
+		}
+		users = append(users, part...)
+	}
+	for _, u := range users {
+		l := byUser[u.ID]
+		l.Name, l.Email = u.Name, u.Email
+		l.Organization, l.Country = firstNonEmpty(l.Organization, u.Organization), firstNonEmpty(l.Country, u.Country)
+	}
+	out := make([]*Lead, 0, len(byUser))
+	for _, l := range byUser {
+		out = append(out, l)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].UserID < out[j].UserID })
+	return out, nil
+}
+
+// Analytics summarises attendance and activity for the hosts.
+func (s *Service) Analytics(ctx context.Context, id int64, p *web.Principal) (Analytics, error) {
+	if _, err := s.hosting(ctx, id, p); err != nil {
+		return Analytics{}, err
+	}
+	ls, err := s.leads(ctx, id)
+	if err != nil {
+		return Analytics{}, err
+	}
+	var out Analytics
+	country, industry := map[string]*Bucket{}, map[string]*Bucket{}
+	add := func(m map[string]*Bucket, key string, l *Lead) {
+		if m[key] == nil {
+			m[key] = &Bucket{Key: key}
+		}
+		if l.RegisteredAt != nil {
+			m[key].Registered++
+		}
+		if l.Attended {
+			m[key].Attended++
+		}
+	}
+	for _, l := range ls {
+		if l.RegisteredAt != nil {
+			out.Registered++
+		}
+		if l.Attended {
+			out.Attended++
+			out.TotalMinutes += l.Minutes
+			if l.RegisteredAt != nil {
+				out.AttendedOfReg++
+			}
+		}
+		out.Questions += l.Questions
+		out.MeetingRequests += l.MeetingRequests
+		add(country, l.Country, l)
+		add(industry, l.Industry, l)
+	}
+	if out.Attended > 0 {
+		out.AverageMinutes = out.TotalMinutes / float64(out.Attended)
+	}
+	g := s.DB.WithContext(ctx)
+	var n int64
+	if err := g.Model(&questionVote{}).Where("briefing_id = ?", id).Count(&n).Error; err != nil {
+		return out, err
+	}
+	out.QuestionVotes = int(n)
+	if err := g.Model(&pollVote{}).Where("briefing_id = ?", id).Count(&n).Error; err != nil {
+		return out, err
+	}
+	out.PollVotes = int(n)
+	if err := g.Model(&ChatMessage{}).Where("briefing_id = ?", id).Count(&n).Error; err != nil {
+		return out, err
+	}
+	out.ChatMessages = int(n)
+	out.ByCountry, out.ByIndustry = buckets(country), buckets(industry)
+	out.Polls, err = s.polls(ctx, id, true)
+	return out, err
+}
+
+func buckets(m map[string]*Bucket) []Bucket {
+	out := make([]Bucket, 0, len(m))
+	for _, b := range m {
+		out = append(out, *b)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Registered+out[i].Attended != out[j].Registered+out[j].Attended {
+			return out[i].Registered+out[i].Attended > out[j].Registered+out[j].Attended
+		}
+		return out[i].Key < out[j].Key
+	})
+	return out
+}
+
+// LeadsCSV is the hosts' export of the briefing's leads: UTF-8 with a byte-order mark so
+// spreadsheet programs read Chinese correctly, and cells that a spreadsheet would run as a
+// formula neutralised.
+func (s *Service) LeadsCSV(ctx context.Context, id int64, p *web.Principal) ([]byte, error) {
+	a, err := s.hosting(ctx, id, p)
+	if err != nil {
+		return nil, err
+	}
+	ls, err := s.leads(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	buf.WriteString("\ufeff")
+	w := csv.NewWriter(&buf)
+	head := []string{"user_id", "name", "email", "organization", "country", "industry", "registered_at", "attended", "minutes_in_room", "questions", "votes", "meeting_requests"}
+	for _, q := range a.b.Questions {
+		head = append(head, q.LabelEn)
+	}
+	_ = w.Write(head)
+	for _, l := range ls {
+		reg := ""
+		if l.RegisteredAt != nil {
+			reg = l.RegisteredAt.UTC().Format(time.RFC3339)
+		}
+		row := []string{strconv.FormatInt(l.UserID, 10), l.Name, l.Email, l.Organization, l.Country, l.Industry, reg,
+			strconv.FormatBool(l.Attended), strconv.FormatFloat(l.Minutes, 'f', 1, 64),
+			strconv.Itoa(l.Questions), strconv.Itoa(l.Votes), strconv.Itoa(l.MeetingRequests)}
+		for _, q := range a.b.Questions {
+			row = append(row, l.Answers[q.ID])
+		}
+		for i := range row {
+			row[i] = SafeCell(row[i])
+		}
+		_ = w.Write(row)
+	}
+	w.Flush()
+	return buf.Bytes(), w.Error()
+}
+
+// SafeCell keeps a spreadsheet from running a cell as a formula: text starting with = + - @
+// or a tab or carriage return gets a leading apostrophe.
+func SafeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// Replay is the record of a briefing after it ended.
+type Replay struct {
+	Briefing  Briefing      `json:"briefing"`
+	Turns     []SlideTurn   `json:"turns"` // page turns in order, for the timeline
+	Questions []Question    `json:"questions"`
+	Polls     []Poll        `json:"polls"`
+	Chat      []ChatMessage `json:"chat"`
+}
+
+// Replay returns the briefing's record; it opens to attendees once the briefing has ended
+// and to hosts at any time.
+func (s *Service) Replay(ctx context.Context, id int64, p *web.Principal) (Replay, error) {
+	a, err := s.load(ctx, id, p)
+	if err != nil {
+		return Replay{}, err
+	}
+	if !a.host && a.b.Phase != Ended {
+		return Replay{}, errNotEnded
+	}
+	if !a.enter() {
+		return Replay{}, errRegisterFirst
+	}
+	r := Replay{Briefing: a.b, Turns: []SlideTurn{}, Chat: []ChatMessage{}}
+	g := s.DB.WithContext(ctx)
+	if err := g.Where("briefing_id = ?", id).Order("at, id").Find(&r.Turns).Error; err != nil {
+		return r, err
+	}
+	if r.Questions, err = s.questions(ctx, id, false); err != nil {
+		return r, err
+	}
+	if r.Polls, err = s.polls(ctx, id, false); err != nil {
+		return r, err
+	}
+	err = g.Where("briefing_id = ? AND hidden = ?", id, false).Order("id").Limit(5000).Find(&r.Chat).Error
+	return r, err
+}

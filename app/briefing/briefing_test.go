@@ -1,0 +1,64 @@
+package briefing
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+	"time"
+
+	"zonefair/app/errs"
+)
+
+func TestPhaseAt(t *testing.T) {
+	start := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
+	end := start.Add(2 * time.Hour)
+	at := func(d time.Duration) *time.Time { x := start.Add(d); return &x }
+	cases := []struct {
+		name           string
+		started, ended *time.Time
+		now            time.Time
+		want           string
+	}{
+		{"before, not started", nil, nil, start.Add(-time.Hour), Upcoming},
+		{"past its start, host not there yet", nil, nil, start.Add(time.Minute), Upcoming},
+		{"started early", at(-10 * time.Minute), nil, start.Add(-5 * time.Minute), Live},
+		{"overrunning", at(0), nil, end.Add(time.Hour), Live},
+		{"never ended, long after", at(0), nil, end.Add(maxOverrun + time.Minute), Ended},
+		{"never started, end passed", nil, nil, end.Add(time.Second), Ended},
+		{"ended by the host", at(0), at(time.Hour), start.Add(90 * time.Minute), Ended},
+	}
+	for _, c := range cases {
+		b := Briefing{StartsAt: start, EndsAt: end, StartedAt: c.started, EndedAt: c.ended}
+		if got := b.PhaseAt(c.now); got != c.want {
+			t.Errorf("%s: %s, want %s", c.name, got, c.want)
+		}
+	}
+}
+
+func TestSafeCell(t *testing.T) {
+	for in, want := range map[string]string{
+		"=1+2": "'=1+2", "+86 138": "'+86 138", "-5": "'-5", "@SUM(A1)": "'@SUM(A1)", "\tx": "'\tx",
+		"Acme GmbH": "Acme GmbH", "苏州": "苏州", "": "", "a=b": "a=b",
+	} {
+		if got := SafeCell(in); got != want {
+			t.Errorf("SafeCell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestInspectRefusesWhatIsNotASlideDeck(t *testing.T) {
+	for name, c := range map[string]struct {
+		body []byte
+		kind error
+	}{
+		"empty":     {nil, errs.ErrInvalid},
+		"png":       {[]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), errs.ErrUnsupported},
+		"fake":      {[]byte("%PDF-1.7\nnot really\n%%EOF\n"), errs.ErrUnsupported},
+		"truncated": {[]byte("%PDF-1.4\n1 0 obj\n<< /Type /Catalog"), errs.ErrUnsupported},
+		"too large": {append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("x"), MaxSlidesBytes)...), errs.ErrTooLarge},
+	} {
+		if _, err := inspect(c.body); !errors.Is(err, c.kind) {
+			t.Errorf("%s: %v, want %v", name, err, c.kind)
+		}
+	}
+}

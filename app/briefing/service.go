@@ -1,0 +1,277 @@
+package briefing
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+
+	"zonefair/app/account"
+	"zonefair/app/errs"
+	"zonefair/app/notify"
+	"zonefair/app/web"
+)
+
+// Service is the briefings' use cases. Create one per process; Run does its background work.
+type Service struct {
+	DB        *gorm.DB
+	Pub       notify.Publisher // the live hub; nil publishes nothing
+	Notify    *notify.Service
+	UploadDir string // slides are kept under UploadDir/briefings/<id>/
+	BaseURL   string
+	Log       *slog.Logger
+	// Now is the clock; nil is time.Now.
+	Now func() time.Time
+	// FlushEvery is how often coalesced Q&A and poll updates go out (default 250 ms, so at most
+	// four per room per second from each instance).
+	FlushEvery time.Duration
+	// Heartbeat is how often a client in the room reports; each report counts this much time
+	// in the room (default 30 s).
+	Heartbeat time.Duration
+	// ReminderBefore is how long before the start registrants are reminded (default 30 min).
+	ReminderBefore time.Duration
+
+	once  sync.Once
+	dirty *coalescer
+	beats *beats
+}
+
+func (s *Service) init() {
+	s.once.Do(func() {
+		if s.FlushEvery <= 0 {
+			s.FlushEvery = 250 * time.Millisecond
+		}
+		if s.Heartbeat <= 0 {
+			s.Heartbeat = 30 * time.Second
+		}
+		if s.ReminderBefore <= 0 {
+			s.ReminderBefore = 30 * time.Minute
+		}
+		if s.Log == nil {
+			s.Log = slog.Default()
+		}
+		s.dirty = newCoalescer()
+		s.beats = newBeats()
+	})
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// publish sends a server-side event to the briefing's room after the change committed; a
+// failure is logged because the change stands and late joiners read it from the snapshot.
+func (s *Service) publish(ctx context.Context, id int64, kind string, data any) {
+	if s.Pub == nil {
+		return
+	}
+	if _, err := s.Pub.Publish(ctx, Channel(id), kind, data); err != nil {
+		s.Log.Warn("briefing publish failed", "briefing_id", id, "kind", kind, "err", err)
+	}
+}
+
+// Get returns briefing id with its zones and projects.
+func (s *Service) Get(ctx context.Context, id int64) (Briefing, error) {
+	var b Briefing
+	if err := s.DB.WithContext(ctx).First(&b, id).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return b, missing("briefing")
+		}
+		return b, err
+	}
+	list := []Briefing{b}
+	if err := s.links(ctx, list); err != nil {
+		return b, err
+	}
+	return list[0], nil
+}
+
+// links batch-loads zones and projects of bs and fills them.
+func (s *Service) links(ctx context.Context, bs []Briefing) error {
+	if len(bs) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(bs))
+	at := map[int64]int{}
+	for i, b := range bs {
+		ids[i], at[b.ID] = b.ID, i
+	}
+	var zs []briefingZone
+	if err := s.DB.WithContext(ctx).Where("briefing_id IN ?", ids).Order("zone_id").Find(&zs).Error; err != nil {
+		return err
+	}
+	var ps []briefingProject
+	if err := s.DB.WithContext(ctx).Where("briefing_id IN ?", ids).Order("project_id").Find(&ps).Error; err != nil {
+		return err
+	}
+	for _, z := range zs {
+		bs[at[z.BriefingID]].ZoneIDs = append(bs[at[z.BriefingID]].ZoneIDs, z.ZoneID)
+	}
+	for _, p := range ps {
+		bs[at[p.BriefingID]].ProjectIDs = append(bs[at[p.BriefingID]].ProjectIDs, p.ProjectID)
+	}
+	now := s.now()
+	for i := range bs {
+		bs[i].fill(now)
+	}
+	return nil
+}
+
+// HostZone is the first zone hosting briefing id (0 for a ministry briefing), for meeting
+// requests raised in its room.
+func (s *Service) HostZone(ctx context.Context, id int64) (int64, []int64, error) {
+	b, err := s.Get(ctx, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	if len(b.ZoneIDs) == 0 {
+		return 0, nil, nil
+	}
+	return b.ZoneIDs[0], b.ZoneIDs, nil
+}
+
+// access is what one caller may do with one briefing.
+type access struct {
+	b          Briefing
+	p          *web.Principal
+	host       bool
+	invited    bool
+	registered bool
+	mod        Moderation
+}
+
+// isHost reports whether p runs briefing b: admins, staff of a hosting zone, its creator.
+func isHost(b *Briefing, p *web.Principal) bool {
+	if p == nil {
+		return false
+	}
+	return p.Role == web.RoleAdmin || p.UserID == b.CreatedBy ||
+		(p.Role == web.RoleZoneStaff && slices.Contains(b.ZoneIDs, p.ZoneID))
+}
+
+func (s *Service) access(ctx context.Context, b Briefing, p *web.Principal) (access, error) {
+	a := access{b: b, p: p, host: isHost(&b, p)}
+	if p == nil {
+		return a, nil
+	}
+	g := s.DB.WithContext(ctx)
+	var n int64
+	if err := g.Model(&Registration{}).Where("briefing_id = ? AND user_id = ?", b.ID, p.UserID).Count(&n).Error; err != nil {
+		return a, err
+	}
+	a.registered = n > 0
+	if b.Visibility == InviteOnly && !a.host {
+		var u account.User
+		if err := g.Select("email").First(&u, p.UserID).Error; err != nil {
+			return a, err
+		}
+		if err := g.Model(&invite{}).Where("briefing_id = ? AND email = ?", b.ID, u.Email).Count(&n).Error; err != nil {
+			return a, err
+		}
+		a.invited = n > 0
+	}
+	err := g.Where("briefing_id = ? AND user_id = ?", b.ID, p.UserID).Limit(1).Find(&a.mod).Error
+	return a, err
+}
+
+// view: seeing the briefing's page, registering, downloading its calendar file.
+func (a access) view() bool {
+	switch a.b.Visibility {
+	case Public:
+		return true
+	case Registered:
+		return a.p != nil
+	}
+	return a.host || a.invited || a.registered
+}
+
+// enter: being in the room (reading the live channel and the room snapshot).
+func (a access) enter() bool {
+	if a.host {
+		return true
+	}
+	if a.mod.Removed {
+		return false
+	}
+	if a.b.Visibility == Public {
+		return true
+	}
+	return a.registered
+}
+
+// load returns briefing id and the caller's access; a briefing the caller may not see is a 404.
+func (s *Service) load(ctx context.Context, id int64, p *web.Principal) (access, error) {
+	b, err := s.Get(ctx, id)
+	if err != nil {
+		return access{}, err
+	}
+	a, err := s.access(ctx, b, p)
+	if err != nil {
+		return a, err
+	}
+	if !a.view() {
+		if p == nil {
+			return a, errs.New(errs.ErrUnauthorized, "unauthorized")
+		}
+		return a, missing("briefing")
+	}
+	return a, nil
+}
+
+// hosting loads briefing id for a host action.
+func (s *Service) hosting(ctx context.Context, id int64, p *web.Principal) (access, error) {
+	a, err := s.load(ctx, id, p)
+	if err != nil {
+		return a, err
+	}
+	if !a.host {
+		return a, errs.New(errs.ErrForbidden, "briefing.not_host")
+	}
+	return a, nil
+}
+
+// writable refuses changes to an ended briefing.
+func (s *Service) writable(a access) error {
+	if a.b.PhaseAt(s.now()) == Ended {
+		return errs.New(errs.ErrConflict, "briefing.ended")
+	}
+	return nil
+}
+
+// participating loads briefing id for an attendee's action in the room: not ended, the caller
+// in the room, not removed; muted attendees may still vote but not post text.
+func (s *Service) participating(ctx context.Context, id int64, p *web.Principal, text bool) (access, error) {
+	a, err := s.load(ctx, id, p)
+	if err != nil {
+		return a, err
+	}
+	if err := s.writable(a); err != nil {
+		return a, err
+	}
+	if !a.enter() {
+		if a.mod.Removed {
+			return a, errs.New(errs.ErrForbidden, "briefing.removed")
+		}
+		return a, errs.New(errs.ErrForbidden, "briefing.register_first")
+	}
+	if text && a.mod.Muted && !a.host {
+		return a, errs.New(errs.ErrForbidden, "briefing.muted")
+	}
+	return a, nil
+}
+
+func marshal(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func clean(s string) string { return strings.TrimSpace(s) }

@@ -1,0 +1,138 @@
+package briefing
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+
+	"zonefair/app/errs"
+	"zonefair/app/web"
+)
+
+// MaxSlidesBytes bounds an uploaded slide deck; MaxSlidesPages its pages.
+const (
+	MaxSlidesBytes = 10 << 20
+	MaxSlidesPages = 500
+)
+
+var pdfOnce sync.Once
+
+// inspect checks that body is a readable, unencrypted PDF and returns its page count.
+func inspect(body []byte) (int, error) {
+	bad := func(key string) error {
+		return &errs.Error{Kind: errs.ErrUnsupported, Key: key, Fields: []errs.FieldError{{Field: "file", Key: key}}}
+	}
+	if len(body) == 0 {
+		return 0, errs.Invalid("file", "upload.empty")
+	}
+	if len(body) > MaxSlidesBytes {
+		e := errs.New(errs.ErrTooLarge, "upload.too_large")
+		e.Fields = []errs.FieldError{{Field: "file", Key: "upload.too_large", Param: "10 MiB"}}
+		return 0, e
+	}
+	if !bytes.HasPrefix(body, []byte("%PDF-")) || !bytes.Contains(body[max(0, len(body)-1024):], []byte("%%EOF")) {
+		return 0, bad("upload.pdf")
+	}
+	pdfOnce.Do(api.DisableConfigDir)
+	ctx, err := readPDF(body)
+	if err != nil {
+		if bytes.Contains([]byte(err.Error()), []byte("encrypt")) || bytes.Contains([]byte(err.Error()), []byte("password")) {
+			return 0, bad("upload.pdf_encrypted")
+		}
+		return 0, bad("upload.pdf")
+	}
+	if ctx.XRefTable.Encrypt != nil || ctx.XRefTable.E != nil {
+		return 0, bad("upload.pdf_encrypted")
+	}
+	if err := api.ValidateContext(ctx); err != nil || ctx.PageCount < 1 {
+		return 0, bad("upload.pdf")
+	}
+	if ctx.PageCount > MaxSlidesPages {
+		return 0, errs.Invalid("file", "briefing.slides_pages")
+	}
+	return ctx.PageCount, nil
+}
+
+// readPDF parses body; a parser panic on hostile input becomes a refusal.
+func readPDF(body []byte) (ctx *model.Context, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ctx, err = nil, errs.New(errs.ErrUnsupported, "upload.pdf")
+		}
+	}()
+	conf := model.NewDefaultConfiguration()
+	conf.ValidationMode = model.ValidationRelaxed
+	return api.ReadContext(bytes.NewReader(body), conf)
+}
+
+// SetSlides stores the briefing's slide deck and puts the room on its first page.
+func (s *Service) SetSlides(ctx context.Context, id int64, p *web.Principal, name string, body []byte) (Briefing, error) {
+	a, err := s.hosting(ctx, id, p)
+	if err != nil {
+		return Briefing{}, err
+	}
+	if err := s.writable(a); err != nil {
+		return Briefing{}, err
+	}
+	pages, err := inspect(body)
+	if err != nil {
+		return Briefing{}, err
+	}
+	rnd := make([]byte, 12)
+	_, _ = rand.Read(rnd)
+	rel := filepath.Join("briefings", strconv.FormatInt(id, 10), "slides-"+hex.EncodeToString(rnd)+".pdf")
+	full := filepath.Join(s.UploadDir, rel)
+	if err := os.MkdirAll(filepath.Dir(full), 0o750); err != nil {
+		return Briefing{}, err
+	}
+	if err := os.WriteFile(full+".part", body, 0o640); err != nil {
+		return Briefing{}, err
+	}
+	if err := os.Rename(full+".part", full); err != nil {
+		return Briefing{}, err
+	}
+	if len([]rune(name)) > 200 || !web.CleanText(name) {
+		name = "slides.pdf"
+	}
+	err = s.DB.WithContext(ctx).Model(&Briefing{}).Where("id = ?", id).
+		Updates(map[string]any{"slides_path": rel, "slides_name": name, "slides_pages": pages, "page": 1}).Error
+	if err != nil {
+		_ = os.Remove(full)
+		return Briefing{}, err
+	}
+	if a.b.SlidesPath != "" {
+		_ = os.Remove(filepath.Join(s.UploadDir, filepath.Clean(a.b.SlidesPath)))
+	}
+	b, err := s.Get(ctx, id)
+	if err == nil {
+		s.publish(ctx, id, "slide.deck", map[string]any{"slidesUrl": b.SlidesURL, "pages": b.SlidesPages, "page": b.Page})
+	}
+	return b, err
+}
+
+// Slides returns the deck's bytes for a caller who may enter the room.
+func (s *Service) Slides(ctx context.Context, id int64, p *web.Principal) ([]byte, error) {
+	a, err := s.load(ctx, id, p)
+	if err != nil {
+		return nil, err
+	}
+	if !a.enter() {
+		return nil, errRegisterFirst
+	}
+	if a.b.SlidesPath == "" {
+		return nil, missing("slides")
+	}
+	body, err := os.ReadFile(filepath.Join(s.UploadDir, filepath.Clean(a.b.SlidesPath)))
+	if err != nil {
+		return nil, missing("slides")
+	}
+	return body, nil
+}

@@ -1,0 +1,523 @@
+package jobfair
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"zonefair/app/errs"
+	"zonefair/app/notify"
+	"zonefair/app/web"
+)
+
+// The states of an application.
+const (
+	StatusSubmitted = "submitted"
+	StatusViewed    = "viewed"
+	StatusInterview = "interview"
+	StatusOffer     = "offer"
+	StatusRejected  = "rejected"
+	StatusWithdrawn = "withdrawn"
+)
+
+// Statuses lists the pipeline in order.
+var Statuses = []string{StatusSubmitted, StatusViewed, StatusInterview, StatusOffer, StatusRejected, StatusWithdrawn}
+
+// next lists where an employer may move an application from each state; the pipeline only
+// goes forward, and offers, rejections and withdrawals are final.
+var next = map[string][]string{
+	StatusSubmitted: {StatusViewed, StatusInterview, StatusOffer, StatusRejected},
+	StatusViewed:    {StatusInterview, StatusOffer, StatusRejected},
+	StatusInterview: {StatusOffer, StatusRejected},
+}
+
+// Application is a graduate's application to a job.
+type Application struct {
+	ID           int64     `json:"id"`
+	JobID        int64     `json:"jobId"`
+	UserID       int64     `json:"userId"`
+	FairID       int64     `json:"fairId"`
+	ZoneID       int64     `json:"zoneId"`
+	EnterpriseID *int64    `json:"enterpriseId"`
+	Status       string    `json:"status" enum:"submitted,viewed,interview,offer,rejected,withdrawn"`
+	CoverNote    string    `json:"coverNote"`
+	ResumePath   string    `json:"-"`
+	ResumeName   string    `json:"resumeName"`
+	Major        string    `json:"major"`
+	Degree       string    `json:"degree"`
+	Day          string    `json:"-"`
+	CreatedAt    time.Time `json:"createdAt"`
+	UpdatedAt    time.Time `json:"updatedAt"`
+
+	HasResume  bool   `json:"hasResume" gorm:"-"`
+	JobTitle   string `json:"jobTitle" gorm:"-"`
+	JobTitleEn string `json:"jobTitleEn" gorm:"-"`
+	EmployerZh string `json:"employerZh" gorm:"-"`
+	EmployerEn string `json:"employerEn" gorm:"-"`
+}
+
+// TableName is the applications table.
+func (Application) TableName() string { return "applications" }
+
+// Event is one step of an application's history. Notes are for the employer's eyes.
+type Event struct {
+	ID            int64     `json:"id"`
+	ApplicationID int64     `json:"-"`
+	FromStatus    string    `json:"from"`
+	ToStatus      string    `json:"to"`
+	Note          string    `json:"note"`
+	ActorID       int64     `json:"actorId"`
+	CreatedAt     time.Time `json:"createdAt"`
+}
+
+// TableName is the application_events table.
+func (Event) TableName() string { return "application_events" }
+
+// ApplyRequest is a one-click application with an optional cover note.
+type ApplyRequest struct {
+	CoverNote string `json:"coverNote,omitempty" validate:"max=3000,text"`
+}
+
+// Apply files userID's application to jobID. Applying again returns the same application
+// (created reports whether it is new); a withdrawn one is submitted again. The unique key on
+// (job, user) makes concurrent clicks end in one row.
+func (s *Service) Apply(ctx context.Context, userID, jobID int64, note string) (app Application, created bool, err error) {
+	now := s.now()
+	job, err := s.Store.Job(ctx, jobID, now)
+	if err != nil {
+		return app, false, err
+	}
+	if job.Status != JobPublished {
+		if job.Status == JobDraft {
+			return app, false, errs.NotFound("job")
+		}
+		return app, false, errs.New(errs.ErrConflict, "application.job_closed")
+	}
+	if job.Deadline < Today(now) {
+		return app, false, errs.New(errs.ErrConflict, "application.deadline_passed")
+	}
+	if !job.Open {
+		return app, false, errs.New(errs.ErrConflict, "application.fair_closed")
+	}
+	prof, err := s.Store.Profile(ctx, userID)
+	if errors.Is(err, errs.ErrNotFound) {
+		return app, false, errs.New(errs.ErrConflict, "application.no_profile")
+	} else if err != nil {
+		return app, false, err
+	}
+	app = Application{JobID: job.ID, UserID: userID, FairID: job.FairID, ZoneID: job.ZoneID, EnterpriseID: job.EnterpriseID,
+		Status: StatusSubmitted, CoverNote: note, ResumePath: prof.ResumePath, ResumeName: prof.ResumeName,
+		Major: prof.Major, Degree: prof.Degree, Day: Today(now)}
+	err = s.Store.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&app)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 1 {
+			created = true
+			return tx.Create(&Event{ApplicationID: app.ID, FromStatus: "", ToStatus: StatusSubmitted, ActorID: userID}).Error
+		}
+		if err := tx.Where("job_id = ? AND user_id = ?", jobID, userID).First(&app).Error; err != nil {
+			return err
+		}
+		if app.Status != StatusWithdrawn {
+			return nil
+		}
+		res = tx.Model(&Application{}).Where("id = ? AND status = ?", app.ID, StatusWithdrawn).Updates(map[string]any{
+			"status": StatusSubmitted, "cover_note": note, "resume_path": prof.ResumePath, "resume_name": prof.ResumeName, "updated_at": now,
+		})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		app.Status, app.CoverNote, app.ResumePath, app.ResumeName = StatusSubmitted, note, prof.ResumePath, prof.ResumeName
+		return tx.Create(&Event{ApplicationID: app.ID, FromStatus: StatusWithdrawn, ToStatus: StatusSubmitted, ActorID: userID}).Error
+	})
+	if err != nil {
+		return app, false, err
+	}
+	app.fill(job)
+	return app, created, nil
+}
+
+func (a *Application) fill(j Job) {
+	a.HasResume = a.ResumePath != ""
+	a.JobTitle, a.JobTitleEn, a.EmployerZh, a.EmployerEn = j.Title, j.TitleEn, j.EmployerZh, j.EmployerEn
+}
+
+// Withdraw takes back userID's application id; possible until an offer or rejection.
+func (s *Service) Withdraw(ctx context.Context, userID, id int64) (Application, error) {
+	var app Application
+	err := s.Store.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("id = ? AND user_id = ?", id, userID).First(&app).Error; err != nil {
+			return notFound(err, "application")
+		}
+		if app.Status == StatusWithdrawn {
+			return nil
+		}
+		if app.Status == StatusOffer || app.Status == StatusRejected {
+			return errs.New(errs.ErrConflict, "application.final")
+		}
+		res := tx.Model(&Application{}).Where("id = ? AND status = ?", id, app.Status).Updates(map[string]any{"status": StatusWithdrawn, "updated_at": s.now()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return errs.New(errs.ErrConflict, "application.changed")
+		}
+		from := app.Status
+		app.Status = StatusWithdrawn
+		return tx.Create(&Event{ApplicationID: id, FromStatus: from, ToStatus: StatusWithdrawn, ActorID: userID}).Error
+	})
+	if err != nil {
+		return app, err
+	}
+	apps := []Application{app}
+	if err := s.Store.decorateApps(ctx, apps); err != nil {
+		return app, err
+	}
+	return apps[0], nil
+}
+
+// decorateApps fills job titles and employer names.
+func (s *Store) decorateApps(ctx context.Context, apps []Application) error {
+	ids := make([]int64, 0, len(apps))
+	for _, a := range apps {
+		ids = append(ids, a.JobID)
+	}
+	jobs, err := s.jobsByID(ctx, slices.Compact(slices.Sorted(slices.Values(ids))), time.Now())
+	if err != nil {
+		return err
+	}
+	at := map[int64]Job{}
+	for _, j := range jobs {
+		at[j.ID] = j
+	}
+	for i := range apps {
+		apps[i].fill(at[apps[i].JobID])
+	}
+	return nil
+}
+
+// Mine lists userID's applications, newest first.
+func (s *Store) Mine(ctx context.Context, userID int64) ([]Application, error) {
+	apps := []Application{}
+	if err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("id DESC").Limit(500).Find(&apps).Error; err != nil {
+		return nil, err
+	}
+	return apps, s.decorateApps(ctx, apps)
+}
+
+// Applicant is an application as its employer sees it, with the graduate's profile.
+type Applicant struct {
+	Application
+	Name           string `json:"name"`
+	Email          string `json:"email"`
+	School         string `json:"school"`
+	MajorName      string `json:"majorName"`
+	GraduationYear int    `json:"graduationYear"`
+	Skills         string `json:"skills"`
+	Languages      string `json:"languages"`
+	Phone          string `json:"phone"`
+	ContactEmail   string `json:"contactEmail"`
+}
+
+// ApplicantQuery filters and sorts an employer's applicants.
+type ApplicantQuery struct {
+	JobID    int64  `query:"jobId" validate:"gte=0"`
+	FairID   int64  `query:"fairId" validate:"gte=0"`
+	Status   string `query:"status" validate:"omitempty,oneof=submitted viewed interview offer rejected withdrawn"`
+	Major    string `query:"major" validate:"max=40"`
+	Degree   string `query:"degree" validate:"omitempty,oneof=associate bachelor master doctorate"`
+	Q        string `query:"q" validate:"max=100"`
+	Sort     string `query:"sort" validate:"omitempty,oneof=newest oldest name degree status"`
+	Page     int    `query:"page" validate:"omitempty,gte=1,lte=100000"`
+	PageSize int    `query:"pageSize" validate:"omitempty,gte=1,lte=200"`
+}
+
+// ApplicantPage is one page of applicants.
+type ApplicantPage struct {
+	Items    []Applicant `json:"items"`
+	Total    int64       `json:"total"`
+	Page     int         `json:"page"`
+	PageSize int         `json:"pageSize"`
+}
+
+func (s *Store) applicantQuery(ctx context.Context, p *web.Principal, q ApplicantQuery) *gorm.DB {
+	tx := s.db.WithContext(ctx).Table("applications").
+		Joins("JOIN users ON users.id = applications.user_id").
+		Joins("LEFT JOIN graduate_profiles gp ON gp.user_id = applications.user_id")
+	tx = employerScope(tx, p, "applications")
+	if q.JobID > 0 {
+		tx = tx.Where("applications.job_id = ?", q.JobID)
+	}
+	if q.FairID > 0 {
+		tx = tx.Where("applications.fair_id = ?", q.FairID)
+	}
+	if q.Status != "" {
+		tx = tx.Where("applications.status = ?", q.Status)
+	}
+	if q.Major != "" {
+		tx = tx.Where("applications.major = ?", q.Major)
+	}
+	if q.Degree != "" {
+		tx = tx.Where("applications.degree = ?", q.Degree)
+	}
+	if s := strings.ToLower(strings.TrimSpace(q.Q)); s != "" {
+		// Scoped to one employer's applicants, a substring match over names is small enough.
+		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s) + "%"
+		tx = tx.Where(`(LOWER(users.name) LIKE ? ESCAPE '\' OR LOWER(gp.school) LIKE ? ESCAPE '\')`, like, like)
+	}
+	return tx
+}
+
+const applicantColumns = "applications.*, users.name AS name, users.email AS email, gp.school AS school, gp.major_name AS major_name, " +
+	"gp.graduation_year AS graduation_year, gp.skills AS skills, gp.languages AS languages, gp.phone AS phone, gp.contact_email AS contact_email"
+
+// Applicants lists the applications p may see, filtered and sorted by q.
+func (s *Store) Applicants(ctx context.Context, p *web.Principal, q ApplicantQuery) (ApplicantPage, error) {
+	if q.Page == 0 {
+		q.Page = 1
+	}
+	if q.PageSize == 0 {
+		q.PageSize = 50
+	}
+	out := ApplicantPage{Items: []Applicant{}, Page: q.Page, PageSize: q.PageSize}
+	if err := s.applicantQuery(ctx, p, q).Count(&out.Total).Error; err != nil {
+		return out, err
+	}
+	err := s.applicantQuery(ctx, p, q).Select(applicantColumns).Order(applicantOrder(q.Sort)).
+		Offset((q.Page - 1) * q.PageSize).Limit(q.PageSize).Scan(&out.Items).Error
+	if err != nil {
+		return out, err
+	}
+	return out, s.decorateApplicants(ctx, out.Items)
+}
+
+func applicantOrder(sort string) string {
+	switch sort {
+	case "oldest":
+		return "applications.id ASC"
+	case "name":
+		return "users.name ASC, applications.id DESC"
+	case "degree":
+		return "CASE applications.degree WHEN 'doctorate' THEN 0 WHEN 'master' THEN 1 WHEN 'bachelor' THEN 2 ELSE 3 END, applications.id DESC"
+	case "status":
+		return "CASE applications.status WHEN 'offer' THEN 0 WHEN 'interview' THEN 1 WHEN 'viewed' THEN 2 WHEN 'submitted' THEN 3 WHEN 'rejected' THEN 4 ELSE 5 END, applications.id DESC"
+	}
+	return "applications.id DESC"
+}
+
+func (s *Store) decorateApplicants(ctx context.Context, items []Applicant) error {
+	apps := make([]Application, len(items))
+	for i := range items {
+		apps[i] = items[i].Application
+	}
+	if len(apps) == 0 {
+		return nil
+	}
+	if err := s.decorateApps(ctx, apps); err != nil {
+		return err
+	}
+	for i := range items {
+		items[i].Application = apps[i]
+	}
+	return nil
+}
+
+// ApplicationDetail is one application with its history; notes are shown to employers only.
+type ApplicationDetail struct {
+	Applicant
+	Events []Event `json:"events"`
+}
+
+// scopedApplication loads application id if p may see it: its graduate or its employer.
+func (s *Store) scopedApplication(ctx context.Context, p *web.Principal, id int64) (Applicant, bool, error) {
+	var a Applicant
+	tx := s.applicantQuery(ctx, &web.Principal{Role: web.RoleAdmin}, ApplicantQuery{}).Select(applicantColumns).Where("applications.id = ?", id)
+	res := tx.Limit(1).Scan(&a)
+	if res.Error != nil {
+		return a, false, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return a, false, errs.NotFound("application")
+	}
+	employer := p.Role == web.RoleAdmin || (p.Role == web.RoleZoneStaff && p.ZoneID == a.ZoneID) ||
+		(p.Role == web.RoleEnterprise && a.EnterpriseID != nil && *a.EnterpriseID == p.EnterpriseID)
+	if !employer && !(p.Role == web.RoleGraduate && a.UserID == p.UserID) {
+		// Someone else's application is not there at all, as far as the caller can tell.
+		return a, false, errs.NotFound("application")
+	}
+	items := []Applicant{a}
+	if err := s.decorateApplicants(ctx, items); err != nil {
+		return a, false, err
+	}
+	return items[0], employer, nil
+}
+
+// ApplicationFor returns application id as p may see it. An employer opening a submitted
+// application marks it viewed.
+func (s *Service) ApplicationFor(ctx context.Context, p *web.Principal, id int64) (ApplicationDetail, error) {
+	a, employer, err := s.Store.scopedApplication(ctx, p, id)
+	if err != nil {
+		return ApplicationDetail{}, err
+	}
+	if employer && p.Role != web.RoleAdmin && a.Status == StatusSubmitted {
+		if _, err := s.ChangeStatus(ctx, p, []int64{id}, StatusViewed, ""); err != nil && !errors.Is(err, errs.ErrConflict) {
+			return ApplicationDetail{}, err
+		}
+		if a, _, err = s.Store.scopedApplication(ctx, p, id); err != nil {
+			return ApplicationDetail{}, err
+		}
+	}
+	d := ApplicationDetail{Applicant: a, Events: []Event{}}
+	if err := s.Store.db.WithContext(ctx).Where("application_id = ?", id).Order("id").Find(&d.Events).Error; err != nil {
+		return d, err
+	}
+	if !employer {
+		for i := range d.Events {
+			d.Events[i].Note, d.Events[i].ActorID = "", 0
+		}
+		d.Email, d.Phone, d.ContactEmail = "", "", ""
+	}
+	return d, nil
+}
+
+// StatusRequest moves one application.
+type StatusRequest struct {
+	Status string `json:"status" validate:"required,oneof=viewed interview offer rejected"`
+	Note   string `json:"note,omitempty" validate:"max=3000,text"`
+}
+
+// BulkStatusRequest moves several applications at once; all move or none.
+type BulkStatusRequest struct {
+	IDs    []int64 `json:"ids" validate:"required,min=1,max=500,dive,gte=1"`
+	Status string  `json:"status" validate:"required,oneof=viewed interview offer rejected"`
+	Note   string  `json:"note,omitempty" validate:"max=3000,text"`
+}
+
+// BulkResult lists the applications as they now are.
+type BulkResult struct {
+	Items []Application `json:"items"`
+}
+
+// statusNotice is what the graduate's pages receive when an application changes.
+type statusNotice struct {
+	Application
+}
+
+// ChangeStatus moves the applications ids, all of which p must employ, to status in one
+// transaction; then tells each graduate live, in their notifications and by email.
+func (s *Service) ChangeStatus(ctx context.Context, p *web.Principal, ids []int64, status, note string) ([]Application, error) {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	var apps []Application
+	now := s.now()
+	err := s.Store.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := employerScope(tx.Where("id IN ?", ids), p, "applications").Order("id").Find(&apps).Error; err != nil {
+			return err
+		}
+		if len(apps) != len(ids) {
+			return errs.NotFound("application")
+		}
+		for i := range apps {
+			a := &apps[i]
+			if !slices.Contains(next[a.Status], status) {
+				return errs.New(errs.ErrConflict, "application.transition")
+			}
+			res := tx.Model(&Application{}).Where("id = ? AND status = ?", a.ID, a.Status).Updates(map[string]any{"status": status, "updated_at": now})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				return errs.New(errs.ErrConflict, "application.changed")
+			}
+			if err := tx.Create(&Event{ApplicationID: a.ID, FromStatus: a.Status, ToStatus: status, Note: note, ActorID: p.UserID}).Error; err != nil {
+				return err
+			}
+			a.Status, a.UpdatedAt = status, now
+		}
+		if err := s.Store.decorateAppsTx(tx, apps); err != nil {
+			return err
+		}
+		if s.Notify == nil {
+			return nil
+		}
+		for _, a := range apps {
+			if _, err := s.Notify.Add(tx, a.UserID, "application.updated", statusNotice{a}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if s.Notify == nil {
+		return apps, nil
+	}
+	for _, a := range apps {
+		s.Notify.Publish(ctx, a.UserID, "application.updated", statusNotice{a})
+	}
+	s.emailGraduates(ctx, apps)
+	return apps, nil
+}
+
+// decorateAppsTx is decorateApps inside a transaction (SQLite has one connection per writer).
+func (s *Store) decorateAppsTx(tx *gorm.DB, apps []Application) error {
+	return (&Store{db: tx}).decorateApps(tx.Statement.Context, apps)
+}
+
+var statusNames = map[string][2]string{
+	StatusViewed:    {"已查看", "viewed"},
+	StatusInterview: {"邀请面试", "invited to interview"},
+	StatusOffer:     {"录用意向", "offer"},
+	StatusRejected:  {"未通过", "not selected"},
+}
+
+func (s *Service) emailGraduates(ctx context.Context, apps []Application) {
+	if s.Notify == nil || len(apps) == 0 {
+		return
+	}
+	ids := make([]int64, len(apps))
+	for i, a := range apps {
+		ids[i] = a.UserID
+	}
+	var users []struct {
+		ID            int64
+		Email, Locale string
+	}
+	if err := s.Store.db.WithContext(ctx).Table("users").Where("id IN ?", ids).Scan(&users).Error; err != nil {
+		return
+	}
+	at := map[int64]int{}
+	for i, u := range users {
+		at[u.ID] = i
+	}
+	for _, a := range apps {
+		i, ok := at[a.UserID]
+		if !ok {
+			continue
+		}
+		u := users[i]
+		link := s.BaseURL + "/jobfair/applications"
+		m := notify.Mail{To: u.Email}
+		names := statusNames[a.Status]
+		if u.Locale == string(web.LocaleEn) {
+			title := a.JobTitle
+			if a.JobTitleEn != "" {
+				title = a.JobTitleEn
+			}
+			m.Subject = fmt.Sprintf("Your application for %s: %s", title, names[1])
+			m.Text = fmt.Sprintf("%s has updated your application for %s: %s.\n\nSee it at %s\n", a.EmployerEn, title, names[1], link)
+		} else {
+			m.Subject = fmt.Sprintf("您申请的%s：%s", a.JobTitle, names[0])
+			m.Text = fmt.Sprintf("%s 更新了您对「%s」的申请：%s。\n\n查看：%s\n", a.EmployerZh, a.JobTitle, names[0], link)
+		}
+		s.Notify.Email(ctx, m)
+	}
+}

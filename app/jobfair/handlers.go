@@ -1,0 +1,691 @@
+package jobfair
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"zonefair/app/errs"
+	"zonefair/app/web"
+)
+
+// Handlers serve the job fair's HTTP API.
+type Handlers struct {
+	Service *Service
+}
+
+// FairList is every fair.
+type FairList struct {
+	Items []Fair `json:"items"`
+}
+
+// JobList is a plain list of jobs.
+type JobList struct {
+	Items []Job `json:"items"`
+}
+
+// ApplicationList is a graduate's applications.
+type ApplicationList struct {
+	Items []Application `json:"items"`
+}
+
+// BoothDetail is a booth's page: the zone, its enterprises and its open jobs.
+type BoothDetail struct {
+	Booth
+	FairID int64 `json:"fairId"`
+	Jobs   []Job `json:"jobs"`
+}
+
+// Routes registers the job-fair routes.
+func (h *Handlers) Routes(r *web.Router) {
+	admin := web.Roles(web.RoleAdmin)
+	employer := web.Roles(web.RoleAdmin, web.RoleZoneStaff, web.RoleEnterprise)
+	graduate := web.Roles(web.RoleGraduate)
+	route := func(method, path, summary string, access web.Access, rt web.Route, handler fiber.Handler) {
+		rt.Method, rt.Path, rt.Summary, rt.Access, rt.Tag, rt.Handler = method, path, summary, access, "jobfair", handler
+		r.Handle(rt)
+	}
+	route("GET", "/api/v1/jobfair/meta", "Degrees, job categories, majors and salary bands", web.Public, web.Route{Response: Meta{}}, h.meta)
+	route("GET", "/api/v1/fairs", "Every job fair, newest first", web.Public, web.Route{Response: FairList{}}, h.fairs)
+	route("POST", "/api/v1/fairs", "Create a job fair", admin, web.Route{Request: FairInput{}, Response: Fair{}, Status: 201}, h.createFair)
+	route("GET", "/api/v1/fairs/:id", "A fair's home: booths by region and industry, live figures", web.Public, web.Route{Response: FairDetail{}}, h.fair)
+	route("PUT", "/api/v1/fairs/:id", "Edit a fair and the zones taking part", admin, web.Route{Request: FairInput{}, Response: Fair{}}, h.updateFair)
+	route("GET", "/api/v1/fairs/:id/booths/:zoneId", "A zone's booth: enterprises and open jobs", web.Public, web.Route{Response: BoothDetail{}}, h.booth)
+	route("GET", "/api/v1/fairs/:id/analytics", "Organiser analytics of a fair (zone staff: their booth)", web.Roles(web.RoleAdmin, web.RoleZoneStaff), web.Route{Query: AnalyticsQuery{}, Response: Analytics{}}, h.analytics)
+	route("GET", "/api/v1/fairs/:id/analytics.csv", "Organiser analytics as CSV", web.Roles(web.RoleAdmin, web.RoleZoneStaff), web.Route{Query: AnalyticsQuery{}, Produces: "text/csv"}, h.analyticsCSV)
+
+	route("GET", "/api/v1/jobs", "Search open jobs (Chinese and English text, filters, facets)", web.Public, web.Route{Query: Query{}, Response: Results{}}, h.search)
+	route("POST", "/api/v1/jobs", "Post a job (zone staff for their zone or its enterprises, enterprise staff for their own)", employer, web.Route{Request: JobInput{}, Response: Job{}, Status: 201}, h.createJob)
+	route("GET", "/api/v1/jobs/:id", "A job (drafts only to those who manage it)", web.Public, web.Route{Response: Job{}}, h.job)
+	route("PUT", "/api/v1/jobs/:id", "Edit a job; applications are kept", employer, web.Route{Request: JobInput{}, Response: Job{}}, h.updateJob)
+	route("GET", "/api/v1/employer/jobs", "The jobs you manage, with application counts", employer, web.Route{Query: EmployerJobQuery{}, Response: JobPage{}}, h.employerJobs)
+
+	route("GET", "/api/v1/graduate/profile", "Your graduate profile", graduate, web.Route{Response: Profile{}}, h.profile)
+	route("PUT", "/api/v1/graduate/profile", "Create or replace your graduate profile", graduate, web.Route{Request: ProfileInput{}, Response: Profile{}}, h.saveProfile)
+	route("POST", "/api/v1/graduate/resume", "Upload your resume (PDF, at most 5 MiB)", graduate, web.Route{Upload: true, Response: Profile{}}, h.uploadResume)
+	route("GET", "/api/v1/graduate/resume", "Download your resume", graduate, web.Route{Produces: "application/pdf"}, h.myResume)
+	route("DELETE", "/api/v1/graduate/resume", "Remove your resume", graduate, web.Route{Status: 204}, h.deleteResume)
+
+	route("POST", "/api/v1/jobs/:id/apply", "Apply with your profile and resume (201 new, 200 already applied)", graduate, web.Route{Request: ApplyRequest{}, Response: Application{}, Status: 201}, h.apply)
+	route("GET", "/api/v1/graduate/applications", "Your applications", graduate, web.Route{Response: ApplicationList{}}, h.mine)
+	route("POST", "/api/v1/applications/:id/withdraw", "Withdraw your application (until an offer)", graduate, web.Route{Response: Application{}}, h.withdraw)
+	route("GET", "/api/v1/applications/:id", "An application: its graduate, or its employer (who marks it viewed)", web.Roles(web.RoleGraduate, web.RoleAdmin, web.RoleZoneStaff, web.RoleEnterprise), web.Route{Response: ApplicationDetail{}}, h.application)
+	route("GET", "/api/v1/applications/:id/resume", "The resume sent with an application", web.Roles(web.RoleGraduate, web.RoleAdmin, web.RoleZoneStaff, web.RoleEnterprise), web.Route{Produces: "application/pdf"}, h.applicationResume)
+	route("POST", "/api/v1/applications/:id/status", "Move an application through the pipeline", employer, web.Route{Request: StatusRequest{}, Response: Application{}}, h.status)
+	route("GET", "/api/v1/employer/applications", "Your applicants, filtered and sorted", employer, web.Route{Query: ApplicantQuery{}, Response: ApplicantPage{}}, h.applicants)
+	route("GET", "/api/v1/employer/applications.csv", "Your applicants as CSV (UTF-8 with BOM)", employer, web.Route{Query: ApplicantQuery{}, Produces: "text/csv"}, h.applicantsCSV)
+	route("POST", "/api/v1/employer/applications/status", "Move several applications at once (all or none)", employer, web.Route{Request: BulkStatusRequest{}, Response: BulkResult{}}, h.bulkStatus)
+
+	route("POST", "/api/v1/fairs/:id/booths/:zoneId/chat", "Open (or return) your conversation with a booth", graduate, web.Route{Response: Conversation{}}, h.openChat)
+	route("GET", "/api/v1/chat/conversations", "Your conversations (staff: your booth's)", web.Roles(web.RoleGraduate, web.RoleZoneStaff), web.Route{Query: ConversationQuery{}, Response: ConversationList{}}, h.conversations)
+	route("GET", "/api/v1/chat/conversations/:id/messages", "A conversation's history, oldest first", web.Roles(web.RoleGraduate, web.RoleZoneStaff), web.Route{Query: MessageQuery{}, Response: MessagePage{}}, h.messages)
+	route("POST", "/api/v1/chat/conversations/:id/messages", "Send a message", web.Roles(web.RoleGraduate, web.RoleZoneStaff), web.Route{Request: MessageInput{}, Response: Message{}, Status: 201}, h.say)
+}
+
+func (h *Handlers) store() *Store { return h.Service.Store }
+
+func (h *Handlers) meta(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	return c.JSON(Meta{Degrees: Degrees, Categories: Categories, Majors: Majors, SalaryBands: SalaryBands})
+}
+
+func (h *Handlers) fairs(c *fiber.Ctx) error {
+	list, err := h.store().Fairs(c.UserContext(), h.Service.now())
+	if err != nil {
+		return err
+	}
+	return c.JSON(FairList{Items: list})
+}
+
+func (h *Handlers) saveFair(c *fiber.Ctx, id int64) error {
+	var in FairInput
+	if err := web.Bind(c, &in); err != nil {
+		return err
+	}
+	if err := in.check(); err != nil {
+		return err
+	}
+	f := Fair{ID: id, NameZh: trimmed(in.NameZh), NameEn: trimmed(in.NameEn), DescriptionZh: in.DescriptionZh,
+		DescriptionEn: in.DescriptionEn, StartsAt: in.StartsAt.UTC(), EndsAt: in.EndsAt.UTC(), ZoneIDs: in.ZoneIDs}
+	if err := h.store().SaveFair(c.UserContext(), &f); err != nil {
+		return err
+	}
+	out, err := h.store().Fair(c.UserContext(), f.ID, h.Service.now())
+	if err != nil {
+		return err
+	}
+	status := fiber.StatusOK
+	if id == 0 {
+		status = fiber.StatusCreated
+	}
+	return c.Status(status).JSON(out)
+}
+
+func (h *Handlers) createFair(c *fiber.Ctx) error { return h.saveFair(c, 0) }
+
+func (h *Handlers) updateFair(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", "fair")
+	if err != nil {
+		return err
+	}
+	if _, err := h.store().Fair(c.UserContext(), id, h.Service.now()); err != nil {
+		return err
+	}
+	return h.saveFair(c, id)
+}
+
+// visitor identifies the caller for visitor counts without storing who they are.
+func visitor(c *fiber.Ctx) string {
+	if p := web.CurrentPrincipal(c); p != nil {
+		return "u" + itoa(p.UserID)
+	}
+	sum := sha256.Sum256([]byte(c.IP() + "\x00" + c.Get(fiber.HeaderUserAgent)))
+	return "a" + hex.EncodeToString(sum[:12])
+}
+
+func (h *Handlers) fair(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", "fair")
+	if err != nil {
+		return err
+	}
+	ctx, now := c.UserContext(), h.Service.now()
+	f, err := h.store().Fair(ctx, id, now)
+	if err != nil {
+		return err
+	}
+	counts, err := h.store().openCounts(ctx, id, now)
+	if err != nil {
+		return err
+	}
+	booths, err := h.store().booths(ctx, id, 0, counts)
+	if err != nil {
+		return err
+	}
+	if err := h.store().views.record(ctx, now, id, 0, 0, visitor(c)); err != nil {
+		return err
+	}
+	d := FairDetail{Fair: f, Booths: booths, Stats: FairCounts{OpenJobs: counts.total}}
+	if err := h.store().fairFigures(ctx, id, &d.Stats); err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
+
+func (h *Handlers) booth(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", "fair")
+	if err != nil {
+		return err
+	}
+	zoneID, err := web.ParamID(c, "zoneId", "booth")
+	if err != nil {
+		return err
+	}
+	ctx, now := c.UserContext(), h.Service.now()
+	counts, err := h.store().openCounts(ctx, id, now)
+	if err != nil {
+		return err
+	}
+	booths, err := h.store().booths(ctx, id, zoneID, counts)
+	if err != nil {
+		return err
+	}
+	if len(booths) == 0 {
+		return errs.NotFound("booth")
+	}
+	res, err := h.store().Search(ctx, Query{FairID: id, ZoneID: zoneID, Sort: "date", PageSize: 100}, now)
+	if err != nil {
+		return err
+	}
+	if err := h.store().views.record(ctx, now, id, zoneID, 0, visitor(c)); err != nil {
+		return err
+	}
+	return c.JSON(BoothDetail{Booth: booths[0], FairID: id, Jobs: res.Items})
+}
+
+// analyticsScope returns the fair and the zone the caller may see figures for.
+func (h *Handlers) analyticsScope(c *fiber.Ctx) (int64, int64, error) {
+	id, err := web.ParamID(c, "id", "fair")
+	if err != nil {
+		return 0, 0, err
+	}
+	var q AnalyticsQuery
+	if err := web.BindQuery(c, &q); err != nil {
+		return 0, 0, err
+	}
+	if _, err := h.store().Fair(c.UserContext(), id, h.Service.now()); err != nil {
+		return 0, 0, err
+	}
+	p := web.CurrentPrincipal(c)
+	if p.Role == web.RoleZoneStaff {
+		if q.ZoneID != 0 && q.ZoneID != p.ZoneID {
+			return 0, 0, errs.Forbidden()
+		}
+		q.ZoneID = p.ZoneID
+	}
+	return id, q.ZoneID, nil
+}
+
+func (h *Handlers) analytics(c *fiber.Ctx) error {
+	fairID, zoneID, err := h.analyticsScope(c)
+	if err != nil {
+		return err
+	}
+	a, err := h.store().Analytics(c.UserContext(), fairID, zoneID, h.Service.now())
+	if err != nil {
+		return err
+	}
+	return c.JSON(a)
+}
+
+func (h *Handlers) analyticsCSV(c *fiber.Ctx) error {
+	fairID, zoneID, err := h.analyticsScope(c)
+	if err != nil {
+		return err
+	}
+	a, err := h.store().Analytics(c.UserContext(), fairID, zoneID, h.Service.now())
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := a.WriteCSV(&buf); err != nil {
+		return err
+	}
+	return sendCSV(c, "fair-"+itoa(fairID)+"-analytics.csv", buf.Bytes())
+}
+
+func sendCSV(c *fiber.Ctx, name string, body []byte) error {
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(body)
+}
+
+func (h *Handlers) search(c *fiber.Ctx) error {
+	var q Query
+	if err := web.BindQuery(c, &q); err != nil {
+		return err
+	}
+	res, err := h.store().Search(c.UserContext(), q, h.Service.now())
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (h *Handlers) job(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", "job")
+	if err != nil {
+		return err
+	}
+	ctx, now := c.UserContext(), h.Service.now()
+	j, err := h.store().Job(ctx, id, now)
+	if err != nil {
+		return err
+	}
+	if j.Status == JobDraft && !managesJob(web.CurrentPrincipal(c), &j) {
+		return errs.NotFound("job")
+	}
+	if err := h.store().views.record(ctx, now, j.FairID, j.ZoneID, j.ID, visitor(c)); err != nil {
+		return err
+	}
+	return c.JSON(j)
+}
+
+// applyInput checks in against the caller's rights and fills j from it.
+func (h *Handlers) applyInput(c *fiber.Ctx, in JobInput, j *Job) error {
+	if err := in.check(); err != nil {
+		return err
+	}
+	p := web.CurrentPrincipal(c)
+	ctx := c.UserContext()
+	switch p.Role {
+	case web.RoleZoneStaff:
+		if in.ZoneID != 0 && in.ZoneID != p.ZoneID {
+			return errs.Forbidden()
+		}
+		in.ZoneID = p.ZoneID
+	case web.RoleEnterprise:
+		if (in.ZoneID != 0 && in.ZoneID != p.ZoneID) || (in.EnterpriseID != nil && *in.EnterpriseID != p.EnterpriseID) {
+			return errs.Forbidden()
+		}
+		in.ZoneID, in.EnterpriseID = p.ZoneID, &p.EnterpriseID
+	}
+	if in.ZoneID == 0 {
+		return errs.Invalid("zoneId", "field.required")
+	}
+	if j.ID != 0 && (j.ZoneID != in.ZoneID || j.FairID != in.FairID) {
+		return errs.Invalid("zoneId", "field.job_move")
+	}
+	var zone struct{ Province, Region, CityZh, CityEn string }
+	res := h.store().db.WithContext(ctx).Table("zones").Where("id = ?", in.ZoneID).Scan(&zone)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return errs.Invalid("zoneId", "field.zone_unknown")
+	}
+	ok, err := h.store().inFair(ctx, in.FairID, in.ZoneID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errs.Invalid("fairId", "field.fair_zone")
+	}
+	if in.EnterpriseID != nil {
+		var n int64
+		if err := h.store().db.WithContext(ctx).Table("enterprises").Where("id = ? AND zone_id = ?", *in.EnterpriseID, in.ZoneID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return errs.Invalid("enterpriseId", "field.enterprise_zone")
+		}
+	}
+	if j.Status == JobPublished && in.Status == JobDraft {
+		return errs.New(errs.ErrConflict, "job.unpublish")
+	}
+	if strings.TrimSpace(in.CityZh) == "" && strings.TrimSpace(in.CityEn) == "" {
+		in.CityZh, in.CityEn = zone.CityZh, zone.CityEn
+	}
+	j.FairID, j.ZoneID, j.EnterpriseID = in.FairID, in.ZoneID, in.EnterpriseID
+	j.Title, j.TitleEn, j.CityZh, j.CityEn = trimmed(in.Title), trimmed(in.TitleEn), trimmed(in.CityZh), trimmed(in.CityEn)
+	j.Province, j.Region, j.Category, j.Majors, j.Degree = zone.Province, zone.Region, in.Category, in.Majors, in.Degree
+	j.SalaryMin, j.SalaryMax, j.Headcount, j.Deadline = in.SalaryMin, in.SalaryMax, in.Headcount, in.Deadline
+	j.Description, j.Languages, j.Status = in.Description, trimmed(in.Languages), in.Status
+	return nil
+}
+
+func (h *Handlers) createJob(c *fiber.Ctx) error {
+	var in JobInput
+	if err := web.Bind(c, &in); err != nil {
+		return err
+	}
+	j := Job{CreatedBy: web.CurrentPrincipal(c).UserID}
+	if err := h.applyInput(c, in, &j); err != nil {
+		return err
+	}
+	if err := h.store().SaveJob(c.UserContext(), &j); err != nil {
+		return err
+	}
+	out, err := h.store().Job(c.UserContext(), j.ID, h.Service.now())
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+func (h *Handlers) updateJob(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", "job")
+	if err != nil {
+		return err
+	}
+	ctx, now := c.UserContext(), h.Service.now()
+	j, err := h.store().Job(ctx, id, now)
+	if err != nil {
+		return err
+	}
+	if !managesJob(web.CurrentPrincipal(c), &j) {
+		return errs.Forbidden()
+	}
+	var in JobInput
+	if err := web.Bind(c, &in); err != nil {
+		return err
+	}
+	if err := h.applyInput(c, in, &j); err != nil {
+		return err
+	}
+	if err := h.store().SaveJob(ctx, &j); err != nil {
+		return err
+	}
+	out, err := h.store().Job(ctx, id, now)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (h *Handlers) employerJobs(c *fiber.Ctx) error {
+	var q EmployerJobQuery
+	if err := web.BindQuery(c, &q); err != nil {
+		return err
+	}
+	page, err := h.store().EmployerJobs(c.UserContext(), web.CurrentPrincipal(c), q, h.Service.now())
+	if err != nil {
+		return err
+	}
+	return c.JSON(page)
+}
+
+func (h *Handlers) profile(c *fiber.Ctx) error {
+	p, err := h.store().Profile(c.UserContext(), web.CurrentPrincipal(c).UserID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
+}
+
+func (h *Handlers) saveProfile(c *fiber.Ctx) error {
+	var in ProfileInput
+	if err := web.Bind(c, &in); err != nil {
+		return err
+	}
+	p, err := h.store().SaveProfile(c.UserContext(), web.CurrentPrincipal(c).UserID, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
+}
+
+func (h *Handlers) uploadResume(c *fiber.Ctx) error {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return errs.Invalid("file", "upload.missing")
+	}
+	if fh.Size > MaxResumeBytes {
+		e := errs.New(errs.ErrTooLarge, "upload.too_large")
+		e.Fields = []errs.FieldError{{Field: "file", Key: "upload.too_large", Param: "5 MiB"}}
+		return e
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	body, err := io.ReadAll(io.LimitReader(f, MaxResumeBytes+1))
+	if err != nil {
+		return err
+	}
+	p, err := h.Service.SaveResume(c.UserContext(), web.CurrentPrincipal(c).UserID, fh.Filename, body)
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
+}
+
+func sendPDF(c *fiber.Ctx, name string, body []byte) error {
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="resume.pdf"; filename*=UTF-8''`+pathEscape(name))
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	c.Set("X-Content-Type-Options", "nosniff")
+	return c.Send(body)
+}
+
+func (h *Handlers) myResume(c *fiber.Ctx) error {
+	p, err := h.store().Profile(c.UserContext(), web.CurrentPrincipal(c).UserID)
+	if err != nil {
+		return err
+	}
+	body, err := h.Service.ReadResume(p.ResumePath)
+	if err != nil {
+		return err
+	}
+	return sendPDF(c, p.ResumeName, body)
+}
+
+func (h *Handlers) deleteResume(c *fiber.Ctx) error {
+	if err := h.Service.DeleteResume(c.UserContext(), web.CurrentPrincipal(c).UserID); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handlers) apply(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", "job")
+	if err != nil {
+		return err
+	}
+	var req ApplyRequest
+	if len(c.Body()) > 0 {
+		if err := web.Bind(c, &req); err != nil {
+			return err
+		}
+	}
+	app, created, err := h.Service.Apply(c.UserContext(), web.CurrentPrincipal(c).UserID, id, req.CoverNote)
+	if err != nil {
+		return err
+	}
+	status := fiber.StatusOK
+	if created {
+		status = fiber.StatusCreated
+	}
+	return c.Status(status).JSON(app)
+}
+
+func (h *Handlers) mine(c *fiber.Ctx) error {
+	apps, err := h.store().Mine(c.UserContext(), web.CurrentPrincipal(c).UserID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(ApplicationList{Items: apps})
+}
+
+func (h *Handlers) withdraw(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", "application")
+	if err != nil {
+		return err
+	}
+	app, err := h.Service.Withdraw(c.UserContext(), web.CurrentPrincipal(c).UserID, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(app)
+}
+
+func (h *Handlers) application(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", "application")
+	if err != nil {
+		return err
+	}
+	d, err := h.Service.ApplicationFor(c.UserContext(), web.CurrentPrincipal(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
+
+func (h *Handlers) applicationResume(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", "application")
+	if err != nil {
+		return err
+	}
+	a, _, err := h.store().scopedApplication(c.UserContext(), web.CurrentPrincipal(c), id)
+	if err != nil {
+		return err
+	}
+	body, err := h.Service.ReadResume(a.ResumePath)
+	if err != nil {
+		return err
+	}
+	return sendPDF(c, a.ResumeName, body)
+}
+
+func (h *Handlers) status(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", "application")
+	if err != nil {
+		return err
+	}
+	var req StatusRequest
+	if err := web.Bind(c, &req); err != nil {
+		return err
+	}
+	apps, err := h.Service.ChangeStatus(c.UserContext(), web.CurrentPrincipal(c), []int64{id}, req.Status, req.Note)
+	if err != nil {
+		return err
+	}
+	return c.JSON(apps[0])
+}
+
+func (h *Handlers) bulkStatus(c *fiber.Ctx) error {
+	var req BulkStatusRequest
+	if err := web.Bind(c, &req); err != nil {
+		return err
+	}
+	apps, err := h.Service.ChangeStatus(c.UserContext(), web.CurrentPrincipal(c), req.IDs, req.Status, req.Note)
+	if err != nil {
+		return err
+	}
+	return c.JSON(BulkResult{Items: apps})
+}
+
+func (h *Handlers) applicants(c *fiber.Ctx) error {
+	var q ApplicantQuery
+	if err := web.BindQuery(c, &q); err != nil {
+		return err
+	}
+	page, err := h.store().Applicants(c.UserContext(), web.CurrentPrincipal(c), q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(page)
+}
+
+// maxExportRows bounds one CSV export.
+const maxExportRows = 20000
+
+func (h *Handlers) applicantsCSV(c *fiber.Ctx) error {
+	var q ApplicantQuery
+	if err := web.BindQuery(c, &q); err != nil {
+		return err
+	}
+	q.Page, q.PageSize = 1, 200
+	var all []Applicant
+	for len(all) < maxExportRows {
+		page, err := h.store().Applicants(c.UserContext(), web.CurrentPrincipal(c), q)
+		if err != nil {
+			return err
+		}
+		all = append(all, page.Items...)
+		if len(page.Items) < q.PageSize {
+			break
+		}
+		q.Page++
+	}
+	var buf bytes.Buffer
+	if err := WriteApplicantsCSV(&buf, all); err != nil {
+		return err
+	}
+	return sendCSV(c, "applicants.csv", buf.Bytes())
+}
+
+func (h *Handlers) openChat(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", "fair")
+	if err != nil {
+		return err
+	}
+	zoneID, err := web.ParamID(c, "zoneId", "booth")
+	if err != nil {
+		return err
+	}
+	conv, err := h.store().OpenConversation(c.UserContext(), id, zoneID, web.CurrentPrincipal(c).UserID, h.Service.now())
+	if err != nil {
+		return err
+	}
+	return c.JSON(conv)
+}
+
+func (h *Handlers) conversations(c *fiber.Ctx) error {
+	var q ConversationQuery
+	if err := web.BindQuery(c, &q); err != nil {
+		return err
+	}
+	list, err := h.store().Conversations(c.UserContext(), web.CurrentPrincipal(c), q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
+
+func (h *Handlers) messages(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", "conversation")
+	if err != nil {
+		return err
+	}
+	var q MessageQuery
+	if err := web.BindQuery(c, &q); err != nil {
+		return err
+	}
+	page, err := h.store().Messages(c.UserContext(), web.CurrentPrincipal(c), id, q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(page)
+}
+
+func (h *Handlers) say(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", "conversation")
+	if err != nil {
+		return err
+	}
+	var in MessageInput
+	if err := web.Bind(c, &in); err != nil {
+		return err
+	}
+	m, err := h.Service.Say(c.UserContext(), web.CurrentPrincipal(c), id, in.Body)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(m)
+}

@@ -1,0 +1,406 @@
+package jobfair
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+
+	"zonefair/app/errs"
+	"zonefair/app/web"
+)
+
+// The states of a job posting.
+const (
+	JobDraft     = "draft"
+	JobPublished = "published"
+	JobClosed    = "closed"
+)
+
+// Job is a posting at a zone's booth, by the zone itself or one of its enterprises.
+type Job struct {
+	ID           int64      `json:"id"`
+	FairID       int64      `json:"fairId"`
+	ZoneID       int64      `json:"zoneId"`
+	EnterpriseID *int64     `json:"enterpriseId"`
+	Title        string     `json:"title"`
+	TitleEn      string     `json:"titleEn"`
+	CityZh       string     `json:"cityZh"`
+	CityEn       string     `json:"cityEn"`
+	Province     string     `json:"province"`
+	Region       string     `json:"region"`
+	Category     string     `json:"category"`
+	Degree       string     `json:"degree" enum:"associate,bachelor,master,doctorate"`
+	SalaryMin    int        `json:"salaryMin"`
+	SalaryMax    int        `json:"salaryMax"`
+	Headcount    int        `json:"headcount"`
+	Deadline     string     `json:"deadline" format:"date"`
+	Description  string     `json:"description"`
+	Languages    string     `json:"languages"`
+	Status       string     `json:"status" enum:"draft,published,closed"`
+	PublishedAt  *time.Time `json:"publishedAt"`
+	SearchSeq    int64      `json:"-"`
+	CreatedBy    int64      `json:"-"`
+	CreatedAt    time.Time  `json:"createdAt"`
+	UpdatedAt    time.Time  `json:"updatedAt"`
+
+	Majors       []string `json:"majors" gorm:"-"`
+	EmployerZh   string   `json:"employerZh" gorm:"-"`
+	EmployerEn   string   `json:"employerEn" gorm:"-"`
+	ZoneNameZh   string   `json:"zoneNameZh" gorm:"-"`
+	ZoneNameEn   string   `json:"zoneNameEn" gorm:"-"`
+	Open         bool     `json:"open" gorm:"-"`
+	Applications *int64   `json:"applications,omitempty" gorm:"-"`
+}
+
+// TableName is the jobs table.
+func (Job) TableName() string { return "jobs" }
+
+type jobMajor struct {
+	JobID int64
+	Major string
+}
+
+func (jobMajor) TableName() string { return "job_majors" }
+
+type jobTerm struct {
+	Term   string
+	JobID  int64
+	Weight int16
+}
+
+func (jobTerm) TableName() string { return "job_terms" }
+
+// JobInput is a new or edited job. ZoneID is needed only from admins; staff post for their own
+// zone, and enterprise staff for their own enterprise.
+type JobInput struct {
+	FairID       int64    `json:"fairId" validate:"required,gte=1"`
+	ZoneID       int64    `json:"zoneId,omitempty" validate:"gte=0"`
+	EnterpriseID *int64   `json:"enterpriseId,omitempty" validate:"omitempty,gte=1"`
+	Title        string   `json:"title" validate:"required,min=2,max=200,text"`
+	TitleEn      string   `json:"titleEn,omitempty" validate:"max=200,text"`
+	CityZh       string   `json:"cityZh,omitempty" validate:"max=100,text"`
+	CityEn       string   `json:"cityEn,omitempty" validate:"max=100,text"`
+	Category     string   `json:"category" validate:"required,max=40"`
+	Majors       []string `json:"majors" validate:"max=10"`
+	Degree       string   `json:"degree" validate:"required,oneof=associate bachelor master doctorate"`
+	SalaryMin    int      `json:"salaryMin" validate:"gte=0,lte=1000000"`
+	SalaryMax    int      `json:"salaryMax" validate:"gte=0,lte=1000000"`
+	Headcount    int      `json:"headcount" validate:"gte=1,lte=10000"`
+	Deadline     string   `json:"deadline" validate:"required,datetime=2006-01-02" format:"date"`
+	Description  string   `json:"description" validate:"max=20000,text"`
+	Languages    string   `json:"languages,omitempty" validate:"max=300,text"`
+	Status       string   `json:"status" validate:"required,oneof=draft published closed"`
+}
+
+func (in JobInput) check() error {
+	if _, ok := find(Categories, in.Category); !ok {
+		return errs.Invalid("category", "field.category")
+	}
+	for _, m := range in.Majors {
+		if _, ok := find(Majors, m); !ok {
+			return errs.Invalid("majors", "field.major")
+		}
+	}
+	if in.SalaryMax > 0 && in.SalaryMax < in.SalaryMin {
+		return errs.Invalid("salaryMax", "field.salary_range")
+	}
+	return nil
+}
+
+// SaveJob creates (ID 0) or updates j with its majors and search terms, and advances the
+// search sequence, all in one transaction. Applications refer to the job by id and are never
+// touched by an edit.
+func (s *Store) SaveJob(ctx context.Context, j *Job) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return saveJob(tx, j) })
+}
+
+func saveJob(tx *gorm.DB, j *Job) error {
+	seq, err := bumpSeq(tx)
+	if err != nil {
+		return err
+	}
+	j.SearchSeq = seq
+	if j.Status == JobPublished && j.PublishedAt == nil {
+		now := tx.NowFunc()
+		j.PublishedAt = &now
+	}
+	if j.ID == 0 {
+		err = tx.Create(j).Error
+	} else {
+		err = tx.Save(j).Error
+	}
+	if err != nil {
+		return err
+	}
+	if err := tx.Where("job_id = ?", j.ID).Delete(&jobMajor{}).Error; err != nil {
+		return err
+	}
+	j.Majors = slices.Compact(slices.Sorted(slices.Values(j.Majors)))
+	if len(j.Majors) > 0 {
+		rows := make([]jobMajor, len(j.Majors))
+		for i, m := range j.Majors {
+			rows[i] = jobMajor{JobID: j.ID, Major: m}
+		}
+		if err := tx.Create(&rows).Error; err != nil {
+			return err
+		}
+	}
+	if err := tx.Where("job_id = ?", j.ID).Delete(&jobTerm{}).Error; err != nil {
+		return err
+	}
+	terms, err := jobTerms(tx, j)
+	if err != nil {
+		return err
+	}
+	return tx.CreateInBatches(terms, 500).Error
+}
+
+// jobTerms computes the search terms of j, including its employer's and zone's names.
+func jobTerms(tx *gorm.DB, j *Job) ([]jobTerm, error) {
+	var names struct{ NameZh, NameEn string }
+	if err := tx.Table("zones").Select("name_zh, name_en").Where("id = ?", j.ZoneID).Scan(&names).Error; err != nil {
+		return nil, err
+	}
+	employer := names
+	if j.EnterpriseID != nil {
+		if err := tx.Table("enterprises").Select("name_zh, name_en").Where("id = ?", *j.EnterpriseID).Scan(&employer).Error; err != nil {
+			return nil, err
+		}
+	}
+	return termsOf(j, employer.NameZh+" "+employer.NameEn, names.NameZh+" "+names.NameEn), nil
+}
+
+func termsOf(j *Job, employer, zone string) []jobTerm {
+	m := map[string]int16{}
+	addTerms(m, j.Title+" "+j.TitleEn, weightTitle)
+	addTerms(m, employer, weightEmployer)
+	addTerms(m, zone, weightCity)
+	if c, ok := find(Categories, j.Category); ok {
+		addTerms(m, c.NameZh+" "+c.NameEn, weightTag)
+	}
+	for _, code := range j.Majors {
+		if mj, ok := find(Majors, code); ok {
+			addTerms(m, mj.NameZh+" "+mj.NameEn, weightTag)
+		}
+	}
+	addTerms(m, j.CityZh+" "+j.CityEn, weightCity)
+	addTerms(m, j.Description+" "+j.Languages, weightBody)
+	out := make([]jobTerm, 0, len(m))
+	for t, w := range m {
+		out = append(out, jobTerm{Term: t, JobID: j.ID, Weight: w})
+	}
+	slices.SortFunc(out, func(a, b jobTerm) int { return compareStrings(a.Term, b.Term) })
+	return out
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Job returns job id with its majors and names.
+func (s *Store) Job(ctx context.Context, id int64, now time.Time) (Job, error) {
+	var j Job
+	if err := s.db.WithContext(ctx).First(&j, id).Error; err != nil {
+		return j, notFound(err, "job")
+	}
+	jobs := []Job{j}
+	if err := s.decorate(ctx, jobs, now); err != nil {
+		return j, err
+	}
+	return jobs[0], nil
+}
+
+// jobsByID loads jobs in the order of ids.
+func (s *Store) jobsByID(ctx context.Context, ids []int64, now time.Time) ([]Job, error) {
+	out := []Job{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var jobs []Job
+	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&jobs).Error; err != nil {
+		return nil, err
+	}
+	at := map[int64]Job{}
+	for _, j := range jobs {
+		at[j.ID] = j
+	}
+	for _, id := range ids {
+		if j, ok := at[id]; ok {
+			out = append(out, j)
+		}
+	}
+	return out, s.decorate(ctx, out, now)
+}
+
+// decorate fills the majors, employer and zone names and openness of jobs in three queries.
+func (s *Store) decorate(ctx context.Context, jobs []Job, now time.Time) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	ids, zoneIDs, entIDs, fairIDs := []int64{}, []int64{}, []int64{}, []int64{}
+	for _, j := range jobs {
+		ids = append(ids, j.ID)
+		zoneIDs = append(zoneIDs, j.ZoneID)
+		fairIDs = append(fairIDs, j.FairID)
+		if j.EnterpriseID != nil {
+			entIDs = append(entIDs, *j.EnterpriseID)
+		}
+	}
+	var majors []jobMajor
+	if err := s.db.WithContext(ctx).Where("job_id IN ?", ids).Order("major").Find(&majors).Error; err != nil {
+		return err
+	}
+	type named struct {
+		ID             int64
+		NameZh, NameEn string
+	}
+	var zones, ents []named
+	if err := s.db.WithContext(ctx).Table("zones").Where("id IN ?", zoneIDs).Scan(&zones).Error; err != nil {
+		return err
+	}
+	if len(entIDs) > 0 {
+		if err := s.db.WithContext(ctx).Table("enterprises").Where("id IN ?", entIDs).Scan(&ents).Error; err != nil {
+			return err
+		}
+	}
+	var fairs []Fair
+	if err := s.db.WithContext(ctx).Where("id IN ?", fairIDs).Find(&fairs).Error; err != nil {
+		return err
+	}
+	byJob := map[int64][]string{}
+	for _, m := range majors {
+		byJob[m.JobID] = append(byJob[m.JobID], m.Major)
+	}
+	zoneNames, entNames, fairAt := map[int64]named{}, map[int64]named{}, map[int64]Fair{}
+	for _, z := range zones {
+		zoneNames[z.ID] = z
+	}
+	for _, e := range ents {
+		entNames[e.ID] = e
+	}
+	for _, f := range fairs {
+		fairAt[f.ID] = f
+	}
+	today := Today(now)
+	for i := range jobs {
+		j := &jobs[i]
+		j.Majors = byJob[j.ID]
+		if j.Majors == nil {
+			j.Majors = []string{}
+		}
+		z := zoneNames[j.ZoneID]
+		j.ZoneNameZh, j.ZoneNameEn, j.EmployerZh, j.EmployerEn = z.NameZh, z.NameEn, z.NameZh, z.NameEn
+		if j.EnterpriseID != nil {
+			e := entNames[*j.EnterpriseID]
+			j.EmployerZh, j.EmployerEn = e.NameZh, e.NameEn
+		}
+		f := fairAt[j.FairID]
+		j.Open = isOpen(j.Status, j.Deadline, today, phase(now, f.StartsAt, f.EndsAt))
+	}
+	return nil
+}
+
+// isOpen reports whether a job takes applications.
+func isOpen(status, deadline, today, fairPhase string) bool {
+	return status == JobPublished && deadline >= today && fairPhase == PhaseOpen
+}
+
+// managesJob reports whether p may edit j and see its applicants: admins, the zone's staff,
+// and the staff of the job's enterprise.
+func managesJob(p *web.Principal, j *Job) bool {
+	if p == nil {
+		return false
+	}
+	if p.ManagesZone(j.ZoneID) {
+		return true
+	}
+	return p.Role == web.RoleEnterprise && j.EnterpriseID != nil && *j.EnterpriseID == p.EnterpriseID
+}
+
+// EmployerJobQuery lists the jobs the caller manages.
+type EmployerJobQuery struct {
+	FairID   int64  `query:"fairId" validate:"gte=0"`
+	Status   string `query:"status" validate:"omitempty,oneof=draft published closed"`
+	Page     int    `query:"page" validate:"omitempty,gte=1,lte=100000"`
+	PageSize int    `query:"pageSize" validate:"omitempty,gte=1,lte=100"`
+}
+
+// JobPage is one page of jobs.
+type JobPage struct {
+	Items    []Job `json:"items"`
+	Total    int64 `json:"total"`
+	Page     int   `json:"page"`
+	PageSize int   `json:"pageSize"`
+}
+
+// employerScope narrows a query on a table with zone_id and enterprise_id to what p manages.
+func employerScope(tx *gorm.DB, p *web.Principal, table string) *gorm.DB {
+	switch p.Role {
+	case web.RoleAdmin:
+		return tx
+	case web.RoleZoneStaff:
+		return tx.Where(table+".zone_id = ?", p.ZoneID)
+	case web.RoleEnterprise:
+		return tx.Where(table+".enterprise_id = ?", p.EnterpriseID)
+	}
+	return tx.Where("1 = 0")
+}
+
+// EmployerJobs lists the jobs p manages, newest first, with their application counts.
+func (s *Store) EmployerJobs(ctx context.Context, p *web.Principal, q EmployerJobQuery, now time.Time) (JobPage, error) {
+	if q.Page == 0 {
+		q.Page = 1
+	}
+	if q.PageSize == 0 {
+		q.PageSize = 20
+	}
+	out := JobPage{Page: q.Page, PageSize: q.PageSize, Items: []Job{}}
+	tx := employerScope(s.db.WithContext(ctx).Model(&Job{}), p, "jobs")
+	if q.FairID > 0 {
+		tx = tx.Where("fair_id = ?", q.FairID)
+	}
+	if q.Status != "" {
+		tx = tx.Where("status = ?", q.Status)
+	}
+	if err := tx.Count(&out.Total).Error; err != nil {
+		return out, err
+	}
+	var ids []int64
+	if err := tx.Order("id DESC").Offset((q.Page-1)*q.PageSize).Limit(q.PageSize).Pluck("id", &ids).Error; err != nil {
+		return out, err
+	}
+	jobs, err := s.jobsByID(ctx, ids, now)
+	if err != nil {
+		return out, err
+	}
+	var counts []struct {
+		JobID int64
+		N     int64
+	}
+	if len(ids) > 0 {
+		if err := s.db.WithContext(ctx).Table("applications").Select("job_id, COUNT(*) AS n").Where("job_id IN ?", ids).Group("job_id").Scan(&counts).Error; err != nil {
+			return out, err
+		}
+	}
+	n := map[int64]int64{}
+	for _, c := range counts {
+		n[c.JobID] = c.N
+	}
+	for i := range jobs {
+		c := n[jobs[i].ID]
+		jobs[i].Applications = &c
+	}
+	out.Items = jobs
+	return out, nil
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,75 @@
+// Package jobfair owns the graduates' network job fair: fairs and the zone booths taking part,
+// job postings with their search index, graduate profiles and PDF resumes, applications and
+// the employer pipeline with CSV export, booth chat, and the organisers' analytics.
+package jobfair
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+
+	"zonefair/app/errs"
+	"zonefair/app/notify"
+)
+
+// China is the time zone fair days, deadlines and daily figures are counted in.
+var China = time.FixedZone("CST", 8*3600)
+
+// Today is the current date in China as YYYY-MM-DD.
+func Today(now time.Time) string { return now.In(China).Format(time.DateOnly) }
+
+// Store reads and writes everything of the job fair.
+type Store struct {
+	db    *gorm.DB
+	index *Index
+	cache *results
+	views *viewCounter
+}
+
+// NewStore returns a Store on g.
+func NewStore(g *gorm.DB) *Store {
+	return &Store{db: g, index: newIndex(g), cache: &results{}, views: newViewCounter(g)}
+}
+
+// Service carries out the job fair's use cases that notify people or touch files.
+type Service struct {
+	Store     *Store
+	Notify    *notify.Service
+	UploadDir string // resumes are kept under UploadDir/resumes/
+	BaseURL   string
+	Now       func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func notFound(err error, what string) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return errs.NotFound(what)
+	}
+	return err
+}
+
+// bumpSeq takes the next search sequence number inside tx. The row lock it takes makes job
+// writers commit in sequence order, which is what lets a search cache catch up by asking for
+// everything after the number it last saw.
+func bumpSeq(tx *gorm.DB) (int64, error) {
+	if err := tx.Exec("UPDATE job_search_state SET seq = seq + 1 WHERE id = 1").Error; err != nil {
+		return 0, err
+	}
+	var seq int64
+	err := tx.Raw("SELECT seq FROM job_search_state WHERE id = 1").Scan(&seq).Error
+	return seq, err
+}
+
+func currentSeq(ctx context.Context, g *gorm.DB) (int64, error) {
+	var seq int64
+	err := g.WithContext(ctx).Raw("SELECT seq FROM job_search_state WHERE id = 1").Scan(&seq).Error
+	return seq, err
+}

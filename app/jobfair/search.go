@@ -1,0 +1,599 @@
+package jobfair
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Index answers searches. Text is matched in the job_terms table with indexed lookups; the
+// filterable attributes of every job sit in memory as small integers, so filters, facet
+// counts, sorting and paging cost nanoseconds per job instead of one GROUP BY per facet.
+// Before each search the index reads the one-row search sequence and loads only the jobs
+// written since it last looked, so every instance answers from the database's current state.
+type Index struct {
+	db *gorm.DB
+
+	sync sync.Mutex // one catch-up at a time
+
+	mu       sync.RWMutex
+	seq      int64
+	jobs     map[int64]*entry
+	byDate   []*entry // newest first
+	bySalary []*entry // best paid first
+	fairs    map[int64]fairSpan
+	dicts    [ndims]dict
+	cityEn   map[string]int32 // lower-cased English city name → city id
+}
+
+// The dimensions an entry is filtered and faceted by.
+const (
+	dimZone = iota
+	dimProvince
+	dimRegion
+	dimCity
+	dimCategory
+	dimDegree
+	dimSalary
+	dimMajor // the only one with several values per job
+	ndims
+)
+
+// dict numbers the distinct values of one dimension.
+type dict struct {
+	ids  map[string]int32
+	vals []string
+}
+
+func (d *dict) id(v string) int32 {
+	if id, ok := d.ids[v]; ok {
+		return id
+	}
+	if d.ids == nil {
+		d.ids = map[string]int32{}
+	}
+	id := int32(len(d.vals))
+	d.ids[v], d.vals = id, append(d.vals, v)
+	return id
+}
+
+type fairSpan struct{ start, end time.Time }
+
+// entry is what the index keeps of a job.
+type entry struct {
+	id, fair, zone, enterprise int64
+	v                          [dimMajor]int32
+	majors                     []int32
+	published                  bool
+	deadline                   string
+	salary                     int
+	publishedAt                time.Time
+}
+
+func newIndex(g *gorm.DB) *Index {
+	return &Index{db: g, jobs: map[int64]*entry{}, fairs: map[int64]fairSpan{}, cityEn: map[string]int32{}}
+}
+
+// catchUp loads the jobs written since the index last looked.
+func (ix *Index) catchUp(ctx context.Context) error {
+	seq, err := currentSeq(ctx, ix.db)
+	if err != nil {
+		return err
+	}
+	ix.mu.RLock()
+	fresh := ix.seq >= seq
+	ix.mu.RUnlock()
+	if fresh {
+		return nil
+	}
+	ix.sync.Lock()
+	defer ix.sync.Unlock()
+	ix.mu.RLock()
+	from := ix.seq
+	ix.mu.RUnlock()
+	if from >= seq {
+		return nil
+	}
+	var (
+		rows   []Job
+		majors []jobMajor
+		fairs  []Fair
+	)
+	// The three reads share one snapshot so a job is never seen with another version's majors.
+	var opts *sql.TxOptions
+	if ix.db.Dialector.Name() == "postgres" {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	err = ix.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("search_seq > ? AND search_seq <= ?", from, seq).Find(&rows).Error; err != nil {
+			return err
+		}
+		changed := tx.Model(&Job{}).Select("id").Where("search_seq > ? AND search_seq <= ?", from, seq)
+		if err := tx.Where("job_id IN (?)", changed).Find(&majors).Error; err != nil {
+			return err
+		}
+		return tx.Find(&fairs).Error
+	}, opts)
+	if err != nil {
+		return err
+	}
+	byJob := map[int64][]string{}
+	for _, m := range majors {
+		byJob[m.JobID] = append(byJob[m.JobID], m.Major)
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for _, f := range fairs {
+		ix.fairs[f.ID] = fairSpan{f.StartsAt, f.EndsAt}
+	}
+	d := &ix.dicts
+	for i := range rows {
+		j := &rows[i]
+		e := &entry{id: j.ID, fair: j.FairID, zone: j.ZoneID, published: j.Status == JobPublished, deadline: j.Deadline, salary: max(j.SalaryMax, j.SalaryMin)}
+		e.v[dimZone] = d[dimZone].id(itoa(j.ZoneID))
+		e.v[dimProvince] = d[dimProvince].id(j.Province)
+		e.v[dimRegion] = d[dimRegion].id(j.Region)
+		e.v[dimCity] = d[dimCity].id(j.CityZh)
+		e.v[dimCategory] = d[dimCategory].id(j.Category)
+		e.v[dimDegree] = d[dimDegree].id(j.Degree)
+		e.v[dimSalary] = d[dimSalary].id(salaryBand(j.SalaryMin))
+		for _, m := range byJob[j.ID] {
+			e.majors = append(e.majors, d[dimMajor].id(m))
+		}
+		if j.CityEn != "" {
+			ix.cityEn[strings.ToLower(j.CityEn)] = e.v[dimCity]
+		}
+		if j.EnterpriseID != nil {
+			e.enterprise = *j.EnterpriseID
+		}
+		if j.PublishedAt != nil {
+			e.publishedAt = *j.PublishedAt
+		}
+		ix.jobs[j.ID] = e
+	}
+	if len(rows) > 0 {
+		ix.byDate = ix.byDate[:0]
+		for _, e := range ix.jobs {
+			ix.byDate = append(ix.byDate, e)
+		}
+		slices.SortFunc(ix.byDate, newestFirst)
+		ix.bySalary = append(ix.bySalary[:0], ix.byDate...)
+		slices.SortStableFunc(ix.bySalary, func(a, b *entry) int { return cmp.Compare(b.salary, a.salary) })
+	}
+	ix.seq = seq
+	return nil
+}
+
+func newestFirst(a, b *entry) int {
+	return cmp.Or(b.publishedAt.Compare(a.publishedAt), cmp.Compare(b.id, a.id))
+}
+
+// Query is a job search.
+type Query struct {
+	Q            string `query:"q" validate:"max=200"`
+	FairID       int64  `query:"fairId" validate:"gte=0"`
+	ZoneID       int64  `query:"zoneId" validate:"gte=0"`
+	EnterpriseID int64  `query:"enterpriseId" validate:"gte=0"`
+	Province     string `query:"province" validate:"max=40"`
+	Region       string `query:"region" validate:"max=20"`
+	City         string `query:"city" validate:"max=100"`
+	Category     string `query:"category" validate:"max=40"`
+	Degree       string `query:"degree" validate:"omitempty,oneof=associate bachelor master doctorate"`
+	Salary       string `query:"salary" validate:"max=20"`
+	MinSalary    int    `query:"minSalary" validate:"gte=0,lte=1000000"`
+	Major        string `query:"major" validate:"max=40"`
+	Sort         string `query:"sort" validate:"omitempty,oneof=relevance date salary"`
+	Page         int    `query:"page" validate:"omitempty,gte=1,lte=10000"`
+	PageSize     int    `query:"pageSize" validate:"omitempty,gte=1,lte=100"`
+}
+
+// Facets count the open jobs per value of each filter, each with the other filters applied.
+type Facets struct {
+	Zone     map[int64]int  `json:"zone"`
+	Province map[string]int `json:"province"`
+	Region   map[string]int `json:"region"`
+	City     map[string]int `json:"city"`
+	Category map[string]int `json:"category"`
+	Degree   map[string]int `json:"degree"`
+	Salary   map[string]int `json:"salary"`
+	Major    map[string]int `json:"major"`
+}
+
+// Results is one page of a search.
+type Results struct {
+	Items    []Job  `json:"items"`
+	Total    int    `json:"total"`
+	Page     int    `json:"page"`
+	PageSize int    `json:"pageSize"`
+	Sort     string `json:"sort" enum:"relevance,date,salary"`
+	Facets   Facets `json:"facets"`
+}
+
+// Filter values: noFilter passes everything, noMatch nothing (a value no job has).
+const (
+	noFilter int32 = -1
+	noMatch  int32 = -2
+)
+
+// plan is a query translated into the index's numbers.
+type plan struct {
+	want      [ndims]int32
+	minSalary int
+	fair      int64
+	ent       int64
+	today     string
+	open      map[int64]bool
+	counts    [ndims][]int32
+
+	lastFair int64 // most entries share a fair: remember the last answer
+	lastOpen bool
+}
+
+func (ix *Index) plan(q Query, now time.Time) *plan {
+	p := &plan{minSalary: q.MinSalary, fair: q.FairID, ent: q.EnterpriseID, today: Today(now), open: map[int64]bool{}}
+	for id, f := range ix.fairs {
+		p.open[id] = phase(now, f.start, f.end) == PhaseOpen
+	}
+	set := func(dim int, v string) {
+		p.want[dim] = noFilter
+		if v == "" {
+			return
+		}
+		id, ok := ix.dicts[dim].ids[v]
+		if !ok && dim == dimCity {
+			id, ok = ix.cityEn[strings.ToLower(v)]
+		}
+		if !ok {
+			id = noMatch
+		}
+		p.want[dim] = id
+	}
+	zone := ""
+	if q.ZoneID != 0 {
+		zone = itoa(q.ZoneID)
+	}
+	set(dimZone, zone)
+	set(dimProvince, q.Province)
+	set(dimRegion, q.Region)
+	set(dimCity, q.City)
+	set(dimCategory, q.Category)
+	set(dimDegree, q.Degree)
+	set(dimSalary, q.Salary)
+	set(dimMajor, q.Major)
+	for d := range p.counts {
+		p.counts[d] = make([]int32, len(ix.dicts[d].vals))
+	}
+	return p
+}
+
+// failed returns the bit mask of filters e does not pass.
+func (p *plan) failed(e *entry) uint {
+	var m uint
+	for d := range dimMajor {
+		if w := p.want[d]; w != noFilter && e.v[d] != w {
+			m |= 1 << d
+		}
+	}
+	if p.minSalary > 0 && e.salary < p.minSalary {
+		m |= 1 << dimSalary
+	}
+	if w := p.want[dimMajor]; w != noFilter && !slices.Contains(e.majors, w) {
+		m |= 1 << dimMajor
+	}
+	return m
+}
+
+// consider counts e in the facets and reports whether it is a hit.
+func (p *plan) consider(e *entry) bool {
+	if e.fair != p.lastFair {
+		p.lastFair, p.lastOpen = e.fair, p.open[e.fair]
+	}
+	if !e.published || !p.lastOpen || e.deadline < p.today || (p.fair != 0 && e.fair != p.fair) || (p.ent != 0 && e.enterprise != p.ent) {
+		return false
+	}
+	m := p.failed(e)
+	if m != 0 && m&(m-1) != 0 {
+		return false
+	}
+	// With every filter passed the entry counts in all facets; with exactly one failed, only
+	// in that one's.
+	for d := range dimMajor {
+		if m == 0 || m == 1<<d {
+			p.counts[d][e.v[d]]++
+		}
+	}
+	if m == 0 || m == 1<<dimMajor {
+		for _, mj := range e.majors {
+			p.counts[dimMajor][mj]++
+		}
+	}
+	return m == 0
+}
+
+func (ix *Index) facets(p *plan) Facets {
+	named := func(d int) map[string]int {
+		out := map[string]int{}
+		for id, n := range p.counts[d] {
+			if n > 0 {
+				out[ix.dicts[d].vals[id]] += int(n)
+			}
+		}
+		return out
+	}
+	f := Facets{Zone: map[int64]int{}, Province: named(dimProvince), Region: named(dimRegion), City: named(dimCity),
+		Category: named(dimCategory), Degree: named(dimDegree), Salary: named(dimSalary), Major: named(dimMajor)}
+	for z, n := range named(dimZone) {
+		id, _ := strconv.ParseInt(z, 10, 64)
+		f.Zone[id] = n
+	}
+	return f
+}
+
+type hit struct {
+	e     *entry
+	score int
+}
+
+// Search returns one page of open jobs matching q, with facet counts.
+func (s *Store) Search(ctx context.Context, q Query, now time.Time) (Results, error) {
+	if q.Page == 0 {
+		q.Page = 1
+	}
+	if q.PageSize == 0 {
+		q.PageSize = 20
+	}
+	q.Q = strings.TrimSpace(q.Q)
+	if q.Sort == "" {
+		q.Sort = "relevance"
+		if q.Q == "" {
+			q.Sort = "date"
+		}
+	}
+	ix := s.index
+	if err := ix.catchUp(ctx); err != nil {
+		return Results{}, err
+	}
+	var scores map[int64]int
+	if tokens := queryTokens(q.Q); len(tokens) > 0 {
+		var err error
+		if scores, err = s.textScores(ctx, tokens); err != nil {
+			return Results{}, err
+		}
+	}
+	out := Results{Page: q.Page, PageSize: q.PageSize, Sort: q.Sort, Items: []Job{}}
+	var hits []hit
+	ix.mu.RLock()
+	p := ix.plan(q, now)
+	switch {
+	case scores != nil:
+		for id, sc := range scores {
+			if e := ix.jobs[id]; e != nil && p.consider(e) {
+				hits = append(hits, hit{e, sc})
+			}
+		}
+	case q.Sort == "salary":
+		for _, e := range ix.bySalary {
+			if p.consider(e) {
+				hits = append(hits, hit{e, 0})
+			}
+		}
+	default:
+		for _, e := range ix.byDate {
+			if p.consider(e) {
+				hits = append(hits, hit{e, 0})
+			}
+		}
+	}
+	out.Facets = ix.facets(p)
+	ix.mu.RUnlock()
+	if scores != nil {
+		var less func(a, b hit) int
+		switch q.Sort {
+		case "relevance":
+			less = func(a, b hit) int { return cmp.Or(cmp.Compare(b.score, a.score), newestFirst(a.e, b.e)) }
+		case "date":
+			less = func(a, b hit) int { return newestFirst(a.e, b.e) }
+		default:
+			less = func(a, b hit) int { return cmp.Or(cmp.Compare(b.e.salary, a.e.salary), newestFirst(a.e, b.e)) }
+		}
+		sortPrefix(hits, q.Page*q.PageSize, less)
+	}
+	out.Total = len(hits)
+	from := min((q.Page-1)*q.PageSize, len(hits))
+	to := min(from+q.PageSize, len(hits))
+	ids := make([]int64, 0, to-from)
+	for _, h := range hits[from:to] {
+		ids = append(ids, h.e.id)
+	}
+	items, err := s.jobsByID(ctx, ids, now)
+	if err != nil {
+		return out, err
+	}
+	out.Items = items
+	return out, nil
+}
+
+// results caches the text matches of recent queries for one search sequence. Search boxes
+// see the same words again and again; the cache is emptied whenever a job is written, so it
+// never answers from an older state than the database's.
+type results struct {
+	mu    sync.Mutex
+	seq   int64
+	m     map[string]map[int64]int
+	order []string
+	size  int
+	off   bool // benchmarks measure the uncached path too
+}
+
+// maxCached bounds the matches kept, about 40 bytes each.
+const maxCached = 1_000_000
+
+func (c *results) get(seq int64, key string) (map[int64]int, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.off || c.seq != seq {
+		return nil, false
+	}
+	m, ok := c.m[key]
+	return m, ok
+}
+
+func (c *results) put(seq int64, key string, m map[int64]int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.off || len(m) > maxCached/4 {
+		return
+	}
+	if c.seq != seq || c.m == nil {
+		c.seq, c.m, c.order, c.size = seq, map[string]map[int64]int{}, nil, 0
+	}
+	if _, ok := c.m[key]; ok {
+		return
+	}
+	for c.size+len(m) > maxCached && len(c.order) > 0 {
+		c.size -= len(c.m[c.order[0]])
+		delete(c.m, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.m[key], c.order, c.size = m, append(c.order, key), c.size+len(m)
+}
+
+// textScores returns the jobs that match every token, with the sum of their best field
+// weights per token.
+func (s *Store) textScores(ctx context.Context, tokens []token) (map[int64]int, error) {
+	s.index.mu.RLock()
+	seq := s.index.seq
+	s.index.mu.RUnlock()
+	keys := make([]string, len(tokens))
+	for i, t := range tokens {
+		keys[i] = t.term
+		if t.prefix {
+			keys[i] += "*"
+		}
+	}
+	key := strings.Join(keys, "\x00")
+	if m, ok := s.cache.get(seq, key); ok {
+		return m, nil
+	}
+	m, err := s.queryScores(ctx, tokens)
+	if err == nil {
+		s.cache.put(seq, key, m)
+	}
+	return m, err
+}
+
+func (s *Store) queryScores(ctx context.Context, tokens []token) (map[int64]int, error) {
+	var parts []string
+	var args []any
+	for _, t := range tokens {
+		if t.prefix {
+			parts = append(parts, "SELECT job_id, MAX(weight) AS w FROM job_terms WHERE term >= ? AND term < ? GROUP BY job_id")
+			args = append(args, t.term, t.hi)
+		} else {
+			parts = append(parts, "SELECT job_id, weight AS w FROM job_terms WHERE term = ?")
+			args = append(args, t.term)
+		}
+	}
+	sql := "SELECT job_id, SUM(w) AS score FROM (" + strings.Join(parts, " UNION ALL ") + ") t GROUP BY job_id HAVING COUNT(*) = ?"
+	args = append(args, len(tokens))
+	if len(tokens) == 1 {
+		sql = parts[0]
+		if !tokens[0].prefix {
+			sql = "SELECT job_id, weight AS score FROM job_terms WHERE term = ?"
+		} else {
+			sql = "SELECT job_id, MAX(weight) AS score FROM job_terms WHERE term >= ? AND term < ? GROUP BY job_id"
+		}
+		args = args[:len(args)-1]
+	}
+	rows, err := s.db.WithContext(ctx).Raw(sql, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var score int
+		if err := rows.Scan(&id, &score); err != nil {
+			return nil, err
+		}
+		out[id] = score
+	}
+	return out, rows.Err()
+}
+
+// openCounts are open jobs per zone and enterprise of a fair, from the index.
+type openCounts struct {
+	total      int
+	zone       map[int64]int
+	enterprise map[int64]int
+}
+
+func (s *Store) openCounts(ctx context.Context, fairID int64, now time.Time) (openCounts, error) {
+	out := openCounts{zone: map[int64]int{}, enterprise: map[int64]int{}}
+	ix := s.index
+	if err := ix.catchUp(ctx); err != nil {
+		return out, err
+	}
+	today := Today(now)
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	f, ok := ix.fairs[fairID]
+	if !ok || phase(now, f.start, f.end) != PhaseOpen {
+		return out, nil
+	}
+	for _, e := range ix.byDate {
+		if e.fair == fairID && e.published && e.deadline >= today {
+			out.total++
+			out.zone[e.zone]++
+			if e.enterprise != 0 {
+				out.enterprise[e.enterprise]++
+			}
+		}
+	}
+	return out, nil
+}
+
+// sortPrefix puts the k smallest hits, in order, at the front of hits; the rest stay
+// unordered. Only the requested page needs ordering, and a bounded heap costs n·log k where a
+// full sort of tens of thousands of hits costs n·log n.
+func sortPrefix(hits []hit, k int, cmp func(a, b hit) int) {
+	if k <= 0 || k*4 >= len(hits) {
+		slices.SortFunc(hits, cmp)
+		return
+	}
+	// hits[:k] is a max-heap (by cmp) of the best k seen so far.
+	down := func(i int) {
+		for {
+			l := 2*i + 1
+			if l >= k {
+				return
+			}
+			if r := l + 1; r < k && cmp(hits[r], hits[l]) > 0 {
+				l = r
+			}
+			if cmp(hits[l], hits[i]) <= 0 {
+				return
+			}
+			hits[i], hits[l] = hits[l], hits[i]
+			i = l
+		}
+	}
+	for i := k/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for j := k; j < len(hits); j++ {
+		if cmp(hits[j], hits[0]) < 0 {
+			hits[0], hits[j] = hits[j], hits[0]
+			down(0)
+		}
+	}
+	slices.SortFunc(hits[:k], cmp)
+}

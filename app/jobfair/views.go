@@ -1,0 +1,113 @@
+package jobfair
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// flushEvery bounds how long counted views wait in memory before they are written.
+const flushEvery = 5 * time.Second
+
+type viewKey struct {
+	fair, zone, job int64
+	day             string
+}
+
+type visitKey struct {
+	fair, zone int64
+	day        string
+	visitor    string
+}
+
+type pageView struct {
+	FairID, ZoneID, JobID int64
+	Day                   string
+	Views                 int64
+}
+
+func (pageView) TableName() string { return "fair_page_views" }
+
+type visitorRow struct {
+	FairID, ZoneID int64
+	Day, Visitor   string
+}
+
+func (visitorRow) TableName() string { return "fair_visitors" }
+
+// viewCounter gathers page views and visitors in memory and writes them in one transaction at
+// most every flushEvery, so browsing a fair costs no write per page. Several instances add
+// their counts to the same rows; visitors are deduplicated by the table's key.
+type viewCounter struct {
+	db *gorm.DB
+
+	mu       sync.Mutex
+	views    map[viewKey]int64
+	visitors map[visitKey]struct{}
+	last     time.Time
+}
+
+func newViewCounter(g *gorm.DB) *viewCounter {
+	return &viewCounter{db: g, views: map[viewKey]int64{}, visitors: map[visitKey]struct{}{}, last: time.Now()}
+}
+
+// record counts one view of a fair's home (zone 0), a booth (job 0) or a job by visitor.
+func (v *viewCounter) record(ctx context.Context, now time.Time, fair, zone, job int64, visitor string) error {
+	day := Today(now)
+	v.mu.Lock()
+	v.views[viewKey{fair, zone, job, day}]++
+	v.visitors[visitKey{fair, 0, day, visitor}] = struct{}{}
+	if zone != 0 {
+		v.visitors[visitKey{fair, zone, day, visitor}] = struct{}{}
+	}
+	due := time.Since(v.last) >= flushEvery
+	v.mu.Unlock()
+	if due {
+		return v.flush(ctx)
+	}
+	return nil
+}
+
+// flush writes what has been counted.
+func (v *viewCounter) flush(ctx context.Context) error {
+	v.mu.Lock()
+	views, visitors := v.views, v.visitors
+	v.views, v.visitors, v.last = map[viewKey]int64{}, map[visitKey]struct{}{}, time.Now()
+	v.mu.Unlock()
+	if len(views) == 0 && len(visitors) == 0 {
+		return nil
+	}
+	rows := make([]pageView, 0, len(views))
+	for k, n := range views {
+		rows = append(rows, pageView{FairID: k.fair, ZoneID: k.zone, JobID: k.job, Day: k.day, Views: n})
+	}
+	vis := make([]visitorRow, 0, len(visitors))
+	for k := range visitors {
+		vis = append(vis, visitorRow{FairID: k.fair, ZoneID: k.zone, Day: k.day, Visitor: k.visitor})
+	}
+	err := v.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "fair_id"}, {Name: "zone_id"}, {Name: "job_id"}, {Name: "day"}},
+			DoUpdates: clause.Assignments(map[string]any{"views": gorm.Expr("fair_page_views.views + excluded.views")}),
+		}).CreateInBatches(rows, 200).Error
+		if err != nil {
+			return err
+		}
+		return tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(vis, 200).Error
+	})
+	if err != nil {
+		// Put the counts back so a passing database hiccup loses nothing.
+		v.mu.Lock()
+		for k, n := range views {
+			v.views[k] += n
+		}
+		for k := range visitors {
+			v.visitors[k] = struct{}{}
+		}
+		v.mu.Unlock()
+	}
+	return err
+}

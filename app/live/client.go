@@ -1,0 +1,470 @@
+package live
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/fasthttp/websocket"
+)
+
+// maxBatch caps how many queued bytes the writer packs into one websocket message.
+const maxBatch = 64 << 10
+
+var newline = []byte{'\n'}
+
+// client is one websocket connection. Its reader runs on the handler goroutine; exactly one
+// writer goroutine drains its queue.
+type client struct {
+	h    *Hub
+	ws   *websocket.Conn
+	id   Identity
+	conn string // connection id, unique across nodes
+	wake chan struct{}
+	done chan struct{} // writer finished
+
+	mu     sync.Mutex
+	queue  [][]byte
+	spare  [][]byte
+	queued int
+	ping   bool
+	closed bool
+	code   int
+	why    string
+	rooms  map[string]*room
+
+	tokens float64
+	refill time.Time
+}
+
+// send queues a frame without blocking; a full queue disconnects the client as a slow consumer.
+func (c *client) send(f []byte) bool {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return false
+	}
+	if c.queued+len(f) > c.h.o.QueueBytes {
+		c.closeLocked(CloseSlow, reason("slow", jitter(time.Second, 5*time.Second)))
+		c.mu.Unlock()
+		return false
+	}
+	c.queue = append(c.queue, f)
+	c.queued += len(f)
+	c.mu.Unlock()
+	c.signal()
+	return true
+}
+
+func (c *client) signal() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (c *client) pingSoon() {
+	c.mu.Lock()
+	c.ping = true
+	c.mu.Unlock()
+	c.signal()
+}
+
+func (c *client) close(code int, why string) {
+	c.mu.Lock()
+	c.closeLocked(code, why)
+	c.mu.Unlock()
+}
+
+func (c *client) closeLocked(code int, why string) {
+	if c.closed {
+		return
+	}
+	c.closed, c.code, c.why = true, code, why
+	if code == CloseSlow {
+		// A slow consumer's backlog must not pin memory; other closes flush it first.
+		clear(c.queue)
+		c.queue, c.queued = nil, 0
+	}
+	c.h.m.disconnect(code)
+	c.signal()
+}
+
+// kill drops the connection without a close handshake.
+func (c *client) kill() {
+	c.close(websocket.CloseGoingAway, "")
+	_ = c.ws.NetConn().Close()
+}
+
+func (c *client) forget(ch string) {
+	c.mu.Lock()
+	delete(c.rooms, ch)
+	c.mu.Unlock()
+}
+
+func (c *client) writeLoop() {
+	defer close(c.done)
+	// Data frames are framed here and written straight to the socket: the websocket library
+	// would re-arm the deadline, lock and copy through a pooled buffer on every message, which
+	// is a measurable share of a broadcast to thousands of clients. Only this goroutine writes,
+	// and the library is used for control frames only, so the two never interleave.
+	raw := c.ws.NetConn()
+	if u, ok := raw.(interface{ UnsafeConn() net.Conn }); ok {
+		raw = u.UnsafeConn()
+	}
+	var hdr [10]byte
+	var vec [][]byte
+	var deadline time.Time
+	for range c.wake {
+		c.mu.Lock()
+		q, ping, closed, code, why := c.queue, c.ping, c.closed, c.code, c.why
+		c.queue, c.spare, c.queued, c.ping = c.spare[:0], nil, 0, false
+		c.mu.Unlock()
+		var err error
+		if len(q) > 0 {
+			// Re-arming the deadline once per half timeout gives every write at least half of it.
+			if now := time.Now(); deadline.Sub(now) < c.h.o.WriteTimeout/2 {
+				deadline = now.Add(c.h.o.WriteTimeout)
+				err = raw.SetWriteDeadline(deadline)
+			}
+		}
+		// Queued frames go out newline-separated, many per websocket message, which saves a
+		// syscall and a frame header per publication when a client is busy. One writev sends
+		// header and shared frames without copying them.
+		for i := 0; i < len(q) && err == nil; {
+			n, size := 0, 0
+			for ; i+n < len(q) && (n == 0 || size+1+len(q[i+n]) <= maxBatch); n++ {
+				if n > 0 {
+					size++
+				}
+				size += len(q[i+n])
+			}
+			vec = append(vec[:0], appendHeader(hdr[:0], size))
+			for j := i; j < i+n; j++ {
+				if j > i {
+					vec = append(vec, newline)
+				}
+				vec = append(vec, q[j])
+			}
+			i += n
+			b := net.Buffers(vec)
+			_, err = b.WriteTo(raw)
+		}
+		clear(vec)
+		if cap(vec) > 256 {
+			vec = nil
+		}
+		clear(q)
+		c.mu.Lock()
+		if c.spare == nil && cap(q) <= 64 {
+			c.spare = q
+		}
+		c.mu.Unlock()
+		if err == nil && ping {
+			err = c.ws.WriteControl(websocket.PingMessage, nil, deadline)
+		}
+		if err != nil {
+			c.close(websocket.CloseAbnormalClosure, "")
+			_ = c.ws.NetConn().Close()
+			return
+		}
+		if closed {
+			if code == 0 {
+				return
+			}
+			_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, why),
+				time.Now().Add(time.Second))
+			// Let the reader see the client's close reply, or give up shortly.
+			_ = c.ws.SetReadDeadline(time.Now().Add(time.Second))
+			return
+		}
+	}
+}
+
+func (c *client) readLoop() {
+	c.ws.SetReadLimit(c.h.o.MaxMessageSize)
+	alive := c.h.o.PingInterval + c.h.o.PongTimeout
+	_ = c.ws.SetReadDeadline(time.Now().Add(alive))
+	c.ws.SetPongHandler(func(string) error {
+		return c.ws.SetReadDeadline(time.Now().Add(alive))
+	})
+	for {
+		typ, msg, err := c.ws.ReadMessage()
+		if err != nil {
+			if errors.Is(err, websocket.ErrReadLimit) {
+				c.close(CloseOversize, reason("too_big", 0))
+			}
+			return
+		}
+		_ = c.ws.SetReadDeadline(time.Now().Add(alive))
+		if typ != websocket.TextMessage {
+			c.close(CloseInvalid, reason("binary", 0))
+			return
+		}
+		if !c.allow() {
+			c.close(CloseRate, reason("rate", jitter(2*time.Second, 5*time.Second)))
+			return
+		}
+		c.handle(msg)
+	}
+}
+
+// allow is a token bucket: Rate messages per second with bursts of Burst.
+func (c *client) allow() bool {
+	now := time.Now()
+	c.tokens = min(float64(c.h.o.Burst), c.tokens+now.Sub(c.refill).Seconds()*c.h.o.Rate)
+	c.refill = now
+	if c.tokens < 1 {
+		return false
+	}
+	c.tokens--
+	return true
+}
+
+func (c *client) reply(f frame) {
+	f.T = "reply"
+	b, _ := json.Marshal(f)
+	c.send(b)
+}
+
+func (c *client) fail(id uint64, code, msg string) {
+	c.send(errorFrame(id, code, msg, 0))
+}
+
+func (c *client) handle(msg []byte) {
+	var req request
+	dec := json.NewDecoder(bytes.NewReader(msg))
+	dec.DisallowUnknownFields()
+	if !utf8.Valid(msg) || dec.Decode(&req) != nil || dec.More() {
+		c.fail(req.ID, "invalid_input", "message is not a valid request object")
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.h.ctx, 10*time.Second)
+	defer cancel()
+	switch req.Op {
+	case "ping":
+		c.reply(frame{ID: req.ID})
+	case "join":
+		c.join(ctx, req)
+	case "leave":
+		c.leave(req)
+	case "pub":
+		c.publish(ctx, req)
+	case "kick":
+		c.kickUser(ctx, req)
+	case "presence":
+		c.presence(ctx, req)
+	default:
+		c.fail(req.ID, "invalid_input", "unknown op")
+	}
+}
+
+func (c *client) room(ch string) *room {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.rooms[ch]
+}
+
+func (c *client) join(ctx context.Context, req request) {
+	t, key, err := c.h.channelType(req.Ch)
+	if err != nil {
+		c.fail(req.ID, "not_found", "no such channel")
+		return
+	}
+	if t.rights(c.id, key)&CanJoin == 0 {
+		code := "forbidden"
+		if c.id.Anonymous() {
+			code = "unauthorized"
+		}
+		c.fail(req.ID, code, "not allowed to join this channel")
+		return
+	}
+	c.mu.Lock()
+	_, dup := c.rooms[req.Ch]
+	full := len(c.rooms) >= c.h.o.MaxChannels
+	c.mu.Unlock()
+	if dup {
+		c.fail(req.ID, "conflict", "already joined")
+		return
+	}
+	if full {
+		c.fail(req.ID, "limit", "too many channels on one connection")
+		return
+	}
+	r, err := c.h.acquire(ctx, req.Ch, t)
+	if err != nil {
+		c.send(errorFrame(req.ID, "unavailable", "channel temporarily unavailable", jitter(time.Second, 3*time.Second)))
+		return
+	}
+	defer c.h.release(r)
+	s := &sub{pending: true}
+	r.mu.Lock()
+	snap, epoch := r.last, r.epoch
+	r.subs[c] = s
+	r.mu.Unlock()
+	c.mu.Lock()
+	c.rooms[req.Ch] = r
+	c.mu.Unlock()
+
+	// Everything up to snap comes from history; everything after it was collected in s.buf.
+	recovered := req.Since == nil
+	var missed []Publication
+	if req.Since != nil && req.Since.Epoch == epoch && req.Since.Off <= snap {
+		recovered = true
+		if req.Since.Off < snap {
+			pubs, _, err := c.h.node.History(ctx, req.Ch, req.Since.Off, epoch, int(snap-req.Since.Off))
+			missed, recovered = pubs, err == nil
+		}
+	}
+	if t.Presence {
+		c.h.presenceJoin(ctx, r, c)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.subs[c] != s {
+		return // kicked meanwhile
+	}
+	c.reply(frame{ID: req.ID, Ch: req.Ch, Epoch: epoch, Off: &snap, Recovered: &recovered})
+	for _, p := range missed {
+		if p.Offset <= snap {
+			c.send(pubFrame(p))
+		}
+	}
+	for _, f := range s.buf {
+		c.send(f)
+	}
+	s.pending, s.buf = false, nil
+	if recovered && req.Since != nil {
+		c.h.m.recoveries.Inc()
+	}
+}
+
+func (c *client) leave(req request) {
+	r := c.room(req.Ch)
+	if r == nil {
+		c.fail(req.ID, "not_found", "not joined")
+		return
+	}
+	c.part(r)
+	c.reply(frame{ID: req.ID, Ch: req.Ch})
+}
+
+// part removes the client from a room.
+func (c *client) part(r *room) {
+	r.mu.Lock()
+	_, in := r.subs[c]
+	delete(r.subs, c)
+	r.mu.Unlock()
+	c.forget(r.name)
+	if in && r.t.Presence {
+		c.h.presenceLeave(r, c)
+	}
+}
+
+func (c *client) publish(ctx context.Context, req request) {
+	t, key, err := c.h.channelType(req.Ch)
+	if err != nil {
+		c.fail(req.ID, "not_found", "no such channel")
+		return
+	}
+	if !kindName.MatchString(req.Kind) {
+		c.fail(req.ID, "invalid_input", "kind must match [a-z][a-z0-9_.-]{0,31}")
+		return
+	}
+	need := CanPublish
+	if strings.HasPrefix(req.Kind, "mod.") {
+		need = CanModerate
+	}
+	if t.rights(c.id, key)&need == 0 {
+		c.fail(req.ID, "forbidden", "not allowed to publish this kind here")
+		return
+	}
+	if len(req.Data) == 0 {
+		c.fail(req.ID, "invalid_input", "data is required")
+		return
+	}
+	c.publishData(ctx, req, t, req.Kind, req.Data)
+}
+
+func (c *client) publishData(ctx context.Context, req request, t *ChannelType, kind string, data []byte) {
+	// Compacting keeps frames newline-free; escaping <, > and & means that text is inert even if
+	// a page were to misuse it as HTML. Pages still render it as text.
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, data); err != nil {
+		c.fail(req.ID, "invalid_input", "data is not valid JSON")
+		return
+	}
+	var safe bytes.Buffer
+	json.HTMLEscape(&safe, buf.Bytes())
+	pos, err := c.h.node.Publish(ctx, req.Ch, payload(kind, c.id, safe.Bytes()), t.stream())
+	if err != nil {
+		c.send(errorFrame(req.ID, "unavailable", "publishing is temporarily unavailable", jitter(time.Second, 3*time.Second)))
+		return
+	}
+	c.h.m.published.Inc()
+	c.reply(frame{ID: req.ID, Ch: req.Ch, Off: &pos.Offset})
+}
+
+func (c *client) kickUser(ctx context.Context, req request) {
+	t, key, err := c.h.channelType(req.Ch)
+	if err != nil {
+		c.fail(req.ID, "not_found", "no such channel")
+		return
+	}
+	if t.rights(c.id, key)&CanModerate == 0 {
+		c.fail(req.ID, "forbidden", "not a moderator of this channel")
+		return
+	}
+	if req.User <= 0 {
+		c.fail(req.ID, "invalid_input", "user is required")
+		return
+	}
+	data, _ := json.Marshal(map[string]int64{"user": req.User})
+	c.publishData(ctx, req, t, "mod.kick", data)
+}
+
+func (c *client) presence(ctx context.Context, req request) {
+	r := c.room(req.Ch)
+	if r == nil || !r.t.Presence {
+		c.fail(req.ID, "not_found", "not joined to a channel with presence")
+		return
+	}
+	// Count first: a large room's member list is never fetched.
+	n, _, err := c.h.node.Presence(ctx, req.Ch, false)
+	var members [][]byte
+	if err == nil && n <= r.t.ListLimit {
+		n, members, err = c.h.node.Presence(ctx, req.Ch, true)
+	}
+	if err != nil {
+		c.send(errorFrame(req.ID, "unavailable", "presence is temporarily unavailable", jitter(time.Second, 3*time.Second)))
+		return
+	}
+	f := frame{ID: req.ID, Ch: req.Ch, N: &n}
+	if n <= r.t.ListLimit {
+		f.Members = make([]json.RawMessage, 0, len(members))
+		for _, m := range members {
+			f.Members = append(f.Members, m)
+		}
+	}
+	c.reply(f)
+}
+
+// appendHeader appends the header of a final, unmasked server text frame of n payload bytes
+// (RFC 6455 section 5.2).
+func appendHeader(b []byte, n int) []byte {
+	b = append(b, 0x81)
+	switch {
+	case n < 126:
+		return append(b, byte(n))
+	case n <= 0xffff:
+		return append(b, 126, byte(n>>8), byte(n))
+	default:
+		return append(b, 127, byte(n>>56), byte(n>>48), byte(n>>40), byte(n>>32), byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	}
+}

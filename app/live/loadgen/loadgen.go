@@ -1,0 +1,564 @@
+// Package loadgen drives a running Zonefair instance (or several) with many websocket clients in
+// one benchmark room and reports delivery rate, latency, memory per connection, slow-consumer
+// disconnects and offset recovery. The servers must run with ZONEFAIR_LIVE_BENCH=1.
+package loadgen
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/fasthttp/websocket"
+)
+
+type config struct {
+	urls       []string
+	clients    int
+	room       string
+	rate       float64
+	size       int
+	warmup     time.Duration
+	duration   time.Duration
+	slow       float64
+	drop       int
+	dropFor    time.Duration
+	pids       []int
+	metrics    []string
+	dialers    int
+	publishers int
+}
+
+// Run parses args (see -h), runs the benchmark and prints the results to stdout.
+func Run(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("bench live", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	var c config
+	urls := fs.String("url", "ws://127.0.0.1:8080/api/v1/live/ws", "websocket URLs, comma-separated; clients are split between them")
+	fs.IntVar(&c.clients, "clients", 1000, "receiving clients")
+	fs.StringVar(&c.room, "room", "bench:1", "channel every client joins")
+	fs.Float64Var(&c.rate, "rate", 10, "publications per second (in total)")
+	fs.IntVar(&c.size, "size", 100, "padding bytes per publication")
+	fs.DurationVar(&c.warmup, "warmup", 3*time.Second, "publishing before measuring")
+	fs.DurationVar(&c.duration, "duration", 20*time.Second, "measured publishing time")
+	fs.Float64Var(&c.slow, "slow", 0, "fraction of clients that never read (slow consumers)")
+	fs.IntVar(&c.drop, "drop", 0, "clients to drop at once after the measurement and reconnect from their offsets")
+	fs.DurationVar(&c.dropFor, "drop-for", 2*time.Second, "how long dropped clients stay away")
+	pids := fs.String("pid", "", "server process ids (same machine), comma-separated, for memory per connection")
+	metrics := fs.String("metrics", "", "server /metrics URLs, comma-separated, for slow-consumer disconnects")
+	fs.IntVar(&c.dialers, "dialers", 100, "concurrent connection attempts")
+	fs.IntVar(&c.publishers, "publishers", 0, "publishing connections (default: enough to stay under the per-connection rate limit)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	c.urls = split(*urls)
+	c.metrics = split(*metrics)
+	for _, p := range split(*pids) {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			return fmt.Errorf("-pid %q: %w", p, err)
+		}
+		c.pids = append(c.pids, n)
+	}
+	if c.clients <= 0 || c.rate <= 0 || len(c.urls) == 0 || c.slow < 0 || c.slow >= 1 || c.drop > c.clients {
+		return errors.New("need -clients > 0, -rate > 0, -url, 0 <= -slow < 1, -drop <= -clients")
+	}
+	if c.publishers <= 0 {
+		c.publishers = max(1, int(math.Ceil(c.rate/15)))
+	}
+	if err := raiseFileLimit(); err != nil {
+		fmt.Fprintf(stdout, "warning: %v\n", err)
+	}
+	return run(ctx, c, stdout)
+}
+
+func split(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// raiseFileLimit lifts the open-file soft limit to the hard limit: every client is a socket.
+func raiseFileLimit() error {
+	var l syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
+		return err
+	}
+	l.Cur = l.Max
+	return syscall.Setrlimit(syscall.RLIMIT_NOFILE, &l)
+}
+
+// stats are shared by all clients.
+type stats struct {
+	measuring  atomic.Bool
+	deliveries atomic.Int64
+	gaps       atomic.Int64
+	dups       atomic.Int64
+	hist       histogram
+}
+
+type client struct {
+	url    string
+	slow   bool
+	ws     *websocket.Conn
+	joined chan joinReply
+	mu     sync.Mutex
+	epoch  string
+	last   uint64
+	resume bool // the pending join carries since
+	done   chan struct{}
+}
+
+type joinReply struct {
+	Epoch     string `json:"epoch"`
+	Off       uint64 `json:"off"`
+	Recovered *bool  `json:"recovered"`
+	Error     *struct {
+		Code string `json:"code"`
+	} `json:"error"`
+}
+
+func dialer(slow bool) *websocket.Dialer {
+	d := &websocket.Dialer{HandshakeTimeout: 30 * time.Second, ReadBufferSize: 2048, WriteBufferSize: 1024}
+	if slow {
+		// A small receive buffer keeps the kernel from absorbing megabytes for a client that
+		// never reads, so the server's queue limit is what it meets.
+		d.NetDial = (&net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+			return rc.Control(func(fd uintptr) {
+				_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 8<<10)
+			})
+		}}).Dial
+	}
+	return d
+}
+
+// connect dials and joins, resuming from the client's position when it has one.
+func (cl *client) connect(room string, st *stats) error {
+	ws, _, err := dialer(cl.slow).Dial(cl.url, nil)
+	if err != nil {
+		return err
+	}
+	cl.ws = ws
+	cl.joined = make(chan joinReply, 1)
+	cl.done = make(chan struct{})
+	req := map[string]any{"id": 1, "op": "join", "ch": room}
+	cl.mu.Lock()
+	cl.resume = cl.epoch != ""
+	if cl.resume {
+		req["since"] = map[string]any{"off": cl.last, "epoch": cl.epoch}
+	}
+	cl.mu.Unlock()
+	b, _ := json.Marshal(req)
+	if err := ws.WriteMessage(websocket.TextMessage, b); err != nil {
+		_ = ws.Close()
+		return err
+	}
+	if cl.slow {
+		// Read only the join reply, then never again.
+		_, msg, err := ws.ReadMessage()
+		if err != nil {
+			return err
+		}
+		var r joinReply
+		_ = json.Unmarshal(bytes.SplitN(msg, []byte("\n"), 2)[0], &r)
+		cl.joined <- r
+		close(cl.done)
+		return nil
+	}
+	go cl.read(st)
+	return nil
+}
+
+var (
+	pubPrefix = []byte(`{"t":"pub"`)
+	offKey    = []byte(`"off":`)
+	tsKey     = []byte(`"ts":`)
+)
+
+func (cl *client) read(st *stats) {
+	defer close(cl.done)
+	var buf bytes.Buffer
+	for {
+		_, r, err := cl.ws.NextReader()
+		if err != nil {
+			return
+		}
+		buf.Reset()
+		if _, err := buf.ReadFrom(r); err != nil {
+			return
+		}
+		msg := buf.Bytes()
+		now := time.Now().UnixNano()
+		for len(msg) > 0 {
+			line := msg
+			if i := bytes.IndexByte(msg, '\n'); i >= 0 {
+				line, msg = msg[:i], msg[i+1:]
+			} else {
+				msg = nil
+			}
+			if !bytes.HasPrefix(line, pubPrefix) {
+				if bytes.HasPrefix(line, []byte(`{"t":"reply","id":1,`)) {
+					var r joinReply
+					_ = json.Unmarshal(line, &r)
+					cl.mu.Lock()
+					// A resumed join keeps its position: the missed publications follow.
+					if r.Error == nil && !(cl.resume && r.Recovered != nil && *r.Recovered) {
+						cl.epoch, cl.last = r.Epoch, r.Off
+					}
+					cl.mu.Unlock()
+					cl.joined <- r
+				} else if bytes.HasPrefix(line, []byte(`{"t":"reset"`)) {
+					var r joinReply
+					_ = json.Unmarshal(line, &r)
+					cl.mu.Lock()
+					cl.epoch, cl.last = r.Epoch, r.Off
+					cl.mu.Unlock()
+				}
+				continue
+			}
+			off := number(line, offKey)
+			cl.mu.Lock()
+			switch {
+			case off == cl.last+1:
+				cl.last = off
+			case off <= cl.last:
+				st.dups.Add(1)
+			default:
+				st.gaps.Add(1)
+				cl.last = off
+			}
+			cl.mu.Unlock()
+			if st.measuring.Load() {
+				st.deliveries.Add(1)
+				if ts := number(line, tsKey); ts > 0 {
+					st.hist.add(time.Duration(now - int64(ts)))
+				}
+			}
+		}
+	}
+}
+
+func number(b, key []byte) uint64 {
+	i := bytes.Index(b, key)
+	if i < 0 {
+		return 0
+	}
+	var n uint64
+	for _, c := range b[i+len(key):] {
+		if c < '0' || c > '9' {
+			break
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	return n
+}
+
+func run(ctx context.Context, c config, out io.Writer) error {
+	st := &stats{}
+	rssBefore := rss(c.pids)
+	cls := make([]*client, c.clients)
+	nslow := int(float64(c.clients) * c.slow)
+	marked := 0
+	for i := range cls {
+		// Spread slow clients evenly over the list (and so over the servers).
+		slow := nslow > 0 && i%(c.clients/max(nslow, 1)) == 0 && marked < nslow
+		if slow {
+			marked++
+		}
+		cls[i] = &client{url: c.urls[i%len(c.urls)], slow: slow}
+	}
+	start := time.Now()
+	failed := connectAll(ctx, cls, c, st)
+	fmt.Fprintf(out, "connected %d/%d clients (%d slow) in %v; %d failed\n", c.clients-failed, c.clients,
+		countSlow(cls), time.Since(start).Round(time.Millisecond), failed)
+	runtime.GC()
+	time.Sleep(2 * time.Second) // let the servers settle before reading their memory
+	rssAfter := rss(c.pids)
+
+	pctx, stopPub := context.WithCancel(ctx)
+	var sent atomic.Int64
+	var pubWG sync.WaitGroup
+	for i := range c.publishers {
+		pubWG.Add(1)
+		go func() {
+			defer pubWG.Done()
+			if err := publish(pctx, c.urls[i%len(c.urls)], c, &sent); err != nil && pctx.Err() == nil {
+				fmt.Fprintf(out, "publisher %d: %v\n", i, err)
+			}
+		}()
+	}
+	slowBefore := scrape(c.metrics)
+	sleep(ctx, c.warmup)
+	st.hist.reset()
+	sentBefore := sent.Load()
+	st.measuring.Store(true)
+	t0, srvCPU0, ownCPU0 := time.Now(), cpu(c.pids), ownCPU()
+	sleep(ctx, c.duration)
+	st.measuring.Store(false)
+	elapsed := time.Since(t0)
+	srvCPU, myCPU := cpu(c.pids)-srvCPU0, ownCPU()-ownCPU0
+	published := sent.Load() - sentBefore
+
+	held := 0
+	for _, cl := range cls {
+		select {
+		case <-cl.done:
+			if cl.slow {
+				held++ // a slow client reads nothing, so done says nothing about it
+			}
+		default:
+			held++
+		}
+	}
+	readers := c.clients - failed - countSlow(cls)
+	fmt.Fprintf(out, "connections held at the end: %d\n", held)
+	fmt.Fprintf(out, "publications: %d in %v (%.1f/s), %d bytes padding each\n", published,
+		elapsed.Round(time.Millisecond), float64(published)/elapsed.Seconds(), c.size)
+	fmt.Fprintf(out, "deliveries: %d (%.0f/s); expected about %d\n", st.deliveries.Load(),
+		float64(st.deliveries.Load())/elapsed.Seconds(), published*int64(readers))
+	fmt.Fprintf(out, "latency publish→receive: p50 %v  p99 %v  p99.9 %v  max %v  (%d samples)\n",
+		st.hist.quantile(0.5), st.hist.quantile(0.99), st.hist.quantile(0.999), st.hist.quantile(1), st.hist.count())
+	if len(c.pids) > 0 && rssAfter > rssBefore {
+		fmt.Fprintf(out, "server memory: RSS %.1f MiB → %.1f MiB, %.1f KiB per connection\n",
+			float64(rssBefore)/(1<<20), float64(rssAfter)/(1<<20), float64(rssAfter-rssBefore)/1024/float64(c.clients-failed))
+	}
+	if len(c.pids) > 0 {
+		fmt.Fprintf(out, "CPU during the measurement: servers %.0f%% of a core, load generator %.0f%%\n",
+			100*srvCPU.Seconds()/elapsed.Seconds(), 100*myCPU.Seconds()/elapsed.Seconds())
+	}
+	if len(c.metrics) > 0 {
+		fmt.Fprintf(out, "slow-consumer disconnects (close 4009): %.0f\n", scrape(c.metrics)-slowBefore)
+	}
+	fmt.Fprintf(out, "order: %d gaps, %d duplicates\n", st.gaps.Load(), st.dups.Load())
+
+	if c.drop > 0 {
+		dropAndRecover(ctx, cls, c, st, out)
+	}
+	stopPub()
+	pubWG.Wait()
+	for _, cl := range cls {
+		if cl.ws != nil {
+			_ = cl.ws.Close()
+		}
+	}
+	return nil
+}
+
+func countSlow(cls []*client) int {
+	n := 0
+	for _, cl := range cls {
+		if cl != nil && cl.slow {
+			n++
+		}
+	}
+	return n
+}
+
+func connectAll(ctx context.Context, cls []*client, c config, st *stats) int {
+	var failed atomic.Int64
+	sem := make(chan struct{}, c.dialers)
+	var wg sync.WaitGroup
+	for _, cl := range cls {
+		if ctx.Err() != nil {
+			break
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := connectJoined(cl, c.room, st); err != nil {
+				failed.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	return int(failed.Load())
+}
+
+func connectJoined(cl *client, room string, st *stats) error {
+	if err := cl.connect(room, st); err != nil {
+		return err
+	}
+	select {
+	case r := <-cl.joined:
+		if r.Error != nil {
+			return fmt.Errorf("join: %s", r.Error.Code)
+		}
+		if r.Recovered != nil && !*r.Recovered {
+			return errors.New("not recovered")
+		}
+		return nil
+	case <-time.After(30 * time.Second):
+		return errors.New("join timed out")
+	}
+}
+
+// dropAndRecover cuts clients' connections at once, keeps publishing, then reconnects them all
+// with their last offsets and checks that each resumes without gap or duplicate.
+func dropAndRecover(ctx context.Context, cls []*client, c config, st *stats, out io.Writer) {
+	var victims []*client
+	for _, cl := range cls {
+		if len(victims) == c.drop {
+			break
+		}
+		if !cl.slow && cl.ws != nil {
+			victims = append(victims, cl)
+		}
+	}
+	gaps, dups := st.gaps.Load(), st.dups.Load()
+	for _, cl := range victims {
+		_ = cl.ws.NetConn().Close()
+	}
+	for _, cl := range victims {
+		<-cl.done
+	}
+	sleep(ctx, c.dropFor)
+	start := time.Now()
+	var failed atomic.Int64
+	sem := make(chan struct{}, c.dialers)
+	var wg sync.WaitGroup
+	for _, cl := range victims {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := connectJoined(cl, c.room, st); err != nil {
+				failed.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	took := time.Since(start)
+	sleep(ctx, 2*time.Second) // keep receiving live publications after the missed ones
+	fmt.Fprintf(out, "drop %d clients for %v: %d reconnected and recovered from their offsets in %v, %d failed; since the drop: %d gaps, %d duplicates\n",
+		len(victims), c.dropFor, len(victims)-int(failed.Load()), took.Round(time.Millisecond), failed.Load(),
+		st.gaps.Load()-gaps, st.dups.Load()-dups)
+}
+
+// publish sends this connection's share of the rate; data carries the send time for latency.
+func publish(ctx context.Context, url string, c config, sent *atomic.Int64) error {
+	ws, _, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		return err
+	}
+	defer ws.Close()
+	go func() {
+		for {
+			if _, _, err := ws.ReadMessage(); err != nil {
+				return
+			}
+		}
+	}()
+	pad := strings.Repeat("x", c.size)
+	interval := time.Duration(float64(time.Second) * float64(c.publishers) / c.rate)
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	var id uint64
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		id++
+		msg := fmt.Sprintf(`{"id":%d,"op":"pub","ch":%q,"kind":"bench","data":{"ts":%d,"pad":%q}}`,
+			id, c.room, time.Now().UnixNano(), pad)
+		if err := ws.WriteMessage(websocket.TextMessage, []byte(msg)); err != nil {
+			return err
+		}
+		sent.Add(1)
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
+
+// rss sums the resident memory of the processes.
+func rss(pids []int) int64 {
+	var total int64
+	for _, pid := range pids {
+		f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+		if err != nil {
+			continue
+		}
+		s := bufio.NewScanner(f)
+		for s.Scan() {
+			if v, ok := strings.CutPrefix(s.Text(), "VmRSS:"); ok {
+				kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+				total += kb << 10
+			}
+		}
+		_ = f.Close()
+	}
+	return total
+}
+
+// scrape sums zonefair_live_disconnects_total{code="4009"} over the servers.
+func scrape(urls []string) float64 {
+	var total float64
+	for _, u := range urls {
+		res, err := http.Get(u)
+		if err != nil {
+			continue
+		}
+		s := bufio.NewScanner(res.Body)
+		for s.Scan() {
+			line := s.Text()
+			if strings.HasPrefix(line, `zonefair_live_disconnects_total{code="4009"}`) {
+				f := strings.Fields(line)
+				v, _ := strconv.ParseFloat(f[len(f)-1], 64)
+				total += v
+			}
+		}
+		_ = res.Body.Close()
+	}
+	return total
+}
+
+// cpu sums user and system time of the processes (Linux clock ticks of 10 ms).
+func cpu(pids []int) time.Duration {
+	var total time.Duration
+	for _, pid := range pids {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue
+		}
+		// Fields after the command name, which is in parentheses and may hold spaces.
+		f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+		if len(f) > 12 {
+			ut, _ := strconv.ParseInt(f[11], 10, 64)
+			st, _ := strconv.ParseInt(f[12], 10, 64)
+			total += time.Duration(ut+st) * 10 * time.Millisecond
+		}
+	}
+	return total
+}
+
+func ownCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

@@ -1,0 +1,142 @@
+// Package notify owns what the platform tells its users: in-app notifications (stored, listed,
+// marked read), the live publication that puts them on open pages at once, and outgoing email
+// through a pluggable sender — SMTP when configured, otherwise an outbox admins can read.
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Publisher delivers a server-side publication to a live channel; (*live.Hub).Publish fits.
+type Publisher interface {
+	Publish(ctx context.Context, channel, kind string, data any) (uint64, error)
+}
+
+// UserChannel is the live channel only userID may join.
+func UserChannel(userID int64) string { return "user:" + strconv.FormatInt(userID, 10) }
+
+// Notification is one entry in a user's notification list. Kind says how the interface
+// renders Data (e.g. "application.updated" with the application).
+type Notification struct {
+	ID        int64           `json:"id"`
+	UserID    int64           `json:"-"`
+	Kind      string          `json:"kind"`
+	Data      json.RawMessage `json:"data" gorm:"-"`
+	Raw       string          `json:"-" gorm:"column:data"`
+	ReadAt    *time.Time      `json:"readAt"`
+	CreatedAt time.Time       `json:"createdAt"`
+}
+
+// TableName is the notifications table.
+func (Notification) TableName() string { return "notifications" }
+
+// Service stores notifications, publishes them live and sends mail.
+type Service struct {
+	DB  *gorm.DB
+	Pub Publisher // nil publishes nothing (no live engine plugged in)
+	// Mail sends email; nil stores it in the outbox.
+	Mail Sender
+	Log  *slog.Logger
+}
+
+// Add stores a notification for userID inside tx, the caller's transaction, so it exists
+// exactly when the change it reports does.
+func (s *Service) Add(tx *gorm.DB, userID int64, kind string, data any) (Notification, error) {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return Notification{}, err
+	}
+	n := Notification{UserID: userID, Kind: kind, Data: raw, Raw: string(raw)}
+	return n, tx.Create(&n).Error
+}
+
+// Publish sends kind/data to userID's open pages. It is called after the change committed; a
+// failure is logged, not returned, because the change itself has happened and the stored
+// notification still tells the user.
+func (s *Service) Publish(ctx context.Context, userID int64, kind string, data any) {
+	if s.Pub == nil {
+		return
+	}
+	if _, err := s.Pub.Publish(ctx, UserChannel(userID), kind, data); err != nil {
+		s.log().Warn("live publish failed", "user_id", userID, "kind", kind, "err", err)
+	}
+}
+
+// PublishTo sends kind/data to any live channel, after a commit, logging failures.
+func (s *Service) PublishTo(ctx context.Context, channel, kind string, data any) {
+	if s.Pub == nil {
+		return
+	}
+	if _, err := s.Pub.Publish(ctx, channel, kind, data); err != nil {
+		s.log().Warn("live publish failed", "channel", channel, "kind", kind, "err", err)
+	}
+}
+
+// Email sends m through the configured sender, or stores it in the outbox. It runs after the
+// change it reports committed; failures are logged.
+func (s *Service) Email(ctx context.Context, m Mail) {
+	if m.To == "" {
+		return
+	}
+	sender := s.Mail
+	if sender == nil {
+		sender = &Outbox{DB: s.DB}
+	}
+	if err := sender.Send(ctx, m); err != nil {
+		s.log().Warn("mail not sent", "to", m.To, "err", err)
+	}
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Log == nil {
+		return slog.Default()
+	}
+	return s.Log
+}
+
+// List is one page of a user's notifications, newest first.
+type List struct {
+	Items  []Notification `json:"items"`
+	Unread int64          `json:"unread"`
+}
+
+// ListQuery pages through notifications: Before is the id of the last one already shown.
+type ListQuery struct {
+	Before int64 `query:"before" validate:"gte=0"`
+	Limit  int   `query:"limit" validate:"omitempty,gte=1,lte=100"`
+}
+
+// List returns userID's notifications older than q.Before, with the unread count.
+func (s *Service) List(ctx context.Context, userID int64, q ListQuery) (List, error) {
+	if q.Limit == 0 {
+		q.Limit = 30
+	}
+	out := List{Items: []Notification{}}
+	tx := s.DB.WithContext(ctx).Where("user_id = ?", userID)
+	if q.Before > 0 {
+		tx = tx.Where("id < ?", q.Before)
+	}
+	if err := tx.Order("id DESC").Limit(q.Limit).Find(&out.Items).Error; err != nil {
+		return out, err
+	}
+	for i := range out.Items {
+		out.Items[i].Data = json.RawMessage(out.Items[i].Raw)
+	}
+	err := s.DB.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", userID).Count(&out.Unread).Error
+	return out, err
+}
+
+// MarkRead marks ids (all when empty) of userID as read.
+func (s *Service) MarkRead(ctx context.Context, userID int64, ids []int64) error {
+	tx := s.DB.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", userID)
+	if len(ids) > 0 {
+		tx = tx.Where("id IN ?", ids)
+	}
+	return tx.Update("read_at", time.Now().UTC()).Error
+}

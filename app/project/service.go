@@ -1,0 +1,496 @@
+package project
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"zonefair/app/db"
+	"zonefair/app/errs"
+	"zonefair/app/notify"
+	"zonefair/app/web"
+	"zonefair/app/zone"
+)
+
+// Briefings tells the project package which zones host a briefing, so a meeting requested from
+// a briefing's room reaches them.
+type Briefings interface {
+	HostZone(ctx context.Context, id int64) (first int64, all []int64, err error)
+}
+
+// Service is the projects' and matchmaking's use cases.
+type Service struct {
+	DB        *gorm.DB
+	Notify    *notify.Service // nil notifies nobody
+	Briefings Briefings
+	BaseURL   string
+	Now       func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// Currencies are the currencies amounts may be stated in.
+var Currencies = []string{"CNY", "USD", "EUR", "JPY", "HKD", "GBP"}
+
+// Input is a new or edited project.
+type Input struct {
+	ZoneID        int64   `json:"zoneId" validate:"gte=0"`
+	TitleZh       string  `json:"titleZh" validate:"required,min=2,max=200,text"`
+	TitleEn       string  `json:"titleEn" validate:"required,min=2,max=200,text"`
+	DescriptionZh string  `json:"descriptionZh" validate:"max=10000,text"`
+	DescriptionEn string  `json:"descriptionEn" validate:"max=10000,text"`
+	Industry      string  `json:"industry" validate:"required,max=40"`
+	Amount        int64   `json:"amount" validate:"gte=0,lte=1000000000000000"`
+	Currency      string  `json:"currency" validate:"required,oneof=CNY USD EUR JPY HKD GBP"`
+	LandArea      float64 `json:"landArea" validate:"gte=0,lte=1000000"`
+	LocationZh    string  `json:"locationZh" validate:"max=200,text"`
+	LocationEn    string  `json:"locationEn" validate:"max=200,text"`
+	IncentivesZh  string  `json:"incentivesZh" validate:"max=5000,text"`
+	IncentivesEn  string  `json:"incentivesEn" validate:"max=5000,text"`
+	Status        string  `json:"status" validate:"omitempty,oneof=open negotiating signed"`
+}
+
+func (in Input) apply(p *Project) error {
+	if !zone.IsIndustry(in.Industry) {
+		return errs.Invalid("industry", "field.industry")
+	}
+	p.TitleZh, p.TitleEn = strings.TrimSpace(in.TitleZh), strings.TrimSpace(in.TitleEn)
+	p.DescriptionZh, p.DescriptionEn = in.DescriptionZh, in.DescriptionEn
+	p.Industry, p.Amount, p.Currency, p.LandArea = in.Industry, in.Amount, in.Currency, in.LandArea
+	p.LocationZh, p.LocationEn = strings.TrimSpace(in.LocationZh), strings.TrimSpace(in.LocationEn)
+	p.IncentivesZh, p.IncentivesEn = in.IncentivesZh, in.IncentivesEn
+	p.Status = in.Status
+	if p.Status == "" {
+		p.Status = Open
+	}
+	return nil
+}
+
+// Create lists a project in the caller's zone (admins name the zone).
+func (s *Service) Create(ctx context.Context, p *web.Principal, in Input) (Project, error) {
+	if p.Role != web.RoleAdmin || in.ZoneID == 0 {
+		in.ZoneID = p.ZoneID
+	}
+	if !p.ManagesZone(in.ZoneID) {
+		return Project{}, errs.Forbidden()
+	}
+	if err := zone.NewStore(s.DB).Exists(ctx, in.ZoneID); err != nil {
+		return Project{}, errs.Invalid("zoneId", "field.zone_unknown")
+	}
+	pr := Project{ZoneID: in.ZoneID, CreatedBy: p.UserID}
+	if err := in.apply(&pr); err != nil {
+		return pr, err
+	}
+	if err := s.DB.WithContext(ctx).Create(&pr).Error; err != nil {
+		return pr, err
+	}
+	return s.Get(ctx, pr.ID, p)
+}
+
+// Update edits a project of the caller's zone.
+func (s *Service) Update(ctx context.Context, id int64, p *web.Principal, in Input) (Project, error) {
+	pr, err := s.managed(ctx, id, p)
+	if err != nil {
+		return pr, err
+	}
+	if err := in.apply(&pr); err != nil {
+		return pr, err
+	}
+	err = s.DB.WithContext(ctx).Model(&Project{}).Where("id = ?", id).Updates(map[string]any{
+		"title_zh": pr.TitleZh, "title_en": pr.TitleEn, "description_zh": pr.DescriptionZh, "description_en": pr.DescriptionEn,
+		"industry": pr.Industry, "amount": pr.Amount, "currency": pr.Currency, "land_area": pr.LandArea,
+		"location_zh": pr.LocationZh, "location_en": pr.LocationEn, "incentives_zh": pr.IncentivesZh, "incentives_en": pr.IncentivesEn,
+		"status": pr.Status,
+	}).Error
+	if err != nil {
+		return pr, err
+	}
+	return s.Get(ctx, id, p)
+}
+
+func (s *Service) managed(ctx context.Context, id int64, p *web.Principal) (Project, error) {
+	var pr Project
+	if err := s.DB.WithContext(ctx).First(&pr, id).Error; err != nil {
+		return pr, notFound(err, "project")
+	}
+	if !p.ManagesZone(pr.ZoneID) {
+		return pr, errs.Forbidden()
+	}
+	return pr, nil
+}
+
+func notFound(err error, what string) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return missing(what)
+	}
+	return err
+}
+
+// Get returns project id as the caller sees it.
+func (s *Service) Get(ctx context.Context, id int64, p *web.Principal) (Project, error) {
+	var pr Project
+	if err := s.DB.WithContext(ctx).First(&pr, id).Error; err != nil {
+		return pr, notFound(err, "project")
+	}
+	list := []Project{pr}
+	if err := s.decorate(ctx, list, p); err != nil {
+		return pr, err
+	}
+	return list[0], nil
+}
+
+// decorate fills zone names, follower counts and the caller's follow and interest, in a
+// fixed number of queries for the whole page.
+func (s *Service) decorate(ctx context.Context, ps []Project, p *web.Principal) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	g := s.DB.WithContext(ctx)
+	ids, zoneIDs := make([]int64, len(ps)), make([]int64, len(ps))
+	for i, pr := range ps {
+		ids[i], zoneIDs[i] = pr.ID, pr.ZoneID
+	}
+	var zs []zone.Zone
+	if err := g.Select("id, name_zh, name_en, province, region").Where("id IN ?", zoneIDs).Find(&zs).Error; err != nil {
+		return err
+	}
+	byZone := map[int64]zone.Zone{}
+	for _, z := range zs {
+		byZone[z.ID] = z
+	}
+	var counts []struct {
+		ProjectID int64
+		N         int
+	}
+	if err := g.Model(&follow{}).Select("project_id, COUNT(*) AS n").Where("project_id IN ?", ids).Group("project_id").Scan(&counts).Error; err != nil {
+		return err
+	}
+	followers := map[int64]int{}
+	for _, c := range counts {
+		followers[c.ProjectID] = c.N
+	}
+	mine, interested := map[int64]bool{}, map[int64]bool{}
+	if p != nil {
+		var fs, ls []int64
+		if err := g.Model(&follow{}).Where("user_id = ? AND project_id IN ?", p.UserID, ids).Pluck("project_id", &fs).Error; err != nil {
+			return err
+		}
+		if err := g.Model(&Lead{}).Where("investor_id = ? AND project_id IN ?", p.UserID, ids).Pluck("project_id", &ls).Error; err != nil {
+			return err
+		}
+		for _, id := range fs {
+			mine[id] = true
+		}
+		for _, id := range ls {
+			interested[id] = true
+		}
+	}
+	for i := range ps {
+		z := byZone[ps[i].ZoneID]
+		ps[i].ZoneNameZh, ps[i].ZoneNameEn, ps[i].Province, ps[i].Region = z.NameZh, z.NameEn, z.Province, z.Region
+		ps[i].Followers, ps[i].Following, ps[i].Interested = followers[ps[i].ID], mine[ps[i].ID], interested[ps[i].ID]
+	}
+	return nil
+}
+
+// Filter selects projects.
+type Filter struct {
+	Q         string `query:"q" validate:"max=100"`
+	Industry  string `query:"industry" validate:"omitempty,max=40"`
+	Region    string `query:"region" validate:"omitempty,max=20"`
+	Province  string `query:"province" validate:"omitempty,max=40"`
+	ZoneID    int64  `query:"zoneId" validate:"gte=0"`
+	Status    string `query:"status" validate:"omitempty,oneof=open negotiating signed"`
+	Currency  string `query:"currency" validate:"omitempty,oneof=CNY USD EUR JPY HKD GBP"`
+	MinAmount int64  `query:"minAmount" validate:"gte=0"`
+	MaxAmount int64  `query:"maxAmount" validate:"gte=0"`
+	Followed  bool   `query:"followed"`
+	Page      int    `query:"page" validate:"omitempty,gte=1,lte=10000"`
+	PageSize  int    `query:"pageSize" validate:"omitempty,gte=1,lte=100"`
+}
+
+// Page is one page of projects.
+type Page struct {
+	Items    []Project `json:"items"`
+	Total    int64     `json:"total"`
+	Page     int       `json:"page"`
+	PageSize int       `json:"pageSize"`
+}
+
+// List searches projects in Chinese and English with filters, newest first.
+func (s *Service) List(ctx context.Context, p *web.Principal, f Filter) (Page, error) {
+	if f.Page == 0 {
+		f.Page = 1
+	}
+	if f.PageSize == 0 {
+		f.PageSize = 20
+	}
+	tx := s.DB.WithContext(ctx).Model(&Project{})
+	if q := strings.ToLower(strings.TrimSpace(f.Q)); q != "" {
+		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
+		tx = tx.Where(`LOWER(title_zh) LIKE ? ESCAPE '\' OR LOWER(title_en) LIKE ? ESCAPE '\' OR LOWER(description_zh) LIKE ? ESCAPE '\' OR LOWER(description_en) LIKE ? ESCAPE '\'`, like, like, like, like)
+	}
+	if f.Industry != "" {
+		tx = tx.Where("industry = ?", f.Industry)
+	}
+	if f.ZoneID > 0 {
+		tx = tx.Where("zone_id = ?", f.ZoneID)
+	}
+	if f.Region != "" || f.Province != "" {
+		zq := s.DB.Model(&zone.Zone{}).Select("id")
+		if f.Region != "" {
+			zq = zq.Where("region = ?", f.Region)
+		}
+		if f.Province != "" {
+			zq = zq.Where("province = ?", f.Province)
+		}
+		tx = tx.Where("zone_id IN (?)", zq)
+	}
+	if f.Status != "" {
+		tx = tx.Where("status = ?", f.Status)
+	}
+	if f.Currency != "" {
+		tx = tx.Where("currency = ?", f.Currency)
+	}
+	if f.MinAmount > 0 {
+		tx = tx.Where("amount >= ?", f.MinAmount)
+	}
+	if f.MaxAmount > 0 {
+		tx = tx.Where("amount <= ?", f.MaxAmount)
+	}
+	if f.Followed {
+		if p == nil {
+			return Page{}, errs.New(errs.ErrUnauthorized, "unauthorized")
+		}
+		tx = tx.Where("id IN (?)", s.DB.Model(&follow{}).Select("project_id").Where("user_id = ?", p.UserID))
+	}
+	out := Page{Items: []Project{}, Page: f.Page, PageSize: f.PageSize}
+	if err := tx.Count(&out.Total).Error; err != nil {
+		return out, err
+	}
+	if err := tx.Order("id DESC").Offset((f.Page - 1) * f.PageSize).Limit(f.PageSize).Find(&out.Items).Error; err != nil {
+		return out, err
+	}
+	return out, s.decorate(ctx, out.Items, p)
+}
+
+// Follow adds the project to the caller's followed list; following twice is a no-op.
+func (s *Service) Follow(ctx context.Context, id int64, p *web.Principal, on bool) error {
+	if _, err := s.Get(ctx, id, nil); err != nil {
+		return err
+	}
+	g := s.DB.WithContext(ctx)
+	if !on {
+		return g.Where("project_id = ? AND user_id = ?", id, p.UserID).Delete(&follow{}).Error
+	}
+	err := g.Create(&follow{ProjectID: id, UserID: p.UserID, CreatedAt: s.now()}).Error
+	if db.IsUniqueViolation(err) {
+		return nil
+	}
+	return err
+}
+
+// InterestInput is an investor's message with their expression of interest.
+type InterestInput struct {
+	Message string `json:"message" validate:"max=5000,text"`
+}
+
+// ExpressInterest creates the investor's lead on a project and tells the zone's staff.
+func (s *Service) ExpressInterest(ctx context.Context, id int64, p *web.Principal, in InterestInput) (Lead, error) {
+	pr, err := s.Get(ctx, id, nil)
+	if err != nil {
+		return Lead{}, err
+	}
+	if pr.Status == Signed {
+		return Lead{}, errs.New(errs.ErrConflict, "project.signed")
+	}
+	l := Lead{ProjectID: id, ZoneID: pr.ZoneID, InvestorID: p.UserID, Message: in.Message, Status: LeadNew}
+	var staff []int64
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&l).Error; err != nil {
+			if db.IsUniqueViolation(err) {
+				return errs.New(errs.ErrConflict, "project.already_interested")
+			}
+			return err
+		}
+		if err := tx.Table("users").Where("role = ? AND zone_id = ?", web.RoleZoneStaff, pr.ZoneID).Pluck("id", &staff).Error; err != nil {
+			return err
+		}
+		return s.notifyAll(tx, staff, "project.interest", map[string]any{"leadId": l.ID, "projectId": id, "titleZh": pr.TitleZh, "titleEn": pr.TitleEn, "investor": p.Name})
+	})
+	if err != nil {
+		return l, err
+	}
+	s.publishAll(ctx, staff, "project.interest", map[string]any{"leadId": l.ID, "projectId": id})
+	return l, nil
+}
+
+func (s *Service) notifyAll(tx *gorm.DB, users []int64, kind string, data any) error {
+	if s.Notify == nil {
+		return nil
+	}
+	for _, u := range users {
+		if _, err := s.Notify.Add(tx, u, kind, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) publishAll(ctx context.Context, users []int64, kind string, data any) {
+	if s.Notify == nil {
+		return
+	}
+	for _, u := range users {
+		s.Notify.Publish(ctx, u, kind, data)
+	}
+}
+
+// LeadFilter selects a zone's leads.
+type LeadFilter struct {
+	ZoneID    int64  `query:"zoneId" validate:"gte=0"`
+	ProjectID int64  `query:"projectId" validate:"gte=0"`
+	Status    string `query:"status" validate:"omitempty,oneof=new contacted meeting negotiating signed dropped"`
+}
+
+// Leads lists the leads of the caller's zone (admins: any zone, or all), newest first. An
+// investor sees their own expressions of interest.
+func (s *Service) Leads(ctx context.Context, p *web.Principal, f LeadFilter) ([]Lead, error) {
+	tx := s.DB.WithContext(ctx).Model(&Lead{})
+	switch p.Role {
+	case web.RoleAdmin:
+		if f.ZoneID > 0 {
+			tx = tx.Where("zone_id = ?", f.ZoneID)
+		}
+	case web.RoleZoneStaff:
+		tx = tx.Where("zone_id = ?", p.ZoneID)
+	default:
+		tx = tx.Where("investor_id = ?", p.UserID)
+	}
+	if f.ProjectID > 0 {
+		tx = tx.Where("project_id = ?", f.ProjectID)
+	}
+	if f.Status != "" {
+		tx = tx.Where("status = ?", f.Status)
+	}
+	out := []Lead{}
+	if err := tx.Order("id DESC").Limit(1000).Find(&out).Error; err != nil {
+		return out, err
+	}
+	return out, s.fillLeads(ctx, out, p.Role != web.RoleInvestor)
+}
+
+func (s *Service) fillLeads(ctx context.Context, ls []Lead, staff bool) error {
+	if len(ls) == 0 {
+		return nil
+	}
+	g := s.DB.WithContext(ctx)
+	var pids, uids []int64
+	for _, l := range ls {
+		pids, uids = append(pids, l.ProjectID), append(uids, l.InvestorID)
+	}
+	var ps []Project
+	if err := g.Select("id, title_zh, title_en").Where("id IN ?", pids).Find(&ps).Error; err != nil {
+		return err
+	}
+	var us []struct {
+		ID                                 int64
+		Name, Organization, Country, Email string
+	}
+	if err := g.Table("users").Select("id, name, organization, country, email").Where("id IN ?", uids).Scan(&us).Error; err != nil {
+		return err
+	}
+	byP := map[int64]Project{}
+	for _, p := range ps {
+		byP[p.ID] = p
+	}
+	for i := range ls {
+		ls[i].ProjectTitleZh, ls[i].ProjectTitleEn = byP[ls[i].ProjectID].TitleZh, byP[ls[i].ProjectID].TitleEn
+		for _, u := range us {
+			if u.ID == ls[i].InvestorID {
+				ls[i].InvestorName, ls[i].Organization, ls[i].Country = u.Name, u.Organization, u.Country
+				if staff {
+					ls[i].Email = u.Email
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Lead returns one lead of the caller's zone with its notes.
+func (s *Service) Lead(ctx context.Context, id int64, p *web.Principal) (Lead, error) {
+	var l Lead
+	if err := s.DB.WithContext(ctx).First(&l, id).Error; err != nil {
+		return l, notFound(err, "lead")
+	}
+	if !p.ManagesZone(l.ZoneID) {
+		return l, errs.Forbidden()
+	}
+	ls := []Lead{l}
+	if err := s.fillLeads(ctx, ls, true); err != nil {
+		return l, err
+	}
+	l = ls[0]
+	l.Notes = []Note{}
+	err := s.DB.WithContext(ctx).Where("lead_id = ?", id).Order("id").Find(&l.Notes).Error
+	return l, err
+}
+
+// LeadUpdate moves a lead and/or adds a note.
+type LeadUpdate struct {
+	Status string `json:"status" validate:"omitempty,oneof=new contacted meeting negotiating signed dropped"`
+	Note   string `json:"note" validate:"max=5000,text"`
+}
+
+// UpdateLead moves a lead along its pipeline and records the note; the investor is told of
+// the new status.
+func (s *Service) UpdateLead(ctx context.Context, id int64, p *web.Principal, in LeadUpdate) (Lead, error) {
+	l, err := s.Lead(ctx, id, p)
+	if err != nil {
+		return l, err
+	}
+	if in.Status == "" && strings.TrimSpace(in.Note) == "" {
+		return l, errs.Invalid("note", "field.required")
+	}
+	moved := in.Status != "" && in.Status != l.Status
+	if moved && !CanMove(l.Status, in.Status) {
+		return l, errs.New(errs.ErrConflict, "project.lead_transition")
+	}
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		n := Note{LeadID: id, AuthorID: p.UserID, AuthorName: p.Name, Body: strings.TrimSpace(in.Note), CreatedAt: s.now()}
+		if moved {
+			// The condition turns two staff moving the same lead at once into one move and a conflict.
+			res := tx.Model(&Lead{}).Where("id = ? AND status = ?", id, l.Status).Updates(map[string]any{"status": in.Status, "updated_at": s.now()})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				return errs.New(errs.ErrConflict, "project.lead_changed")
+			}
+			n.FromStatus, n.ToStatus = l.Status, in.Status
+			if err := s.notifyAll(tx, []int64{l.InvestorID}, "project.lead", map[string]any{"leadId": id, "projectId": l.ProjectID, "status": in.Status}); err != nil {
+				return err
+			}
+		}
+		return tx.Create(&n).Error
+	})
+	if err != nil {
+		return l, err
+	}
+	if moved {
+		s.publishAll(ctx, []int64{l.InvestorID}, "project.lead", map[string]any{"leadId": id, "projectId": l.ProjectID, "status": in.Status})
+	}
+	return s.Lead(ctx, id, p)
+}
+
+// missing is a 404 naming what was not found.
+func missing(what string) *errs.Error { return errs.New(errs.ErrNotFound, "project.missing_"+what) }

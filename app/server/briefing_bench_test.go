@@ -1,0 +1,352 @@
+package server_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/fasthttp/websocket"
+
+	"zonefair/app/account"
+	"zonefair/app/briefing"
+	"zonefair/app/db/dbtest"
+	"zonefair/app/live"
+	"zonefair/app/livestate"
+	"zonefair/app/web"
+)
+
+// The briefing benchmark runs the server in a child process (so its CPU can be measured
+// apart from the clients) and drives one public briefing room with many websocket attendees,
+// while accounts chat, upvote questions, answer a poll and the host turns pages over HTTP.
+//
+//	ZONEFAIR_BRIEFING_BENCH=1 go test ./app/server -run '^$' -bench BriefingRoom -benchtime 1x -timeout 20m
+//
+// Settings: ZONEFAIR_BENCH_CLIENTS (10000), ZONEFAIR_BENCH_SECONDS (20), ZONEFAIR_BENCH_VOTERS
+// (1000), ZONEFAIR_BENCH_CHAT (chat messages per second, 10).
+
+type benchAccount struct {
+	Token, CSRF string
+}
+
+type benchReady struct {
+	URL      string         `json:"url"`
+	Briefing int64          `json:"briefing"`
+	Channel  string         `json:"channel"`
+	Host     benchAccount   `json:"host"`
+	Voters   []benchAccount `json:"voters"`
+	Poll     int64          `json:"poll"`
+	Qs       []int64        `json:"questions"`
+}
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
+// TestBriefingBenchServer is the benchmark's server process; it does nothing in a normal run.
+func TestBriefingBenchServer(t *testing.T) {
+	if os.Getenv("ZONEFAIR_BRIEFING_BENCH_CHILD") == "" {
+		t.Skip("only runs as the server of BenchmarkBriefingRoom")
+	}
+	g := dbtest.Open(t, "sqlite")
+	e := newEnv(t, g)
+	state := livestate.NewMemory()
+	app, _, url := liveApp(t, g, live.NewMemoryBackend(), state)
+	e.app = app
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go app.Briefings.Run(ctx)
+
+	session := func(u account.User) benchAccount {
+		tok := fmt.Sprintf("bench-%d-%d", u.ID, time.Now().UnixNano())
+		sum := sha256.Sum256([]byte(tok))
+		csrf := "csrf-" + tok
+		must(t, state.Sessions.Put(ctx, hex.EncodeToString(sum[:]), livestate.Session{UserID: u.ID, CSRFToken: csrf, CreatedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour)}))
+		return benchAccount{Token: tok, CSRF: csrf}
+	}
+	host := e.as(web.RoleZoneStaff)
+	b := e.schedule(host, briefing.Public, e.zoneA.ID, nil)
+	host.upload(bpath(b.ID, "/slides"), "deck.pdf", slides(t, 40)).want(200)
+	host.do("POST", bpath(b.ID, "/start"), nil).want(200)
+	ready := benchReady{URL: url, Briefing: b.ID, Channel: b.Channel, Host: session(e.users[web.RoleZoneStaff])}
+	for i := range 5 {
+		var q briefing.Question
+		host.do("POST", bpath(b.ID, "/questions"), map[string]string{"body": fmt.Sprintf("Question %d", i)}).want(201).json(&q)
+		ready.Qs = append(ready.Qs, q.ID)
+	}
+	var poll briefing.Poll
+	host.do("POST", bpath(b.ID, "/polls"), map[string]any{"questionZh": "何时投资？", "questionEn": "When?",
+		"options": []map[string]string{{"zh": "今年", "en": "This year"}, {"zh": "明年", "en": "Next year"}, {"zh": "以后", "en": "Later"}}}).want(201).json(&poll)
+	host.do("POST", bpath(b.ID, fmt.Sprintf("/polls/%d/open", poll.ID)), nil).want(200)
+	ready.Poll = poll.ID
+	users := account.NewStore(g)
+	for i := range envInt("ZONEFAIR_BENCH_VOTERS", 1000) {
+		u := account.User{Email: fmt.Sprintf("voter%d@bench.test", i), Name: fmt.Sprintf("Voter %d", i), Role: web.RoleInvestor, Locale: "en", Country: []string{"Germany", "Japan", "USA", "Singapore"}[i%4]}
+		must(t, users.Create(ctx, &u))
+		ready.Voters = append(ready.Voters, session(u))
+	}
+	out, _ := json.Marshal(ready)
+	fmt.Printf("\nREADY %s\n", out)
+	// Serve until the benchmark closes our stdin.
+	_, _ = io.Copy(io.Discard, os.Stdin)
+}
+
+// latencies is a histogram of delivery latency in 100 µs buckets up to 30 s.
+type latencies struct {
+	buckets [300000]atomic.Int64
+	n       atomic.Int64
+}
+
+func (l *latencies) add(d time.Duration) {
+	i := min(max(int(d/(100*time.Microsecond)), 0), len(l.buckets)-1)
+	l.buckets[i].Add(1)
+	l.n.Add(1)
+}
+
+func (l *latencies) quantile(q float64) time.Duration {
+	want, seen := int64(float64(l.n.Load())*q), int64(0)
+	for i := range l.buckets {
+		if seen += l.buckets[i].Load(); seen > want {
+			return time.Duration(i+1) * 100 * time.Microsecond
+		}
+	}
+	return 30 * time.Second
+}
+
+func procCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:]))
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond // USER_HZ is 100 on Linux
+}
+
+func loadavg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	return strings.TrimSpace(string(b))
+}
+
+func BenchmarkBriefingRoom(b *testing.B) {
+	if os.Getenv("ZONEFAIR_BRIEFING_BENCH") == "" {
+		b.Skip("set ZONEFAIR_BRIEFING_BENCH=1 to run the 10,000-attendee briefing benchmark")
+	}
+	clients, seconds, chatRate := envInt("ZONEFAIR_BENCH_CLIENTS", 10000), envInt("ZONEFAIR_BENCH_SECONDS", 20), envInt("ZONEFAIR_BENCH_CHAT", 10)
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestBriefingBenchServer$", "-test.v", "-test.timeout", "30m")
+	cmd.Env = append(os.Environ(), "ZONEFAIR_BRIEFING_BENCH_CHILD=1")
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = stdin.Close(); _ = cmd.Wait() }()
+	var ready benchReady
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(make([]byte, 1<<20), 1<<26)
+	for sc.Scan() {
+		if line, ok := strings.CutPrefix(sc.Text(), "READY "); ok {
+			if err := json.Unmarshal([]byte(line), &ready); err != nil {
+				b.Fatal(err)
+			}
+			break
+		}
+	}
+	if ready.URL == "" {
+		b.Fatal("server did not start")
+	}
+	go func() { _, _ = io.Copy(io.Discard, stdout) }()
+	httpBase := "http://" + strings.TrimSuffix(strings.TrimPrefix(ready.URL, "ws://"), "/api/v1/live/ws")
+
+	var chatLat, pageLat latencies
+	var measuring atomic.Bool
+	var qaUpdates, tallies, frames atomic.Int64
+	dialer := &websocket.Dialer{HandshakeTimeout: 30 * time.Second, ReadBufferSize: 4096}
+	conns := make([]*websocket.Conn, clients)
+	sem := make(chan struct{}, 100)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range clients {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			c, _, err := dialer.Dial(ready.URL, nil)
+			if err != nil {
+				b.Errorf("dial %d: %v", i, err)
+				return
+			}
+			if err := c.WriteJSON(map[string]any{"id": 1, "op": "join", "ch": ready.Channel}); err != nil {
+				b.Errorf("join %d: %v", i, err)
+				return
+			}
+			conns[i] = c
+		}()
+	}
+	wg.Wait()
+	if b.Failed() {
+		return
+	}
+	b.Logf("%d attendees connected and joined in %s", clients, time.Since(start).Round(time.Millisecond))
+	// Every 50th attendee is a probe that decodes what it receives; the others read and
+	// discard, so the client side stays cheap and the server is what is measured.
+	for i, c := range conns {
+		go func() {
+			if i%50 != 0 {
+				for {
+					_, r, err := c.NextReader()
+					if err != nil {
+						return
+					}
+					_, _ = io.Copy(io.Discard, r)
+				}
+			}
+			for {
+				_, msg, err := c.ReadMessage()
+				if err != nil {
+					return
+				}
+				now := time.Now()
+				for _, line := range bytes.Split(msg, []byte("\n")) {
+					if !measuring.Load() {
+						continue
+					}
+					var f struct {
+						Kind string `json:"kind"`
+						Data struct {
+							Body string    `json:"body"`
+							At   time.Time `json:"at"`
+						} `json:"data"`
+					}
+					if json.Unmarshal(line, &f) != nil {
+						continue
+					}
+					frames.Add(1)
+					switch f.Kind {
+					case "chat":
+						if ns, err := strconv.ParseInt(strings.TrimPrefix(f.Data.Body, "t="), 10, 64); err == nil {
+							chatLat.add(now.Sub(time.Unix(0, ns)))
+						}
+					case "slide.page":
+						pageLat.add(now.Sub(f.Data.At))
+					case "qa.update":
+						if i == 0 {
+							qaUpdates.Add(1)
+						}
+					case "poll.tally":
+						if i == 0 {
+							tallies.Add(1)
+						}
+					}
+				}
+			}
+		}()
+	}
+
+	tr := &http.Transport{MaxIdleConnsPerHost: 64}
+	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	var errorsN, votes atomic.Int64
+	var statusMu sync.Mutex
+	statuses := map[int]int{}
+	post := func(a benchAccount, path string, body any) {
+		buf, _ := json.Marshal(body)
+		req, _ := http.NewRequest("POST", httpBase+path, bytes.NewReader(buf))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Cookie", "zf_session="+a.Token)
+		req.Header.Set(account.CSRFHeader, a.CSRF)
+		res, err := hc.Do(req)
+		if err != nil {
+			errorsN.Add(1)
+			return
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		_ = res.Body.Close()
+		if res.StatusCode >= 300 {
+			errorsN.Add(1)
+			statusMu.Lock()
+			statuses[res.StatusCode]++
+			statusMu.Unlock()
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(seconds)*time.Second)
+	defer cancel()
+	uptimeBefore := loadavg()
+	cpu0, wall0 := procCPU(cmd.Process.Pid), time.Now()
+	measuring.Store(true)
+	var load sync.WaitGroup
+	tick := func(every time.Duration, f func(n int)) {
+		load.Add(1)
+		go func() {
+			defer load.Done()
+			t := time.NewTicker(every)
+			defer t.Stop()
+			for n := 0; ; n++ {
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+					go f(n)
+				}
+			}
+		}()
+	}
+	vpath := bpath(ready.Briefing, "")
+	tick(2*time.Second, func(n int) { post(ready.Host, vpath+"/page", map[string]int{"page": n%40 + 1}) })
+	tick(time.Second/time.Duration(chatRate), func(n int) {
+		post(ready.Voters[n%len(ready.Voters)], vpath+"/chat", map[string]string{"body": "t=" + strconv.FormatInt(time.Now().UnixNano(), 10)})
+	})
+	// Every voter upvotes one question and answers the poll, spread over the run.
+	perVote := time.Duration(seconds) * time.Second / time.Duration(2*len(ready.Voters)+1)
+	tick(perVote, func(n int) {
+		v := ready.Voters[(n/2)%len(ready.Voters)]
+		votes.Add(1)
+		if n%2 == 0 {
+			post(v, fmt.Sprintf("%s/questions/%d/vote", vpath, ready.Qs[(n/2)%len(ready.Qs)]), nil)
+		} else {
+			post(v, fmt.Sprintf("%s/polls/%d/vote", vpath, ready.Poll), map[string]int{"option": (n / 2) % 3})
+		}
+	})
+	<-ctx.Done()
+	load.Wait()
+	time.Sleep(2 * time.Second) // let the last deliveries land
+	measuring.Store(false)
+	cpu, wall := procCPU(cmd.Process.Pid)-cpu0, time.Since(wall0)
+	uptimeAfter := loadavg()
+	for _, c := range conns {
+		_ = c.Close()
+	}
+	r := []string{
+		fmt.Sprintf("attendees %d, measured %s, chat %d/s, page turn every 2 s, %d votes failed requests: %d %v", clients, wall.Round(time.Millisecond), chatRate, votes.Load(), errorsN.Load(), statuses),
+		fmt.Sprintf("frames decoded by the %d probes %d (%.0f/s)", (clients+49)/50, frames.Load(), float64(frames.Load())/wall.Seconds()),
+		fmt.Sprintf("chat delivery p50 %s p99 %s (n=%d)", chatLat.quantile(.5), chatLat.quantile(.99), chatLat.n.Load()),
+		fmt.Sprintf("page turn delivery p50 %s p99 %s (n=%d)", pageLat.quantile(.5), pageLat.quantile(.99), pageLat.n.Load()),
+		fmt.Sprintf("coalesced to one attendee: %d qa.update, %d poll.tally for %d votes", qaUpdates.Load(), tallies.Load(), votes.Load()),
+		fmt.Sprintf("server CPU %.0f%% of one core (%.2f s over %.1f s)", 100*cpu.Seconds()/wall.Seconds(), cpu.Seconds(), wall.Seconds()),
+		"load average before: " + uptimeBefore + "; after: " + uptimeAfter,
+	}
+	for _, line := range r {
+		b.Log(line)
+	}
+	b.ReportMetric(float64(chatLat.quantile(.99).Microseconds())/1000, "chat-p99-ms")
+	b.ReportMetric(float64(pageLat.quantile(.99).Microseconds())/1000, "page-p99-ms")
+	b.ReportMetric(100*cpu.Seconds()/wall.Seconds(), "server-cpu-%")
+}

@@ -1,0 +1,175 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"zonefair/app/account"
+	"zonefair/app/config"
+	"zonefair/app/jobfair"
+	"zonefair/app/livestate"
+	"zonefair/app/server"
+	"zonefair/app/web"
+)
+
+// recorder is a live publisher that remembers what was published.
+type recorder struct {
+	mu   sync.Mutex
+	pubs []publication
+}
+
+type publication struct {
+	Channel, Kind string
+	Data          any
+}
+
+func (r *recorder) Publish(_ context.Context, channel, kind string, data any) (uint64, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.pubs = append(r.pubs, publication{channel, kind, data})
+	return uint64(len(r.pubs)), nil
+}
+
+func (r *recorder) on(channel string) []publication {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []publication
+	for _, p := range r.pubs {
+		if p.Channel == channel {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// fairEnv is env with a recording live publisher, one open fair with both zones, and the
+// data directory the resumes go to.
+type fairEnv struct {
+	*env
+	pub     *recorder
+	dataDir string
+	fair    jobfair.Fair
+}
+
+// rebuild makes another application instance on the same database, as a second server behind
+// a load balancer would be.
+func (e *env) instance(pub *recorder, dataDir string) *server.App {
+	e.t.Helper()
+	cfg, err := config.Load(func(k string) string {
+		return map[string]string{"ZONEFAIR_DATA_DIR": dataDir, "ZONEFAIR_SECRET": strings.Repeat("s", 40)}[k]
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	state := livestate.NewMemory()
+	e.t.Cleanup(func() { _ = state.Close() })
+	app, err := server.New(server.Deps{Config: cfg, DB: e.db, State: state, Publisher: pub, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return app
+}
+
+func eachFairEnv(t *testing.T, f func(t *testing.T, e *fairEnv)) {
+	eachEnv(t, func(t *testing.T, base *env) {
+		e := &fairEnv{env: base, pub: &recorder{}, dataDir: t.TempDir()}
+		e.app = base.instance(e.pub, e.dataDir)
+		now := time.Now().UTC()
+		e.as(web.RoleAdmin).do("POST", "/api/v1/fairs", map[string]any{
+			"nameZh": "2026届国家级经开区网络招聘会", "nameEn": "2026 National ETDZ Online Job Fair",
+			"startsAt": now.Add(-time.Hour), "endsAt": now.Add(30 * 24 * time.Hour),
+			"zoneIds": []int64{e.zoneA.ID, e.zoneB.ID},
+		}).want(201).json(&e.fair)
+		f(t, e)
+	})
+}
+
+// job is a valid job input for zone A's enterprise, published, closing in a week.
+func (e *fairEnv) job(title string, over map[string]any) map[string]any {
+	in := map[string]any{
+		"fairId": e.fair.ID, "title": title, "category": "finance", "majors": []string{"accounting"},
+		"degree": "bachelor", "salaryMin": 6000, "salaryMax": 9000, "headcount": 2,
+		"deadline":    time.Now().In(jobfair.China).AddDate(0, 0, 7).Format(time.DateOnly),
+		"description": "负责日常账务处理。", "status": "published",
+	}
+	for k, v := range over {
+		in[k] = v
+	}
+	return in
+}
+
+// post creates a job as c and returns it.
+func (e *fairEnv) post(c *client, in map[string]any) jobfair.Job {
+	e.t.Helper()
+	var j jobfair.Job
+	c.do("POST", "/api/v1/jobs", in).want(201).json(&j)
+	return j
+}
+
+var profileInput = map[string]any{
+	"school": "南京大学", "major": "accounting", "degree": "bachelor", "graduationYear": 2026,
+	"skills": "Excel, SAP", "languages": "中文, English", "phone": "13800000000",
+}
+
+// graduate registers a new graduate with a profile.
+func (e *fairEnv) graduate(name string, withProfile bool) *client {
+	e.t.Helper()
+	c := e.anon()
+	c.do("POST", "/api/v1/auth/register", map[string]any{
+		"email": name + "@example.test", "password": testPassword, "name": name, "role": "graduate",
+	}).want(201)
+	if withProfile {
+		c.do("PUT", "/api/v1/graduate/profile", profileInput).want(200)
+	}
+	return c
+}
+
+// upload sends body as the multipart field "file".
+func (c *client) upload(path, filename string, body []byte) response {
+	c.e.t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	fw, _ := w.CreateFormFile("file", filename)
+	_, _ = fw.Write(body)
+	_ = w.Close()
+	req := httptest.NewRequest("POST", path, &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set(account.CSRFHeader, c.csrf)
+	return c.send(req)
+}
+
+// pdf builds a small valid one-page PDF with correct cross-reference offsets.
+func pdf(text string) []byte {
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+		"",
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+	}
+	stream := fmt.Sprintf("BT /F1 12 Tf 72 720 Td (%s) Tj ET", text)
+	objs[3] = fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(stream), stream)
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n")
+	offsets := make([]int, len(objs))
+	for i, o := range objs {
+		offsets[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return b.Bytes()
+}

@@ -1,0 +1,611 @@
+package signing
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"gorm.io/gorm"
+
+	"zonefair/app/errs"
+	"zonefair/app/web"
+)
+
+// Handlers serve the signing API.
+type Handlers struct {
+	Store   *Store
+	Service *Service
+	DB      *gorm.DB // for looking up people and zones
+}
+
+// Routes registers the signing routes.
+func (h *Handlers) Routes(r *web.Router) {
+	admin := web.Roles(web.RoleAdmin)
+	manage := web.Roles(web.RoleAdmin, web.RoleZoneStaff)
+	const tag = "signing"
+	route := func(rt web.Route) { rt.Tag = tag; r.Handle(rt) }
+	route(web.Route{Method: "GET", Path: "/api/v1/signing/templates", Summary: "Agreement templates", Access: manage, Response: []Template{}, Handler: h.templates})
+	route(web.Route{Method: "POST", Path: "/api/v1/signing/templates", Summary: "Create a bilingual template with {{merge}} fields", Access: admin, Request: TemplateInput{}, Response: Template{}, Status: 201, Handler: h.createTemplate})
+	route(web.Route{Method: "GET", Path: "/api/v1/signing/templates/:id", Summary: "A template", Access: manage, Response: Template{}, Handler: h.template})
+	route(web.Route{Method: "PUT", Path: "/api/v1/signing/templates/:id", Summary: "Edit a template", Access: admin, Request: TemplateInput{}, Response: Template{}, Handler: h.updateTemplate})
+	route(web.Route{Method: "DELETE", Path: "/api/v1/signing/templates/:id", Summary: "Archive a template", Access: admin, Status: 204, Handler: h.archiveTemplate})
+	route(web.Route{Method: "GET", Path: "/api/v1/signing/people", Summary: "Find people to add as recipients", Access: manage, Query: PeopleQuery{}, Response: []Person{}, Handler: h.people})
+
+	route(web.Route{Method: "GET", Path: "/api/v1/signing/agreements", Summary: "Agreements I take part in or manage", Access: web.LoggedIn, Query: ListQuery{}, Response: []Summary{}, Handler: h.list})
+	route(web.Route{Method: "POST", Path: "/api/v1/signing/agreements", Summary: "Start a draft agreement (from a template, or upload its PDF next)", Access: manage, Request: CreateInput{}, Response: Detail{}, Status: 201, Handler: h.create})
+	route(web.Route{Method: "GET", Path: "/api/v1/signing/agreements/:id", Summary: "An agreement (its parties only)", Access: web.LoggedIn, Response: Detail{}, Handler: h.get})
+	route(web.Route{Method: "PATCH", Path: "/api/v1/signing/agreements/:id", Summary: "Edit a draft", Access: manage, Request: Patch{}, Response: Detail{}, Handler: h.update})
+	route(web.Route{Method: "POST", Path: "/api/v1/signing/agreements/:id/document", Summary: "Upload the draft's PDF (≤ 10 MiB, unencrypted); clears its fields", Access: manage, Upload: true, Response: Detail{}, Handler: h.upload})
+	route(web.Route{Method: "PUT", Path: "/api/v1/signing/agreements/:id/recipients", Summary: "Set the draft's recipients and signing order; clears its fields", Access: manage, Request: RecipientsRequest{}, Response: Detail{}, Handler: h.recipients})
+	route(web.Route{Method: "PUT", Path: "/api/v1/signing/agreements/:id/fields", Summary: "Place the draft's fields (page, x/y from the top-left, w/h, in PDF points)", Access: manage, Request: FieldsRequest{}, Response: Detail{}, Handler: h.fields})
+	route(web.Route{Method: "POST", Path: "/api/v1/signing/agreements/:id/send", Summary: "Fix the document's hash and notify the first signers", Access: manage, Response: Detail{}, Handler: h.send})
+	route(web.Route{Method: "POST", Path: "/api/v1/signing/agreements/:id/void", Summary: "Void a sent agreement", Access: manage, Request: ReasonRequest{}, Response: Detail{}, Handler: h.void})
+	route(web.Route{Method: "POST", Path: "/api/v1/signing/agreements/:id/code", Summary: "Send me a one-time signing code (my turn only)", Access: web.LoggedIn, Response: CodeSent{}, Handler: h.code})
+	route(web.Route{Method: "POST", Path: "/api/v1/signing/agreements/:id/sign", Summary: "Sign with my one-time code", Access: web.LoggedIn, Request: SignInput{}, Response: Detail{}, Handler: h.sign})
+	route(web.Route{Method: "POST", Path: "/api/v1/signing/agreements/:id/decline", Summary: "Decline to sign", Access: web.LoggedIn, Request: ReasonRequest{}, Response: Detail{}, Handler: h.decline})
+	route(web.Route{Method: "GET", Path: "/api/v1/signing/agreements/:id/document", Summary: "The original PDF (parties only)", Access: web.LoggedIn, Produces: "application/pdf", Handler: h.original})
+	route(web.Route{Method: "GET", Path: "/api/v1/signing/agreements/:id/sealed", Summary: "The sealed PDF (parties only, once completed)", Access: web.LoggedIn, Produces: "application/pdf", Handler: h.sealed})
+	route(web.Route{Method: "GET", Path: "/api/v1/signing/agreements/:id/audit", Summary: "The audit trail with its chain check (parties only)", Access: web.LoggedIn, Response: Trail{}, Handler: h.audit})
+
+	route(web.Route{Method: "POST", Path: "/api/v1/signing/verify", Summary: "Verify a PDF: was it sealed by Zonefair, and is it unaltered?", Access: web.Public, Upload: true, Response: Verdict{}, Handler: h.verifyFile})
+	route(web.Route{Method: "GET", Path: "/api/v1/signing/verify", Summary: "Verify a document by its SHA-256", Access: web.Public, Query: HashQuery{}, Response: Verdict{}, Handler: h.verifyHash})
+	route(web.Route{Method: "GET", Path: "/api/v1/signing/verify/:token", Summary: "Open a verification link (the sealed PDF's QR code)", Access: web.Public, Response: Verdict{}, Handler: h.verifyToken})
+
+	route(web.Route{Method: "GET", Path: "/api/v1/zones/:id/signing/webhooks", Summary: "The zone's agreement webhooks", Access: manage, Response: []Webhook{}, Handler: h.webhooks})
+	route(web.Route{Method: "POST", Path: "/api/v1/zones/:id/signing/webhooks", Summary: "Register a webhook; its secret is shown once", Access: manage, Request: WebhookInput{}, Response: WebhookCreated{}, Status: 201, Handler: h.createWebhook})
+	route(web.Route{Method: "DELETE", Path: "/api/v1/signing/webhooks/:id", Summary: "Remove a webhook", Access: manage, Status: 204, Handler: h.deleteWebhook})
+	route(web.Route{Method: "GET", Path: "/api/v1/signing/webhooks/:id/deliveries", Summary: "A webhook's delivery log", Access: manage, Response: []Delivery{}, Handler: h.deliveries})
+}
+
+func meta(c *fiber.Ctx) Meta {
+	return Meta{UserID: web.CurrentPrincipal(c).UserID, IP: strings.Clone(c.IP()), UserAgent: strings.Clone(c.Get(fiber.HeaderUserAgent))}
+}
+
+func (h *Handlers) templates(c *fiber.Ctx) error {
+	ts, err := h.Store.Templates(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(ts)
+}
+
+func (h *Handlers) template(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", "template")
+	if err != nil {
+		return err
+	}
+	t, err := h.Store.Template(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(t)
+}
+
+func (h *Handlers) createTemplate(c *fiber.Ctx) error {
+	var in TemplateInput
+	if err := web.Bind(c, &in); err != nil {
+		return err
+	}
+	t := Template{NameZh: in.NameZh, NameEn: in.NameEn, BodyZh: in.BodyZh, BodyEn: in.BodyEn, CreatedBy: web.CurrentPrincipal(c).UserID}
+	if err := h.Store.CreateTemplate(c.UserContext(), &t); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(t)
+}
+
+func (h *Handlers) updateTemplate(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", "template")
+	if err != nil {
+		return err
+	}
+	var in TemplateInput
+	if err := web.Bind(c, &in); err != nil {
+		return err
+	}
+	if err := h.Store.UpdateTemplate(c.UserContext(), id, in); err != nil {
+		return err
+	}
+	return h.template(c)
+}
+
+func (h *Handlers) archiveTemplate(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", "template")
+	if err != nil {
+		return err
+	}
+	if err := h.Store.ArchiveTemplate(c.UserContext(), id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// PeopleQuery searches people by name or e-mail.
+type PeopleQuery struct {
+	Q string `query:"q" validate:"required,min=2,max=100"`
+}
+
+// Person is someone who can be added as a recipient.
+type Person struct {
+	ID           int64  `json:"id"`
+	Name         string `json:"name"`
+	Email        string `json:"email"`
+	Role         string `json:"role"`
+	Organization string `json:"organization"`
+}
+
+func (h *Handlers) people(c *fiber.Ctx) error {
+	var q PeopleQuery
+	if err := web.BindQuery(c, &q); err != nil {
+		return err
+	}
+	like := "%" + strings.NewReplacer("%", "", "_", "").Replace(strings.ToLower(q.Q)) + "%"
+	out := []Person{}
+	err := h.DB.WithContext(c.UserContext()).Table("users").Select("id, name, email, role, organization").
+		Where("role <> ? AND (LOWER(name) LIKE ? OR email LIKE ?)", web.RoleGraduate, like, like).Order("name").Limit(20).Scan(&out).Error
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (h *Handlers) lookupUser(ctx context.Context, id int64) (string, string, error) {
+	var u struct{ Name, Email string }
+	res := h.DB.WithContext(ctx).Table("users").Select("name, email").Where("id = ?", id).Scan(&u)
+	if res.Error != nil {
+		return "", "", res.Error
+	}
+	if res.RowsAffected == 0 {
+		return "", "", missing("user")
+	}
+	return u.Name, u.Email, nil
+}
+
+func (h *Handlers) list(c *fiber.Ctx) error {
+	var q ListQuery
+	if err := web.BindQuery(c, &q); err != nil {
+		return err
+	}
+	out, err := h.Store.List(c.UserContext(), web.CurrentPrincipal(c), q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (h *Handlers) create(c *fiber.Ctx) error {
+	var in CreateInput
+	if err := web.Bind(c, &in); err != nil {
+		return err
+	}
+	p := web.CurrentPrincipal(c)
+	if in.ZoneID == 0 {
+		in.ZoneID = p.ZoneID
+	}
+	if in.ZoneID == 0 {
+		return errs.Invalid("zoneId", "field.required")
+	}
+	var n int64
+	if err := h.DB.WithContext(c.UserContext()).Table("zones").Where("id = ?", in.ZoneID).Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		return errs.Invalid("zoneId", "signing.unknown_zone")
+	}
+	if !p.ManagesZone(in.ZoneID) {
+		return errs.Forbidden()
+	}
+	id, err := h.Service.Create(c.UserContext(), meta(c), in)
+	if err != nil {
+		return err
+	}
+	c.Status(fiber.StatusCreated)
+	return h.detail(c, id)
+}
+
+func (h *Handlers) detail(c *fiber.Ctx, id int64) error {
+	d, err := h.Store.Detail(c.UserContext(), web.CurrentPrincipal(c), id, h.Service.VerifyURL)
+	if err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
+
+func (h *Handlers) get(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", "agreement")
+	if err != nil {
+		return err
+	}
+	return h.detail(c, id)
+}
+
+// managed reads :id and checks that the caller manages the agreement's zone.
+func (h *Handlers) managed(c *fiber.Ctx) (int64, error) {
+	id, err := web.ParamID(c, "id", "agreement")
+	if err != nil {
+		return 0, err
+	}
+	a, _, _, err := loadAgreement(h.DB.WithContext(c.UserContext()), id)
+	if err != nil {
+		return 0, err
+	}
+	if !web.CurrentPrincipal(c).ManagesZone(a.ZoneID) {
+		return 0, errs.Forbidden()
+	}
+	return id, nil
+}
+
+func (h *Handlers) update(c *fiber.Ctx) error {
+	id, err := h.managed(c)
+	if err != nil {
+		return err
+	}
+	var p Patch
+	if err := web.Bind(c, &p); err != nil {
+		return err
+	}
+	if err := h.Service.Update(c.UserContext(), id, p); err != nil {
+		return err
+	}
+	return h.detail(c, id)
+}
+
+func (h *Handlers) upload(c *fiber.Ctx) error {
+	id, err := h.managed(c)
+	if err != nil {
+		return err
+	}
+	body, err := readUpload(c)
+	if err != nil {
+		return err
+	}
+	if err := h.Service.Upload(c.UserContext(), meta(c), id, body); err != nil {
+		return err
+	}
+	return h.detail(c, id)
+}
+
+func readUpload(c *fiber.Ctx) ([]byte, error) {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return nil, errs.Invalid("file", "upload.missing")
+	}
+	if fh.Size > MaxPDFBytes {
+		e := errs.New(errs.ErrTooLarge, "upload.too_large")
+		e.Fields = []errs.FieldError{{Field: "file", Key: "upload.too_large", Param: "10 MiB"}}
+		return nil, e
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, MaxPDFBytes+1))
+}
+
+// RecipientsRequest is the full list of a draft's recipients.
+type RecipientsRequest struct {
+	Recipients []RecipientInput `json:"recipients" validate:"max=20,dive"`
+}
+
+func (h *Handlers) recipients(c *fiber.Ctx) error {
+	id, err := h.managed(c)
+	if err != nil {
+		return err
+	}
+	var in RecipientsRequest
+	if err := web.Bind(c, &in); err != nil {
+		return err
+	}
+	if err := h.Service.SetRecipients(c.UserContext(), id, in.Recipients, h.lookupUser); err != nil {
+		return err
+	}
+	return h.detail(c, id)
+}
+
+// FieldsRequest is the full list of a draft's fields.
+type FieldsRequest struct {
+	Fields []FieldInput `json:"fields" validate:"max=200,dive"`
+}
+
+func (h *Handlers) fields(c *fiber.Ctx) error {
+	id, err := h.managed(c)
+	if err != nil {
+		return err
+	}
+	var in FieldsRequest
+	if err := web.Bind(c, &in); err != nil {
+		return err
+	}
+	if err := h.Service.SetFields(c.UserContext(), id, in.Fields); err != nil {
+		return err
+	}
+	return h.detail(c, id)
+}
+
+func (h *Handlers) send(c *fiber.Ctx) error {
+	id, err := h.managed(c)
+	if err != nil {
+		return err
+	}
+	if err := h.Service.Send(c.UserContext(), meta(c), id); err != nil {
+		return err
+	}
+	return h.detail(c, id)
+}
+
+// ReasonRequest says why an agreement is voided or declined.
+type ReasonRequest struct {
+	Reason string `json:"reason" validate:"required,min=2,max=1000,text"`
+}
+
+func (h *Handlers) void(c *fiber.Ctx) error {
+	id, err := h.managed(c)
+	if err != nil {
+		return err
+	}
+	var in ReasonRequest
+	if err := web.Bind(c, &in); err != nil {
+		return err
+	}
+	if err := h.Service.Void(c.UserContext(), meta(c), id, in.Reason); err != nil {
+		return err
+	}
+	return h.detail(c, id)
+}
+
+// party reads :id and checks that the caller is a party to the agreement.
+func (h *Handlers) party(c *fiber.Ctx) (Agreement, []Recipient, error) {
+	id, err := web.ParamID(c, "id", "agreement")
+	if err != nil {
+		return Agreement{}, nil, err
+	}
+	a, rs, _, err := h.Store.Agreement(c.UserContext(), web.CurrentPrincipal(c), id)
+	return a, rs, err
+}
+
+func (h *Handlers) code(c *fiber.Ctx) error {
+	a, _, err := h.party(c)
+	if err != nil {
+		return err
+	}
+	out, err := h.Service.SendCode(c.UserContext(), meta(c), a.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (h *Handlers) sign(c *fiber.Ctx) error {
+	a, _, err := h.party(c)
+	if err != nil {
+		return err
+	}
+	var in SignInput
+	if err := web.Bind(c, &in); err != nil {
+		return err
+	}
+	if err := h.Service.Sign(c.UserContext(), meta(c), a.ID, in); err != nil {
+		return err
+	}
+	return h.detail(c, a.ID)
+}
+
+func (h *Handlers) decline(c *fiber.Ctx) error {
+	a, _, err := h.party(c)
+	if err != nil {
+		return err
+	}
+	var in ReasonRequest
+	if err := web.Bind(c, &in); err != nil {
+		return err
+	}
+	if err := h.Service.Decline(c.UserContext(), meta(c), a.ID, in.Reason); err != nil {
+		return err
+	}
+	return h.detail(c, a.ID)
+}
+
+func sendPDF(c *fiber.Ctx, body []byte, name string) error {
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	c.Set("X-Content-Type-Options", "nosniff")
+	return c.Send(body)
+}
+
+func (h *Handlers) original(c *fiber.Ctx) error {
+	a, rs, err := h.party(c)
+	if err != nil {
+		return err
+	}
+	body, err := h.Store.Document(c.UserContext(), a.ID, "original")
+	if err != nil {
+		return err
+	}
+	if me, ok := mine(rs, web.CurrentPrincipal(c).UserID); ok && me.ViewedAt == nil {
+		if err := h.Service.Viewed(c.UserContext(), meta(c), a.ID, me.ID); err != nil {
+			return err
+		}
+	}
+	return sendPDF(c, body, "agreement-"+strconv.FormatInt(a.ID, 10)+".pdf")
+}
+
+func (h *Handlers) sealed(c *fiber.Ctx) error {
+	a, _, err := h.party(c)
+	if err != nil {
+		return err
+	}
+	if a.Status != StatusCompleted {
+		return conflict("signing.not_completed")
+	}
+	body, err := h.Store.Document(c.UserContext(), a.ID, "final")
+	if err != nil {
+		return err
+	}
+	if err := h.Service.Downloaded(c.UserContext(), meta(c), a.ID); err != nil {
+		return err
+	}
+	return sendPDF(c, body, "agreement-"+strconv.FormatInt(a.ID, 10)+"-sealed.pdf")
+}
+
+func (h *Handlers) audit(c *fiber.Ctx) error {
+	a, _, err := h.party(c)
+	if err != nil {
+		return err
+	}
+	t, err := h.Store.Trail(c.UserContext(), a)
+	if err != nil {
+		return err
+	}
+	return c.JSON(t)
+}
+
+func (h *Handlers) verifyFile(c *fiber.Ctx) error {
+	body, err := readUpload(c)
+	if err != nil {
+		return err
+	}
+	if len(body) == 0 {
+		return errs.Invalid("file", "upload.empty")
+	}
+	if !bytes.HasPrefix(bytes.TrimLeft(body[:min(len(body), 1024)], "\x00\t\r\n "), []byte("%PDF-")) {
+		return unsupported("signing.not_pdf")
+	}
+	v, err := h.Service.VerifyFile(c.UserContext(), body)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(v)
+}
+
+// HashQuery is a SHA-256 to look up.
+type HashQuery struct {
+	SHA256 string `query:"sha256" validate:"required,len=64,hexadecimal"`
+}
+
+func (h *Handlers) verifyHash(c *fiber.Ctx) error {
+	var q HashQuery
+	if err := web.BindQuery(c, &q); err != nil {
+		return err
+	}
+	if _, err := hex.DecodeString(q.SHA256); err != nil {
+		return errs.Invalid("sha256", "field.invalid")
+	}
+	v, err := h.Service.VerifyHash(c.UserContext(), strings.ToLower(q.SHA256))
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (h *Handlers) verifyToken(c *fiber.Ctx) error {
+	token := strings.Clone(c.Params("token"))
+	if len(token) != 32 || !tokenRef.MatchString("/verify/"+token) {
+		return c.JSON(Verdict{Verdict: VerdictUnknown})
+	}
+	v, err := h.Service.VerifyToken(c.UserContext(), token)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+// WebhookInput registers a webhook.
+type WebhookInput struct {
+	URL string `json:"url" validate:"required,max=500,http_url"`
+}
+
+// WebhookCreated is a new webhook with its signing secret, shown only now.
+type WebhookCreated struct {
+	Webhook
+	Secret string `json:"secret"`
+}
+
+func (h *Handlers) managedZone(c *fiber.Ctx) (int64, error) {
+	id, err := web.ParamID(c, "id", "zone")
+	if err != nil {
+		return 0, err
+	}
+	if !web.CurrentPrincipal(c).ManagesZone(id) {
+		return 0, errs.Forbidden()
+	}
+	return id, nil
+}
+
+func (h *Handlers) webhooks(c *fiber.Ctx) error {
+	zoneID, err := h.managedZone(c)
+	if err != nil {
+		return err
+	}
+	out, err := h.Store.Webhooks(c.UserContext(), zoneID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (h *Handlers) createWebhook(c *fiber.Ctx) error {
+	zoneID, err := h.managedZone(c)
+	if err != nil {
+		return err
+	}
+	var in WebhookInput
+	if err := web.Bind(c, &in); err != nil {
+		return err
+	}
+	var n int64
+	if err := h.DB.WithContext(c.UserContext()).Table("zones").Where("id = ?", zoneID).Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		return errs.NotFound("zone")
+	}
+	wh := Webhook{ZoneID: zoneID, URL: in.URL, CreatedBy: web.CurrentPrincipal(c).UserID}
+	if err := h.Store.CreateWebhook(c.UserContext(), &wh); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(WebhookCreated{Webhook: wh, Secret: wh.Secret})
+}
+
+func (h *Handlers) managedWebhook(c *fiber.Ctx) (Webhook, error) {
+	id, err := web.ParamID(c, "id", "webhook")
+	if err != nil {
+		return Webhook{}, err
+	}
+	wh, err := h.Store.Webhook(c.UserContext(), id)
+	if err != nil {
+		return wh, err
+	}
+	if !web.CurrentPrincipal(c).ManagesZone(wh.ZoneID) {
+		return wh, errs.Forbidden()
+	}
+	return wh, nil
+}
+
+func (h *Handlers) deleteWebhook(c *fiber.Ctx) error {
+	wh, err := h.managedWebhook(c)
+	if err != nil {
+		return err
+	}
+	if err := h.Store.DeleteWebhook(c.UserContext(), wh.ID); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handlers) deliveries(c *fiber.Ctx) error {
+	wh, err := h.managedWebhook(c)
+	if err != nil {
+		return err
+	}
+	out, err := h.Store.Deliveries(c.UserContext(), wh.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}

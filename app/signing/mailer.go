@@ -1,0 +1,53 @@
+package signing
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"zonefair/app/notify"
+)
+
+// Notifier is implemented by a Sender that can also put a notification in a user's in-app list.
+// One-time codes never go there: a code must reach the signer by another channel than the
+// session it re-confirms.
+type Notifier interface {
+	Notify(ctx context.Context, toUserID int64, kind string, data any) error
+}
+
+// Mailer is the Sender (and Notifier) backed by the notify package: e-mail through its
+// configured sender, or its outbox when none is.
+type Mailer struct {
+	Service *notify.Service
+	DB      *gorm.DB
+}
+
+// Send e-mails subject and body to user toUserID.
+func (m Mailer) Send(ctx context.Context, toUserID int64, subject, body string) error {
+	var u struct{ Email string }
+	if err := m.DB.WithContext(ctx).Table("users").Select("email").Where("id = ?", toUserID).Scan(&u).Error; err != nil {
+		return err
+	}
+	if u.Email == "" {
+		return fmt.Errorf("user %d has no e-mail address", toUserID)
+	}
+	var sender notify.Sender = &notify.Outbox{DB: m.DB}
+	if m.Service != nil && m.Service.Mail != nil {
+		sender = m.Service.Mail
+	}
+	return sender.Send(ctx, notify.Mail{To: u.Email, Subject: subject, Text: body})
+}
+
+// Notify stores an in-app notification for toUserID and pushes it to their open pages.
+func (m Mailer) Notify(ctx context.Context, toUserID int64, kind string, data any) error {
+	if m.Service == nil {
+		return nil
+	}
+	n, err := m.Service.Add(m.DB.WithContext(ctx), toUserID, kind, data)
+	if err != nil {
+		return err
+	}
+	m.Service.Publish(ctx, toUserID, kind, n)
+	return nil
+}

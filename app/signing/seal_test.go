@@ -1,0 +1,133 @@
+package signing
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/digitorus/pdfsign/verify"
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+)
+
+func testPNG(t testing.TB) []byte {
+	t.Helper()
+	img := image.NewNRGBA(image.Rect(0, 0, 300, 100))
+	for x := 10; x < 290; x++ {
+		img.Set(x, 50+(x%40)-20, color.NRGBA{0, 0, 0, 255})
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// sealed builds and seals a two-signer agreement rendered from a bilingual template.
+func sealed(t testing.TB, id *Identity) ([]byte, sealInput) {
+	t.Helper()
+	at := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	tpl := &Template{NameZh: "投资协议", NameEn: "Investment Agreement",
+		BodyZh: "甲方：{{zone}}\n乙方：{{investor}}\n投资金额：{{amount}}。双方同意按本协议条款在园区内设立项目。",
+		BodyEn: "Party A: {{zone}}\nParty B: {{investor}}\nAmount: {{amount}}. The parties agree to establish the project in the zone."}
+	doc, err := renderTemplate(tpl, "苏州精密制造项目投资协议 Precision Manufacturing Investment Agreement",
+		map[string]string{"zone": "苏州工业园区 Suzhou Industrial Park", "investor": "Rheinland Precision GmbH", "amount": "5,000 万美元 USD 50 million"}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := Inspect(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := at.Add(-time.Hour)
+	in := sealInput{
+		Agreement: Agreement{ID: 7, Title: "苏州精密制造项目投资协议", OriginalSHA256: Hash(doc), SentAt: &sent, AuditHead: strings.Repeat("ab", 32)},
+		ZoneName:  "苏州工业园区 Suzhou Industrial Park",
+		Recipients: []Recipient{
+			{ID: 1, UserID: 10, Role: RoleSignatory, Party: "苏州工业园区", Name: "王芳", Email: "wang@example.test", SignedAt: &at, SignatureKind: "drawn", SignatureImage: testPNG(t), SignedIP: "203.0.113.5", SignedUA: "Mozilla/5.0"},
+			{ID: 2, UserID: 11, Role: RoleSignatory, Party: "Rheinland Precision GmbH", Name: "Anna Schmidt", Email: "anna@example.test", SignedAt: &at, SignatureKind: "typed", TypedName: "Anna Schmidt", SignedIP: "198.51.100.7", SignedUA: "Mozilla/5.0"},
+		},
+		Original:  doc,
+		VerifyURL: "https://zonefair.example/verify/tok123",
+		At:        at,
+		Events:    []Event{{Kind: EventSigned, UserID: 10, At: at, IP: "203.0.113.5", UserAgent: "Mozilla/5.0", Hash: strings.Repeat("cd", 32)}},
+	}
+	for i, r := range in.Recipients {
+		for _, f := range slotFields(i, len(pages)) {
+			f.RecipientID = r.ID
+			switch f.Kind {
+			case FieldName:
+				f.Value = r.Name
+			case FieldDate:
+				f.Value = "2026-11-25"
+			}
+			in.Fields = append(in.Fields, f)
+		}
+	}
+	s := &Sealer{Identity: id}
+	out, err := s.Seal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, in
+}
+
+func TestSealVerifiesIndependently(t *testing.T) {
+	id, _, _, err := newIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	out, _ := sealed(t, id)
+	t.Logf("sealed in %v, %d bytes", time.Since(start), len(out))
+	if dir := os.Getenv("ZONEFAIR_SIGNING_DUMP"); dir != "" {
+		_ = os.WriteFile(dir+"/sealed.pdf", out, 0o644)
+	}
+	// pdfcpu, a second independent reader, accepts the sealed file and sees the certificate pages.
+	if err := api.Validate(bytes.NewReader(out), pdfConf()); err != nil {
+		t.Fatalf("pdfcpu validation: %v", err)
+	}
+	if n, err := api.PageCount(bytes.NewReader(out), pdfConf()); err != nil || n != 4 {
+		t.Fatalf("sealed pages: %d, %v", n, err)
+	}
+	opts := verify.DefaultVerifyOptions()
+	opts.AllowUntrustedRoots = true
+	res, err := verify.VerifyWithOptions(bytes.NewReader(out), int64(len(out)), opts)
+	if err != nil {
+		t.Fatalf("verify: %v", err)
+	}
+	if len(res.Signers) != 1 || !res.Signers[0].ValidSignature {
+		t.Fatalf("signature not valid: %+v", res)
+	}
+	// One flipped byte inside the signed range breaks the signature.
+	bad := bytes.Clone(out)
+	bad[len(bad)/3] ^= 0x01
+	res, err = verify.VerifyWithOptions(bytes.NewReader(bad), int64(len(bad)), opts)
+	if err == nil && len(res.Signers) > 0 && res.Signers[0].ValidSignature {
+		t.Fatal("a flipped byte still verifies")
+	}
+}
+
+// BenchmarkSeal measures sealing a three-page agreement with two signers: stamping the
+// fields, the certificate pages, merging and the digital signature.
+func BenchmarkSeal(b *testing.B) {
+	id, _, _, err := newIdentity()
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, in := sealed(b, id)
+	s := &Sealer{Identity: id}
+	var size int
+	for b.Loop() {
+		out, err := s.Seal(in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(out)
+	}
+	b.ReportMetric(float64(size), "bytes/pdf")
+}

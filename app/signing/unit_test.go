@@ -1,0 +1,164 @@
+package signing
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"zonefair/app/errs"
+)
+
+func TestChainFindsEveryChange(t *testing.T) {
+	a := Agreement{ID: 3}
+	var events []Event
+	at := time.Date(2026, 11, 25, 8, 0, 0, 123456000, time.UTC)
+	for i, kind := range []string{EventCreated, EventSent, EventSigned, EventCompleted} {
+		e := Event{AgreementID: 3, Seq: int64(i + 1), Kind: kind, UserID: 9, IP: "203.0.113.1", At: at.Add(time.Duration(i) * time.Minute), PrevHash: a.AuditHead}
+		e.Hash = e.digest()
+		a.AuditHead, a.AuditSeq = e.Hash, e.Seq
+		events = append(events, e)
+	}
+	if c := checkChain(a, events); !c.Intact {
+		t.Fatalf("intact chain reported broken: %v", c.Problems)
+	}
+	cases := map[string]func([]Event) []Event{
+		"edited":    func(es []Event) []Event { es[1].IP = "198.51.100.9"; return es },
+		"re-hashed": func(es []Event) []Event { es[1].Kind = EventDeclined; es[1].Hash = es[1].digest(); return es },
+		"deleted":   func(es []Event) []Event { return append(es[:1], es[2:]...) },
+		"truncated": func(es []Event) []Event { return es[:3] },
+		"reordered": func(es []Event) []Event { es[1], es[2] = es[2], es[1]; return es },
+	}
+	for name, change := range cases {
+		es := change(append([]Event(nil), events...))
+		if c := checkChain(a, es); c.Intact || len(c.Problems) == 0 {
+			t.Errorf("%s trail reported intact", name)
+		}
+	}
+}
+
+func TestDecodeSignature(t *testing.T) {
+	good := "data:image/png;base64," + base64.StdEncoding.EncodeToString(testPNG(t))
+	out, err := DecodeSignature(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := png.Decode(bytes.NewReader(out)); err != nil {
+		t.Fatalf("re-encoded image: %v", err)
+	}
+	var blankPNG bytes.Buffer
+	_ = png.Encode(&blankPNG, image.NewNRGBA(image.Rect(0, 0, 300, 100)))
+	for name, in := range map[string]string{
+		"jpeg":     "data:image/jpeg;base64,/9j/4AAQSkZJRg==",
+		"no url":   base64.StdEncoding.EncodeToString(testPNG(t)),
+		"bad b64":  "data:image/png;base64,***",
+		"not png":  "data:image/png;base64," + base64.StdEncoding.EncodeToString([]byte("GIF89a....")),
+		"blank":    "data:image/png;base64," + base64.StdEncoding.EncodeToString(blankPNG.Bytes()),
+		"too big":  "data:image/png;base64," + base64.StdEncoding.EncodeToString(append(testPNG(t), make([]byte, MaxSignatureBytes)...)),
+		"too wide": "data:image/png;base64," + base64.StdEncoding.EncodeToString(wide(t)),
+	} {
+		if _, err := DecodeSignature(in); !errors.Is(err, errs.ErrInvalid) {
+			t.Errorf("%s: %v, want invalid", name, err)
+		}
+	}
+}
+
+func wide(t *testing.T) []byte {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, MaxSignatureSide+1, 20))); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestInspectRefusesWhatIsNotAPlainPDF(t *testing.T) {
+	doc, err := renderTemplate(&Template{NameZh: "协议", NameEn: "Agreement", BodyZh: "正文", BodyEn: "Body"}, "标题 Title", nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := Inspect(doc)
+	if err != nil || len(pages) != 3 || pages[0].W < 595 || pages[0].W > 596 {
+		t.Fatalf("rendered agreement: %v %+v", err, pages)
+	}
+	for name, body := range map[string][]byte{
+		"png":       []byte("\x89PNG\r\n\x1a\n"),
+		"truncated": doc[:len(doc)/2],
+		"garbage":   []byte("%PDF-1.4\n1 0 obj <<"),
+	} {
+		if _, err := Inspect(body); !errors.Is(err, errs.ErrUnsupported) {
+			t.Errorf("%s: %v, want unsupported", name, err)
+		}
+	}
+	if _, err := Inspect(nil); !errors.Is(err, errs.ErrInvalid) {
+		t.Errorf("empty: %v", err)
+	}
+}
+
+func TestCodes(t *testing.T) {
+	secret := []byte("server-secret")
+	seen := map[string]bool{}
+	for range 50 {
+		c, err := newCode()
+		if err != nil || len(c) != 6 || strings.Trim(c, "0123456789") != "" {
+			t.Fatalf("code %q: %v", c, err)
+		}
+		seen[c] = true
+	}
+	if len(seen) < 45 {
+		t.Fatalf("only %d distinct codes in 50", len(seen))
+	}
+	h := codeHash(secret, 1, "123456")
+	if strings.Contains(h, "123456") || !codeMatches(secret, 1, "123456", h) {
+		t.Fatal("hash does not check its code")
+	}
+	if codeMatches(secret, 2, "123456", h) || codeMatches([]byte("other"), 1, "123456", h) || codeMatches(secret, 1, "123457", h) {
+		t.Fatal("hash matches another recipient, secret or code")
+	}
+}
+
+func TestIdentityGeneratedOnceAndKeptPrivate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "signing")
+	a, err := LoadIdentity("", "", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(filepath.Join(dir, "seal-key.pem"))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v %v", err, st)
+	}
+	b, err := LoadIdentity("", "", dir)
+	if err != nil || !b.Chain[0].Equal(a.Chain[0]) {
+		t.Fatalf("second start made another identity: %v", err)
+	}
+	// A configured key must match its certificate.
+	other := filepath.Join(t.TempDir(), "other")
+	if _, err := LoadIdentity("", "", other); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadIdentity(filepath.Join(other, "seal-key.pem"), filepath.Join(dir, "seal-cert.pem"), ""); err == nil {
+		t.Fatal("a key that does not match the certificate was accepted")
+	}
+	if _, err := LoadIdentity(filepath.Join(dir, "seal-key.pem"), "", ""); err == nil {
+		t.Fatal("a key without a certificate was accepted")
+	}
+	if id, err := LoadIdentity(filepath.Join(dir, "seal-key.pem"), filepath.Join(dir, "seal-cert.pem"), ""); err != nil || !id.Chain[0].Equal(a.Chain[0]) {
+		t.Fatalf("configured identity: %v", err)
+	}
+}
+
+func TestMergeFields(t *testing.T) {
+	tpl := &Template{BodyZh: "{{ zone }} 与 {{investor}}", BodyEn: "{{zone}} and {{amount}} {{bad-name}}"}
+	tpl.fillMergeFields()
+	if strings.Join(tpl.MergeFields, ",") != "amount,investor,zone" {
+		t.Fatalf("merge fields %v", tpl.MergeFields)
+	}
+	if got := merge(tpl.BodyZh, map[string]string{"zone": "园区", "investor": "投资方"}); got != "园区 与 投资方" {
+		t.Fatalf("merged %q", got)
+	}
+}
