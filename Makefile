@@ -13,7 +13,7 @@ GO_SOURCES       := $(shell find cmd app migrations frontend/embed.go -name '*.g
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
                     frontend/index.html frontend/vite.config.ts frontend/tsconfig.json frontend/tsconfig.app.json frontend/tsconfig.node.json
 
-.PHONY: run build frontend test test-go test-frontend test-e2e bench fmt clean
+.PHONY: run build frontend test test-go test-frontend test-e2e bench bench-live fmt clean
 
 run: $(BIN)
 	ZONEFAIR_DEMO=true ./$(BIN) serve
@@ -59,3 +59,22 @@ fmt:
 clean:
 	rm -rf bin frontend/node_modules frontend/test-results
 	find frontend/dist -mindepth 1 -not -name .gitkeep -delete
+
+# Live-engine load test through the real binary: `make bench-live` (one instance, state in
+# process) or `make bench-live REDIS=redis://127.0.0.1:6379/0` (two instances sharing Redis).
+# Extra load-generator flags go in BENCH_ARGS, e.g. BENCH_ARGS="-slow 0.01" or "-drop 5000".
+BENCH_ARGS ?= -clients 10000 -rate 5 -warmup 3s -duration 15s
+bench-live: $(BIN)
+	@set -e; dir=$$(mktemp -d); trap 'kill $$pids 2>/dev/null; rm -rf $$dir' EXIT; \
+	ulimit -n $$(ulimit -Hn); pids=; urls=; mets=; \
+	for port in 18181 $(if $(REDIS),18182); do \
+		ZONEFAIR_ADDR=127.0.0.1:$$port ZONEFAIR_DATA_DIR=$$dir/$$port ZONEFAIR_LIVE_BENCH=true \
+		ZONEFAIR_LOG_LEVEL=warn ZONEFAIR_REDIS_URL=$(REDIS) ./$(BIN) serve & pids="$$pids $$!"; \
+		urls="$$urls,ws://127.0.0.1:$$port/api/v1/live/ws"; mets="$$mets,http://127.0.0.1:$$port/metrics"; \
+	done; \
+	for port in 18181 $(if $(REDIS),18182); do \
+		for i in $$(seq 50); do curl -sf http://127.0.0.1:$$port/healthz >/dev/null && break; sleep 0.2; done; \
+	done; \
+	echo "load average before: $$(cut -d' ' -f1-3 /proc/loadavg)"; \
+	./$(BIN) bench live -url $${urls#,} -metrics $${mets#,} -pid $$(echo $$pids | tr ' ' ,) $(BENCH_ARGS); \
+	echo "load average after: $$(cut -d' ' -f1-3 /proc/loadavg)"
