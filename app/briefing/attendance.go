@@ -39,8 +39,8 @@ func (s *Service) Attend(ctx context.Context, id int64, p *web.Principal) error 
 	if err != nil {
 		return err
 	}
-	if a.b.Phase != Live {
-		return nil
+	if a.b.Phase != Live || a.host {
+		return nil // hosts are not the audience
 	}
 	s.init()
 	now, k := s.now(), seat{id, p.UserID}

@@ -14,12 +14,13 @@ import (
 // votes becomes one update per room rather than one message per vote.
 type coalescer struct {
 	mu        sync.Mutex
-	questions map[int64]map[int64]struct{} // briefing → question ids
+	questions map[int64]map[int64]struct{} // briefing → questions new or moderated
+	votes     map[int64]map[int64]struct{} // briefing → questions with new votes
 	polls     map[int64]map[int64]struct{} // briefing → poll ids
 }
 
 func newCoalescer() *coalescer {
-	return &coalescer{questions: map[int64]map[int64]struct{}{}, polls: map[int64]map[int64]struct{}{}}
+	return &coalescer{questions: map[int64]map[int64]struct{}{}, votes: map[int64]map[int64]struct{}{}, polls: map[int64]map[int64]struct{}{}}
 }
 
 func mark(m map[int64]map[int64]struct{}, room, id int64) {
@@ -35,25 +36,46 @@ func (c *coalescer) question(room, id int64) {
 	c.mu.Unlock()
 }
 
+func (c *coalescer) vote(room, id int64) {
+	c.mu.Lock()
+	mark(c.votes, room, id)
+	c.mu.Unlock()
+}
+
 func (c *coalescer) poll(room, id int64) {
 	c.mu.Lock()
 	mark(c.polls, room, id)
 	c.mu.Unlock()
 }
 
-func (c *coalescer) take() (qs, ps map[int64]map[int64]struct{}) {
+func (c *coalescer) take() (qs, vs, ps map[int64]map[int64]struct{}) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	qs, ps = c.questions, c.polls
-	c.questions, c.polls = map[int64]map[int64]struct{}{}, map[int64]map[int64]struct{}{}
-	return qs, ps
+	qs, vs, ps = c.questions, c.votes, c.polls
+	c.questions, c.votes, c.polls = map[int64]map[int64]struct{}{}, map[int64]map[int64]struct{}{}, map[int64]map[int64]struct{}{}
+	return qs, vs, ps
 }
 
-// QAUpdate is the payload of "qa.update": the current state of every question that changed
-// (new, voted, answered, pinned or hidden) since the last update. Pages merge them by id;
-// hidden questions arrive as {id, hidden: true} without their text.
+func keys(m map[int64]struct{}) []int64 {
+	out := make([]int64, 0, len(m))
+	for id := range m {
+		out = append(out, id)
+	}
+	return out
+}
+
+// QAUpdate is the payload of "qa.update": the current state of every question that is new or
+// was answered, pinned or hidden since the last update. Pages merge them by id; hidden
+// questions arrive as {id, hidden: true} without their text.
 type QAUpdate struct {
 	Questions []Question `json:"questions"`
+}
+
+// QAVotes is the payload of "qa.votes": the vote counts of the questions upvoted since the
+// last update, question id → votes. Counts are read from the database, so they include votes
+// taken by every instance; pages re-sort by them.
+type QAVotes struct {
+	Votes map[int64]int `json:"votes"`
 }
 
 // Tally is the payload of "poll.tally": a poll's counts per option, read from the database so
@@ -68,14 +90,29 @@ type Tally struct {
 // kind. Run calls it every FlushEvery; tests call it to decide when updates go out.
 func (s *Service) Flush(ctx context.Context) error {
 	s.init()
-	qs, ps := s.dirty.take()
-	for room, ids := range qs {
-		list := make([]int64, 0, len(ids))
-		for id := range ids {
-			list = append(list, id)
+	qs, vs, ps := s.dirty.take()
+	for room, ids := range vs {
+		for id := range qs[room] {
+			delete(ids, id) // the full question goes out anyway
+		}
+		if len(ids) == 0 {
+			continue
 		}
 		var rows []Question
-		if err := s.DB.WithContext(ctx).Where("id IN ?", list).Order("id").Find(&rows).Error; err != nil {
+		if err := s.DB.WithContext(ctx).Select("id, votes, hidden").Where("id IN ?", keys(ids)).Find(&rows).Error; err != nil {
+			return err
+		}
+		out := QAVotes{Votes: map[int64]int{}}
+		for _, q := range rows {
+			if !q.Hidden {
+				out.Votes[q.ID] = q.Votes
+			}
+		}
+		s.publish(ctx, room, "qa.votes", out)
+	}
+	for room, ids := range qs {
+		var rows []Question
+		if err := s.DB.WithContext(ctx).Where("id IN ?", keys(ids)).Order("id").Find(&rows).Error; err != nil {
 			return err
 		}
 		for i, q := range rows {
@@ -86,12 +123,8 @@ func (s *Service) Flush(ctx context.Context) error {
 		s.publish(ctx, room, "qa.update", QAUpdate{Questions: rows})
 	}
 	for room, ids := range ps {
-		list := make([]int64, 0, len(ids))
-		for id := range ids {
-			list = append(list, id)
-		}
 		var polls []Poll
-		if err := s.DB.WithContext(ctx).Where("id IN ?", list).Order("id").Find(&polls).Error; err != nil {
+		if err := s.DB.WithContext(ctx).Where("id IN ?", keys(ids)).Order("id").Find(&polls).Error; err != nil {
 			return err
 		}
 		if err := s.tally(ctx, polls); err != nil {

@@ -194,6 +194,9 @@ func (s *Service) Chat(ctx context.Context, id int64, p *web.Principal, in TextI
 	if _, err := s.participating(ctx, id, p, true); err != nil {
 		return ChatMessage{}, err
 	}
+	if err := s.limit(ctx, "chat", id, p, ChatLimit); err != nil {
+		return ChatMessage{}, err
+	}
 	m := ChatMessage{BriefingID: id, UserID: p.UserID, AuthorName: s.author(ctx, p), Body: in.Body, CreatedAt: s.now()}
 	if err := s.DB.WithContext(ctx).Create(&m).Error; err != nil {
 		return m, err
@@ -225,6 +228,9 @@ func (s *Service) HideChat(ctx context.Context, id, msgID int64, p *web.Principa
 // Ask adds a question to the Q&A; it reaches the room with the next coalesced update.
 func (s *Service) Ask(ctx context.Context, id int64, p *web.Principal, in TextInput) (Question, error) {
 	if _, err := s.participating(ctx, id, p, true); err != nil {
+		return Question{}, err
+	}
+	if err := s.limit(ctx, "ask", id, p, AskLimit); err != nil {
 		return Question{}, err
 	}
 	q := Question{BriefingID: id, UserID: p.UserID, AuthorName: s.author(ctx, p), Body: in.Body, CreatedAt: s.now()}
@@ -271,7 +277,7 @@ func (s *Service) Upvote(ctx context.Context, id, qid int64, p *web.Principal) (
 		return VoteResult{}, err
 	}
 	s.init()
-	s.dirty.question(id, qid)
+	s.dirty.vote(id, qid)
 	return VoteResult{QuestionID: qid, Votes: q.Votes}, nil
 }
 

@@ -152,9 +152,15 @@ func (s *Service) Update(ctx context.Context, id int64, p *web.Principal, in Inp
 			"title_zh": b.TitleZh, "title_en": b.TitleEn, "agenda_zh": b.AgendaZh, "agenda_en": b.AgendaEn,
 			"starts_at": b.StartsAt, "ends_at": b.EndsAt, "visibility": b.Visibility, "capacity": b.Capacity,
 			"stream_url": b.StreamURL, "recording_url": b.RecordingURL, "presenters": b.RawPresenter,
-			"questions": b.RawQuestions, "reminder_sent": nil,
+			"questions": b.RawQuestions,
 		}).Error; err != nil {
 			return err
+		}
+		if !b.StartsAt.Equal(a.b.StartsAt) {
+			// A new start time deserves a new reminder.
+			if err := tx.Model(&Briefing{}).Where("id = ?", id).Update("reminder_sent", nil).Error; err != nil {
+				return err
+			}
 		}
 		return setLinks(tx, id, in.ZoneIDs, in.ProjectIDs)
 	})
@@ -312,6 +318,11 @@ func (s *Service) Register(ctx context.Context, id int64, p *web.Principal, in R
 		Organization: firstNonEmpty(clean(in.Organization), u.Organization), Country: firstNonEmpty(clean(in.Country), u.Country), Industry: in.Industry}
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if a.b.Capacity > 0 {
+			// Touching the briefing's row first serialises concurrent registrations on it, so
+			// the count below cannot be read by two at once and overbook.
+			if err := tx.Model(&Briefing{}).Where("id = ?", id).Update("updated_at", gorm.Expr("updated_at")).Error; err != nil {
+				return err
+			}
 			var n int64
 			if err := tx.Model(&Registration{}).Where("briefing_id = ?", id).Count(&n).Error; err != nil {
 				return err

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -14,22 +15,26 @@ import (
 
 	"zonefair/app/account"
 	"zonefair/app/errs"
+	"zonefair/app/livestate"
 	"zonefair/app/notify"
 	"zonefair/app/web"
 )
 
 // Service is the briefings' use cases. Create one per process; Run does its background work.
 type Service struct {
-	DB        *gorm.DB
-	Pub       notify.Publisher // the live hub; nil publishes nothing
-	Notify    *notify.Service
+	DB     *gorm.DB
+	Pub    notify.Publisher // the live hub; nil publishes nothing
+	Notify *notify.Service
+	// Limiter caps how fast one attendee posts chat and questions, which every attendee
+	// receives; nil sets no cap.
+	Limiter   livestate.RateLimiter
 	UploadDir string // slides are kept under UploadDir/briefings/<id>/
 	BaseURL   string
 	Log       *slog.Logger
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
-	// FlushEvery is how often coalesced Q&A and poll updates go out (default 250 ms, so at most
-	// four per room per second from each instance).
+	// FlushEvery is how often coalesced Q&A and poll updates go out (default 500 ms: at most
+	// two of each kind per room per second from each instance).
 	FlushEvery time.Duration
 	// Heartbeat is how often a client in the room reports; each report counts this much time
 	// in the room (default 30 s).
@@ -45,7 +50,7 @@ type Service struct {
 func (s *Service) init() {
 	s.once.Do(func() {
 		if s.FlushEvery <= 0 {
-			s.FlushEvery = 250 * time.Millisecond
+			s.FlushEvery = 500 * time.Millisecond
 		}
 		if s.Heartbeat <= 0 {
 			s.Heartbeat = 30 * time.Second
@@ -267,6 +272,27 @@ func (s *Service) participating(ctx context.Context, id int64, p *web.Principal,
 		return a, errs.New(errs.ErrForbidden, "briefing.muted")
 	}
 	return a, nil
+}
+
+// Posting limits per attendee and room.
+var (
+	ChatLimit = livestate.Limit{Events: 20, Per: time.Minute}
+	AskLimit  = livestate.Limit{Events: 5, Per: time.Minute}
+)
+
+// limit refuses the caller's post when they are over l in room id.
+func (s *Service) limit(ctx context.Context, what string, id int64, p *web.Principal, l livestate.Limit) error {
+	if s.Limiter == nil {
+		return nil
+	}
+	res, err := s.Limiter.Allow(ctx, "briefing:"+what+":"+strconv.FormatInt(id, 10)+":"+strconv.FormatInt(p.UserID, 10), l)
+	if err != nil {
+		return err
+	}
+	if !res.Allowed {
+		return errs.New(errs.ErrRateLimited, "briefing.slow_down")
+	}
+	return nil
 }
 
 func marshal(v any) string {

@@ -23,11 +23,15 @@ type Index struct {
 
 	sync sync.Mutex // one catch-up at a time
 
-	mu       sync.RWMutex
-	seq      int64
-	jobs     map[int64]*entry
-	byDate   []*entry // newest first
-	bySalary []*entry // best paid first
+	mu   sync.RWMutex
+	seq  int64
+	jobs map[int64]*entry
+	// byDate holds a copy of every entry, newest first, side by side in memory so a scan
+	// over all jobs reads memory in order; it is rebuilt, never modified, when jobs change, so
+	// a search may keep pointers into it after letting go of the lock.
+	byDate   []entry
+	at       map[int64]int32 // job id → position in byDate
+	bySalary []int32         // positions in byDate, best paid first
 	fairs    map[int64]fairSpan
 	dicts    [ndims]dict
 	cityEn   map[string]int32 // lower-cased English city name → city id
@@ -159,13 +163,17 @@ func (ix *Index) catchUp(ctx context.Context) error {
 		ix.jobs[j.ID] = e
 	}
 	if len(rows) > 0 {
-		ix.byDate = ix.byDate[:0]
+		ptrs := make([]*entry, 0, len(ix.jobs))
 		for _, e := range ix.jobs {
-			ix.byDate = append(ix.byDate, e)
+			ptrs = append(ptrs, e)
 		}
-		slices.SortFunc(ix.byDate, newestFirst)
-		ix.bySalary = append(ix.bySalary[:0], ix.byDate...)
-		slices.SortStableFunc(ix.bySalary, func(a, b *entry) int { return cmp.Compare(b.salary, a.salary) })
+		slices.SortFunc(ptrs, newestFirst)
+		byDate, at, bySalary := make([]entry, len(ptrs)), make(map[int64]int32, len(ptrs)), make([]int32, len(ptrs))
+		for i, e := range ptrs {
+			byDate[i], at[e.id], bySalary[i] = *e, int32(i), int32(i)
+		}
+		slices.SortStableFunc(bySalary, func(a, b int32) int { return cmp.Compare(byDate[b].salary, byDate[a].salary) })
+		ix.byDate, ix.at, ix.bySalary = byDate, at, bySalary
 	}
 	ix.seq = seq
 	return nil
@@ -374,19 +382,20 @@ func (s *Store) Search(ctx context.Context, q Query, now time.Time) (Results, er
 	switch {
 	case scores != nil:
 		for id, sc := range scores {
-			if e := ix.jobs[id]; e != nil && p.consider(e) {
+			if i, ok := ix.at[id]; ok && p.consider(&ix.byDate[i]) {
+				e := &ix.byDate[i]
 				hits = append(hits, hit{e, sc})
 			}
 		}
 	case q.Sort == "salary":
-		for _, e := range ix.bySalary {
-			if p.consider(e) {
+		for _, i := range ix.bySalary {
+			if e := &ix.byDate[i]; p.consider(e) {
 				hits = append(hits, hit{e, 0})
 			}
 		}
 	default:
-		for _, e := range ix.byDate {
-			if p.consider(e) {
+		for i := range ix.byDate {
+			if e := &ix.byDate[i]; p.consider(e) {
 				hits = append(hits, hit{e, 0})
 			}
 		}
@@ -549,8 +558,8 @@ func (s *Store) openCounts(ctx context.Context, fairID int64, now time.Time) (op
 	if !ok || phase(now, f.start, f.end) != PhaseOpen {
 		return out, nil
 	}
-	for _, e := range ix.byDate {
-		if e.fair == fairID && e.published && e.deadline >= today {
+	for i := range ix.byDate {
+		if e := &ix.byDate[i]; e.fair == fairID && e.published && e.deadline >= today {
 			out.total++
 			out.zone[e.zone]++
 			if e.enterprise != 0 {

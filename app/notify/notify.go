@@ -78,19 +78,30 @@ func (s *Service) PublishTo(ctx context.Context, channel, kind string, data any)
 	}
 }
 
+// mailSlots bounds the SMTP deliveries in flight from one process.
+var mailSlots = make(chan struct{}, 4)
+
 // Email sends m through the configured sender, or stores it in the outbox. It runs after the
-// change it reports committed; failures are logged.
+// change it reports committed; failures are logged. SMTP delivery happens in the background
+// so a slow mail server never holds up the request.
 func (s *Service) Email(ctx context.Context, m Mail) {
 	if m.To == "" {
 		return
 	}
-	sender := s.Mail
-	if sender == nil {
-		sender = &Outbox{DB: s.DB}
+	if s.Mail == nil {
+		if err := (&Outbox{DB: s.DB}).Send(ctx, m); err != nil {
+			s.log().Warn("mail not stored", "to", m.To, "err", err)
+		}
+		return
 	}
-	if err := sender.Send(ctx, m); err != nil {
-		s.log().Warn("mail not sent", "to", m.To, "err", err)
-	}
+	ctx = context.WithoutCancel(ctx)
+	go func() {
+		mailSlots <- struct{}{}
+		defer func() { <-mailSlots }()
+		if err := s.Mail.Send(ctx, m); err != nil {
+			s.log().Warn("mail not sent", "to", m.To, "err", err)
+		}
+	}()
 }
 
 func (s *Service) log() *slog.Logger {

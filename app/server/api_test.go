@@ -117,7 +117,9 @@ func TestZoneDirectorySearchAndFacets(t *testing.T) {
 	})
 }
 
-func urlq(s string) string { return strings.ReplaceAll(strings.ReplaceAll(fmt.Sprintf("%q", s), `"`, ""), " ", "+") }
+func urlq(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(fmt.Sprintf("%q", s), `"`, ""), " ", "+")
+}
 
 func TestZoneEditKeepsHostileTextAsText(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {

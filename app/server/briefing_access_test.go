@@ -225,3 +225,47 @@ func TestBriefingVisibility(t *testing.T) {
 		}
 	})
 }
+
+// TestBriefingPostingIsRateLimited proves one attendee cannot flood a room every attendee
+// receives, while others keep posting.
+func TestBriefingPostingIsRateLimited(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		host, inv, grad := e.as(web.RoleZoneStaff), e.as(web.RoleInvestor), e.as(web.RoleGraduate)
+		b := e.schedule(host, briefing.Public, e.zoneA.ID, nil)
+		host.do("POST", bpath(b.ID, "/start"), nil).want(200)
+		for range briefing.ChatLimit.Events {
+			inv.do("POST", bpath(b.ID, "/chat"), map[string]string{"body": "spam"}).want(201)
+		}
+		if res := inv.do("POST", bpath(b.ID, "/chat"), map[string]string{"body": "spam"}); res.status != 429 || res.header.Get("Retry-After") == "" {
+			t.Fatalf("flooding chat: status %d", res.status)
+		}
+		grad.do("POST", bpath(b.ID, "/chat"), map[string]string{"body": "still heard"}).want(201)
+		var room briefing.Room
+		grad.do("GET", bpath(b.ID, "/room"), nil).want(200).json(&room)
+		if n := len(room.Chat); n != briefing.ChatLimit.Events+1 {
+			t.Fatalf("%d chat messages stored, want %d", n, briefing.ChatLimit.Events+1)
+		}
+	})
+}
+
+// TestBriefingCapacity proves a full briefing refuses registrations, even when they race.
+func TestBriefingCapacity(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		host := e.as(web.RoleZoneStaff)
+		b := e.schedule(host, briefing.Registered, e.zoneA.ID, map[string]any{"capacity": 1})
+		people := []*client{e.as(web.RoleInvestor), e.as(web.RoleGraduate), e.as(web.RoleEnterprise)}
+		statuses := make(chan int, len(people))
+		for _, c := range people {
+			go func() {
+				statuses <- c.do("POST", bpath(b.ID, "/registration"), map[string]any{"answers": map[string]string{"budget": "1"}}).status
+			}()
+		}
+		got := map[int]int{}
+		for range people {
+			got[<-statuses]++
+		}
+		if got[201] != 1 || got[409] != 2 {
+			t.Fatalf("registrations for one seat: %v", got)
+		}
+	})
+}

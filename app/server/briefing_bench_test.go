@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -20,12 +21,16 @@ import (
 	"time"
 
 	"github.com/fasthttp/websocket"
+	"github.com/redis/go-redis/v9"
+	"gorm.io/gorm"
 
 	"zonefair/app/account"
 	"zonefair/app/briefing"
+	"zonefair/app/db"
 	"zonefair/app/db/dbtest"
 	"zonefair/app/live"
 	"zonefair/app/livestate"
+	"zonefair/app/testenv"
 	"zonefair/app/web"
 )
 
@@ -36,7 +41,9 @@ import (
 //	ZONEFAIR_BRIEFING_BENCH=1 go test ./app/server -run '^$' -bench BriefingRoom -benchtime 1x -timeout 20m
 //
 // Settings: ZONEFAIR_BENCH_CLIENTS (10000), ZONEFAIR_BENCH_SECONDS (20), ZONEFAIR_BENCH_VOTERS
-// (1000), ZONEFAIR_BENCH_CHAT (chat messages per second, 10).
+// (1000), ZONEFAIR_BENCH_CHAT (chat messages per second, 10). With ZONEFAIR_BENCH_REDIS (a Redis
+// URL, plus ZONEFAIR_TEST_POSTGRES_URL) two server processes share PostgreSQL and Redis and the
+// attendees and commands alternate between them.
 
 type benchAccount struct {
 	Token, CSRF string
@@ -50,6 +57,7 @@ type benchReady struct {
 	Voters   []benchAccount `json:"voters"`
 	Poll     int64          `json:"poll"`
 	Qs       []int64        `json:"questions"`
+	DB       string         `json:"db"`
 }
 
 func envInt(name string, def int) int {
@@ -60,17 +68,49 @@ func envInt(name string, def int) int {
 }
 
 // TestBriefingBenchServer is the benchmark's server process; it does nothing in a normal run.
+// With ZONEFAIR_BENCH_REDIS it runs on PostgreSQL with live state and fan-out in Redis, and
+// with ZONEFAIR_BENCH_FOLLOW (the first server's database URL) it is a second instance.
 func TestBriefingBenchServer(t *testing.T) {
 	if os.Getenv("ZONEFAIR_BRIEFING_BENCH_CHILD") == "" {
 		t.Skip("only runs as the server of BenchmarkBriefingRoom")
 	}
-	g := dbtest.Open(t, "sqlite")
-	e := newEnv(t, g)
-	state := livestate.NewMemory()
-	app, _, url := liveApp(t, g, live.NewMemoryBackend(), state)
-	e.app = app
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	var (
+		g       *gorm.DB
+		pgURL   string
+		state   = livestate.NewMemory()
+		backend = live.NewMemoryBackend()
+	)
+	if u := os.Getenv("ZONEFAIR_BENCH_REDIS"); u != "" {
+		opts, err := redis.ParseURL(u)
+		must(t, err)
+		rc := redis.NewClient(opts)
+		prefix := os.Getenv("ZONEFAIR_BENCH_PREFIX")
+		state, backend = livestate.NewRedis(rc, prefix), live.NewRedisBackend(rc, prefix)
+		pgURL = os.Getenv("ZONEFAIR_BENCH_FOLLOW")
+		if pgURL == "" {
+			pgURL = testenv.PostgresURL(t)
+		}
+		g, err = db.Open(ctx, db.Options{Postgres: true, URL: pgURL, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		must(t, err)
+	} else {
+		g = dbtest.Open(t, "sqlite")
+	}
+	if os.Getenv("ZONEFAIR_BENCH_FOLLOW") != "" {
+		app, _, url := liveApp(t, g, backend, state)
+		go app.Briefings.Run(ctx)
+		out, _ := json.Marshal(benchReady{URL: url})
+		fmt.Printf("\nREADY %s\n", out)
+		_, _ = io.Copy(io.Discard, os.Stdin)
+		return
+	}
+	if pgURL != "" {
+		must(t, db.Migrate(ctx, g, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	}
+	e := newEnv(t, g)
+	app, _, url := liveApp(t, g, backend, state)
+	e.app = app
 	go app.Briefings.Run(ctx)
 
 	session := func(u account.User) benchAccount {
@@ -84,7 +124,7 @@ func TestBriefingBenchServer(t *testing.T) {
 	b := e.schedule(host, briefing.Public, e.zoneA.ID, nil)
 	host.upload(bpath(b.ID, "/slides"), "deck.pdf", slides(t, 40)).want(200)
 	host.do("POST", bpath(b.ID, "/start"), nil).want(200)
-	ready := benchReady{URL: url, Briefing: b.ID, Channel: b.Channel, Host: session(e.users[web.RoleZoneStaff])}
+	ready := benchReady{URL: url, Briefing: b.ID, Channel: b.Channel, Host: session(e.users[web.RoleZoneStaff]), DB: pgURL}
 	for i := range 5 {
 		var q briefing.Question
 		host.do("POST", bpath(b.ID, "/questions"), map[string]string{"body": fmt.Sprintf("Question %d", i)}).want(201).json(&q)
@@ -140,6 +180,14 @@ func procCPU(pid int) time.Duration {
 	return time.Duration(ut+st) * 10 * time.Millisecond // USER_HZ is 100 on Linux
 }
 
+func counts(a []atomic.Int64) []int64 {
+	out := make([]int64, len(a))
+	for i := range a {
+		out[i] = a[i].Load()
+	}
+	return out
+}
+
 func loadavg() string {
 	b, _ := os.ReadFile("/proc/loadavg")
 	return strings.TrimSpace(string(b))
@@ -150,35 +198,61 @@ func BenchmarkBriefingRoom(b *testing.B) {
 		b.Skip("set ZONEFAIR_BRIEFING_BENCH=1 to run the 10,000-attendee briefing benchmark")
 	}
 	clients, seconds, chatRate := envInt("ZONEFAIR_BENCH_CLIENTS", 10000), envInt("ZONEFAIR_BENCH_SECONDS", 20), envInt("ZONEFAIR_BENCH_CHAT", 10)
-	cmd := exec.Command(os.Args[0], "-test.run", "^TestBriefingBenchServer$", "-test.v", "-test.timeout", "30m")
-	cmd.Env = append(os.Environ(), "ZONEFAIR_BRIEFING_BENCH_CHILD=1")
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	defer func() { _ = stdin.Close(); _ = cmd.Wait() }()
-	var ready benchReady
-	sc := bufio.NewScanner(stdout)
-	sc.Buffer(make([]byte, 1<<20), 1<<26)
-	for sc.Scan() {
-		if line, ok := strings.CutPrefix(sc.Text(), "READY "); ok {
-			if err := json.Unmarshal([]byte(line), &ready); err != nil {
-				b.Fatal(err)
-			}
-			break
+	redisURL := os.Getenv("ZONEFAIR_BENCH_REDIS")
+	prefix := fmt.Sprintf("zfbench:%d:", time.Now().UnixNano())
+	var children []*exec.Cmd
+	startChild := func(env ...string) benchReady {
+		cmd := exec.Command(os.Args[0], "-test.run", "^TestBriefingBenchServer$", "-test.v", "-test.timeout", "30m")
+		cmd.Env = append(os.Environ(), append(env, "ZONEFAIR_BRIEFING_BENCH_CHILD=1", "ZONEFAIR_BENCH_PREFIX="+prefix)...)
+		stdin, _ := cmd.StdinPipe()
+		stdout, _ := cmd.StdoutPipe()
+		cmd.Stderr = os.Stderr
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
 		}
+		children = append(children, cmd)
+		b.Cleanup(func() { _ = stdin.Close(); _ = cmd.Wait() })
+		var ready benchReady
+		sc := bufio.NewScanner(stdout)
+		sc.Buffer(make([]byte, 1<<20), 1<<26)
+		for sc.Scan() {
+			if line, ok := strings.CutPrefix(sc.Text(), "READY "); ok {
+				if err := json.Unmarshal([]byte(line), &ready); err != nil {
+					b.Fatal(err)
+				}
+				break
+			}
+		}
+		if ready.URL == "" {
+			b.Fatal("server did not start")
+		}
+		go func() { _, _ = io.Copy(io.Discard, stdout) }()
+		return ready
 	}
-	if ready.URL == "" {
-		b.Fatal("server did not start")
+	ready := startChild()
+	urls := []string{ready.URL}
+	if redisURL != "" {
+		urls = append(urls, startChild("ZONEFAIR_BENCH_FOLLOW="+ready.DB).URL)
 	}
-	go func() { _, _ = io.Copy(io.Discard, stdout) }()
-	httpBase := "http://" + strings.TrimSuffix(strings.TrimPrefix(ready.URL, "ws://"), "/api/v1/live/ws")
+	cpuAll := func() time.Duration {
+		var d time.Duration
+		for _, c := range children {
+			d += procCPU(c.Process.Pid)
+		}
+		return d
+	}
+	var bases []string
+	for _, u := range urls {
+		bases = append(bases, "http://"+strings.TrimSuffix(strings.TrimPrefix(u, "ws://"), "/api/v1/live/ws"))
+	}
+	var turn atomic.Int64
 
 	var chatLat, pageLat latencies
 	var measuring atomic.Bool
-	var qaUpdates, tallies, frames atomic.Int64
+	probes := (clients + 48) / 49
+	var qaUpdates, tallies, frames, resets, probeLost atomic.Int64
+	perInstance := make([]atomic.Int64, len(urls))
+	var lostWhy atomic.Value
 	dialer := &websocket.Dialer{HandshakeTimeout: 30 * time.Second, ReadBufferSize: 4096}
 	conns := make([]*websocket.Conn, clients)
 	sem := make(chan struct{}, 100)
@@ -190,7 +264,7 @@ func BenchmarkBriefingRoom(b *testing.B) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			c, _, err := dialer.Dial(ready.URL, nil)
+			c, _, err := dialer.Dial(urls[i%len(urls)], nil)
 			if err != nil {
 				b.Errorf("dial %d: %v", i, err)
 				return
@@ -207,11 +281,11 @@ func BenchmarkBriefingRoom(b *testing.B) {
 		return
 	}
 	b.Logf("%d attendees connected and joined in %s", clients, time.Since(start).Round(time.Millisecond))
-	// Every 50th attendee is a probe that decodes what it receives; the others read and
+	// Every 49th attendee (so on every instance) is a probe that decodes what it receives; the others read and
 	// discard, so the client side stays cheap and the server is what is measured.
 	for i, c := range conns {
 		go func() {
-			if i%50 != 0 {
+			if i%49 != 0 {
 				for {
 					_, r, err := c.NextReader()
 					if err != nil {
@@ -223,6 +297,10 @@ func BenchmarkBriefingRoom(b *testing.B) {
 			for {
 				_, msg, err := c.ReadMessage()
 				if err != nil {
+					if measuring.Load() {
+						probeLost.Add(1)
+						lostWhy.Store(err.Error())
+					}
 					return
 				}
 				now := time.Now()
@@ -240,22 +318,22 @@ func BenchmarkBriefingRoom(b *testing.B) {
 					if json.Unmarshal(line, &f) != nil {
 						continue
 					}
+					if bytes.HasPrefix(line, []byte(`{"t":"reset"`)) {
+						resets.Add(1)
+					}
 					frames.Add(1)
 					switch f.Kind {
 					case "chat":
+						perInstance[i%len(urls)].Add(1)
 						if ns, err := strconv.ParseInt(strings.TrimPrefix(f.Data.Body, "t="), 10, 64); err == nil {
 							chatLat.add(now.Sub(time.Unix(0, ns)))
 						}
 					case "slide.page":
 						pageLat.add(now.Sub(f.Data.At))
-					case "qa.update":
-						if i == 0 {
-							qaUpdates.Add(1)
-						}
+					case "qa.votes":
+						qaUpdates.Add(1)
 					case "poll.tally":
-						if i == 0 {
-							tallies.Add(1)
-						}
+						tallies.Add(1)
 					}
 				}
 			}
@@ -269,7 +347,7 @@ func BenchmarkBriefingRoom(b *testing.B) {
 	statuses := map[int]int{}
 	post := func(a benchAccount, path string, body any) {
 		buf, _ := json.Marshal(body)
-		req, _ := http.NewRequest("POST", httpBase+path, bytes.NewReader(buf))
+		req, _ := http.NewRequest("POST", bases[int(turn.Add(1))%len(bases)]+path, bytes.NewReader(buf))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Cookie", "zf_session="+a.Token)
 		req.Header.Set(account.CSRFHeader, a.CSRF)
@@ -290,7 +368,7 @@ func BenchmarkBriefingRoom(b *testing.B) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(seconds)*time.Second)
 	defer cancel()
 	uptimeBefore := loadavg()
-	cpu0, wall0 := procCPU(cmd.Process.Pid), time.Now()
+	cpu0, self0, wall0 := cpuAll(), procCPU(os.Getpid()), time.Now()
 	measuring.Store(true)
 	var load sync.WaitGroup
 	tick := func(every time.Duration, f func(n int)) {
@@ -329,19 +407,21 @@ func BenchmarkBriefingRoom(b *testing.B) {
 	load.Wait()
 	time.Sleep(2 * time.Second) // let the last deliveries land
 	measuring.Store(false)
-	cpu, wall := procCPU(cmd.Process.Pid)-cpu0, time.Since(wall0)
+	cpu, self, wall := cpuAll()-cpu0, procCPU(os.Getpid())-self0, time.Since(wall0)
 	uptimeAfter := loadavg()
 	for _, c := range conns {
 		_ = c.Close()
 	}
 	r := []string{
+		fmt.Sprintf("instances %d (%s)", len(urls), map[bool]string{true: "PostgreSQL + Redis", false: "SQLite, in-process live state"}[redisURL != ""]),
 		fmt.Sprintf("attendees %d, measured %s, chat %d/s, page turn every 2 s, %d votes failed requests: %d %v", clients, wall.Round(time.Millisecond), chatRate, votes.Load(), errorsN.Load(), statuses),
-		fmt.Sprintf("frames decoded by the %d probes %d (%.0f/s)", (clients+49)/50, frames.Load(), float64(frames.Load())/wall.Seconds()),
-		fmt.Sprintf("chat delivery p50 %s p99 %s (n=%d)", chatLat.quantile(.5), chatLat.quantile(.99), chatLat.n.Load()),
+		fmt.Sprintf("frames decoded by the %d probes %d (%.0f/s)", probes, frames.Load(), float64(frames.Load())/wall.Seconds()),
+		fmt.Sprintf("chat delivery p50 %s p99 %s (n=%d, by instance %v)", chatLat.quantile(.5), chatLat.quantile(.99), chatLat.n.Load(), counts(perInstance)),
 		fmt.Sprintf("page turn delivery p50 %s p99 %s (n=%d)", pageLat.quantile(.5), pageLat.quantile(.99), pageLat.n.Load()),
-		fmt.Sprintf("coalesced to one attendee: %d qa.update, %d poll.tally for %d votes", qaUpdates.Load(), tallies.Load(), votes.Load()),
-		fmt.Sprintf("server CPU %.0f%% of one core (%.2f s over %.1f s)", 100*cpu.Seconds()/wall.Seconds(), cpu.Seconds(), wall.Seconds()),
-		"load average before: " + uptimeBefore + "; after: " + uptimeAfter,
+		fmt.Sprintf("coalesced: each attendee got %.1f qa.votes and %.1f poll.tally for %d votes", float64(qaUpdates.Load())/float64(probes), float64(tallies.Load())/float64(probes), votes.Load()),
+		fmt.Sprintf("probes: %d resets, %d connections lost while measuring (%v)", resets.Load(), probeLost.Load(), lostWhy.Load()),
+		fmt.Sprintf("server CPU (all instances) %.0f%% of one core (%.2f s over %.1f s)", 100*cpu.Seconds()/wall.Seconds(), cpu.Seconds(), wall.Seconds()),
+		fmt.Sprintf("client process CPU %.0f%% of one core; load average before: %s; after: %s", 100*self.Seconds()/wall.Seconds(), uptimeBefore, uptimeAfter),
 	}
 	for _, line := range r {
 		b.Log(line)

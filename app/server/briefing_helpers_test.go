@@ -16,7 +16,6 @@ import (
 
 	"github.com/fasthttp/websocket"
 	"github.com/go-pdf/fpdf"
-	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"gorm.io/gorm"
 
@@ -25,7 +24,7 @@ import (
 	"zonefair/app/live"
 	"zonefair/app/livestate"
 	"zonefair/app/server"
-	"zonefair/app/web"
+	"zonefair/app/testenv"
 )
 
 // liveEnv is an env whose application publishes through a real live hub, reachable over a
@@ -33,23 +32,33 @@ import (
 // live backend, as two servers behind a load balancer would be.
 type liveEnv struct {
 	*env
-	hub    *live.Hub
-	wsURL  string
-	second *server.App
+	hub     *live.Hub
+	wsURL   string
+	second  *server.App
+	wsURL2  string
+	backend string
 }
 
-// eachLiveEnv runs f on SQLite and PostgreSQL with live hubs on the in-process backend.
+// eachLiveEnv runs f on SQLite and PostgreSQL with two instances whose hubs share the
+// in-process backend, and again on PostgreSQL with each instance on its own connection to
+// Redis, as separate processes would be, when ZONEFAIR_TEST_REDIS_URL is set.
 func eachLiveEnv(t *testing.T, f func(t *testing.T, e *liveEnv)) {
-	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
-		base := newEnv(t, g)
-		backend, state := live.NewMemoryBackend(), livestate.NewMemory()
+	run := func(t *testing.T, g *gorm.DB, kind string, backends func() live.Backend) {
+		state := livestate.NewMemory()
 		t.Cleanup(func() { _ = state.Close() })
-		e := &liveEnv{env: base}
-		var url string
-		e.env.app, e.hub, url = liveApp(t, g, backend, state)
-		e.wsURL = url
-		e.second, _, _ = liveApp(t, g, backend, state)
+		e := &liveEnv{env: newEnv(t, g), backend: kind}
+		e.env.app, e.hub, e.wsURL = liveApp(t, g, backends(), state)
+		e.second, _, e.wsURL2 = liveApp(t, g, backends(), state)
 		f(t, e)
+	}
+	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
+		mem := live.NewMemoryBackend()
+		run(t, g, "memory", func() live.Backend { return mem })
+	})
+	t.Run("postgres+redis", func(t *testing.T) {
+		client, prefix := testenv.Redis(t)
+		g := dbtest.Open(t, "postgres")
+		run(t, g, "redis", func() live.Backend { return live.NewRedisBackend(client, prefix) })
 	})
 }
 
@@ -62,24 +71,14 @@ func liveApp(t *testing.T, g *gorm.DB, backend live.Backend, state *livestate.St
 		t.Fatal(err)
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	var app *server.App
-	auth := func(c *fiber.Ctx) (live.Identity, error) {
-		p := web.CurrentPrincipal(c)
-		if p == nil {
-			return live.Identity{}, nil
-		}
-		return live.Identity{UserID: p.UserID, Name: p.Name, Role: string(p.Role), ZoneID: p.ZoneID, EnterpriseID: p.EnterpriseID}, nil
-	}
-	hub, err := live.New(live.Options{Backend: backend, Authenticate: auth, Logger: quiet, Registerer: prometheus.NewRegistry(), Rate: 1000, Burst: 1000})
+	hub, err := live.New(live.Options{Backend: backend, Authenticate: server.LiveIdentity, Logger: quiet, Registerer: prometheus.NewRegistry(), Rate: 1000, Burst: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err = server.New(server.Deps{Config: cfg, DB: g, State: state, Log: quiet, Publisher: hub})
+	app, err := server.New(server.Deps{Config: cfg, DB: g, State: state, Log: quiet, Live: hub})
 	if err != nil {
 		t.Fatal(err)
 	}
-	hub.Define(app.Briefings.Channel())
-	app.Fiber.Get("/api/v1/live/ws", hub.Handler())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -121,14 +120,19 @@ type socket struct {
 	nextID uint64
 }
 
-// dial connects to the hub with c's session (anonymous when c has none).
-func (e *liveEnv) dial(c *client) *socket {
+// dial connects to the first instance's hub with c's session (anonymous when c has none).
+func (e *liveEnv) dial(c *client) *socket { return e.dialURL(e.wsURL, c) }
+
+// dial2 connects to the second instance's hub.
+func (e *liveEnv) dial2(c *client) *socket { return e.dialURL(e.wsURL2, c) }
+
+func (e *liveEnv) dialURL(url string, c *client) *socket {
 	e.t.Helper()
 	h := http.Header{}
 	if tok := c.cookies["zf_session"]; tok != "" {
 		h.Set("Cookie", "zf_session="+tok)
 	}
-	conn, _, err := websocket.DefaultDialer.Dial(e.wsURL, h)
+	conn, _, err := websocket.DefaultDialer.Dial(url, h)
 	if err != nil {
 		e.t.Fatalf("dial: %v", err)
 	}

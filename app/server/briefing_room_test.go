@@ -27,7 +27,7 @@ func TestBriefingRoomFlow(t *testing.T) {
 		}
 		host.do("POST", bpath(b.ID, "/start"), nil).want(200)
 
-		s1, s2 := e.dial(inv), e.dial(other)
+		s1, s2 := e.dial(inv), e.dial2(other)
 		for _, s := range []*socket{s1, s2} {
 			if r := s.join(b.Channel); r.Error != nil {
 				t.Fatalf("join: %s", r.Error.Code)
@@ -168,6 +168,13 @@ func TestBriefingCoalescesVotes(t *testing.T) {
 		host.do("POST", bpath(b.ID, "/polls"), map[string]any{"questionZh": "甲乙", "questionEn": "A or B",
 			"options": []map[string]string{{"zh": "甲", "en": "A"}, {"zh": "乙", "en": "B"}}}).want(201).json(&poll)
 		host.do("POST", bpath(b.ID, fmt.Sprintf("/polls/%d/open", poll.ID)), nil).want(200)
+		// New questions go out whole, once.
+		must(t, e.app.Briefings.Flush(ctx))
+		var asked briefing.QAUpdate
+		_ = json.Unmarshal(watcher.pub("qa.update").Data, &asked)
+		if len(asked.Questions) != 2 || asked.Questions[0].Body != "one" {
+			t.Fatalf("new questions %+v", asked)
+		}
 		voters := []*client{e.as(web.RoleInvestor), e.as(web.RoleGraduate), e.as(web.RoleEnterprise).on(e.second), e.as(web.RoleAdmin)}
 		for i, c := range voters {
 			c.do("POST", bpath(b.ID, fmt.Sprintf("/questions/%d/vote", q1.ID)), nil).want(200)
@@ -184,25 +191,29 @@ func TestBriefingCoalescesVotes(t *testing.T) {
 		var updates, tallies []frame
 		for _, f := range pubs {
 			switch f.Kind {
-			case "qa.update":
+			case "qa.votes":
 				updates = append(updates, f)
 			case "poll.tally":
 				tallies = append(tallies, f)
+			case "qa.update":
+				t.Fatalf("votes alone sent whole questions: %s", f.Data)
 			}
 		}
-		// Instance one saw the questions and three voters, instance two one voter: at most one
-		// update of each kind per instance, never one per vote.
+		// Instance one took three voters' votes, instance two one voter's: at most one message
+		// of each kind per instance, never one per vote.
 		if len(updates) != 2 || len(tallies) != 2 {
-			t.Fatalf("got %d Q&A updates and %d tallies for 6 question votes and 4 poll votes", len(updates), len(tallies))
+			t.Fatalf("got %d vote updates and %d tallies for 6 question votes and 4 poll votes", len(updates), len(tallies))
 		}
-		var last briefing.QAUpdate
-		_ = json.Unmarshal(updates[1].Data, &last)
-		var first briefing.QAUpdate
-		_ = json.Unmarshal(updates[0].Data, &first)
 		votes := map[int64]int{}
-		for _, u := range []briefing.QAUpdate{first, last} {
-			for _, q := range u.Questions {
-				votes[q.ID] = max(votes[q.ID], q.Votes)
+		for _, f := range updates {
+			var u struct {
+				Votes map[string]int `json:"votes"`
+			}
+			_ = json.Unmarshal(f.Data, &u)
+			for id, n := range u.Votes {
+				var qid int64
+				fmt.Sscan(id, &qid)
+				votes[qid] = max(votes[qid], n)
 			}
 		}
 		if votes[q1.ID] != 4 || votes[q2.ID] != 2 {
@@ -217,7 +228,7 @@ func TestBriefingCoalescesVotes(t *testing.T) {
 		must(t, e.app.Briefings.Flush(ctx))
 		host.do("POST", bpath(b.ID, "/chat"), map[string]string{"body": "marker 2"}).want(201)
 		for _, f := range watcher.collect("chat") {
-			if f.Kind == "qa.update" || f.Kind == "poll.tally" {
+			if f.Kind == "qa.update" || f.Kind == "qa.votes" || f.Kind == "poll.tally" {
 				t.Fatalf("an idle flush published %s", f.Kind)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"zonefair/app/jobfair"
+	"zonefair/app/live"
 	"zonefair/app/web"
 )
 
@@ -113,4 +114,21 @@ func TestFairPages(t *testing.T) {
 			t.Fatalf("a closed fair's job is still found: %+v", r.Items)
 		}
 	})
+}
+
+// TestChatChannelRights checks the channel types handed to the live hub.
+func TestChatChannelRights(t *testing.T) {
+	types := jobfair.ChatChannels()
+	if len(types) != 2 || types[0].Name != jobfair.ChatChannelType || types[1].Name != jobfair.BoothChannelType {
+		t.Fatalf("channel types: %+v", types)
+	}
+	grad := live.Identity{UserID: 7, Role: string(web.RoleGraduate)}
+	staff := live.Identity{UserID: 8, Role: string(web.RoleZoneStaff), ZoneID: 3}
+	if types[0].Rights(grad, "1.3.7") != live.CanJoin || types[0].Rights(grad, "1.3.9") != 0 ||
+		types[0].Rights(staff, "1.3.7") != live.CanJoin || types[0].Rights(live.Identity{}, "1.3.7") != 0 {
+		t.Fatal("conversation channel rights")
+	}
+	if types[1].Rights(staff, "1.3") != live.CanJoin || types[1].Rights(grad, "1.3") != 0 {
+		t.Fatal("booth inbox rights")
+	}
 }

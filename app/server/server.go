@@ -123,7 +123,7 @@ func New(d Deps) (*App, error) {
 	agreements := &signing.Service{DB: d.DB, Sealer: &signing.Sealer{Identity: seal, TSAURL: d.Config.TSAURL}, Sender: signingSender,
 		Publisher: d.Publisher, Secret: []byte(d.Config.Secret), BaseURL: d.Config.BaseURL, Log: d.Log, Hooks: signing.NewHooks(d.Config.WebhooksAllowPrivate)}
 	(&signing.Handlers{Store: signing.NewStore(d.DB), Service: agreements, DB: d.DB}).Routes(r)
-	briefings := &briefing.Service{DB: d.DB, Pub: d.Publisher, Notify: notices, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL, Log: d.Log}
+	briefings := &briefing.Service{DB: d.DB, Pub: d.Publisher, Notify: notices, Limiter: d.State.Limiter, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL, Log: d.Log}
 	(&briefing.Handlers{Service: briefings}).Routes(r)
 	(&project.Handlers{Service: &project.Service{DB: d.DB, Notify: notices, Briefings: briefings, BaseURL: d.Config.BaseURL}}).Routes(r)
 

@@ -180,6 +180,7 @@ var messages = map[string][2]string{
 	"briefing.register_first":       {"请先报名此推介会。", "Register for this briefing first."},
 	"briefing.removed":              {"您已被主持人移出会场。", "A host has removed you from this room."},
 	"briefing.self":                 {"不能对自己执行此操作。", "You cannot do this to yourself."},
+	"briefing.slow_down":            {"发言过于频繁，请稍后再试。", "You are posting too fast; wait a moment."},
 	"briefing.slides_pages":         {"演示文稿最多 500 页。", "Slides may have at most 500 pages."},
 	"briefing.times":                {"结束时间须晚于开始时间，且时长不超过 7 天。", "The end must be after the start, within 7 days."},
 	"project.already_interested":    {"您已对该项目表达过意向。", "You have already expressed interest in this project."},

@@ -1,0 +1,29 @@
+package jobfair
+
+import (
+	"time"
+
+	"zonefair/app/live"
+)
+
+// ChatChannels are the live channel types of booth chat, for the hub to define:
+//
+//	for _, t := range jobfair.ChatChannels() { hub.Define(t) }
+//
+// Clients only join them (with presence, so a graduate sees whether the booth's staff are
+// there); messages are sent over HTTP, stored, then published by the server as
+// "chat.message", so history and the live stream never disagree.
+func ChatChannels() []live.ChannelType {
+	rights := func(typ string) func(live.Identity, string) live.Rights {
+		return func(id live.Identity, key string) live.Rights {
+			if !id.Anonymous() && CanJoinChat(typ, key, id.UserID, id.Role, id.ZoneID) {
+				return live.CanJoin
+			}
+			return 0
+		}
+	}
+	return []live.ChannelType{
+		{Name: ChatChannelType, Rights: rights(ChatChannelType), History: 200, HistoryTTL: 24 * time.Hour, Presence: true, ListLimit: 20},
+		{Name: BoothChannelType, Rights: rights(BoothChannelType), History: 200, HistoryTTL: 24 * time.Hour},
+	}
+}
