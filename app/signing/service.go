@@ -170,6 +170,9 @@ func (s *Service) Create(ctx context.Context, m Meta, in CreateInput) (int64, er
 	if in.ExpiresAt != nil && !in.ExpiresAt.After(now) {
 		return 0, errs.Invalid("expiresAt", "signing.expiry_past")
 	}
+	if err := s.checkLinks(ctx, in.ZoneID, in.ProjectID, in.BriefingID); err != nil {
+		return 0, err
+	}
 	a := Agreement{ZoneID: in.ZoneID, Title: in.Title, Status: StatusDraft, ProjectID: in.ProjectID, BriefingID: in.BriefingID,
 		TemplateID: in.TemplateID, ExpiresAt: in.ExpiresAt, ReminderHours: in.ReminderHours, CreatedBy: m.UserID, VerifyToken: newToken()}
 	var doc []byte
@@ -266,6 +269,30 @@ func (s *Service) Upload(ctx context.Context, m Meta, id int64, body []byte) err
 	})
 }
 
+// checkLinks refuses a project that is not the zone's own, or a briefing the zone does not host:
+// an agreement's ceremony shows in that briefing's room, and its lead belongs to that project.
+func (s *Service) checkLinks(ctx context.Context, zoneID int64, projectID, briefingID *int64) error {
+	if projectID != nil {
+		var n int64
+		if err := s.DB.WithContext(ctx).Table("projects").Where("id = ? AND zone_id = ?", *projectID, zoneID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return errs.Invalid("projectId", "signing.link_project")
+		}
+	}
+	if briefingID != nil {
+		var n int64
+		if err := s.DB.WithContext(ctx).Table("briefing_zones").Where("briefing_id = ? AND zone_id = ?", *briefingID, zoneID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return errs.Invalid("briefingId", "signing.link_briefing")
+		}
+	}
+	return nil
+}
+
 // Patch is a partial edit of a draft; nil fields stay.
 type Patch struct {
 	Title         *string    `json:"title,omitempty" validate:"omitempty,min=2,max=300,text"`
@@ -296,7 +323,10 @@ func (s *Service) Update(ctx context.Context, id int64, p Patch) error {
 	if p.ReminderHours != nil {
 		cols["reminder_hours"] = *p.ReminderHours
 	}
-	return s.draft(ctx, id, func(tx *gorm.DB, _ *Agreement, _ []Recipient) error {
+	return s.draft(ctx, id, func(tx *gorm.DB, a *Agreement, _ []Recipient) error {
+		if err := s.checkLinks(ctx, a.ZoneID, p.ProjectID, p.BriefingID); err != nil {
+			return err
+		}
 		if len(cols) == 0 {
 			return nil
 		}

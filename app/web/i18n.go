@@ -109,6 +109,8 @@ var messages = map[string][2]string{
 	"field.salary_range":          {"最高薪资不能低于最低薪资。", "The maximum salary cannot be below the minimum."},
 	"field.fair_zone":             {"该开发区未参加此招聘会。", "This zone does not take part in this fair."},
 	"field.job_move":              {"职位不能移到其他开发区或招聘会。", "A job cannot move to another zone or fair."},
+	"signing.link_project":        {"该项目不存在或不属于本开发区。", "This project does not exist or is not this zone's."},
+	"signing.link_briefing":       {"该推介会不存在或不由本开发区主办。", "This briefing does not exist or is not hosted by this zone."},
 	"field.invitation_scope":      {"只能邀请本开发区的人员。", "You can invite people to your own zone only."},
 
 	// Online signing.
