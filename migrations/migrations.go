@@ -17,6 +17,7 @@ var Steps = []Step{
 	{Version: 2, Name: "job fair", Up: v2JobFair},
 	{Version: 3, Name: "online signing", Up: v3Signing},
 	{Version: 4, Name: "briefings and investment projects", Up: v4Briefings},
+	{Version: 5, Name: "covering search index on PostgreSQL", Up: v5JobTermsCovering},
 }
 
 // Latest is the version a fully migrated database has.

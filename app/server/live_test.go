@@ -81,6 +81,15 @@ func TestLiveWebsocketIsWiredToAccounts(t *testing.T) {
 		if f := readFrame(t, ws); f.ID != 2 || f.Error != nil {
 			t.Fatalf("joining my channel: %+v", f)
 		}
+		// Booth chat: a graduate follows their own conversation, not another graduate's.
+		ws.WriteJSON(map[string]any{"id": 3, "op": "join", "ch": fmt.Sprintf("chat:1.%d.%d", e.zoneA.ID, other)})
+		if f := readFrame(t, ws); f.ID != 3 || f.Error == nil || f.Error.Code != "forbidden" {
+			t.Fatalf("joining another graduate's conversation: %+v", f)
+		}
+		ws.WriteJSON(map[string]any{"id": 4, "op": "join", "ch": fmt.Sprintf("chat:1.%d.%d", e.zoneA.ID, me)})
+		if f := readFrame(t, ws); f.ID != 4 || f.Error != nil {
+			t.Fatalf("joining my conversation: %+v", f)
+		}
 		if _, err := e.hub.Publish(context.Background(), fmt.Sprintf("user:%d", me), "notice", map[string]string{"text": "<b>hi</b>"}); err != nil {
 			t.Fatal(err)
 		}

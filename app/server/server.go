@@ -130,6 +130,9 @@ func New(d Deps) (*App, error) {
 	if d.Live != nil {
 		d.Live.Define(briefings.Channel())
 		d.Live.Define(agreementChannel(signing.NewStore(d.DB)))
+		for _, t := range jobfair.ChatChannels() {
+			d.Live.Define(t)
+		}
 	}
 
 	if d.Frontend != nil {
