@@ -3,18 +3,17 @@ package briefing
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"zonefair/app/sheet"
 	"zonefair/app/web"
 )
 
@@ -317,13 +316,15 @@ func (s *Service) LeadsCSV(ctx context.Context, id int64, p *web.Principal) ([]b
 		return nil, err
 	}
 	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	w := csv.NewWriter(&buf)
+	w, err := sheet.NewWriter(&buf)
+	if err != nil {
+		return nil, err
+	}
 	head := []string{"user_id", "name", "email", "organization", "country", "industry", "registered_at", "attended", "minutes_in_room", "questions", "votes", "meeting_requests"}
 	for _, q := range a.b.Questions {
 		head = append(head, q.LabelEn)
 	}
-	_ = w.Write(head)
+	_ = w.Row(head...)
 	for _, l := range ls {
 		reg := ""
 		if l.RegisteredAt != nil {
@@ -335,22 +336,12 @@ func (s *Service) LeadsCSV(ctx context.Context, id int64, p *web.Principal) ([]b
 		for _, q := range a.b.Questions {
 			row = append(row, l.Answers[q.ID])
 		}
-		for i := range row {
-			row[i] = SafeCell(row[i])
-		}
-		_ = w.Write(row)
+		_ = w.Row(row...)
 	}
-	w.Flush()
-	return buf.Bytes(), w.Error()
-}
-
-// SafeCell keeps a spreadsheet from running a cell as a formula: text starting with = + - @
-// or a tab or carriage return gets a leading apostrophe.
-func SafeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
+	if err := w.Flush(); err != nil {
+		return nil, err
 	}
-	return s
+	return buf.Bytes(), nil
 }
 
 // Replay is the record of a briefing after it ended.

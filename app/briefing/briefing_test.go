@@ -35,17 +35,6 @@ func TestPhaseAt(t *testing.T) {
 	}
 }
 
-func TestSafeCell(t *testing.T) {
-	for in, want := range map[string]string{
-		"=1+2": "'=1+2", "+86 138": "'+86 138", "-5": "'-5", "@SUM(A1)": "'@SUM(A1)", "\tx": "'\tx",
-		"Acme GmbH": "Acme GmbH", "苏州": "苏州", "": "", "a=b": "a=b",
-	} {
-		if got := SafeCell(in); got != want {
-			t.Errorf("SafeCell(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestInspectRefusesWhatIsNotASlideDeck(t *testing.T) {
 	for name, c := range map[string]struct {
 		body []byte

@@ -458,8 +458,5 @@ func (h *Handlers) leadsCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="briefing-`+strconv.FormatInt(id, 10)+`-leads.csv"`)
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(body)
+	return web.SendCSV(c, "briefing-"+strconv.FormatInt(id, 10)+"-leads.csv", body)
 }

@@ -2,13 +2,14 @@ package jobfair
 
 import (
 	"context"
-	"encoding/csv"
 	"io"
 	"slices"
 	"strconv"
 	"time"
 
 	"gorm.io/gorm"
+
+	"zonefair/app/sheet"
 )
 
 // Analytics are an organiser's figures for a fair, or for one zone's booth at it.
@@ -160,81 +161,51 @@ func (s *Store) Analytics(ctx context.Context, fairID, zoneID int64, now time.Ti
 	return a, nil
 }
 
-// csvCell neutralises a cell a spreadsheet would run as a formula.
-func csvCell(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
-		return "'" + s
-	}
-	return s
-}
-
-// csvWriter writes UTF-8 CSV with a byte-order mark, so Excel reads Chinese correctly.
-type csvWriter struct{ w *csv.Writer }
-
-func newCSV(w io.Writer) (*csvWriter, error) {
-	if _, err := w.Write([]byte("\ufeff")); err != nil {
-		return nil, err
-	}
-	return &csvWriter{w: csv.NewWriter(w)}, nil
-}
-
-func (c *csvWriter) row(cells ...string) error {
-	for i := range cells {
-		cells[i] = csvCell(cells[i])
-	}
-	return c.w.Write(cells)
-}
-
-func (c *csvWriter) flush() error {
-	c.w.Flush()
-	return c.w.Error()
-}
-
 // WriteCSV writes a by-day table followed by the totals, funnel and top majors.
 func (a Analytics) WriteCSV(w io.Writer) error {
-	c, err := newCSV(w)
+	c, err := sheet.NewWriter(w)
 	if err != nil {
 		return err
 	}
 	n := func(v int64) string { return strconv.FormatInt(v, 10) }
-	_ = c.row("day", "visitors", "job_views", "applications")
+	_ = c.Row("day", "visitors", "job_views", "applications")
 	for _, d := range a.ByDay {
-		_ = c.row(d.Day, n(d.Visitors), n(d.JobViews), n(d.Applications))
+		_ = c.Row(d.Day, n(d.Visitors), n(d.JobViews), n(d.Applications))
 	}
-	_ = c.row()
-	_ = c.row("metric", "value")
-	_ = c.row("visitors", n(a.Visitors))
-	_ = c.row("booth_views", n(a.BoothViews))
-	_ = c.row("job_views", n(a.JobViews))
-	_ = c.row("open_jobs", strconv.Itoa(a.OpenJobs))
-	_ = c.row("applications", n(a.Applications))
+	_ = c.Row()
+	_ = c.Row("metric", "value")
+	_ = c.Row("visitors", n(a.Visitors))
+	_ = c.Row("booth_views", n(a.BoothViews))
+	_ = c.Row("job_views", n(a.JobViews))
+	_ = c.Row("open_jobs", strconv.Itoa(a.OpenJobs))
+	_ = c.Row("applications", n(a.Applications))
 	for _, st := range a.Funnel {
-		_ = c.row("reached_"+st.Status, n(st.Count))
+		_ = c.Row("reached_"+st.Status, n(st.Count))
 	}
 	for _, m := range a.TopMajors {
-		_ = c.row("major_"+m.Major, n(m.Count))
+		_ = c.Row("major_"+m.Major, n(m.Count))
 	}
-	return c.flush()
+	return c.Flush()
 }
 
 // WriteApplicantsCSV writes applicants as CSV.
 func WriteApplicantsCSV(w io.Writer, items []Applicant) error {
-	c, err := newCSV(w)
+	c, err := sheet.NewWriter(w)
 	if err != nil {
 		return err
 	}
-	if err := c.row("id", "job", "employer", "status", "name", "email", "phone", "school", "major", "degree",
+	if err := c.Row("id", "job", "employer", "status", "name", "email", "phone", "school", "major", "degree",
 		"graduation_year", "skills", "languages", "cover_note", "applied_at"); err != nil {
 		return err
 	}
 	for _, a := range items {
-		err := c.row(strconv.FormatInt(a.ID, 10), a.JobTitle, a.EmployerZh, a.Status, a.Name, a.Email, a.Phone, a.School,
+		err := c.Row(strconv.FormatInt(a.ID, 10), a.JobTitle, a.EmployerZh, a.Status, a.Name, a.Email, a.Phone, a.School,
 			a.Major, a.Degree, strconv.Itoa(a.GraduationYear), a.Skills, a.Languages, a.CoverNote, a.CreatedAt.In(China).Format(time.DateTime))
 		if err != nil {
 			return err
 		}
 	}
-	return c.flush()
+	return c.Flush()
 }
 
 // fairFigures fills the visitor and application totals of a fair's home page.

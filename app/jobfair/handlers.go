@@ -254,14 +254,7 @@ func (h *Handlers) analyticsCSV(c *fiber.Ctx) error {
 	if err := a.WriteCSV(&buf); err != nil {
 		return err
 	}
-	return sendCSV(c, "fair-"+itoa(fairID)+"-analytics.csv", buf.Bytes())
-}
-
-func sendCSV(c *fiber.Ctx, name string, body []byte) error {
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(body)
+	return web.SendCSV(c, "fair-"+itoa(fairID)+"-analytics.csv", buf.Bytes())
 }
 
 func (h *Handlers) search(c *fiber.Ctx) error {
@@ -627,7 +620,7 @@ func (h *Handlers) applicantsCSV(c *fiber.Ctx) error {
 	if err := WriteApplicantsCSV(&buf, all); err != nil {
 		return err
 	}
-	return sendCSV(c, "applicants.csv", buf.Bytes())
+	return web.SendCSV(c, "applicants.csv", buf.Bytes())
 }
 
 func (h *Handlers) openChat(c *fiber.Ctx) error {

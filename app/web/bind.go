@@ -191,3 +191,11 @@ func BindQuery(c *fiber.Ctx, dst any) error {
 	}
 	return Validate(dst)
 }
+
+// SendCSV answers with a CSV download named name, never cached.
+func SendCSV(c *fiber.Ctx, name string, body []byte) error {
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(body)
+}
