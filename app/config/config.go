@@ -4,6 +4,7 @@
 package config
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -30,6 +31,10 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	BodyLimit       int
 	LiveBench       bool
+	SMTPAddr        string
+	SMTPFrom        string
+	SMTPUser        string
+	SMTPPassword    string
 	DemoOnEmpty     bool
 	// Signing: the agreement seal's key and certificate chain (both or neither; generated under
 	// DataDir/signing when neither), an RFC 3161 timestamp authority, and whether webhooks may
@@ -114,6 +119,25 @@ var options = []option{
 			return errors.New("want a number of bytes ≥ 1024")
 		}
 		c.BodyLimit = n
+		return nil
+	}},
+	{name: "ZONEFAIR_SMTP_ADDR", def: "", help: "SMTP server host:port for email; empty keeps mail in the outbox admins read", set: func(c *Config, v string) error {
+		if v != "" && !strings.Contains(v, ":") {
+			return errors.New("want host:port, e.g. smtp.example.com:587")
+		}
+		c.SMTPAddr = v
+		return nil
+	}},
+	{name: "ZONEFAIR_SMTP_FROM", def: "Zonefair <no-reply@localhost>", help: "sender address of email", set: func(c *Config, v string) error {
+		c.SMTPFrom = v
+		return nil
+	}},
+	{name: "ZONEFAIR_SMTP_USER", def: "", help: "SMTP login (PLAIN auth over TLS)", set: func(c *Config, v string) error {
+		c.SMTPUser = v
+		return nil
+	}},
+	{name: "ZONEFAIR_SMTP_PASSWORD", def: "", secret: true, help: "SMTP password", set: func(c *Config, v string) error {
+		c.SMTPPassword = v
 		return nil
 	}},
 	{name: "ZONEFAIR_LIVE_BENCH", def: "false", help: "enable the anonymous bench:* live channels for load tests", set: func(c *Config, v string) (err error) {
@@ -263,6 +287,7 @@ func (c *Config) LogValue() slog.Value {
 		slog.Duration("shutdown_timeout", c.ShutdownTimeout),
 		slog.Int("body_limit", c.BodyLimit),
 		slog.Bool("live_bench", c.LiveBench),
+		slog.String("smtp", cmp.Or(c.SMTPAddr, "(outbox only)")),
 		slog.Bool("secret_set", c.Secret != ""),
 	)
 }

@@ -24,6 +24,7 @@ import (
 	"zonefair/app/live"
 	"zonefair/app/live/loadgen"
 	"zonefair/app/livestate"
+	"zonefair/app/notify"
 	"zonefair/app/seed"
 	"zonefair/app/server"
 	"zonefair/app/version"
@@ -182,7 +183,11 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	app, err := server.New(server.Deps{Config: cfg, DB: g, State: state, Live: hub, Log: log, Registry: reg, Frontend: dist})
+	deps := server.Deps{Config: cfg, DB: g, State: state, Live: hub, Log: log, Registry: reg, Frontend: dist}
+	if cfg.SMTPAddr != "" {
+		deps.Mail = &notify.SMTP{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, User: cfg.SMTPUser, Password: cfg.SMTPPassword}
+	}
+	app, err := server.New(deps)
 	if err != nil {
 		return err
 	}
