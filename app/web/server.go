@@ -39,7 +39,7 @@ func NewApp(o Options) *fiber.App {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
-		ReadBufferSize:        16 << 10,
+		ReadBufferSize:        8 << 10, // headers up to 8 KiB; held by every websocket, so kept small
 		DisableStartupMessage: true,
 		ErrorHandler:          ErrorHandler(o.Logger),
 	}

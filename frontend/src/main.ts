@@ -9,6 +9,8 @@ import { router } from './router'
 import { setApiContext } from './api'
 import { useLocaleStore } from './stores/locale'
 import { useSessionStore } from './stores/session'
+import { liveClient } from './live/state'
+import { ticketFetcher } from './live/client'
 
 const app = createApp(App)
 const pinia = createPinia()
@@ -30,6 +32,9 @@ setApiContext({
     }
   },
 })
+
+// The page's one live connection, authenticated with a ticket fetched before each connect.
+liveClient({ ticket: ticketFetcher(() => session.csrfToken) })
 
 app.use(ElementPlus)
 app.use(router)

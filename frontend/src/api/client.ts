@@ -5,17 +5,20 @@ import type { ErrorBody, ErrorCode, FieldError } from './types'
 /** Error codes the server sends, plus "network" when no response arrived at all. */
 export type ClientErrorCode = ErrorCode | 'network'
 
-const serverCodes: readonly ErrorCode[] = [
-  'invalid_input',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'conflict',
-  'rate_limited',
-  'payload_too_large',
-  'unsupported_media_type',
-  'internal',
-]
+// A record, not a list, so a code added on the server fails the build until it is listed here.
+const knownCodes: Record<ErrorCode, true> = {
+  invalid_input: true,
+  unauthorized: true,
+  forbidden: true,
+  not_found: true,
+  conflict: true,
+  rate_limited: true,
+  payload_too_large: true,
+  unsupported_media_type: true,
+  unavailable: true,
+  internal: true,
+}
+const serverCodes = Object.keys(knownCodes) as ErrorCode[]
 
 // Used when a body is missing or not ours (e.g. a proxy's HTML error page).
 const codeByStatus: Record<number, ErrorCode> = {
@@ -28,6 +31,7 @@ const codeByStatus: Record<number, ErrorCode> = {
   415: 'unsupported_media_type',
   422: 'invalid_input',
   429: 'rate_limited',
+  503: 'unavailable',
 }
 
 /** A failed API call: HTTP status, error code, localized message and per-field messages. */

@@ -1,7 +1,39 @@
 // The application's API calls, one function per route of the contract.
-import { Client } from './client'
+import { buildQuery, Client } from './client'
 import type {
   AccountUpdate,
+  Analytics,
+  AnalyticsQuery,
+  ApplicantPage,
+  ApplicantQuery,
+  Application,
+  ApplicationDetail,
+  ApplicationList,
+  ApplyRequest,
+  BoothDetail,
+  BulkResult,
+  BulkStatusRequest,
+  ChatMessage,
+  Conversation,
+  ConversationList,
+  ConversationQuery,
+  EmployerJobQuery,
+  FairDetail,
+  FairList,
+  Job,
+  JobInput,
+  JobPage,
+  JobQuery,
+  JobResults,
+  JobfairMeta,
+  MessagePage,
+  MessageQuery,
+  NotificationList,
+  NotificationQuery,
+  Profile,
+  ProfileInput,
+  ReadRequest,
+  StatusRequest,
   Enterprise,
   EnterpriseCreate,
   EnterpriseUpdate,
@@ -78,4 +110,45 @@ export const api = {
   createInvitation: (b: InvitationCreate) => client.post<Invitation>('/invitations', b),
   invitation: (token: string) => client.get<InvitationInfo>(`/invitations/${enc(token)}`),
   acceptInvitation: (token: string, b: InvitationAccept) => client.post<Session>(`/invitations/${enc(token)}/accept`, b),
+
+  jobfairMeta: () => client.get<JobfairMeta>('/jobfair/meta'),
+  fairs: () => client.get<FairList>('/fairs'),
+  fair: (id: number) => client.get<FairDetail>(`/fairs/${id}`),
+  booth: (fairId: number, zoneId: number) => client.get<BoothDetail>(`/fairs/${fairId}/booths/${zoneId}`),
+  analytics: (fairId: number, q: AnalyticsQuery = {}) => client.get<Analytics>(`/fairs/${fairId}/analytics`, { ...q }),
+  analyticsCsvUrl: (fairId: number, q: AnalyticsQuery = {}) => `/api/v1/fairs/${fairId}/analytics.csv${buildQuery({ ...q })}`,
+
+  jobs: (q: JobQuery, signal?: AbortSignal) => client.get<JobResults>('/jobs', { ...q }, signal),
+  job: (id: number) => client.get<Job>(`/jobs/${id}`),
+  createJob: (b: JobInput) => client.post<Job>('/jobs', b),
+  updateJob: (id: number, b: JobInput) => client.request<Job>('PUT', `/jobs/${id}`, { body: b }),
+  employerJobs: (q: EmployerJobQuery) => client.get<JobPage>('/employer/jobs', { ...q }),
+
+  profile: () => client.get<Profile>('/graduate/profile'),
+  saveProfile: (b: ProfileInput) => client.request<Profile>('PUT', '/graduate/profile', { body: b }),
+  uploadResume: (file: File) => {
+    const fd = new FormData()
+    fd.append('file', file)
+    return client.post<Profile>('/graduate/resume', fd)
+  },
+  deleteResume: () => client.delete('/graduate/resume'),
+  resumeUrl: '/api/v1/graduate/resume',
+
+  apply: (jobId: number, b: ApplyRequest) => client.post<Application>(`/jobs/${jobId}/apply`, b),
+  myApplications: () => client.get<ApplicationList>('/graduate/applications'),
+  withdraw: (id: number) => client.post<Application>(`/applications/${id}/withdraw`),
+  application: (id: number) => client.get<ApplicationDetail>(`/applications/${id}`),
+  applicationResumeUrl: (id: number) => `/api/v1/applications/${id}/resume`,
+  moveApplication: (id: number, b: StatusRequest) => client.post<Application>(`/applications/${id}/status`, b),
+  applicants: (q: ApplicantQuery, signal?: AbortSignal) => client.get<ApplicantPage>('/employer/applications', { ...q }, signal),
+  applicantsCsvUrl: (q: ApplicantQuery) => `/api/v1/employer/applications.csv${buildQuery({ ...q, page: undefined, pageSize: undefined })}`,
+  moveApplications: (b: BulkStatusRequest) => client.post<BulkResult>('/employer/applications/status', b),
+
+  openChat: (fairId: number, zoneId: number) => client.post<Conversation>(`/fairs/${fairId}/booths/${zoneId}/chat`),
+  conversations: (q: ConversationQuery = {}) => client.get<ConversationList>('/chat/conversations', { ...q }),
+  messages: (id: number, q: MessageQuery = {}) => client.get<MessagePage>(`/chat/conversations/${id}/messages`, { ...q }),
+  say: (id: number, body: string) => client.post<ChatMessage>(`/chat/conversations/${id}/messages`, { body }),
+
+  notifications: (q: NotificationQuery = {}) => client.get<NotificationList>('/notifications', { ...q }),
+  markRead: (b: ReadRequest = {}) => client.post<void>('/notifications/read', b),
 }

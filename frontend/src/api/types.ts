@@ -1,249 +1,198 @@
-// Request and response shapes of the Zonefair HTTP API (/api/v1). Names follow the
-// server's schema names so this file can be replaced by one generated from
-// /api/openapi.json without touching its users.
+// Request and response shapes of the Zonefair HTTP API (/api/v1), derived from the types that
+// `npm run gen:api` generates from the server's OpenAPI document (src/api/openapi.json). A
+// change on the server that the frontend does not follow makes `npm run build` fail here or
+// where the types are used.
+//
+// The document marks no field as optional, so responses are taken as is (the server sends
+// every field). Requests list the fields the server accepts; where a field may be left out
+// (Go omitempty) it is made optional below. Where the document is looser than the server
+// (enums of request fields, pointers to objects) the type is narrowed here, and only by
+// intersection, so a renamed or removed field still breaks the build.
+import type { components, paths } from './schema'
 
-export type Locale = 'zh-CN' | 'en'
+type S = components['schemas']
 
-export type Role = 'admin' | 'zone_staff' | 'enterprise_staff' | 'investor' | 'graduate'
+/** T with the keys K made optional. */
+type Opt<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>
 
-export type PublicRole = 'graduate' | 'investor'
+/** The query parameters of GET path. */
+type QueryOf<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } } ? NonNullable<Q> : never
 
-export type InvitedRole = 'zone_staff' | 'enterprise_staff'
+export type Locale = S['AccountUser']['locale']
+
+export type Role = S['AccountUser']['role']
+
+export type PublicRole = Extract<Role, 'graduate' | 'investor'>
+
+export type InvitedRole = Extract<Role, 'zone_staff' | 'enterprise_staff'>
 
 export type RegionCode = 'east' | 'central' | 'west' | 'northeast'
 
-export type Ownership = 'domestic' | 'foreign' | 'joint'
+export type Ownership = S['ZoneEnterprise']['ownership']
 
-export type ErrorCode =
-  | 'invalid_input'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'rate_limited'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'internal'
+export type ErrorCode = S['WebErrorDetail']['code']
 
-export interface FieldError {
-  field: string
-  message: string
-}
+export type FieldError = S['ErrsFieldError']
 
-export interface ErrorBody {
-  error: {
-    code: ErrorCode
-    message: string
-    details?: FieldError[]
-  }
-}
+export type ErrorBody = S['WebErrorBody']
 
-export interface User {
-  id: number
-  email: string
-  name: string
-  role: Role
-  zoneId: number | null
-  enterpriseId: number | null
-  locale: Locale
-  organization: string
-  phone: string
-  country: string
-  createdAt: string
-}
+export type User = S['AccountUser']
 
-export interface Session {
-  user: User
-  csrfToken: string
-}
+export type Session = S['AccountSessionResponse']
 
-export interface Zone {
-  id: number
-  slug: string
-  nameZh: string
-  nameEn: string
-  province: string
-  provinceZh: string
-  provinceEn: string
-  cityZh: string
-  cityEn: string
-  region: RegionCode
-  industries: string[]
-  descriptionZh: string
-  descriptionEn: string
-  contactName: string
-  contactEmail: string
-  contactPhone: string
-  website: string
-  logoUrl: string
-  establishedYear: number
-  enterpriseCount: number
-  updatedAt: string
-}
+export type Zone = S['ZoneZone']
 
-export interface Enterprise {
-  id: number
-  zoneId: number
-  nameZh: string
-  nameEn: string
-  industry: string
-  ownership: Ownership
-  country: string
-  descriptionZh: string
-  descriptionEn: string
-  website: string
-  employees: number
-}
+export type Enterprise = S['ZoneEnterprise']
 
-export type ZoneDetail = Zone & { enterprises: Enterprise[] }
-
-export interface Page<T> {
-  items: T[]
-  total: number
-  page: number
-  pageSize: number
-}
+export type ZoneDetail = S['ZoneDetail']
 
 export type FacetCounts = Record<string, number>
 
-export type ZonePage = Page<Zone> & {
-  facets: { region: FacetCounts; province: FacetCounts; industry: FacetCounts }
-}
+export type ZonePage = S['ZonePage']
 
-export interface ZoneQuery {
-  q?: string
-  region?: string
-  province?: string
-  industry?: string
-  page?: number
-  pageSize?: number
-}
+export type ZoneQuery = QueryOf<'/api/v1/zones'>
 
-export interface MetaRegion {
-  code: RegionCode
-  nameZh: string
-  nameEn: string
-}
+export type MetaRegion = S['ZoneRegion']
 
-export interface MetaProvince {
-  code: string
-  nameZh: string
-  nameEn: string
-  region: RegionCode
-}
+export type MetaProvince = S['ZoneProvince']
 
-export interface MetaIndustry {
-  code: string
-  nameZh: string
-  nameEn: string
-}
+export type MetaIndustry = S['ZoneIndustry']
 
-export interface Meta {
-  regions: MetaRegion[]
-  provinces: MetaProvince[]
-  industries: MetaIndustry[]
-}
+export type Meta = S['ZoneMeta']
 
-export interface RegisterRequest {
-  email: string
-  password: string
-  name: string
-  role: PublicRole
-  locale?: Locale
-  organization?: string
-  country?: string
-}
+export type RegisterRequest = Opt<S['AccountRegisterRequest'], 'locale' | 'organization' | 'country'> & { role: PublicRole; locale?: Locale }
 
-export interface LoginRequest {
-  email: string
-  password: string
-}
+export type LoginRequest = S['AccountLoginRequest']
 
-export interface AccountUpdate {
-  name?: string
-  locale?: Locale
-  organization?: string
-  phone?: string
-  country?: string
-}
+export type AccountUpdate = Partial<S['AccountProfilePatch']> & { locale?: Locale }
 
-export interface PasswordChange {
-  currentPassword: string
-  newPassword: string
-}
+export type PasswordChange = S['AccountPasswordRequest']
 
-export interface ZoneCreate {
-  slug: string
-  nameZh: string
-  nameEn: string
-  province: string
-  cityZh: string
-  cityEn: string
-  industries: string[]
-  descriptionZh?: string
-  descriptionEn?: string
-  contactName?: string
-  contactEmail?: string
-  contactPhone?: string
-  website?: string
-  establishedYear?: number
-}
+export type ZoneCreate = Pick<S['ZoneCreateRequest'], 'slug' | 'province'> & Partial<Omit<S['ZoneCreateRequest'], 'slug' | 'province'>>
 
-export interface ZoneUpdate {
-  nameZh?: string
-  nameEn?: string
-  cityZh?: string
-  cityEn?: string
-  industries?: string[]
-  descriptionZh?: string
-  descriptionEn?: string
-  contactName?: string
-  contactEmail?: string
-  contactPhone?: string
-  website?: string
-  establishedYear?: number
-}
+export type ZoneUpdate = Partial<S['ZonePatch']>
 
-export interface EnterpriseCreate {
-  nameZh: string
-  nameEn: string
-  industry: string
-  ownership: Ownership
-  country: string
-  descriptionZh?: string
-  descriptionEn?: string
-  website?: string
-  employees?: number
-}
+export type EnterpriseCreate = Opt<S['ZoneEnterpriseInput'], 'descriptionZh' | 'descriptionEn' | 'website' | 'employees'> & { ownership: Ownership }
 
 export type EnterpriseUpdate = Partial<EnterpriseCreate>
 
-export interface InvitationCreate {
-  email: string
-  role: InvitedRole
-  zoneId: number
-  enterpriseId?: number
-}
+export type InvitationCreate = Opt<S['AccountInviteRequest'], 'enterpriseId'> & { role: InvitedRole }
 
-export interface Invitation {
-  id: number
-  email: string
-  role: InvitedRole
-  zoneId: number
-  enterpriseId: number | null
-  url: string
-  expiresAt: string
-}
+export type Invitation = S['AccountInviteResponse'] & { role: InvitedRole }
 
-export interface InvitationInfo {
-  email: string
+// The document gives enterprise as a plain object; the server sends null for zone staff.
+export type InvitationInfo = Omit<S['AccountInvitationView'], 'enterprise'> & {
   role: InvitedRole
-  zone: Zone
   enterprise: Enterprise | null
-  expiresAt: string
 }
 
-export interface InvitationAccept {
-  name: string
-  password: string
+export type InvitationAccept = Opt<S['AccountAcceptRequest'], 'locale'>
+
+// ---- Job fair ----
+
+export type Degree = S['JobfairJob']['degree']
+
+export type JobStatus = S['JobfairJob']['status']
+
+export type ApplicationStatus = S['JobfairApplication']['status']
+
+/** The statuses an employer may move an application to. */
+export type MoveStatus = Exclude<ApplicationStatus, 'submitted' | 'withdrawn'>
+
+export type FairPhase = S['JobfairFair']['phase']
+
+export type Label = S['JobfairLabel']
+
+export type SalaryBand = S['JobfairBand']
+
+export type JobfairMeta = S['JobfairMeta']
+
+export type Fair = S['JobfairFair']
+
+export type FairList = S['JobfairFairList']
+
+export type FairInput = S['JobfairFairInput']
+
+export type FairDetail = S['JobfairFairDetail']
+
+export type FairCounts = S['JobfairFairCounts']
+
+export type Booth = S['JobfairBooth']
+
+export type BoothFirm = S['JobfairBoothFirm']
+
+export type BoothDetail = S['JobfairBoothDetail']
+
+export type Job = S['JobfairJob']
+
+export type JobInput = Opt<S['JobfairJobInput'], 'zoneId' | 'enterpriseId' | 'titleEn' | 'cityZh' | 'cityEn' | 'languages'> & {
+  degree: Degree
+  status: JobStatus
 }
+
+export type JobPage = S['JobfairJobPage']
+
+export type JobQuery = QueryOf<'/api/v1/jobs'>
+
+export type JobResults = S['JobfairResults']
+
+export type JobFacets = S['JobfairFacets']
+
+export type EmployerJobQuery = QueryOf<'/api/v1/employer/jobs'>
+
+export type Profile = S['JobfairProfile']
+
+export type ProfileInput = Opt<S['JobfairProfileInput'], 'majorName' | 'skills' | 'languages' | 'phone' | 'contactEmail' | 'about'> & {
+  degree: Degree
+}
+
+export type Application = S['JobfairApplication']
+
+export type ApplicationList = S['JobfairApplicationList']
+
+export type ApplicationDetail = S['JobfairApplicationDetail']
+
+export type ApplicationEvent = S['JobfairEvent']
+
+export type ApplyRequest = Partial<S['JobfairApplyRequest']>
+
+export type Applicant = S['JobfairApplicant']
+
+export type ApplicantPage = S['JobfairApplicantPage']
+
+export type ApplicantQuery = QueryOf<'/api/v1/employer/applications'>
+
+export type StatusRequest = Opt<S['JobfairStatusRequest'], 'note'> & { status: MoveStatus }
+
+export type BulkStatusRequest = Opt<S['JobfairBulkStatusRequest'], 'note'> & { ids: number[]; status: MoveStatus }
+
+export type BulkResult = S['JobfairBulkResult']
+
+export type Analytics = S['JobfairAnalytics']
+
+export type AnalyticsQuery = QueryOf<'/api/v1/fairs/{id}/analytics'>
+
+// lastMessage is a pointer on the server: null for a conversation without messages.
+export type Conversation = Omit<S['JobfairConversation'], 'lastMessage'> & { lastMessage: ChatMessage | null }
+
+export type ConversationList = { items: Conversation[] | null }
+
+export type ConversationQuery = QueryOf<'/api/v1/chat/conversations'>
+
+export type ChatMessage = S['JobfairMessage']
+
+export type MessagePage = S['JobfairMessagePage']
+
+export type MessageQuery = QueryOf<'/api/v1/chat/conversations/{id}/messages'>
+
+export type MessageInput = S['JobfairMessageInput']
+
+// ---- Notifications ----
+
+export type Notification = S['NotifyNotification']
+
+export type NotificationList = S['NotifyList']
+
+export type NotificationQuery = QueryOf<'/api/v1/notifications'>
+
+export type ReadRequest = Partial<S['NotifyReadRequest']>

@@ -85,6 +85,23 @@ describe('LiveClient', () => {
     expect(states).toEqual(['connecting', 'open'])
   })
 
+  it('tells the page when a first join completes, not when it resumes', async () => {
+    const { c } = client({ minDelayMs: 100, maxDelayMs: 100 })
+    let joins = 0
+    c.subscribe('room:1', { onJoin: () => joins++ })
+    c.connect()
+    await flush()
+    latest().accept()
+    expect(joins).toBe(0)
+    latest().answerJoin()
+    expect(joins).toBe(1)
+    latest().drop()
+    await vi.advanceTimersByTimeAsync(100)
+    latest().accept()
+    latest().answerJoin({ recovered: true })
+    expect(joins).toBe(1)
+  })
+
   it('reconnects with jittered exponential backoff and resumes from its offset', async () => {
     const { c, states } = client({ minDelayMs: 100, maxDelayMs: 1000 })
     const sub = c.subscribe('room:1', { onPublication: () => {} })

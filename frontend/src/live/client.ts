@@ -27,6 +27,11 @@ export type PresenceEvent =
 
 export interface SubscriptionHandlers<T = unknown> {
   onPublication?(p: Publication<T>): void
+  /**
+   * The channel is followed from now on (a first join, not a resumed one). State loaded before
+   * this moment may miss a publication made while the join was on its way: load it now.
+   */
+  onJoin?(): void
   /** History was lost or the gap is too long to replay: reload the channel's state from the API. */
   onReset?(): void
   onPresence?(e: PresenceEvent): void
@@ -151,6 +156,7 @@ export class Subscription<T = unknown> {
     if (!resumed || lost) this.offset = f.off ?? 0
     this.active = true
     if (lost) this.handlers.onReset?.()
+    else if (!resumed) this.handlers.onJoin?.()
   }
 
   /** @internal */

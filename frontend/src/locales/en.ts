@@ -1,4 +1,7 @@
 // English messages. zh-CN.ts must have exactly the same keys (checked by a test).
+import jobfair from './jobfair.en'
+import briefing from './briefing.en'
+
 export default {
   app: {
     name: 'Zonefair',
@@ -7,8 +10,16 @@ export default {
     skip: 'Skip to content',
   },
   nav: {
+    briefings: 'Briefings',
+    projects: 'Projects',
     home: 'Home',
     zones: 'Zones',
+    fairs: 'Job fairs',
+    jobs: 'Jobs',
+    applications: 'My applications',
+    hiring: 'Hiring',
+    chat: 'Booth chat',
+    analytics: 'Analytics',
     menu: 'Menu',
     language: 'Language',
   },
@@ -16,6 +27,7 @@ export default {
     login: 'Log in',
     register: 'Register',
     account: 'My account',
+    profile: 'My graduate profile',
     logout: 'Log out',
     loggedOut: 'You have logged out.',
   },
@@ -237,4 +249,6 @@ export default {
     rateLimited: 'Too many attempts. Please wait {n} seconds and try again.',
     generic: 'Something went wrong. Please try again.',
   },
+  ...jobfair,
+  ...briefing,
 }

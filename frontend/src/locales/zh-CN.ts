@@ -1,5 +1,7 @@
 // 简体中文文案。键必须与 en.ts 完全一致（由测试检查）。
 import type en from './en'
+import jobfair from './jobfair.zh-CN'
+import briefing from './briefing.zh-CN'
 
 const zhCN: typeof en = {
   app: {
@@ -9,8 +11,16 @@ const zhCN: typeof en = {
     skip: '跳到正文',
   },
   nav: {
+    briefings: '推介会',
+    projects: '招商项目',
     home: '首页',
     zones: '开发区',
+    fairs: '招聘会',
+    jobs: '职位',
+    applications: '我的投递',
+    hiring: '招聘管理',
+    chat: '展位咨询',
+    analytics: '数据分析',
     menu: '菜单',
     language: '语言',
   },
@@ -18,6 +28,7 @@ const zhCN: typeof en = {
     login: '登录',
     register: '注册',
     account: '我的账户',
+    profile: '我的求职档案',
     logout: '退出登录',
     loggedOut: '您已退出登录。',
   },
@@ -239,6 +250,8 @@ const zhCN: typeof en = {
     rateLimited: '尝试次数过多，请等待 {n} 秒后再试。',
     generic: '出错了，请重试。',
   },
+  ...jobfair,
+  ...briefing,
 }
 
 export default zhCN

@@ -1,6 +1,7 @@
 // Routes and the guard that sends visitors to log in for pages that need an account.
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { useSessionStore } from '@/stores/session'
+import type { Role } from '@/api/types'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -8,6 +9,8 @@ declare module 'vue-router' {
     auth?: boolean
     /** Page is for visitors only (log in, register); logged-in users go home. */
     guest?: boolean
+    /** Page is only for these roles (implies auth); others go home. */
+    roles?: Role[]
   }
 }
 
@@ -23,6 +26,29 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('@/zones/ZonePage.vue'),
     props: (r) => ({ id: Number(r.params.id) }),
   },
+  { path: '/fairs', name: 'fairs', component: () => import('@/jobfair/FairList.vue') },
+  { path: '/fairs/:id(\\d+)', name: 'fair', component: () => import('@/jobfair/FairPage.vue'), props: (r) => ({ id: Number(r.params.id) }) },
+  {
+    path: '/fairs/:id(\\d+)/booths/:zoneId(\\d+)',
+    name: 'booth',
+    component: () => import('@/jobfair/BoothPage.vue'),
+    props: (r) => ({ fairId: Number(r.params.id), zoneId: Number(r.params.zoneId) }),
+  },
+  { path: '/jobs', name: 'jobs', component: () => import('@/jobfair/JobSearch.vue') },
+  { path: '/jobs/:id(\\d+)', name: 'job', component: () => import('@/jobfair/JobPage.vue'), props: (r) => ({ id: Number(r.params.id) }) },
+  { path: '/profile', name: 'profile', component: () => import('@/graduate/ProfilePage.vue'), meta: { auth: true, roles: ['graduate'] } },
+  { path: '/applications', alias: '/jobfair/applications', name: 'applications', component: () => import('@/graduate/ApplicationsPage.vue'), meta: { auth: true, roles: ['graduate'] } },
+  { path: '/chat', name: 'chat', component: () => import('@/jobfair/ChatPage.vue'), meta: { auth: true, roles: ['graduate', 'zone_staff'] } },
+  { path: '/employer/jobs', name: 'employer-jobs', component: () => import('@/employer/EmployerJobs.vue'), meta: { auth: true, roles: ['admin', 'zone_staff', 'enterprise_staff'] } },
+  { path: '/employer/applicants', name: 'applicants', component: () => import('@/employer/ApplicantsPage.vue'), meta: { auth: true, roles: ['admin', 'zone_staff', 'enterprise_staff'] } },
+  { path: '/analytics', name: 'analytics', component: () => import('@/employer/AnalyticsPage.vue'), meta: { auth: true, roles: ['admin', 'zone_staff'] } },
+  { path: '/briefings', name: 'briefings', component: () => import('@/briefings/BriefingList.vue') },
+  { path: '/briefings/:id(\\d+)', name: 'briefing', component: () => import('@/briefings/BriefingPage.vue'), props: (r) => ({ id: Number(r.params.id) }) },
+  { path: '/briefings/:id(\\d+)/live', name: 'briefing-live', component: () => import('@/briefings/LiveRoom.vue'), props: (r) => ({ id: Number(r.params.id) }) },
+  { path: '/briefings/:id(\\d+)/replay', name: 'briefing-replay', component: () => import('@/briefings/ReplayPage.vue'), props: (r) => ({ id: Number(r.params.id) }) },
+  { path: '/projects', name: 'projects', component: () => import('@/projects/ProjectSearch.vue') },
+  { path: '/projects/:id(\\d+)', name: 'project', component: () => import('@/projects/ProjectPage.vue'), props: (r) => ({ id: Number(r.params.id) }) },
+  { path: '/projects/desk', name: 'project-desk', component: () => import('@/projects/ProjectDesk.vue'), meta: { auth: true, roles: ['admin', 'zone_staff', 'investor'] } },
   { path: '/account', name: 'account', component: () => import('@/account/AccountPage.vue'), meta: { auth: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/notfound/NotFoundPage.vue') },
 ]
@@ -41,8 +67,11 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   const session = useSessionStore()
   await session.ensureLoaded()
-  if (to.meta.auth && !session.loggedIn) {
+  if ((to.meta.auth || to.meta.roles) && !session.loggedIn) {
     return { name: 'login', query: { redirect: to.fullPath } }
+  }
+  if (to.meta.roles && session.user && !to.meta.roles.includes(session.user.role)) {
+    return { name: 'home' }
   }
   if (to.meta.guest && session.loggedIn) {
     return safeRedirect(to.query.redirect)

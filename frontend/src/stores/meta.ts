@@ -24,7 +24,7 @@ export const useMetaStore = defineStore('meta', () => {
     return loading
   }
 
-  function index<T extends { code: string; nameZh: string; nameEn: string }>(items: T[] | undefined) {
+  function index<T extends { code: string; nameZh: string; nameEn: string }>(items: T[] | null | undefined) {
     return new Map((items ?? []).map((i) => [i.code, i]))
   }
   const regionsByCode = computed(() => index(meta.value?.regions))
