@@ -23,7 +23,10 @@ type Analytics struct {
 	OpenJobs     int              `json:"openJobs"`
 	Applications int64            `json:"applications"`
 	Status       map[string]int64 `json:"status"`
-	// Funnel counts the applications that ever reached each stage.
+	// Funnel counts, for each pipeline stage (submitted, viewed, interview, offer), the
+	// applications that got at least that far — an offer made straight from "submitted" counts
+	// at every stage before it, so the funnel never widens — then those ever rejected or
+	// withdrawn.
 	Funnel    []Stage      `json:"funnel"`
 	TopMajors []MajorCount `json:"topMajors"`
 	ByDay     []Day        `json:"byDay"`
@@ -130,7 +133,28 @@ func (s *Store) Analytics(ctx context.Context, fairID, zoneID int64, now time.Ti
 	for _, r := range reached {
 		got[r.ToStatus] = r.N
 	}
-	for _, st := range Statuses {
+	// The furthest pipeline stage each application reached, counted per stage.
+	pipeline := []string{StatusSubmitted, StatusViewed, StatusInterview, StatusOffer}
+	furthest := apps().Joins("JOIN application_events ev ON ev.application_id = applications.id").
+		Select("applications.id, MAX(CASE ev.to_status WHEN ? THEN 1 WHEN ? THEN 2 WHEN ? THEN 3 WHEN ? THEN 4 ELSE 0 END) AS r",
+			StatusSubmitted, StatusViewed, StatusInterview, StatusOffer).Group("applications.id")
+	var depth []struct {
+		R int
+		N int64
+	}
+	if err := g.Table("(?) AS furthest", furthest).Select("r, COUNT(*) AS n").Group("r").Scan(&depth).Error; err != nil {
+		return a, err
+	}
+	for k, st := range pipeline {
+		var n int64
+		for _, d := range depth {
+			if d.R > k {
+				n += d.N
+			}
+		}
+		a.Funnel = append(a.Funnel, Stage{Status: st, Count: n})
+	}
+	for _, st := range []string{StatusRejected, StatusWithdrawn} {
 		a.Funnel = append(a.Funnel, Stage{Status: st, Count: got[st]})
 	}
 	if err := apps().Select("major, COUNT(*) AS count").Where("major <> ''").Group("major").Order("count DESC, major").Limit(10).Scan(&a.TopMajors).Error; err != nil {

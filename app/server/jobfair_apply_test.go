@@ -254,7 +254,7 @@ func TestEmployerPipeline(t *testing.T) {
 		for _, s := range an.Funnel {
 			funnel[s.Status] = s.Count
 		}
-		if an.Applications != 4 || funnel["submitted"] != 4 || funnel["interview"] != 1 || funnel["offer"] != 2 || an.JobViews != 1 || an.Visitors != 1 ||
+		if an.Applications != 4 || funnel["submitted"] != 4 || funnel["viewed"] != 3 || funnel["interview"] != 2 || funnel["offer"] != 2 || an.JobViews != 1 || an.Visitors != 1 ||
 			len(an.TopMajors) != 1 || an.TopMajors[0].Count != 4 || len(an.ByDay) != 1 || an.ByDay[0].Applications != 4 {
 			t.Fatalf("analytics: %+v", an)
 		}
