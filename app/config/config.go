@@ -22,6 +22,7 @@ import (
 type Config struct {
 	Addr            string
 	DataDir         string
+	FrontendDir     string // serve the web interface from here instead of the embedded build
 	DatabaseURL     string // as given; empty means SQLite under DataDir
 	RedisURL        string
 	Secret          string
@@ -64,6 +65,10 @@ var options = []option{
 	}},
 	{name: "ZONEFAIR_DATA_DIR", def: "./data", help: "directory for the SQLite file, uploads and generated keys", set: func(c *Config, v string) error {
 		c.DataDir = v
+		return nil
+	}},
+	{name: "ZONEFAIR_FRONTEND_DIR", def: "", help: "serve the web interface from this directory (a `vite build --watch` output) instead of the one built into the binary", set: func(c *Config, v string) error {
+		c.FrontendDir = v
 		return nil
 	}},
 	{name: "ZONEFAIR_DATABASE_URL", def: "", secret: true, help: "postgres://… for PostgreSQL; empty or sqlite:PATH for SQLite", set: func(c *Config, v string) error {

@@ -183,6 +183,9 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	if cfg.FrontendDir != "" {
+		dist = os.DirFS(cfg.FrontendDir)
+	}
 	deps := server.Deps{Config: cfg, DB: g, State: state, Live: hub, Log: log, Registry: reg, Frontend: dist}
 	if cfg.SMTPAddr != "" {
 		deps.Mail = &notify.SMTP{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, User: cfg.SMTPUser, Password: cfg.SMTPPassword}
