@@ -199,6 +199,17 @@ var messages = map[string][2]string{
 	"project.time_past":             {"提议的时间须在将来。", "Proposed times must be in the future."},
 }
 
+// AddMessages registers a capability package's own messages (call it from the package's init).
+// A key registered twice is a programming error and panics at start-up.
+func AddMessages(m map[string][2]string) {
+	for k, v := range m {
+		if _, dup := messages[k]; dup {
+			panic("web: message " + k + " registered twice")
+		}
+		messages[k] = v
+	}
+}
+
 // Message renders key in locale, substituting param for %s.
 func Message(l Locale, key, param string) string {
 	m, ok := messages[key]
