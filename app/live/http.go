@@ -46,8 +46,10 @@ func (h *Hub) TicketHandler(c *fiber.Ctx) error {
 func (h *Hub) Handler() fiber.Handler {
 	upgrade := websocket.New(h.serve, websocket.Config{
 		HandshakeTimeout: 10 * time.Second,
-		ReadBufferSize:   1024,
-		WriteBufferSize:  4096,
+		// Frames are read through the HTTP server's own buffered reader, which the hijacked
+		// connection keeps; this one only needs to hold frame headers and small messages.
+		ReadBufferSize:  512,
+		WriteBufferSize: 4096,
 		// Idle connections hold no write buffer; only a connection mid-write borrows one.
 		WriteBufferPool: h.pool,
 	})

@@ -7,6 +7,7 @@ package web
 import (
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -55,6 +56,9 @@ func NewApp(o Options) *fiber.App {
 		o.Logger.Error("panic", "request_id", RequestID(c), "path", c.Path(), "panic", e)
 	}}))
 	app.Use(helmet.New(helmet.Config{
+		// A 101 Switching Protocols answer carries no document, and an open websocket keeps its
+		// upgrade response in memory for its whole life: document headers there are pure cost.
+		Next: isWebSocketUpgrade,
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data: blob: https:; style-src 'self' 'unsafe-inline'; " +
 			"script-src 'self'; connect-src 'self' ws: wss:; media-src 'self' blob: https:; frame-src https:; " +
 			"font-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
@@ -63,6 +67,10 @@ func NewApp(o Options) *fiber.App {
 		PermissionPolicy:          "camera=(self), microphone=(self), geolocation=()",
 	}))
 	return app
+}
+
+func isWebSocketUpgrade(c *fiber.Ctx) bool {
+	return strings.EqualFold(c.Get(fiber.HeaderUpgrade), "websocket")
 }
 
 const requestIDKey = "zonefair.request_id"
