@@ -24,13 +24,12 @@ func Today(now time.Time) string { return now.In(China).Format(time.DateOnly) }
 type Store struct {
 	db    *gorm.DB
 	index *Index
-	cache *results
 	views *viewCounter
 }
 
 // NewStore returns a Store on g.
 func NewStore(g *gorm.DB) *Store {
-	return &Store{db: g, index: newIndex(g), cache: &results{}, views: newViewCounter(g)}
+	return &Store{db: g, index: newIndex(g), views: newViewCounter(g)}
 }
 
 // Service carries out the job fair's use cases that notify people or touch files.

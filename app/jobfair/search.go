@@ -13,9 +13,9 @@ import (
 	"gorm.io/gorm"
 )
 
-// Index answers searches. Text is matched in the job_terms table with indexed lookups; the
-// filterable attributes of every job sit in memory as small integers, so filters, facet
-// counts, sorting and paging cost nanoseconds per job instead of one GROUP BY per facet.
+// Index answers searches. Text is matched against job_terms held in memory as an inverted
+// index; the filterable attributes of every job sit in memory as small integers, so filters,
+// facet counts, sorting and paging cost nanoseconds per job instead of one GROUP BY per facet.
 // Before each search the index reads the one-row search sequence and loads only the jobs
 // written since it last looked, so every instance answers from the database's current state.
 type Index struct {
@@ -35,6 +35,7 @@ type Index struct {
 	fairs    map[int64]fairSpan
 	dicts    [ndims]dict
 	cityEn   map[string]int32 // lower-cased English city name → city id
+	text     textIndex
 }
 
 // The dimensions an entry is filtered and faceted by.
@@ -82,7 +83,7 @@ type entry struct {
 }
 
 func newIndex(g *gorm.DB) *Index {
-	return &Index{db: g, jobs: map[int64]*entry{}, fairs: map[int64]fairSpan{}, cityEn: map[string]int32{}}
+	return &Index{db: g, jobs: map[int64]*entry{}, fairs: map[int64]fairSpan{}, cityEn: map[string]int32{}, text: newTextIndex()}
 }
 
 // catchUp loads the jobs written since the index last looked.
@@ -109,8 +110,9 @@ func (ix *Index) catchUp(ctx context.Context) error {
 		rows   []Job
 		majors []jobMajor
 		fairs  []Fair
+		terms  termBatch
 	)
-	// The three reads share one snapshot so a job is never seen with another version's majors.
+	// The reads share one snapshot so a job is never seen with another version's majors or terms.
 	var opts *sql.TxOptions
 	if ix.db.Dialector.Name() == "postgres" {
 		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
@@ -121,6 +123,9 @@ func (ix *Index) catchUp(ctx context.Context) error {
 		}
 		changed := tx.Model(&Job{}).Select("id").Where("search_seq > ? AND search_seq <= ?", from, seq)
 		if err := tx.Where("job_id IN (?)", changed).Find(&majors).Error; err != nil {
+			return err
+		}
+		if terms, err = loadTerms(ctx, tx, from, seq); err != nil {
 			return err
 		}
 		return tx.Find(&fairs).Error
@@ -138,6 +143,10 @@ func (ix *Index) catchUp(ctx context.Context) error {
 		ix.fairs[f.ID] = fairSpan{f.StartsAt, f.EndsAt}
 	}
 	d := &ix.dicts
+	// When every written job already had a place and keeps its date and salary, the orders
+	// stay as they are and only the changed entries are replaced in a copy; anything else
+	// sorts again.
+	inPlace := true
 	for i := range rows {
 		j := &rows[i]
 		e := &entry{id: j.ID, fair: j.FairID, zone: j.ZoneID, published: j.Status == JobPublished, deadline: j.Deadline, salary: max(j.SalaryMax, j.SalaryMin)}
@@ -160,9 +169,25 @@ func (ix *Index) catchUp(ctx context.Context) error {
 		if j.PublishedAt != nil {
 			e.publishedAt = *j.PublishedAt
 		}
+		if old, ok := ix.jobs[j.ID]; !ok || old.salary != e.salary || !old.publishedAt.Equal(e.publishedAt) {
+			inPlace = false
+		}
 		ix.jobs[j.ID] = e
 	}
-	if len(rows) > 0 {
+	changedIDs := make([]int64, len(rows))
+	for i := range rows {
+		changedIDs[i] = rows[i].ID
+	}
+	ix.text.apply(changedIDs, terms)
+	switch {
+	case len(rows) == 0:
+	case inPlace:
+		byDate := slices.Clone(ix.byDate)
+		for i := range rows {
+			byDate[ix.at[rows[i].ID]] = *ix.jobs[rows[i].ID]
+		}
+		ix.byDate = byDate
+	default:
 		ptrs := make([]*entry, 0, len(ix.jobs))
 		for _, e := range ix.jobs {
 			ptrs = append(ptrs, e)
@@ -368,23 +393,17 @@ func (s *Store) Search(ctx context.Context, q Query, now time.Time) (Results, er
 	if err := ix.catchUp(ctx); err != nil {
 		return Results{}, err
 	}
-	var scores map[int64]int
-	if tokens := queryTokens(q.Q); len(tokens) > 0 {
-		var err error
-		if scores, err = s.textScores(ctx, tokens); err != nil {
-			return Results{}, err
-		}
-	}
+	tokens := queryTokens(q.Q)
+	text := len(tokens) > 0
 	out := Results{Page: q.Page, PageSize: q.PageSize, Sort: q.Sort, Items: []Job{}}
 	var hits []hit
 	ix.mu.RLock()
 	p := ix.plan(q, now)
 	switch {
-	case scores != nil:
-		for id, sc := range scores {
-			if i, ok := ix.at[id]; ok && p.consider(&ix.byDate[i]) {
-				e := &ix.byDate[i]
-				hits = append(hits, hit{e, sc})
+	case text:
+		for _, m := range ix.text.match(tokens) {
+			if i, ok := ix.at[m.job]; ok && p.consider(&ix.byDate[i]) {
+				hits = append(hits, hit{&ix.byDate[i], m.score})
 			}
 		}
 	case q.Sort == "salary":
@@ -402,7 +421,7 @@ func (s *Store) Search(ctx context.Context, q Query, now time.Time) (Results, er
 	}
 	out.Facets = ix.facets(p)
 	ix.mu.RUnlock()
-	if scores != nil {
+	if text {
 		var less func(a, b hit) int
 		switch q.Sort {
 		case "relevance":
@@ -427,115 +446,6 @@ func (s *Store) Search(ctx context.Context, q Query, now time.Time) (Results, er
 	}
 	out.Items = items
 	return out, nil
-}
-
-// results caches the text matches of recent queries for one search sequence. Search boxes
-// see the same words again and again; the cache is emptied whenever a job is written, so it
-// never answers from an older state than the database's.
-type results struct {
-	mu    sync.Mutex
-	seq   int64
-	m     map[string]map[int64]int
-	order []string
-	size  int
-	off   bool // benchmarks measure the uncached path too
-}
-
-// maxCached bounds the matches kept, about 40 bytes each.
-const maxCached = 1_000_000
-
-func (c *results) get(seq int64, key string) (map[int64]int, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.off || c.seq != seq {
-		return nil, false
-	}
-	m, ok := c.m[key]
-	return m, ok
-}
-
-func (c *results) put(seq int64, key string, m map[int64]int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.off || len(m) > maxCached/4 {
-		return
-	}
-	if c.seq != seq || c.m == nil {
-		c.seq, c.m, c.order, c.size = seq, map[string]map[int64]int{}, nil, 0
-	}
-	if _, ok := c.m[key]; ok {
-		return
-	}
-	for c.size+len(m) > maxCached && len(c.order) > 0 {
-		c.size -= len(c.m[c.order[0]])
-		delete(c.m, c.order[0])
-		c.order = c.order[1:]
-	}
-	c.m[key], c.order, c.size = m, append(c.order, key), c.size+len(m)
-}
-
-// textScores returns the jobs that match every token, with the sum of their best field
-// weights per token.
-func (s *Store) textScores(ctx context.Context, tokens []token) (map[int64]int, error) {
-	s.index.mu.RLock()
-	seq := s.index.seq
-	s.index.mu.RUnlock()
-	keys := make([]string, len(tokens))
-	for i, t := range tokens {
-		keys[i] = t.term
-		if t.prefix {
-			keys[i] += "*"
-		}
-	}
-	key := strings.Join(keys, "\x00")
-	if m, ok := s.cache.get(seq, key); ok {
-		return m, nil
-	}
-	m, err := s.queryScores(ctx, tokens)
-	if err == nil {
-		s.cache.put(seq, key, m)
-	}
-	return m, err
-}
-
-func (s *Store) queryScores(ctx context.Context, tokens []token) (map[int64]int, error) {
-	var parts []string
-	var args []any
-	for _, t := range tokens {
-		if t.prefix {
-			parts = append(parts, "SELECT job_id, MAX(weight) AS w FROM job_terms WHERE term >= ? AND term < ? GROUP BY job_id")
-			args = append(args, t.term, t.hi)
-		} else {
-			parts = append(parts, "SELECT job_id, weight AS w FROM job_terms WHERE term = ?")
-			args = append(args, t.term)
-		}
-	}
-	sql := "SELECT job_id, SUM(w) AS score FROM (" + strings.Join(parts, " UNION ALL ") + ") t GROUP BY job_id HAVING COUNT(*) = ?"
-	args = append(args, len(tokens))
-	if len(tokens) == 1 {
-		sql = parts[0]
-		if !tokens[0].prefix {
-			sql = "SELECT job_id, weight AS score FROM job_terms WHERE term = ?"
-		} else {
-			sql = "SELECT job_id, MAX(weight) AS score FROM job_terms WHERE term >= ? AND term < ? GROUP BY job_id"
-		}
-		args = args[:len(args)-1]
-	}
-	rows, err := s.db.WithContext(ctx).Raw(sql, args...).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		var score int
-		if err := rows.Scan(&id, &score); err != nil {
-			return nil, err
-		}
-		out[id] = score
-	}
-	return out, rows.Err()
 }
 
 // openCounts are open jobs per zone and enterprise of a fair, from the index.
