@@ -140,3 +140,12 @@ func (e *signEnv) sign(c *client, userID, id int64, body map[string]any) respons
 	body["code"] = e.mail.code(e.t, userID)
 	return c.do("POST", apath(id, "/sign"), body)
 }
+
+// signBoth has the zone's signatory and then the investor sign sent agreement d of e.sequential()
+// with typed names, and returns the completed agreement.
+func (e *signEnv) signBoth(d signing.Detail) signing.Detail {
+	e.t.Helper()
+	e.sign(e.as(web.RoleZoneStaff), e.users[web.RoleZoneStaff].ID, d.ID, map[string]any{"kind": "typed", "typedName": "王芳"}).want(200)
+	e.sign(e.as(web.RoleInvestor), e.users[web.RoleInvestor].ID, d.ID, map[string]any{"kind": "typed", "typedName": "Anna Schmidt"}).want(200).json(&d)
+	return d
+}

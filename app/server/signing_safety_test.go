@@ -262,8 +262,7 @@ func TestSigningTamperedTrail(t *testing.T) {
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		staff := e.as(web.RoleZoneStaff)
 		d := e.sent(staff, e.sequential())
-		e.sign(staff, e.users[web.RoleZoneStaff].ID, d.ID, map[string]any{"kind": "typed", "typedName": "王芳"}).want(200)
-		e.sign(e.as(web.RoleInvestor), e.users[web.RoleInvestor].ID, d.ID, map[string]any{"kind": "typed", "typedName": "Anna Schmidt"}).want(200).json(&d)
+		d = e.signBoth(d)
 		var before, trail signing.Trail
 		staff.do("GET", apath(d.ID, "/audit"), nil).want(200).json(&before)
 		if !before.Chain.Intact {

@@ -457,7 +457,7 @@ func (h *Handlers) audit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := h.Store.Trail(c.UserContext(), a)
+	t, err := h.Service.Trail(c.UserContext(), a)
 	if err != nil {
 		return err
 	}

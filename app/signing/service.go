@@ -15,6 +15,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"zonefair/app/briefing"
 	"zonefair/app/errs"
 	"zonefair/app/web"
 )
@@ -25,7 +26,7 @@ type Service struct {
 	Sealer    *Sealer
 	Sender    Sender    // nil sends nothing (then no code can be sent)
 	Publisher Publisher // nil publishes nothing
-	Secret    []byte    // keys the one-time code hashes
+	Secret    []byte    // keys the one-time code hashes and the audit chain
 	BaseURL   string    // public URL, for links and the verification QR code
 	Log       *slog.Logger
 	Now       func() time.Time
@@ -36,6 +37,8 @@ type Service struct {
 
 	kickOnce sync.Once
 	kick     chan struct{}
+	keyOnce  sync.Once
+	key      []byte
 }
 
 func (s *Service) kicker() chan struct{} {
@@ -210,7 +213,7 @@ func (s *Service) Create(ctx context.Context, m Meta, in CreateInput) (int64, er
 				return err
 			}
 		}
-		return appendEvent(tx, &Event{AgreementID: a.ID, Kind: EventCreated, UserID: m.UserID, IP: m.IP, UserAgent: m.UserAgent, Detail: detail("title", a.Title)}, now)
+		return s.appendEvent(tx, &Event{AgreementID: a.ID, Kind: EventCreated, UserID: m.UserID, IP: m.IP, UserAgent: m.UserAgent, Detail: detail("title", a.Title)}, now)
 	})
 	return a.ID, err
 }
@@ -265,7 +268,7 @@ func (s *Service) Upload(ctx context.Context, m Meta, id int64, body []byte) err
 		if err := tx.Model(&Agreement{}).Where("id = ?", id).Update("template_id", nil).Error; err != nil {
 			return err
 		}
-		return appendEvent(tx, &Event{AgreementID: id, Kind: EventCreated, UserID: m.UserID, IP: m.IP, UserAgent: m.UserAgent, Detail: detail("document", Hash(body))}, s.now())
+		return s.appendEvent(tx, &Event{AgreementID: id, Kind: EventCreated, UserID: m.UserID, IP: m.IP, UserAgent: m.UserAgent, Detail: detail("document", Hash(body))}, s.now())
 	})
 }
 
@@ -483,7 +486,7 @@ func (s *Service) Send(ctx context.Context, m Meta, id int64) error {
 		if err := tx.Model(&Agreement{}).Where("id = ?", id).Updates(cols).Error; err != nil {
 			return err
 		}
-		if err := appendEvent(tx, &Event{AgreementID: id, Kind: EventSent, UserID: m.UserID, IP: m.IP, UserAgent: m.UserAgent, Detail: detail("sha256", doc.SHA256)}, now); err != nil {
+		if err := s.appendEvent(tx, &Event{AgreementID: id, Kind: EventSent, UserID: m.UserID, IP: m.IP, UserAgent: m.UserAgent, Detail: detail("sha256", doc.SHA256)}, now); err != nil {
 			return err
 		}
 		a.Status = StatusSent
@@ -521,7 +524,7 @@ func (s *Service) Void(ctx context.Context, m Meta, id int64, reason string) err
 		if err := tx.Model(&Agreement{}).Where("id = ?", id).Updates(map[string]any{"status": StatusVoided, "closed_reason": reason}).Error; err != nil {
 			return err
 		}
-		if err := appendEvent(tx, &Event{AgreementID: id, Kind: EventVoided, UserID: m.UserID, IP: m.IP, UserAgent: m.UserAgent, Detail: detail("reason", reason)}, s.now()); err != nil {
+		if err := s.appendEvent(tx, &Event{AgreementID: id, Kind: EventVoided, UserID: m.UserID, IP: m.IP, UserAgent: m.UserAgent, Detail: detail("reason", reason)}, s.now()); err != nil {
 			return err
 		}
 		for _, r := range rs {
@@ -564,7 +567,7 @@ func (s *Service) Decline(ctx context.Context, m Meta, id int64, reason string) 
 		if err := tx.Model(&Agreement{}).Where("id = ?", id).Updates(map[string]any{"status": StatusDeclined, "closed_reason": reason}).Error; err != nil {
 			return err
 		}
-		if err := appendEvent(tx, &Event{AgreementID: id, Kind: EventDeclined, UserID: m.UserID, RecipientID: me.ID, IP: m.IP, UserAgent: m.UserAgent, Detail: detail("reason", reason)}, s.now()); err != nil {
+		if err := s.appendEvent(tx, &Event{AgreementID: id, Kind: EventDeclined, UserID: m.UserID, RecipientID: me.ID, IP: m.IP, UserAgent: m.UserAgent, Detail: detail("reason", reason)}, s.now()); err != nil {
 			return err
 		}
 		out.mail(a.CreatedBy, msgDeclined, a.Title)
@@ -629,7 +632,7 @@ func (s *Service) SendCode(ctx context.Context, m Meta, id int64) (CodeSent, err
 			return err
 		}
 		title, out = a.Title, CodeSent{ExpiresAt: c.ExpiresAt, ResendAfter: now.Add(CodeResend)}
-		return appendEvent(tx, &Event{AgreementID: id, Kind: EventCodeSent, UserID: m.UserID, RecipientID: me.ID, IP: m.IP, UserAgent: m.UserAgent}, now)
+		return s.appendEvent(tx, &Event{AgreementID: id, Kind: EventCodeSent, UserID: m.UserID, RecipientID: me.ID, IP: m.IP, UserAgent: m.UserAgent}, now)
 	})
 	if err != nil {
 		return CodeSent{}, err
@@ -696,7 +699,7 @@ func (s *Service) checkCode(ctx context.Context, m Meta, agreementID, recipientI
 			return nil
 		}
 		wrong, remains = true, MaxCodeAttempts-c.Attempts-1
-		return appendEvent(tx, &Event{AgreementID: agreementID, Kind: EventCodeFailed, UserID: m.UserID, RecipientID: recipientID, IP: m.IP, UserAgent: m.UserAgent, Detail: detail("remaining", strconv.Itoa(remains))}, now)
+		return s.appendEvent(tx, &Event{AgreementID: agreementID, Kind: EventCodeFailed, UserID: m.UserID, RecipientID: recipientID, IP: m.IP, UserAgent: m.UserAgent, Detail: detail("remaining", strconv.Itoa(remains))}, now)
 	})
 	if err != nil {
 		return 0, err
@@ -776,7 +779,7 @@ func (s *Service) Sign(ctx context.Context, m Meta, id int64, in SignInput) erro
 			return errs.Invalid("code", "signing.code_needed")
 		}
 		ev := func(kind, d string) error {
-			return appendEvent(tx, &Event{AgreementID: id, Kind: kind, UserID: m.UserID, RecipientID: me.ID, IP: m.IP, UserAgent: m.UserAgent, Detail: d}, now)
+			return s.appendEvent(tx, &Event{AgreementID: id, Kind: kind, UserID: m.UserID, RecipientID: me.ID, IP: m.IP, UserAgent: m.UserAgent, Detail: d}, now)
 		}
 		if err := ev(EventCodeVerified, ""); err != nil {
 			return err
@@ -887,7 +890,7 @@ func (s *Service) expire(ctx context.Context, id int64) error {
 		if err := tx.Model(&Agreement{}).Where("id = ?", id).Update("status", StatusExpired).Error; err != nil {
 			return err
 		}
-		if err := appendEvent(tx, &Event{AgreementID: id, Kind: EventExpired}, s.now()); err != nil {
+		if err := s.appendEvent(tx, &Event{AgreementID: id, Kind: EventExpired}, s.now()); err != nil {
 			return err
 		}
 		for _, r := range rs {
@@ -925,7 +928,7 @@ func (s *Service) Seal(ctx context.Context, id int64) error {
 	if err := g.Where("agreement_id = ?", id).Order("seq").Find(&events).Error; err != nil {
 		return err
 	}
-	if c := checkChain(a, events); !c.Intact {
+	if c := checkChain(a, events, s.auditKey()); !c.Intact {
 		return fmt.Errorf("agreement %d: audit trail broken: %v", id, c.Problems)
 	}
 	var zoneName string
@@ -948,7 +951,7 @@ func (s *Service) Seal(ctx context.Context, id int64) error {
 		if err := tx.Create(&document{AgreementID: id, Kind: "final", SHA256: sum, Size: int64(len(final)), Data: final}).Error; err != nil {
 			return err
 		}
-		if err := appendEvent(tx, &Event{AgreementID: id, Kind: EventCompleted, Detail: detail("sha256", sum)}, now); err != nil {
+		if err := s.appendEvent(tx, &Event{AgreementID: id, Kind: EventCompleted, Detail: detail("sha256", sum)}, now); err != nil {
 			return err
 		}
 		for _, r := range rs {
@@ -965,7 +968,7 @@ func (s *Service) Seal(ctx context.Context, id int64) error {
 		return err
 	}
 	s.flush(ctx, id, StatusCompleted, EventCompleted, out)
-	if a.BriefingID != nil && s.Publisher != nil {
+	if a.BriefingID != nil && s.Publisher != nil && s.briefingLive(ctx, *a.BriefingID, now) {
 		parties := []string{}
 		for _, r := range rs {
 			if Signs(r.Role) && !slices.Contains(parties, r.Party) && r.Party != "" {
@@ -1012,13 +1015,23 @@ func (s *Service) Viewed(ctx context.Context, m Meta, id, recipientID int64) err
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
 		}
-		return appendEvent(tx, &Event{AgreementID: id, Kind: EventViewed, UserID: m.UserID, RecipientID: recipientID, IP: m.IP, UserAgent: m.UserAgent}, now)
+		return s.appendEvent(tx, &Event{AgreementID: id, Kind: EventViewed, UserID: m.UserID, RecipientID: recipientID, IP: m.IP, UserAgent: m.UserAgent}, now)
 	})
 }
 
 // Downloaded records a download of the sealed document.
 func (s *Service) Downloaded(ctx context.Context, m Meta, id int64) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return appendEvent(tx, &Event{AgreementID: id, Kind: EventDownloaded, UserID: m.UserID, IP: m.IP, UserAgent: m.UserAgent}, s.now())
+		return s.appendEvent(tx, &Event{AgreementID: id, Kind: EventDownloaded, UserID: m.UserID, IP: m.IP, UserAgent: m.UserAgent}, s.now())
 	})
+}
+
+// briefingLive reports whether briefing id is being held at now: opened by its host and not
+// ended. The signing ceremony shows only in a room that is live.
+func (s *Service) briefingLive(ctx context.Context, id int64, now time.Time) bool {
+	var b briefing.Briefing
+	if err := s.DB.WithContext(ctx).Select("id, starts_at, ends_at, started_at, ended_at").Take(&b, id).Error; err != nil {
+		return false
+	}
+	return b.PhaseAt(now) == briefing.Live
 }

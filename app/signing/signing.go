@@ -53,6 +53,8 @@ const (
 	EventCompleted    = "completed"
 	EventDownloaded   = "downloaded"
 	EventReminded     = "reminded"
+	// EventKeyed seals an unkeyed start of a trail with the audit key (see KeyLegacyTrails).
+	EventKeyed = "keyed"
 )
 
 // Template is a bilingual agreement text with {{merge}} fields, managed by admins.
@@ -164,8 +166,8 @@ type document struct {
 
 func (document) TableName() string { return "signing_documents" }
 
-// Event is one entry of an agreement's audit trail. Hash covers the entry and PrevHash, so any
-// edit or deletion breaks the chain.
+// Event is one entry of an agreement's audit trail. Hash is keyed and covers the entry and
+// PrevHash, so any edit or deletion breaks the chain (see audit.go).
 type Event struct {
 	ID          int64     `json:"id"`
 	AgreementID int64     `json:"agreementId"`

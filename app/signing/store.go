@@ -210,16 +210,6 @@ type Trail struct {
 	Chain  Chain   `json:"chain"`
 }
 
-// Trail returns and checks the audit trail of a.
-func (s *Store) Trail(ctx context.Context, a Agreement) (Trail, error) {
-	t := Trail{Events: []Event{}}
-	if err := s.db.WithContext(ctx).Where("agreement_id = ?", a.ID).Order("seq, id").Find(&t.Events).Error; err != nil {
-		return t, err
-	}
-	t.Chain = checkChain(a, t.Events)
-	return t, nil
-}
-
 // Webhooks lists the webhooks of zone id.
 func (s *Store) Webhooks(ctx context.Context, zoneID int64) ([]Webhook, error) {
 	out := []Webhook{}

@@ -16,28 +16,29 @@ import (
 )
 
 func TestChainFindsEveryChange(t *testing.T) {
+	key := auditKey([]byte("test secret"))
 	a := Agreement{ID: 3}
 	var events []Event
 	at := time.Date(2026, 11, 25, 8, 0, 0, 123456000, time.UTC)
 	for i, kind := range []string{EventCreated, EventSent, EventSigned, EventCompleted} {
 		e := Event{AgreementID: 3, Seq: int64(i + 1), Kind: kind, UserID: 9, IP: "203.0.113.1", At: at.Add(time.Duration(i) * time.Minute), PrevHash: a.AuditHead}
-		e.Hash = e.digest()
+		e.Hash = e.digest(key)
 		a.AuditHead, a.AuditSeq = e.Hash, e.Seq
 		events = append(events, e)
 	}
-	if c := checkChain(a, events); !c.Intact {
+	if c := checkChain(a, events, key); !c.Intact {
 		t.Fatalf("intact chain reported broken: %v", c.Problems)
 	}
 	cases := map[string]func([]Event) []Event{
 		"edited":    func(es []Event) []Event { es[1].IP = "198.51.100.9"; return es },
-		"re-hashed": func(es []Event) []Event { es[1].Kind = EventDeclined; es[1].Hash = es[1].digest(); return es },
+		"re-hashed": func(es []Event) []Event { es[1].Kind = EventDeclined; es[1].Hash = es[1].digest(key); return es },
 		"deleted":   func(es []Event) []Event { return append(es[:1], es[2:]...) },
 		"truncated": func(es []Event) []Event { return es[:3] },
 		"reordered": func(es []Event) []Event { es[1], es[2] = es[2], es[1]; return es },
 	}
 	for name, change := range cases {
 		es := change(append([]Event(nil), events...))
-		if c := checkChain(a, es); c.Intact || len(c.Problems) == 0 {
+		if c := checkChain(a, es, key); c.Intact || len(c.Problems) == 0 {
 			t.Errorf("%s trail reported intact", name)
 		}
 	}
@@ -160,5 +161,48 @@ func TestMergeFields(t *testing.T) {
 	}
 	if got := merge(tpl.BodyZh, map[string]string{"zone": "园区", "investor": "投资方"}); got != "园区 与 投资方" {
 		t.Fatalf("merged %q", got)
+	}
+}
+
+// chainOf builds a trail of kinds for agreement a, hashing entry i with keys[i].
+func chainOf(a *Agreement, kinds []string, keys [][]byte) []Event {
+	at := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
+	var out []Event
+	for i, kind := range kinds {
+		e := Event{AgreementID: a.ID, Seq: int64(i + 1), Kind: kind, At: at.Add(time.Duration(i) * time.Second), PrevHash: a.AuditHead}
+		e.Hash = e.digest(keys[i])
+		a.AuditHead, a.AuditSeq = e.Hash, e.Seq
+		out = append(out, e)
+	}
+	return out
+}
+
+func TestChainIsKeyed(t *testing.T) {
+	key, other := auditKey([]byte("server secret")), auditKey([]byte("another secret"))
+	kinds := []string{EventCreated, EventSent, EventSigned}
+	for name, keys := range map[string][][]byte{
+		"rewritten without the key":    {nil, nil, nil},
+		"rewritten with another key":   {other, other, other},
+		"unkeyed after keyed":          {key, nil, nil},
+		"unkeyed start, no checkpoint": {nil, nil, key},
+	} {
+		a := Agreement{ID: 5}
+		if c := checkChain(a, chainOf(&a, kinds, keys), key); c.Intact {
+			t.Errorf("%s: reported intact", name)
+		}
+	}
+	// An unkeyed start sealed by a keyed checkpoint holds, and is counted.
+	a := Agreement{ID: 5}
+	es := chainOf(&a, []string{EventCreated, EventSent, EventKeyed, EventSigned}, [][]byte{nil, nil, key, key})
+	if c := checkChain(a, es, key); !c.Intact || c.Unkeyed != 2 {
+		t.Fatalf("sealed legacy trail: %+v", c)
+	}
+	// Without a key (a process with no secret) only the unkeyed format is read.
+	a = Agreement{ID: 5}
+	if c := checkChain(a, chainOf(&a, kinds, [][]byte{nil, nil, nil}), nil); !c.Intact {
+		t.Fatalf("unkeyed trail without a key: %+v", c)
+	}
+	if auditKey(nil) != nil || bytes.Equal(key, other) || len(key) != 32 {
+		t.Fatal("audit key derivation")
 	}
 }

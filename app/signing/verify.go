@@ -144,7 +144,7 @@ func (s *Service) lookup(ctx context.Context, where string, args ...any) (*Seale
 	if err := g.Where("agreement_id = ?", a.ID).Order("seq, id").Find(&events).Error; err != nil {
 		return nil, err
 	}
-	out.AuditIntact = checkChain(a, events).Intact
+	out.AuditIntact = checkChain(a, events, s.auditKey()).Intact
 	return out, nil
 }
 

@@ -286,7 +286,7 @@ func (s *Service) remind(ctx context.Context, now time.Time) error {
 			}
 		}
 		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			return appendEvent(tx, &Event{AgreementID: a.ID, Kind: EventReminded}, now)
+			return s.appendEvent(tx, &Event{AgreementID: a.ID, Kind: EventReminded}, now)
 		})
 		if err != nil {
 			return err

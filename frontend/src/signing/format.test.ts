@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import { clampBox, modeOf, normalizeHash, orderSteps, placeField, waitingFor, type Row } from './format'
+import type { Recipient } from '@/api/signing'
+
+const row = (kind: Row['kind'], step = 1): Row => ({ userId: 1, name: 'n', email: 'e', kind, party: '', step })
+
+describe('signing order', () => {
+  it('numbers signers in order, skipping copies', () => {
+    const rows = orderSteps([row('zone'), row('copy', 7), row('investor'), row('witness')], 'sequential')
+    expect(rows.map((r) => r.step)).toEqual([1, 1, 2, 3])
+  })
+  it('puts everyone on one step in parallel and keeps groups', () => {
+    expect(orderSteps([row('zone', 3), row('investor', 2)], 'parallel').map((r) => r.step)).toEqual([1, 1])
+    expect(orderSteps([row('zone', 1), row('investor', 1), row('witness', 2), row('witness', 0)], 'groups').map((r) => r.step)).toEqual([1, 1, 2, 1])
+  })
+  it('recognises the mode of saved recipients', () => {
+    const r = (role: Recipient['role'], step: number) => ({ role, step })
+    expect(modeOf([r('signatory', 1), r('signatory', 2)])).toBe('sequential')
+    expect(modeOf([r('signatory', 1), r('signatory', 1), r('copy', 1)])).toBe('parallel')
+    expect(modeOf([r('signatory', 1), r('signatory', 1), r('witness', 2)])).toBe('groups')
+  })
+  it('tells whose turn it is', () => {
+    const rs = [
+      { id: 1, role: 'signatory', status: 'signed', step: 1 },
+      { id: 2, role: 'signatory', status: 'pending', step: 2 },
+      { id: 3, role: 'copy', status: 'pending', step: 2 },
+    ] as Recipient[]
+    expect(waitingFor(rs, 2).map((r) => r.id)).toEqual([2])
+  })
+})
+
+describe('field placement', () => {
+  const a4 = { w: 595, h: 842 }
+  it('centres a field on the click and keeps it on the page', () => {
+    expect(placeField('signature', 2, a4, 300, 400)).toEqual({ kind: 'signature', page: 2, w: 160, h: 50, x: 220, y: 375 })
+    expect(placeField('signature', 1, a4, 5, 840)).toMatchObject({ x: 0, y: 792 })
+    expect(clampBox(a4, 590, -3, 100, 20)).toEqual({ x: 495, y: 0 })
+  })
+})
+
+describe('hashes', () => {
+  it('accepts 64 hex digits only', () => {
+    expect(normalizeHash(` ${'AB'.repeat(32)} `)).toBe('ab'.repeat(32))
+    expect(normalizeHash('xyz')).toBeNull()
+    expect(normalizeHash('a'.repeat(63))).toBeNull()
+  })
+})
