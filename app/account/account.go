@@ -21,9 +21,10 @@ type User struct {
 	Email        string    `json:"email"`
 	PasswordHash string    `json:"-"`
 	Name         string    `json:"name"`
-	Role         web.Role  `json:"role" enum:"admin,zone_staff,enterprise_staff,investor,graduate"`
+	Role         web.Role  `json:"role" enum:"admin,zone_staff,enterprise_staff,investor,graduate,province_staff"`
 	ZoneID       *int64    `json:"zoneId"`
 	EnterpriseID *int64    `json:"enterpriseId"`
+	Province     string    `json:"province"` // province staff: the province code they review
 	Locale       string    `json:"locale" enum:"zh-CN,en"`
 	Organization string    `json:"organization"`
 	Phone        string    `json:"phone"`
@@ -37,7 +38,7 @@ func (User) TableName() string { return "users" }
 
 // Principal is the request identity of u.
 func (u *User) Principal() *web.Principal {
-	p := &web.Principal{UserID: u.ID, Name: u.Name, Role: u.Role}
+	p := &web.Principal{UserID: u.ID, Name: u.Name, Role: u.Role, Province: u.Province}
 	if u.ZoneID != nil {
 		p.ZoneID = *u.ZoneID
 	}

@@ -16,18 +16,22 @@ const (
 	RoleEnterprise Role = "enterprise_staff"
 	RoleInvestor   Role = "investor"
 	RoleGraduate   Role = "graduate"
+	// RoleProvince reviews the assessment data of the zones of one province (a provincial
+	// commerce department).
+	RoleProvince Role = "province_staff"
 )
 
 // AllRoles lists every role, for access tests and validation.
-var AllRoles = []Role{RoleAdmin, RoleZoneStaff, RoleEnterprise, RoleInvestor, RoleGraduate}
+var AllRoles = []Role{RoleAdmin, RoleZoneStaff, RoleEnterprise, RoleInvestor, RoleGraduate, RoleProvince}
 
 // Principal is the logged-in caller of a request.
 type Principal struct {
 	UserID       int64
 	Name         string
 	Role         Role
-	ZoneID       int64 // zone staff and enterprise staff
-	EnterpriseID int64 // enterprise staff
+	ZoneID       int64  // zone staff and enterprise staff
+	EnterpriseID int64  // enterprise staff
+	Province     string // province staff: the province code, as in zone.Zone.Province
 	SessionKey   string
 	CSRFToken    string
 }
@@ -35,6 +39,12 @@ type Principal struct {
 // ManagesZone reports whether p may manage zone zoneID: admins everywhere, zone staff at home.
 func (p *Principal) ManagesZone(zoneID int64) bool {
 	return p != nil && (p.Role == RoleAdmin || (p.Role == RoleZoneStaff && p.ZoneID == zoneID))
+}
+
+// ReviewsProvince reports whether p reviews the zones of province: admins everywhere, province
+// staff in their own province.
+func (p *Principal) ReviewsProvince(province string) bool {
+	return p != nil && (p.Role == RoleAdmin || (p.Role == RoleProvince && p.Province != "" && p.Province == province))
 }
 
 // ManagesEnterprise reports whether p may manage an enterprise of zone zoneID.

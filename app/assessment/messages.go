@@ -1,0 +1,45 @@
+package assessment
+
+import "zonefair/app/web"
+
+func init() {
+	web.AddMessages(map[string][2]string{
+		"not_found.assessment_version":    {"未找到该指标体系版本。", "Index version not found."},
+		"not_found.assessment_submission": {"未找到该填报。", "Data submission not found."},
+		"not_found.assessment_ranking":    {"未找到该排名。", "Ranking not found."},
+		"assessment.weights_invalid":      {"权重设置有误，请按提示修改。", "The weights need fixing; see the details."},
+		"assessment.category_weights":     {"一级指标权重合计为 %s，须合计为 100。", "Category weights add up to %s; they must add up to 100."},
+		"assessment.indicator_weights":    {"本类指标权重合计为 %s，须合计为 100。", "The indicator weights in this category add up to %s; they must add up to 100."},
+		"assessment.weight_range":         {"权重须在 0 到 100 之间。", "A weight must be between 0 and 100."},
+		"assessment.unknown_category":     {"未知的一级指标。", "Unknown category."},
+		"assessment.duplicate_code":       {"代码“%s”重复。", "The code “%s” is used twice."},
+		"assessment.unit":                 {"未知的计量单位“%s”。", "Unknown unit “%s”."},
+		"assessment.range":                {"合理区间的下限须小于上限。", "The plausible range's minimum must be below its maximum."},
+		"assessment.target":               {"目标值法须设置大于 0 的目标值。", "The target-ratio method needs a target above 0."},
+		"assessment.version_code_taken":   {"该版本代码已存在。", "A version with this code exists."},
+		"assessment.version_published":    {"已发布的版本不可修改。", "A published version cannot be changed."},
+		"assessment.version_draft":        {"请先发布该指标体系版本。", "Publish the index version first."},
+		"assessment.version_used":         {"该版本已用于发布排名，不可删除。", "Rankings were published under this version; it cannot be deleted."},
+		"assessment.no_version":           {"尚无已发布的指标体系。", "No index version has been published yet."},
+		"assessment.year":                 {"年份须在 2000 至 2100 之间。", "The year must be between 2000 and 2100."},
+		"assessment.locked":               {"当前状态下不能修改数据。", "The data cannot be changed in its current state."},
+		"assessment.state":                {"当前状态下不能执行此操作。", "This step is not possible in the data's current state."},
+		"assessment.incomplete":           {"还有 %s 项指标未填写。", "%s indicators still have no value."},
+		"assessment.unknown_indicator":    {"未知的指标代码“%s”。", "Unknown indicator code “%s”."},
+		"assessment.not_number":           {"“%s”不是数字。", "“%s” is not a number."},
+		"assessment.out_of_range":         {"数值超出合理区间 %s。", "The value is outside the plausible range %s."},
+		"assessment.negative":             {"该单位的数值不能为负。", "A value in this unit cannot be negative."},
+		"assessment.integer":              {"该单位的数值须为整数。", "A value in this unit must be a whole number."},
+		"assessment.duplicate_row":        {"指标“%s”重复出现。", "The indicator “%s” appears twice."},
+		"assessment.header":               {"表头须包含 indicator_code 和 value 两列。", "The header must have the columns indicator_code and value."},
+		"assessment.empty_file":           {"文件中没有数据。", "The file holds no values."},
+		"assessment.file_type":            {"请上传 CSV 或 XLSX 文件。", "Upload a CSV or XLSX file."},
+		"assessment.file_unreadable":      {"无法读取该文件。", "The file cannot be read."},
+		"assessment.too_many_rows":        {"文件行数过多（上限 500 行）。", "The file has too many rows (limit 500)."},
+		"assessment.reason_required":      {"退回须说明原因。", "Give a reason for returning a value."},
+		"assessment.no_value":             {"该指标尚无数值。", "This indicator has no value yet."},
+		"assessment.ranking_published":    {"该年度在此版本下的排名已发布。", "The ranking for this year under this version is already published."},
+		"assessment.nothing_to_rank":      {"该年度尚无已审定的数据。", "No approved data for this year yet."},
+		"assessment.zone_staff_only":      {"只有本开发区工作人员可以填报数据。", "Only the zone's own staff enter its data."},
+	})
+}
