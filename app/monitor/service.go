@@ -1,0 +1,355 @@
+package monitor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"zonefair/app/db"
+	"zonefair/app/errs"
+	"zonefair/app/notify"
+	"zonefair/app/web"
+	"zonefair/app/zone"
+)
+
+// Service is the monitoring's use cases.
+type Service struct {
+	DB     *gorm.DB
+	Notify *notify.Service // nil tells nobody
+	Now    func() time.Time
+	// Every is how often Run looks for late reports (a minute when zero).
+	Every time.Duration
+	Log   *slog.Logger
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// Settings returns the monitoring rules in force.
+func (s *Service) Settings(ctx context.Context) (Settings, error) {
+	var st Settings
+	err := s.DB.WithContext(ctx).Where("id = 1").First(&st).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return DefaultSettings, nil
+	}
+	return st, err
+}
+
+// SaveSettings replaces the monitoring rules (admins).
+func (s *Service) SaveSettings(ctx context.Context, p *web.Principal, in SettingsInput) (Settings, error) {
+	st := Settings{ID: 1, DropThreshold: math.Round(in.DropThreshold*10) / 10, DueDay: in.DueDay, UpdatedBy: p.UserID, UpdatedAt: s.now()}
+	err := s.DB.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "id"}}, UpdateAll: true}).Create(&st).Error
+	return st, err
+}
+
+// ReportInput is a zone's figures for a month, in USD 10,000.
+type ReportInput struct {
+	ZoneID        int64   `json:"zoneId" validate:"gte=0"`
+	Month         string  `json:"month" validate:"required,len=7"`
+	Imports       float64 `json:"imports" validate:"gte=0,lte=10000000"`
+	Exports       float64 `json:"exports" validate:"gte=0,lte=10000000"`
+	FDIContracted float64 `json:"fdiContracted" validate:"gte=0,lte=10000000"`
+	FDIActual     float64 `json:"fdiActual" validate:"gte=0,lte=10000000"`
+	Note          string  `json:"note" validate:"max=2000,text"`
+}
+
+// CorrectionInput changes a report's figures, with the reason kept in the audit trail.
+type CorrectionInput struct {
+	Imports       float64 `json:"imports" validate:"gte=0,lte=10000000"`
+	Exports       float64 `json:"exports" validate:"gte=0,lte=10000000"`
+	FDIContracted float64 `json:"fdiContracted" validate:"gte=0,lte=10000000"`
+	FDIActual     float64 `json:"fdiActual" validate:"gte=0,lte=10000000"`
+	Reason        string  `json:"reason" validate:"required,min=2,max=1000,text"`
+}
+
+func round2(v float64) float64 { return math.Round(v*100) / 100 }
+
+// checkMonth accepts a YYYY-MM month from 2000 on that has ended in Beijing.
+func (s *Service) checkMonth(m string) error {
+	t, err := time.Parse("2006-01", m)
+	if err != nil || t.Year() < 2000 || m >= MonthOf(s.now()) {
+		return errs.Invalid("month", "monitor.month")
+	}
+	return nil
+}
+
+// zoneOf loads the zone a caller reports or reads for, checking access and key-zone status.
+func (s *Service) zoneOf(ctx context.Context, zoneID int64) (zone.Zone, bool, error) {
+	var z zone.Zone
+	if err := s.DB.WithContext(ctx).Select("id, name_zh, name_en, province").First(&z, zoneID).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return z, false, errs.NotFound("zone")
+		}
+		return z, false, err
+	}
+	var n int64
+	err := s.DB.WithContext(ctx).Model(&keyZone{}).Where("zone_id = ?", zoneID).Count(&n).Error
+	return z, n > 0, err
+}
+
+// Submit stores a key zone's first report for a month (zone staff their zone, admins any)
+// and raises the alerts its figures call for.
+func (s *Service) Submit(ctx context.Context, p *web.Principal, in ReportInput) (Report, error) {
+	if p.Role != web.RoleAdmin || in.ZoneID == 0 {
+		in.ZoneID = p.ZoneID
+	}
+	if !p.ManagesZone(in.ZoneID) {
+		return Report{}, errs.Forbidden()
+	}
+	if err := s.checkMonth(in.Month); err != nil {
+		return Report{}, err
+	}
+	z, key, err := s.zoneOf(ctx, in.ZoneID)
+	if err != nil {
+		return Report{}, err
+	}
+	if !key {
+		return Report{}, errs.New(errs.ErrConflict, "monitor.not_key_zone")
+	}
+	r := Report{ZoneID: in.ZoneID, Month: in.Month, Imports: round2(in.Imports), Exports: round2(in.Exports),
+		FDIContracted: round2(in.FDIContracted), FDIActual: round2(in.FDIActual), Note: strings.TrimSpace(in.Note), ReportedBy: p.UserID}
+	if err := s.DB.WithContext(ctx).Create(&r).Error; err != nil {
+		if db.IsUniqueViolation(err) {
+			return r, errs.New(errs.ErrConflict, "monitor.report_exists")
+		}
+		return r, err
+	}
+	return r, s.evaluate(ctx, z, r.Month)
+}
+
+// Correct changes a report's figures (the zone's staff or admins), recording each changed
+// figure with the reason, and re-evaluates the month and the same month a year later.
+func (s *Service) Correct(ctx context.Context, id int64, p *web.Principal, in CorrectionInput) (Report, error) {
+	var r Report
+	if err := s.DB.WithContext(ctx).First(&r, id).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return r, errs.NotFound("monitor_report")
+		}
+		return r, err
+	}
+	if !p.ManagesZone(r.ZoneID) {
+		return r, errs.Forbidden()
+	}
+	next := map[string]float64{"imports": round2(in.Imports), "exports": round2(in.Exports), "fdi_contracted": round2(in.FDIContracted), "fdi_actual": round2(in.FDIActual)}
+	now := s.now()
+	var changes []Change
+	for _, ind := range Indicators {
+		if old := r.value(ind); old != next[ind] {
+			changes = append(changes, Change{ReportID: id, UserID: p.UserID, UserName: p.Name, Field: ind, OldValue: old, NewValue: next[ind], Reason: strings.TrimSpace(in.Reason), CreatedAt: now})
+			r.set(ind, next[ind])
+		}
+	}
+	if len(changes) == 0 {
+		return r, errs.Invalid("reason", "monitor.no_change")
+	}
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&changes).Error; err != nil {
+			return err
+		}
+		return tx.Model(&Report{}).Where("id = ?", id).Updates(map[string]any{
+			"imports": r.Imports, "exports": r.Exports, "fdi_contracted": r.FDIContracted, "fdi_actual": r.FDIActual, "updated_at": now,
+		}).Error
+	})
+	if err != nil {
+		return r, err
+	}
+	r.UpdatedAt = now
+	z, _, err := s.zoneOf(ctx, r.ZoneID)
+	if err != nil {
+		return r, err
+	}
+	if err := s.evaluate(ctx, z, r.Month); err != nil {
+		return r, err
+	}
+	return r, s.evaluate(ctx, z, AddMonths(r.Month, 12))
+}
+
+// Changes lists a report's audited corrections, newest first.
+func (s *Service) Changes(ctx context.Context, id int64, p *web.Principal) ([]Change, error) {
+	var r Report
+	if err := s.DB.WithContext(ctx).First(&r, id).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, errs.NotFound("monitor_report")
+		}
+		return nil, err
+	}
+	z, _, err := s.zoneOf(ctx, r.ZoneID)
+	if err != nil {
+		return nil, err
+	}
+	if !seesZone(p, z.ID, z.Province) {
+		return nil, errs.Forbidden()
+	}
+	out := []Change{}
+	return out, s.DB.WithContext(ctx).Where("report_id = ?", id).Order("id DESC").Find(&out).Error
+}
+
+// evaluate compares a zone's month with the same month a year before and raises a drop
+// alert for each figure that fell by at least the threshold.
+func (s *Service) evaluate(ctx context.Context, z zone.Zone, month string) error {
+	var rs []Report
+	if err := s.DB.WithContext(ctx).Where("zone_id = ? AND month IN ?", z.ID, []string{month, AddMonths(month, -12)}).Find(&rs).Error; err != nil {
+		return err
+	}
+	var cur, prev *Report
+	for i := range rs {
+		if rs[i].Month == month {
+			cur = &rs[i]
+		} else {
+			prev = &rs[i]
+		}
+	}
+	if cur == nil || prev == nil {
+		return nil
+	}
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	for _, ind := range Indicators {
+		v, pv := cur.value(ind), prev.value(ind)
+		pct := YoY(v, pv)
+		if pct == nil || *pct > -st.DropThreshold {
+			continue
+		}
+		a := Alert{ZoneID: z.ID, Month: month, Kind: KindDrop, Indicator: ind, Value: &v, Previous: &pv, ChangePct: pct, Threshold: st.DropThreshold}
+		if _, err := s.raise(ctx, z, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// raise stores an alert unless the same one (zone, month, kind, figure) exists — the unique
+// index makes that hold across instances — and tells the province and the ministry.
+func (s *Service) raise(ctx context.Context, z zone.Zone, a Alert) (bool, error) {
+	a.CreatedAt = s.now()
+	var to []int64
+	raised := false
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&a)
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		raised = true
+		if err := tx.Table("users").Where("role = ? OR (role = ? AND province = ? AND province <> '')", web.RoleAdmin, web.RoleProvince, z.Province).
+			Order("id").Pluck("id", &to).Error; err != nil {
+			return err
+		}
+		if s.Notify == nil {
+			return nil
+		}
+		a.ZoneNameZh, a.ZoneNameEn, a.Province = z.NameZh, z.NameEn, z.Province
+		for _, id := range to {
+			if _, err := s.Notify.Add(tx, id, KindAlert, notice(a)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil || !raised || s.Notify == nil {
+		return raised, err
+	}
+	for _, id := range to {
+		s.Notify.Publish(ctx, id, KindAlert, notice(a))
+	}
+	return true, nil
+}
+
+// CheckLate raises a late alert for every key zone whose report for last month is not in
+// after the due day. Several instances may run it at once: each alert is raised once.
+func (s *Service) CheckLate(ctx context.Context) (int, error) {
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return 0, err
+	}
+	now := s.now().In(beijing)
+	if now.Day() <= st.DueDay {
+		return 0, nil
+	}
+	month := AddMonths(MonthOf(now), -1)
+	var zs []zone.Zone
+	err = s.DB.WithContext(ctx).Select("id, name_zh, name_en, province").
+		Where("id IN (?)", s.DB.Model(&keyZone{}).Select("zone_id")).
+		Where("id NOT IN (?)", s.DB.Model(&Report{}).Select("zone_id").Where("month = ?", month)).
+		Where("id NOT IN (?)", s.DB.Model(&Alert{}).Select("zone_id").Where("month = ? AND kind = ?", month, KindLate)).
+		Order("id").Find(&zs).Error
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, z := range zs {
+		raised, err := s.raise(ctx, z, Alert{ZoneID: z.ID, Month: month, Kind: KindLate, Threshold: float64(st.DueDay)})
+		if err != nil {
+			return n, err
+		}
+		if raised {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// Run looks for late reports every Every until ctx ends. Start it once per process; every
+// instance may run it.
+func (s *Service) Run(ctx context.Context) {
+	log := s.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	every := s.Every
+	if every <= 0 {
+		every = time.Minute
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := s.CheckLate(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("late monitoring reports not checked", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// AlertNotice is an alert as notifications carry it, with a sentence in both languages.
+type AlertNotice struct {
+	Alert
+	SubjectZh string `json:"subjectZh"`
+	SubjectEn string `json:"subjectEn"`
+}
+
+var indicatorNames = map[string][2]string{
+	"imports": {"进口", "imports"}, "exports": {"出口", "exports"},
+	"fdi_contracted": {"合同外资", "contracted foreign investment"}, "fdi_actual": {"实际使用外资", "foreign investment actually used"},
+}
+
+func notice(a Alert) AlertNotice {
+	n := AlertNotice{Alert: a}
+	if a.Kind == KindLate {
+		n.SubjectZh = fmt.Sprintf("预警：%s %s 月报逾期未报", a.ZoneNameZh, a.Month)
+		n.SubjectEn = fmt.Sprintf("Alert: %s has not reported %s", a.ZoneNameEn, a.Month)
+		return n
+	}
+	name, pct := indicatorNames[a.Indicator], 0.0
+	if a.ChangePct != nil {
+		pct = *a.ChangePct
+	}
+	n.SubjectZh = fmt.Sprintf("预警：%s %s %s同比 %.1f%%", a.ZoneNameZh, a.Month, name[0], pct)
+	n.SubjectEn = fmt.Sprintf("Alert: %s %s %.1f%% year on year in %s", a.ZoneNameEn, name[1], pct, a.Month)
+	return n
+}

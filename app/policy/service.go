@@ -1,0 +1,340 @@
+package policy
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"zonefair/app/errs"
+	"zonefair/app/jobfair"
+	"zonefair/app/notify"
+	"zonefair/app/web"
+	"zonefair/app/zone"
+)
+
+// Service is the policies' use cases.
+type Service struct {
+	DB        *gorm.DB
+	Notify    *notify.Service // nil notifies nobody
+	UploadDir string          // attachments are kept under UploadDir/policies/<id>/
+	BaseURL   string
+	Now       func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// Input is a new or edited policy.
+type Input struct {
+	Level       string   `json:"level" validate:"required,oneof=national provincial municipal zone"`
+	ZoneID      int64    `json:"zoneId" validate:"gte=0"`
+	Province    string   `json:"province" validate:"max=40"`
+	IssuerZh    string   `json:"issuerZh" validate:"required,min=2,max=200,text"`
+	IssuerEn    string   `json:"issuerEn" validate:"required,min=2,max=200,text"`
+	DocNumber   string   `json:"docNumber" validate:"max=100,text"`
+	TitleZh     string   `json:"titleZh" validate:"required,min=2,max=300,text"`
+	TitleEn     string   `json:"titleEn" validate:"required,min=2,max=300,text"`
+	SummaryZh   string   `json:"summaryZh" validate:"required,max=2000,text"`
+	SummaryEn   string   `json:"summaryEn" validate:"required,max=2000,text"`
+	BodyZh      string   `json:"bodyZh" validate:"max=100000,text"`
+	BodyEn      string   `json:"bodyEn" validate:"max=100000,text"`
+	ApplyZh     string   `json:"applyZh" validate:"max=10000,text"`
+	ApplyEn     string   `json:"applyEn" validate:"max=10000,text"`
+	Topics      []string `json:"topics" validate:"required,min=1,max=10"`
+	Ownerships  []string `json:"ownerships" validate:"max=3"`
+	Sizes       []string `json:"sizes" validate:"max=4"`
+	Industries  []string `json:"industries" validate:"max=30"`
+	IssuedOn    string   `json:"issuedOn" validate:"required"`
+	EffectiveOn string   `json:"effectiveOn" validate:"required"`
+	ExpiresOn   string   `json:"expiresOn"`
+}
+
+func validDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
+}
+
+// check validates what the tags cannot: dates, lists, and where the caller may issue.
+func (in *Input) check(p *web.Principal) error {
+	for field, d := range map[string]string{"issuedOn": in.IssuedOn, "effectiveOn": in.EffectiveOn, "expiresOn": in.ExpiresOn} {
+		if (d != "" || field != "expiresOn") && !validDate(d) {
+			return errs.Invalid(field, "policy.date")
+		}
+	}
+	// A policy may take effect before it is issued (tax relief often applies from the start
+	// of the year), but it must be in force for at least a day.
+	if in.ExpiresOn != "" && in.ExpiresOn <= in.EffectiveOn {
+		return errs.Invalid("expiresOn", "policy.dates")
+	}
+	lists := []struct {
+		field, key string
+		vals, ok   []string
+	}{{"topics", "policy.topic", in.Topics, Topics}, {"ownerships", "policy.ownership", in.Ownerships, Ownerships}, {"sizes", "policy.size", in.Sizes, Sizes}}
+	for _, l := range lists {
+		for _, v := range l.vals {
+			if !slices.Contains(l.ok, v) {
+				return errs.Invalid(l.field, l.key)
+			}
+		}
+	}
+	for _, v := range in.Industries {
+		if !zone.IsIndustry(v) {
+			return errs.Invalid("industries", "field.industry")
+		}
+	}
+	switch p.Role {
+	case web.RoleZoneStaff:
+		if in.Level != ZoneLevel && in.Level != Municipal {
+			return errs.Invalid("level", "policy.level_zone")
+		}
+		in.ZoneID = p.ZoneID
+	case web.RoleProvince:
+		if in.Level != Provincial {
+			return errs.Invalid("level", "policy.level_province")
+		}
+		in.Province, in.ZoneID = p.Province, 0
+	}
+	switch in.Level {
+	case National:
+		in.ZoneID, in.Province = 0, ""
+	case Provincial:
+		in.ZoneID = 0
+		if _, ok := zone.ProvinceByCode(in.Province); !ok {
+			return errs.Invalid("province", "policy.province_needed")
+		}
+	default:
+		if in.ZoneID == 0 {
+			return errs.Invalid("zoneId", "policy.zone_needed")
+		}
+	}
+	return nil
+}
+
+func (in *Input) apply(pol *Policy) {
+	trim := strings.TrimSpace
+	pol.Level, pol.Province = in.Level, in.Province
+	pol.ZoneID = nil
+	if in.ZoneID > 0 {
+		id := in.ZoneID
+		pol.ZoneID = &id
+	}
+	pol.IssuerZh, pol.IssuerEn, pol.DocNumber = trim(in.IssuerZh), trim(in.IssuerEn), trim(in.DocNumber)
+	pol.TitleZh, pol.TitleEn = trim(in.TitleZh), trim(in.TitleEn)
+	pol.SummaryZh, pol.SummaryEn, pol.BodyZh, pol.BodyEn = in.SummaryZh, in.SummaryEn, in.BodyZh, in.BodyEn
+	pol.ApplyZh, pol.ApplyEn = in.ApplyZh, in.ApplyEn
+	pol.RawOwners, pol.RawSizes, pol.RawInd = joinList(in.Ownerships), joinList(in.Sizes), joinList(in.Industries)
+	pol.IssuedOn, pol.EffectiveOn, pol.ExpiresOn = in.IssuedOn, in.EffectiveOn, in.ExpiresOn
+	pol.Topics = slices.Compact(slices.Sorted(slices.Values(in.Topics)))
+}
+
+// Create stores a draft policy (published at once when publish is set).
+func (s *Service) Create(ctx context.Context, p *web.Principal, in Input, publish bool) (Policy, error) {
+	if err := in.check(p); err != nil {
+		return Policy{}, err
+	}
+	if in.ZoneID > 0 {
+		if err := zone.NewStore(s.DB).Exists(ctx, in.ZoneID); err != nil {
+			return Policy{}, errs.Invalid("zoneId", "field.zone_unknown")
+		}
+	}
+	pol := Policy{Status: Draft, CreatedBy: p.UserID}
+	in.apply(&pol)
+	if !mayManage(p, &pol) {
+		return Policy{}, errs.Forbidden()
+	}
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&pol).Error; err != nil {
+			return err
+		}
+		return s.writeIndex(tx, &pol)
+	})
+	if err != nil {
+		return Policy{}, err
+	}
+	if publish {
+		return s.Publish(ctx, pol.ID, p)
+	}
+	return s.Get(ctx, pol.ID, p)
+}
+
+// Update edits a policy the caller manages; a published one stays published (its
+// subscribers were told once and are not told again).
+func (s *Service) Update(ctx context.Context, id int64, p *web.Principal, in Input) (Policy, error) {
+	pol, err := s.managed(ctx, id, p)
+	if err != nil {
+		return pol, err
+	}
+	if p.Role == web.RoleAdmin && in.ZoneID == 0 && pol.ZoneID != nil && in.Level != National && in.Level != Provincial {
+		in.ZoneID = *pol.ZoneID
+	}
+	if err := in.check(p); err != nil {
+		return pol, err
+	}
+	if in.ZoneID > 0 {
+		if err := zone.NewStore(s.DB).Exists(ctx, in.ZoneID); err != nil {
+			return pol, errs.Invalid("zoneId", "field.zone_unknown")
+		}
+	}
+	in.apply(&pol)
+	if !mayManage(p, &pol) {
+		return pol, errs.Forbidden()
+	}
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Model(&Policy{}).Where("id = ?", id).Updates(map[string]any{
+			"level": pol.Level, "zone_id": pol.ZoneID, "province": pol.Province, "issuer_zh": pol.IssuerZh, "issuer_en": pol.IssuerEn,
+			"doc_number": pol.DocNumber, "title_zh": pol.TitleZh, "title_en": pol.TitleEn, "summary_zh": pol.SummaryZh,
+			"summary_en": pol.SummaryEn, "body_zh": pol.BodyZh, "body_en": pol.BodyEn, "apply_zh": pol.ApplyZh, "apply_en": pol.ApplyEn,
+			"ownerships": pol.RawOwners, "sizes": pol.RawSizes, "industries": pol.RawInd, "issued_on": pol.IssuedOn,
+			"effective_on": pol.EffectiveOn, "expires_on": pol.ExpiresOn, "updated_at": s.now(),
+		}).Error
+		if err != nil {
+			return err
+		}
+		return s.writeIndex(tx, &pol)
+	})
+	if err != nil {
+		return pol, err
+	}
+	return s.Get(ctx, id, p)
+}
+
+// Delete removes a policy the caller manages, with its attachments' files.
+func (s *Service) Delete(ctx context.Context, id int64, p *web.Principal) error {
+	if _, err := s.managed(ctx, id, p); err != nil {
+		return err
+	}
+	var files []Attachment
+	if err := s.DB.WithContext(ctx).Where("policy_id = ?", id).Find(&files).Error; err != nil {
+		return err
+	}
+	if err := s.DB.WithContext(ctx).Delete(&Policy{}, id).Error; err != nil {
+		return err
+	}
+	s.removeFiles(files)
+	return nil
+}
+
+// managed loads a policy the caller may edit.
+func (s *Service) managed(ctx context.Context, id int64, p *web.Principal) (Policy, error) {
+	var pol Policy
+	if err := s.DB.WithContext(ctx).First(&pol, id).Error; err != nil {
+		return pol, notFound(err, "policy")
+	}
+	if !mayManage(p, &pol) {
+		return pol, errs.Forbidden()
+	}
+	return pol, nil
+}
+
+func notFound(err error, what string) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return errs.NotFound(what)
+	}
+	return err
+}
+
+// writeIndex replaces the policy's topics and search terms.
+func (s *Service) writeIndex(tx *gorm.DB, pol *Policy) error {
+	if err := tx.Where("policy_id = ?", pol.ID).Delete(&topicRow{}).Error; err != nil {
+		return err
+	}
+	if err := tx.Where("policy_id = ?", pol.ID).Delete(&termRow{}).Error; err != nil {
+		return err
+	}
+	topics := make([]topicRow, len(pol.Topics))
+	for i, t := range pol.Topics {
+		topics[i] = topicRow{PolicyID: pol.ID, Topic: t}
+	}
+	if len(topics) > 0 {
+		if err := tx.Create(&topics).Error; err != nil {
+			return err
+		}
+	}
+	m := map[string]int16{}
+	jobfair.AddTerms(m, pol.TitleZh+" "+pol.TitleEn, 8)
+	jobfair.AddTerms(m, pol.IssuerZh+" "+pol.IssuerEn+" "+pol.DocNumber, 4)
+	jobfair.AddTerms(m, pol.SummaryZh+" "+pol.SummaryEn, 2)
+	jobfair.AddTerms(m, pol.BodyZh+" "+pol.BodyEn+" "+pol.ApplyZh+" "+pol.ApplyEn, 1)
+	terms := make([]termRow, 0, len(m))
+	for t, w := range m {
+		terms = append(terms, termRow{Term: t, PolicyID: pol.ID, Weight: w})
+	}
+	if len(terms) == 0 {
+		return nil
+	}
+	return tx.CreateInBatches(&terms, 500).Error
+}
+
+// Get returns a policy as the caller sees it: drafts only to those who manage them.
+func (s *Service) Get(ctx context.Context, id int64, p *web.Principal) (Policy, error) {
+	var pol Policy
+	if err := s.DB.WithContext(ctx).First(&pol, id).Error; err != nil {
+		return pol, notFound(err, "policy")
+	}
+	if pol.Status != Published && !mayManage(p, &pol) {
+		return pol, errs.NotFound("policy")
+	}
+	list := []Policy{pol}
+	if err := s.decorate(ctx, list, p); err != nil {
+		return pol, err
+	}
+	if err := s.DB.WithContext(ctx).Where("policy_id = ?", id).Order("id").Find(&list[0].Attachments).Error; err != nil {
+		return pol, err
+	}
+	for i := range list[0].Attachments {
+		a := &list[0].Attachments[i]
+		a.URL = attachmentURL(a.PolicyID, a.ID)
+	}
+	return list[0], nil
+}
+
+// decorate fills topics, zone names and the derived fields of a page of policies.
+func (s *Service) decorate(ctx context.Context, ps []Policy, viewer *web.Principal) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	g := s.DB.WithContext(ctx)
+	ids, zoneIDs := make([]int64, len(ps)), []int64{}
+	for i, pol := range ps {
+		ids[i] = pol.ID
+		if pol.ZoneID != nil {
+			zoneIDs = append(zoneIDs, *pol.ZoneID)
+		}
+	}
+	var topics []topicRow
+	if err := g.Where("policy_id IN ?", ids).Order("topic").Find(&topics).Error; err != nil {
+		return err
+	}
+	byPolicy := map[int64][]string{}
+	for _, t := range topics {
+		byPolicy[t.PolicyID] = append(byPolicy[t.PolicyID], t.Topic)
+	}
+	byZone := map[int64]zone.Zone{}
+	if len(zoneIDs) > 0 {
+		var zs []zone.Zone
+		if err := g.Select("id, name_zh, name_en").Where("id IN ?", zoneIDs).Find(&zs).Error; err != nil {
+			return err
+		}
+		for _, z := range zs {
+			byZone[z.ID] = z
+		}
+	}
+	day := Today(s.now())
+	for i := range ps {
+		ps[i].Topics = byPolicy[ps[i].ID]
+		if ps[i].ZoneID != nil {
+			z := byZone[*ps[i].ZoneID]
+			ps[i].ZoneNameZh, ps[i].ZoneNameEn = z.NameZh, z.NameEn
+		}
+		ps[i].fill(day, viewer)
+	}
+	return nil
+}
