@@ -13,7 +13,7 @@ GO_SOURCES       := $(shell find cmd app migrations frontend/embed.go -name '*.g
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
                     frontend/index.html frontend/vite.config.ts frontend/tsconfig.json frontend/tsconfig.app.json frontend/tsconfig.node.json
 
-.PHONY: run build frontend test test-go test-frontend test-e2e bench bench-live fmt clean
+.PHONY: run build frontend test test-go test-frontend test-e2e test-cluster bench bench-live fmt clean
 
 run: $(BIN)
 	ZONEFAIR_DEMO=true ./$(BIN) serve
@@ -59,6 +59,12 @@ fmt:
 clean:
 	rm -rf bin frontend/node_modules frontend/test-results
 	find frontend/dist -mindepth 1 -not -name .gitkeep -delete
+
+# Fault tests and a scaled-down job-fair day on the real topology (instances behind a proxy on
+# PostgreSQL and Redis, built from source); they skip without ZONEFAIR_TEST_POSTGRES_URL and
+# ZONEFAIR_TEST_REDIS_URL.
+test-cluster:
+	$(GO) test -count=1 -timeout 5m -v ./app/cluster
 
 # Live-engine load test through the real binary: `make bench-live` (one instance, state in
 # process) or `make bench-live REDIS=redis://127.0.0.1:6379/0` (two instances sharing Redis).

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"zonefair/app/errs"
 	"zonefair/app/livestate"
 	"zonefair/app/web"
 )
@@ -92,8 +93,12 @@ func (s *Sessions) Resolve(ctx context.Context, token string) (*web.Principal, e
 		return nil, err
 	}
 	u, err := s.Users.ByID(ctx, sess.UserID)
-	if err != nil {
+	if errors.Is(err, errs.ErrNotFound) {
 		return nil, livestate.ErrNotFound
+	}
+	if err != nil {
+		// The database is out: the session stands, and the request fails with 503.
+		return nil, err
 	}
 	p := u.Principal()
 	p.SessionKey, p.CSRFToken = key, sess.CSRFToken

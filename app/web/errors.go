@@ -91,6 +91,10 @@ func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 					break
 				}
 			}
+			if s, key, ok := storageFailure(err); ok && status == fiber.StatusInternalServerError {
+				status, detail.Code, detail.Message = s, "unavailable", Message(loc, key, "")
+				c.Set(fiber.HeaderRetryAfter, "5")
+			}
 		}
 		if status >= 500 {
 			log.Error("request failed", "request_id", RequestID(c), "method", c.Method(), "path", c.Path(), "err", err)

@@ -1,0 +1,101 @@
+package cluster_test
+
+import (
+	"bytes"
+	"context"
+	"net/url"
+	"testing"
+	"time"
+
+	"zonefair/app/cluster"
+	"zonefair/app/jobfair/loadgen"
+	"zonefair/app/testenv"
+)
+
+var demo = []string{"ZONEFAIR_DEMO=true"}
+
+// TestPostgresCutDuringApplicationStorm: every connection to PostgreSQL is cut, and new ones
+// refused, for three seconds while graduates apply through the proxy onto two instances.
+// Requests either succeed or fail cleanly (503, never 500); retried applications land once;
+// the database ends up with exactly the applications acknowledged; the instances recover by
+// themselves.
+func TestPostgresCutDuringApplicationStorm(t *testing.T) {
+	pgURL := testenv.PostgresURL(t)
+	u, err := url.Parse(pgURL)
+	testenv.Must(t, err)
+	fault := cluster.NewFaultProxy(t, u.Host)
+	c := cluster.Start(t, cluster.Options{DatabaseURL: fault.Via(t, pgURL), RedisURL: cluster.SharedRedisURL(t), Env: demo})
+
+	ctx := context.Background()
+	cut := make(chan struct{})
+	go func() {
+		defer close(cut)
+		time.Sleep(3 * time.Second)
+		fault.Cut()
+		time.Sleep(3 * time.Second)
+		fault.Restore()
+	}()
+	var log bytes.Buffer
+	rep, err := loadgen.Bench(ctx, loadgen.Config{
+		BaseURL: c.URL(), DatabaseURL: pgURL, Graduates: 10, Workers: 12, Employers: 2,
+		Duration: 10 * time.Second, ApplyShare: 0.5,
+		StaffEmail: "staff.suzhou@zonefair.test", EnterpriseEmail: "hr.enterprise@zonefair.test", EmployerPassword: "Zonefair-demo-2026",
+	}, &log)
+	<-cut
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	rep.Print(&log)
+	t.Log(log.String())
+	if n := rep.Count(500); n != 0 {
+		t.Errorf("%d requests answered 500 during the outage; want 503", n)
+	}
+	if rep.Count(503) == 0 {
+		t.Error("no request was answered 503: the database was never out")
+	}
+	if rep.Acked() < 20 {
+		t.Errorf("only %d applications acknowledged", rep.Acked())
+	}
+	if !rep.Clean() {
+		t.Errorf("database does not match the acknowledged applications: lost %d, unacknowledged %d, duplicated %d, unknown %d",
+			rep.Lost, rep.Phantom, rep.Duplicates, rep.Unsettled)
+	}
+	for i, in := range c.Instances {
+		waitStatus(t, in.URL+"/readyz", 200, 20*time.Second, nil, i)
+	}
+}
+
+// TestJobFairDayThroughTheProxy is the load generator scaled down for CI: graduates and
+// employers on two instances behind the proxy, on PostgreSQL and Redis; no request fails and
+// the database holds exactly the applications acknowledged.
+func TestJobFairDayThroughTheProxy(t *testing.T) {
+	pgURL := testenv.PostgresURL(t)
+	c := cluster.Start(t, cluster.Options{DatabaseURL: pgURL, RedisURL: cluster.SharedRedisURL(t), Env: demo})
+	var log bytes.Buffer
+	rep, err := loadgen.Bench(context.Background(), loadgen.Config{
+		BaseURL: c.URL(), DatabaseURL: pgURL, Graduates: 8, Workers: 8, Employers: 2,
+		Duration: 8 * time.Second, ApplyShare: 0.15,
+		StaffEmail: "staff.suzhou@zonefair.test", EnterpriseEmail: "hr.enterprise@zonefair.test", EmployerPassword: "Zonefair-demo-2026",
+	}, &log)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	rep.Print(&log)
+	t.Log(log.String())
+	requests, failed := rep.Totals()
+	if requests < 200 || failed != 0 {
+		t.Errorf("%d requests, %d failed", requests, failed)
+	}
+	for _, name := range []string{"GET /jobs (search)", "GET /jobs/:id", "POST /jobs/:id/apply", "GET /employer/applications"} {
+		if rep.Rate(name) == 0 {
+			t.Errorf("no %s request was made", name)
+		}
+	}
+	if rep.Acked() == 0 || !rep.Clean() {
+		t.Errorf("%d applications acknowledged; database: lost %d, unacknowledged %d, duplicated %d, unknown %d",
+			rep.Acked(), rep.Lost, rep.Phantom, rep.Duplicates, rep.Unsettled)
+	}
+	if c.Proxy.Served(0) < requests/4 || c.Proxy.Served(1) < requests/4 {
+		t.Errorf("the proxy did not spread the load: %d / %d", c.Proxy.Served(0), c.Proxy.Served(1))
+	}
+}
