@@ -1,19 +1,15 @@
 package briefing
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strconv"
-	"sync"
-
-	"github.com/pdfcpu/pdfcpu/pkg/api"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 
 	"zonefair/app/errs"
+	"zonefair/app/pdfcheck"
 	"zonefair/app/web"
 )
 
@@ -23,54 +19,15 @@ const (
 	MaxSlidesPages = 500
 )
 
-var pdfOnce sync.Once
-
-// inspect checks that body is a readable, unencrypted PDF and returns its page count.
+// inspect checks that body is a readable, unencrypted PDF of a slide deck's size and returns its
+// page count.
 func inspect(body []byte) (int, error) {
-	bad := func(key string) error {
-		return &errs.Error{Kind: errs.ErrUnsupported, Key: key, Fields: []errs.FieldError{{Field: "file", Key: key}}}
-	}
-	if len(body) == 0 {
-		return 0, errs.Invalid("file", "upload.empty")
-	}
 	if len(body) > MaxSlidesBytes {
 		e := errs.New(errs.ErrTooLarge, "upload.too_large")
 		e.Fields = []errs.FieldError{{Field: "file", Key: "upload.too_large", Param: "10 MiB"}}
 		return 0, e
 	}
-	if !bytes.HasPrefix(body, []byte("%PDF-")) || !bytes.Contains(body[max(0, len(body)-1024):], []byte("%%EOF")) {
-		return 0, bad("upload.pdf")
-	}
-	pdfOnce.Do(api.DisableConfigDir)
-	ctx, err := readPDF(body)
-	if err != nil {
-		if bytes.Contains([]byte(err.Error()), []byte("encrypt")) || bytes.Contains([]byte(err.Error()), []byte("password")) {
-			return 0, bad("upload.pdf_encrypted")
-		}
-		return 0, bad("upload.pdf")
-	}
-	if ctx.XRefTable.Encrypt != nil || ctx.XRefTable.E != nil {
-		return 0, bad("upload.pdf_encrypted")
-	}
-	if err := api.ValidateContext(ctx); err != nil || ctx.PageCount < 1 {
-		return 0, bad("upload.pdf")
-	}
-	if ctx.PageCount > MaxSlidesPages {
-		return 0, errs.Invalid("file", "briefing.slides_pages")
-	}
-	return ctx.PageCount, nil
-}
-
-// readPDF parses body; a parser panic on hostile input becomes a refusal.
-func readPDF(body []byte) (ctx *model.Context, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			ctx, err = nil, errs.New(errs.ErrUnsupported, "upload.pdf")
-		}
-	}()
-	conf := model.NewDefaultConfiguration()
-	conf.ValidationMode = model.ValidationRelaxed
-	return api.ReadContext(bytes.NewReader(body), conf)
+	return pdfcheck.Pages(body, MaxSlidesPages, "briefing.slides_pages")
 }
 
 // SetSlides stores the briefing's slide deck and puts the room on its first page.

@@ -1,21 +1,18 @@
 package jobfair
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"net/url"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
-	"github.com/pdfcpu/pdfcpu/pkg/api"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"gorm.io/gorm/clause"
 
 	"zonefair/app/errs"
+	"zonefair/app/pdfcheck"
 )
 
 // MaxResumeBytes bounds an uploaded resume.
@@ -87,59 +84,6 @@ func (s *Store) SaveProfile(ctx context.Context, userID int64, in ProfileInput) 
 	return s.Profile(ctx, userID)
 }
 
-var pdfOnce sync.Once
-
-// checkPDF accepts body only when it is a readable, unencrypted PDF with at least one page.
-func checkPDF(body []byte) error {
-	bad := func(key string) error {
-		e := errs.New(errs.ErrUnsupported, key)
-		e.Fields = []errs.FieldError{{Field: "file", Key: key}}
-		return e
-	}
-	// A PDF starts with its version and ends with %%EOF; the parser repairs a lot, so a file
-	// cut short in transfer is refused here rather than stored half-readable.
-	if !bytes.HasPrefix(body, []byte("%PDF-")) || !bytes.Contains(body[max(0, len(body)-1024):], []byte("%%EOF")) {
-		return bad("upload.pdf")
-	}
-	pdfOnce.Do(api.DisableConfigDir)
-	conf := model.NewDefaultConfiguration()
-	conf.ValidationMode = model.ValidationRelaxed
-	ctx, err := readPDF(body, conf)
-	if err != nil {
-		if isEncryptedErr(err) {
-			return bad("upload.pdf_encrypted")
-		}
-		return bad("upload.pdf")
-	}
-	if ctx.XRefTable.Encrypt != nil || ctx.XRefTable.E != nil {
-		return bad("upload.pdf_encrypted")
-	}
-	if err := api.ValidateContext(ctx); err != nil || ctx.PageCount < 1 {
-		return bad("upload.pdf")
-	}
-	for i := 1; i <= ctx.PageCount; i++ {
-		if d, _, _, err := ctx.PageDict(i, false); err != nil || d == nil {
-			return bad("upload.pdf")
-		}
-	}
-	return nil
-}
-
-// readPDF parses body, turning a parser panic on hostile input into an error.
-func readPDF(body []byte, conf *model.Configuration) (ctx *model.Context, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			ctx, err = nil, errs.New(errs.ErrUnsupported, "upload.pdf")
-		}
-	}()
-	return api.ReadContext(bytes.NewReader(body), conf)
-}
-
-func isEncryptedErr(err error) bool {
-	msg := err.Error()
-	return bytes.Contains([]byte(msg), []byte("password")) || bytes.Contains([]byte(msg), []byte("encrypt"))
-}
-
 // SaveResume checks body, stores it under a random name and records it on the profile. The
 // previous file is removed unless an application still refers to it.
 func (s *Service) SaveResume(ctx context.Context, userID int64, filename string, body []byte) (Profile, error) {
@@ -155,7 +99,7 @@ func (s *Service) SaveResume(ctx context.Context, userID int64, filename string,
 	if err != nil {
 		return old, errs.New(errs.ErrConflict, "application.no_profile")
 	}
-	if err := checkPDF(body); err != nil {
+	if _, err := pdfcheck.Pages(body, 0, ""); err != nil {
 		return old, err
 	}
 	rel, err := s.writeFile(body)
