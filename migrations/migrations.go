@@ -18,6 +18,9 @@ var Steps = []Step{
 	{Version: 3, Name: "online signing", Up: v3Signing},
 	{Version: 4, Name: "briefings and investment projects", Up: v4Briefings},
 	{Version: 5, Name: "covering search index on PostgreSQL", Up: v5JobTermsCovering},
+	{Version: 6, Name: "province reviewers and the zones' assessment", Up: v6Assessment},
+	{Version: 7, Name: "policy packages and foreign trade and investment monitoring", Up: v7PoliciesMonitoring},
+	{Version: 8, Name: "meetings: slots, bookings, rooms and walk-up queues", Up: v8Meetings},
 }
 
 // Latest is the version a fully migrated database has.

@@ -7,9 +7,11 @@ import (
 	"cmp"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -25,6 +27,8 @@ type Config struct {
 	FrontendDir     string // serve the web interface from here instead of the embedded build
 	DatabaseURL     string // as given; empty means SQLite under DataDir
 	RedisURL        string
+	RedisPrefix     string // every Redis key starts with it
+	TrustedProxies  []string
 	Secret          string
 	BaseURL         string
 	LogLevel        slog.Level
@@ -44,6 +48,15 @@ type Config struct {
 	SigningCertFile      string
 	TSAURL               string
 	WebhooksAllowPrivate bool
+	// ICEServers are the STUN/TURN servers meeting pages use for their peer connections.
+	ICEServers []ICEServer
+}
+
+// ICEServer is one STUN or TURN server as a browser's RTCPeerConnection takes it.
+type ICEServer struct {
+	URLs       []string `json:"urls"`
+	Username   string   `json:"username,omitempty"`
+	Credential string   `json:"credential,omitempty"`
 }
 
 type option struct {
@@ -83,6 +96,28 @@ var options = []option{
 			return errors.New("want a redis:// or rediss:// URL")
 		}
 		c.RedisURL = v
+		return nil
+	}},
+	{name: "ZONEFAIR_TRUSTED_PROXIES", def: "", help: "comma-separated addresses or CIDR ranges of the load balancers whose X-Forwarded-For names the client (per-address limits count clients, not the balancer)", set: func(c *Config, v string) error {
+		c.TrustedProxies = nil
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p == "" {
+				continue
+			}
+			if net.ParseIP(p) == nil {
+				if _, _, err := net.ParseCIDR(p); err != nil {
+					return fmt.Errorf("%q is neither an IP address nor a CIDR range", p)
+				}
+			}
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
+		return nil
+	}},
+	{name: "ZONEFAIR_REDIS_PREFIX", def: "zf:", help: "start of every Redis key, so several deployments (or test runs) can share one Redis", set: func(c *Config, v string) error {
+		if v == "" || strings.ContainsAny(v, " *?[]") {
+			return errors.New("want a non-empty prefix without spaces or glob characters, e.g. zf:")
+		}
+		c.RedisPrefix = v
 		return nil
 	}},
 	{name: "ZONEFAIR_SECRET", def: "", secret: true, help: "server secret (≥ 32 chars); generated and kept in DATA_DIR/secret when empty", set: func(c *Config, v string) error {
@@ -173,6 +208,27 @@ var options = []option{
 	{name: "ZONEFAIR_WEBHOOKS_ALLOW_PRIVATE", def: "false", help: "let agreement webhooks reach loopback and private addresses (development only)", set: func(c *Config, v string) (err error) {
 		c.WebhooksAllowPrivate, err = strconv.ParseBool(v)
 		return err
+	}},
+	{name: "ZONEFAIR_ICE_SERVERS", def: "", secret: true, help: `STUN/TURN servers for meeting video, a JSON list of {"urls":[…],"username":…,"credential":…}; empty for direct connections only`, set: func(c *Config, v string) error {
+		if strings.TrimSpace(v) == "" {
+			return nil
+		}
+		dec := json.NewDecoder(strings.NewReader(v))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&c.ICEServers); err != nil {
+			return errors.New(`want a JSON list like [{"urls":["stun:stun.example.org:3478"]}]`)
+		}
+		for _, s := range c.ICEServers {
+			if len(s.URLs) == 0 {
+				return errors.New("every server needs urls")
+			}
+			for _, u := range s.URLs {
+				if !strings.HasPrefix(u, "stun:") && !strings.HasPrefix(u, "stuns:") && !strings.HasPrefix(u, "turn:") && !strings.HasPrefix(u, "turns:") {
+					return errors.New("urls must start with stun:, stuns:, turn: or turns:")
+				}
+			}
+		}
+		return nil
 	}},
 	{name: "ZONEFAIR_DEMO", def: "false", help: "load demo data at start when the database is empty", set: func(c *Config, v string) (err error) {
 		c.DemoOnEmpty, err = strconv.ParseBool(v)

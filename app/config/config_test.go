@@ -32,11 +32,26 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		"ZONEFAIR_LOG_FORMAT":       "xml",
 		"ZONEFAIR_SHUTDOWN_TIMEOUT": "15",
 		"ZONEFAIR_BODY_LIMIT":       "lots",
+		"ZONEFAIR_TRUSTED_PROXIES":  "10.0.0.1, nginx",
+		"ZONEFAIR_REDIS_PREFIX":     "zf:*",
 	} {
 		_, err := Load(env(map[string]string{name: value}))
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s=%s: error %v does not name the variable", name, value, err)
 		}
+	}
+}
+
+func TestTrustedProxiesAndRedisPrefix(t *testing.T) {
+	c, err := Load(env(map[string]string{"ZONEFAIR_TRUSTED_PROXIES": " 10.0.0.1, 172.16.0.0/12 ,::1", "ZONEFAIR_REDIS_PREFIX": "fair2026:"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(c.TrustedProxies) != "[10.0.0.1 172.16.0.0/12 ::1]" || c.RedisPrefix != "fair2026:" {
+		t.Fatalf("got proxies %q, prefix %q", c.TrustedProxies, c.RedisPrefix)
+	}
+	if d, _ := Load(env(nil)); d.TrustedProxies != nil || d.RedisPrefix != "zf:" {
+		t.Fatalf("defaults: proxies %q, prefix %q", d.TrustedProxies, d.RedisPrefix)
 	}
 }
 

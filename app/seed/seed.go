@@ -69,6 +69,8 @@ func Demo(ctx context.Context, g *gorm.DB) ([]Account, error) {
 		{account.User{Email: "hr.enterprise@zonefair.test", Name: "李强 Li Qiang", Role: web.RoleEnterprise, ZoneID: &zoneID, EnterpriseID: enterpriseID}, "enterprise staff in " + home.NameEn},
 		{account.User{Email: "investor@zonefair.test", Name: "Anna Schmidt", Role: web.RoleInvestor, Locale: "en", Organization: "Rheinland Precision GmbH", Country: "Germany"}, "investor"},
 		{account.User{Email: "graduate@zonefair.test", Name: "陈晨 Chen Chen", Role: web.RoleGraduate, Organization: "南京大学 Nanjing University"}, "graduate"},
+		{account.User{Email: "province.jiangsu@zonefair.test", Name: "周敏 Zhou Min", Role: web.RoleProvince, Province: home.Province, Organization: "江苏省商务厅 Jiangsu Department of Commerce"}, "province reviewer of " + home.Province},
+		{account.User{Email: "province.shaanxi@zonefair.test", Name: "赵磊 Zhao Lei", Role: web.RoleProvince, Province: "shaanxi", Organization: "陕西省商务厅 Shaanxi Department of Commerce"}, "province reviewer of shaanxi"},
 	}
 	var out []Account
 	for _, d := range demo {
@@ -89,6 +91,18 @@ func Demo(ctx context.Context, g *gorm.DB) ([]Account, error) {
 	}
 	if err := demoBriefings(ctx, g); err != nil {
 		return nil, fmt.Errorf("briefings: %w", err)
+	}
+	if err := demoMeetings(ctx, g); err != nil {
+		return nil, fmt.Errorf("meetings: %w", err)
+	}
+	if err := demoAssessment(ctx, g); err != nil {
+		return nil, fmt.Errorf("assessment: %w", err)
+	}
+	if err := demoPolicyData(ctx, g); err != nil {
+		return nil, fmt.Errorf("policies: %w", err)
+	}
+	if err := demoMonitoring(ctx, g); err != nil {
+		return nil, fmt.Errorf("monitoring: %w", err)
 	}
 	return out, nil
 }

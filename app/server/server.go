@@ -16,14 +16,19 @@ import (
 	"gorm.io/gorm"
 
 	"zonefair/app/account"
+	"zonefair/app/assessment"
 	"zonefair/app/briefing"
 	"zonefair/app/config"
 	"zonefair/app/db"
 	"zonefair/app/jobfair"
 	"zonefair/app/live"
 	"zonefair/app/livestate"
+	"zonefair/app/meeting"
+	"zonefair/app/monitor"
 	"zonefair/app/notify"
+	"zonefair/app/policy"
 	"zonefair/app/project"
+	"zonefair/app/ratelimit"
 	"zonefair/app/signing"
 	"zonefair/app/web"
 	"zonefair/app/zone"
@@ -60,6 +65,11 @@ type App struct {
 	// Briefings does the rooms' background work (cmd runs Briefings.Run(ctx)) and defines their
 	// live channel type (hub.Define(Briefings.Channel())).
 	Briefings *briefing.Service
+	// Meetings sends meeting reminders and clears lapsed queue places: cmd runs
+	// Meetings.Run(ctx).
+	Meetings *meeting.Service
+	// Monitor raises alerts for late monitoring reports: cmd runs Monitor.Run(ctx).
+	Monitor *monitor.Service
 }
 
 // New builds the application and registers every route.
@@ -67,7 +77,7 @@ func New(d Deps) (*App, error) {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
-	f := web.NewApp(web.Options{Logger: d.Log, BodyLimit: d.Config.BodyLimit, Registry: d.Registry})
+	f := web.NewApp(web.Options{Logger: d.Log, BodyLimit: d.Config.BodyLimit, Registry: d.Registry, TrustProxy: d.Config.TrustedProxies})
 	r := web.NewRouter(f)
 
 	if d.Publisher == nil && d.Live != nil {
@@ -77,6 +87,7 @@ func New(d Deps) (*App, error) {
 	zones := zone.NewStore(d.DB)
 	sessions := &account.Sessions{Store: d.State.Sessions, Users: users, TTL: 14 * 24 * time.Hour, Secure: d.Config.SecureCookies(), Log: d.Log}
 	f.Use(sessions.Middleware())
+	f.Use(ratelimit.Middleware(r, d.State.Limiter, d.Log))
 
 	health := &health{db: d.DB, state: d.State, extra: d.Ready}
 	if d.Live != nil {
@@ -122,10 +133,26 @@ func New(d Deps) (*App, error) {
 	}
 	agreements := &signing.Service{DB: d.DB, Sealer: &signing.Sealer{Identity: seal, TSAURL: d.Config.TSAURL}, Sender: signingSender,
 		Publisher: d.Publisher, Secret: []byte(d.Config.Secret), BaseURL: d.Config.BaseURL, Log: d.Log, Hooks: signing.NewHooks(d.Config.WebhooksAllowPrivate)}
+	if _, err := agreements.KeyLegacyTrails(context.Background()); err != nil {
+		return nil, err
+	}
 	(&signing.Handlers{Store: signing.NewStore(d.DB), Service: agreements, DB: d.DB}).Routes(r)
 	briefings := &briefing.Service{DB: d.DB, Pub: d.Publisher, Notify: notices, Limiter: d.State.Limiter, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL, Log: d.Log}
 	(&briefing.Handlers{Service: briefings}).Routes(r)
-	(&project.Handlers{Service: &project.Service{DB: d.DB, Notify: notices, Briefings: briefings, BaseURL: d.Config.BaseURL}}).Routes(r)
+	projects := &project.Service{DB: d.DB, Notify: notices, Briefings: briefings, BaseURL: d.Config.BaseURL}
+	(&project.Handlers{Service: projects}).Routes(r)
+	meetings := &meeting.Service{DB: d.DB, Notify: notices, Jobs: fair, Projects: projects, ICE: d.Config.ICEServers, BaseURL: d.Config.BaseURL, Log: d.Log}
+	(&meeting.Handlers{Service: meetings}).Routes(r)
+	(&policy.Handlers{Service: &policy.Service{DB: d.DB, Notify: notices, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}}).Routes(r)
+	monitoring := &monitor.Service{DB: d.DB, Notify: notices, Log: d.Log}
+	(&monitor.Handlers{Service: monitoring}).Routes(r)
+	assessments := &assessment.Service{DB: d.DB, Store: &assessment.Store{DB: d.DB}, Log: d.Log}
+	if err := assessments.Store.EnsureDefault(context.Background(), time.Now().UTC()); err != nil {
+		return nil, err
+	}
+	assessmentRoutes := &assessment.Handlers{Service: assessments}
+	f.Use("/api/v1/assessment", assessmentRoutes.LogRefusals)
+	assessmentRoutes.Routes(r)
 
 	if d.Live != nil {
 		d.Live.Define(briefings.Channel())
@@ -133,6 +160,8 @@ func New(d Deps) (*App, error) {
 		for _, t := range jobfair.ChatChannels() {
 			d.Live.Define(t)
 		}
+		d.Live.Define(meetings.LiveChannel())
+		d.Live.Define(meeting.QueueLiveChannel())
 	}
 
 	if d.Frontend != nil {
@@ -140,7 +169,7 @@ func New(d Deps) (*App, error) {
 			return nil, err
 		}
 	}
-	return &App{Fiber: f, Router: r, Sessions: sessions, Signing: agreements, Briefings: briefings}, nil
+	return &App{Fiber: f, Router: r, Sessions: sessions, Signing: agreements, Briefings: briefings, Meetings: meetings, Monitor: monitoring}, nil
 }
 
 // agreementChannel carries an agreement's status changes to its parties ("agreement:<id>").

@@ -48,6 +48,9 @@ func NewApp(o Options) *fiber.App {
 		cfg.EnableTrustedProxyCheck = true
 		cfg.TrustedProxies = o.TrustProxy
 		cfg.ProxyHeader = fiber.HeaderXForwardedFor
+		// The first address in the header that parses; a malformed header falls back to the
+		// connection's address.
+		cfg.EnableIPValidation = true
 	}
 	app := fiber.New(cfg)
 	app.Use(requestID)

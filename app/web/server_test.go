@@ -1,6 +1,7 @@
 package web
 
 import (
+	"io"
 	"log/slog"
 	"net/http/httptest"
 	"testing"
@@ -34,5 +35,32 @@ func TestSecurityHeadersSkipWebSocketUpgrades(t *testing.T) {
 	}
 	if up.Header.Get("X-Request-ID") == "" {
 		t.Fatal("upgrade response lost its request id")
+	}
+}
+
+// Behind a trusted load balancer the client's address comes from X-Forwarded-For; from anyone
+// else the header is ignored, so a client cannot choose the address its limits count against.
+func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
+	ip := func(trust []string, xff string) string {
+		app := NewApp(Options{Logger: slog.New(slog.DiscardHandler), BodyLimit: 1 << 20, TrustProxy: trust})
+		app.Get("/", func(c *fiber.Ctx) error { return c.SendString(c.IP()) })
+		req := httptest.NewRequest("GET", "/", nil)
+		req.Header.Set("X-Forwarded-For", xff)
+		res, err := app.Test(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		return string(body)
+	}
+	// fiber's test connection comes from 0.0.0.0.
+	if got := ip([]string{"0.0.0.0"}, "203.0.113.7"); got != "203.0.113.7" {
+		t.Errorf("behind a trusted proxy: %q", got)
+	}
+	if got := ip([]string{"10.0.0.1"}, "203.0.113.7"); got == "203.0.113.7" {
+		t.Error("X-Forwarded-For believed from an untrusted address")
+	}
+	if got := ip([]string{"0.0.0.0"}, "not an address"); got == "not an address" {
+		t.Error("a malformed X-Forwarded-For was taken as the address")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -19,8 +20,10 @@ import (
 	"github.com/redis/go-redis/v9"
 	"gorm.io/gorm"
 
+	"zonefair/app/backup"
 	"zonefair/app/config"
 	"zonefair/app/db"
+	jobload "zonefair/app/jobfair/loadgen"
 	"zonefair/app/live"
 	"zonefair/app/live/loadgen"
 	"zonefair/app/livestate"
@@ -44,8 +47,12 @@ Commands:
   serve       run the web server (migrates the database first)
   migrate     bring the database schema up to date
   seed-demo   load the demo zones, enterprises and accounts (idempotent)
+  backup F    copy the SQLite database to file F, online and checked (PostgreSQL: pg_dump)
+  restore F   replace the SQLite database with backup F (zonefair restore -h)
+  probe [P]   exit 0 when this instance answers GET P (default /readyz) with 200: a container health check
   version     print the version
   bench live  run the live-engine load generator (zonefair bench live -h)
+  bench jobfair  run the job-fair-day load generator (zonefair bench jobfair -h)
   help        this text
 
 Settings (environment variables):
@@ -64,11 +71,14 @@ func run(args []string, stdout io.Writer) error {
 		fmt.Fprint(stdout, usage+config.Help())
 		return nil
 	case "bench":
-		if len(args) < 2 || args[1] != "live" {
-			return errors.New("usage: zonefair bench live [flags]")
+		if len(args) < 2 || (args[1] != "live" && args[1] != "jobfair") {
+			return errors.New("usage: zonefair bench live|jobfair [flags]")
 		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
+		if args[1] == "jobfair" {
+			return jobload.Run(ctx, args[2:], stdout)
+		}
 		return loadgen.Run(ctx, args[2:], stdout)
 	}
 	cfg, err := config.Load(os.Getenv)
@@ -89,6 +99,12 @@ func run(args []string, stdout io.Writer) error {
 		}
 		defer db.Close(g)
 		return db.Migrate(ctx, g, log)
+	case "backup":
+		return backup.RunBackup(ctx, cfg, args[1:], stdout, log)
+	case "restore":
+		return backup.RunRestore(ctx, cfg, args[1:], stdout)
+	case "probe":
+		return probe(ctx, cfg, args[1:])
 	case "seed-demo":
 		g, err := openDB(ctx, cfg, log)
 		if err != nil {
@@ -107,6 +123,35 @@ func run(args []string, stdout io.Writer) error {
 	default:
 		return fmt.Errorf("unknown command %q (try `zonefair help`)", cmd)
 	}
+}
+
+// probe asks the instance listening on ZONEFAIR_ADDR for path (/readyz by default); the image
+// has no shell or curl, so container health checks run the binary itself.
+func probe(ctx context.Context, cfg *config.Config, args []string) error {
+	path := "/readyz"
+	if len(args) > 0 {
+		path = args[0]
+	}
+	_, port, err := net.SplitHostPort(cfg.Addr)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:"+port+path, nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(io.LimitReader(res.Body, 4<<10))
+		return fmt.Errorf("%s: %d %s", path, res.StatusCode, body)
+	}
+	return nil
 }
 
 func newLogger(cfg *config.Config) *slog.Logger {
@@ -136,7 +181,7 @@ func openState(ctx context.Context, cfg *config.Config) (*livestate.State, *redi
 		_ = client.Close()
 		return nil, nil, fmt.Errorf("reach Redis: %w", err)
 	}
-	return livestate.NewRedis(client, "zf:"), client, nil
+	return livestate.NewRedis(client, cfg.RedisPrefix), client, nil
 }
 
 func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
@@ -145,6 +190,16 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		return err
 	}
 	log.Info("starting zonefair", "version", version.Version, "config", cfg)
+	if !cfg.Postgres() {
+		// Tells `zonefair restore` that this database is in use.
+		lock, err := backup.Hold(cfg.SQLitePath())
+		if err != nil && !errors.Is(err, backup.ErrInUse) {
+			return err
+		}
+		if lock != nil {
+			defer lock.Close()
+		}
+	}
 	g, err := openDB(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -169,7 +224,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	raiseFileLimit(log)
 	backend := live.NewMemoryBackend()
 	if rdb != nil {
-		backend = live.NewRedisBackend(rdb, "zf:live:")
+		backend = live.NewRedisBackend(rdb, cfg.RedisPrefix+"live:")
 	}
 	hub, err := live.New(live.Options{
 		Backend: backend, Authenticate: server.LiveIdentity, AllowedOrigins: []string{cfg.Origin()},
@@ -202,6 +257,8 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	defer stopWork()
 	go app.Signing.Run(work)
 	go app.Briefings.Run(work)
+	go app.Monitor.Run(work)
+	go app.Meetings.Run(work)
 	errc := make(chan error, 1)
 	go func() { errc <- app.Fiber.Listener(ln) }()
 	log.Info("zonefair ready", "url", cfg.BaseURL, "addr", ln.Addr().String(), "startup_ms", time.Since(started).Milliseconds())

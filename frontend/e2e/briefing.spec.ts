@@ -49,8 +49,11 @@ async function logInEnglish(page: Page, email: string) {
   if ((await page.locator('html').getAttribute('lang')) !== 'en') await switchLanguage(page, 'en')
 }
 
-async function newUser(browser: Browser, email?: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage()
+/** A second server instance sharing the database and Redis, when the run has one. */
+const second = process.env.E2E_SECOND_URL
+
+async function newUser(browser: Browser, email?: string, baseURL?: string): Promise<Page> {
+  const page = await (await browser.newContext(baseURL ? { baseURL } : {})).newPage()
   if (email) {
     await logInEnglish(page, email)
     return page
@@ -96,9 +99,11 @@ test('a host runs a live briefing with two investors, and the replay shows it al
   await host.getByTestId('briefing-start').click()
   await expect(host.getByTestId('briefing-phase')).toHaveText('Live')
 
-  // Two investors register with the host's question and enter the room.
+  // Two investors register with the host's question and enter the room; with a second
+  // instance, the second investor is served by it, so everything below crosses instances.
   const a = await newUser(browser, investor)
-  const c = await newUser(browser)
+  const c = await newUser(browser, undefined, second)
+  if (second) expect(c.url()).toContain(second)
   for (const [p, focus] of [
     [a, 'semiconductors'],
     [c, 'robotics <script>x</script>'],

@@ -16,8 +16,30 @@ if (!process.env.ZONEFAIR_E2E_DATA) {
 }
 const data = process.env.ZONEFAIR_E2E_DATA
 
+// With a Redis to share (CI sets ZONEFAIR_TEST_REDIS_URL), a second instance runs beside the
+// first on the same database, as two instances behind a load balancer do, and specs that want
+// users on both read its address from E2E_SECOND_URL. The key prefix is this run's own.
+const redis = process.env.ZONEFAIR_TEST_REDIS_URL || ''
+const secondPort = port + 1
+if (redis) process.env.E2E_SECOND_URL = `http://127.0.0.1:${secondPort}`
+const prefix = `zf-e2e-${path.basename(data)}:`
+
+const instance = (p: number) => ({
+  ZONEFAIR_BIN_PATH: bin,
+  ZONEFAIR_ADDR: `127.0.0.1:${p}`,
+  ZONEFAIR_BASE_URL: baseURL,
+  ZONEFAIR_DATA_DIR: data,
+  ZONEFAIR_DATABASE_URL: `sqlite:${path.join(data, 'zonefair.db')}`,
+  ZONEFAIR_SECRET: 'e2e-secret-0123456789-abcdefghijklmnop',
+  ZONEFAIR_REDIS_URL: redis,
+  ZONEFAIR_REDIS_PREFIX: prefix,
+  ZONEFAIR_LOG_LEVEL: 'warn',
+})
+const server = { timeout: 60_000, reuseExistingServer: false, stdout: 'pipe', stderr: 'pipe' } as const
+
 export default defineConfig({
   testDir: here,
+  globalTeardown: path.join(here, 'teardown.ts'),
   outputDir: path.resolve(here, '../test-results'),
   timeout: 60_000,
   expect: { timeout: 10_000 },
@@ -36,22 +58,23 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },
-  webServer: {
-    command: `sh -c '"$ZONEFAIR_BIN_PATH" seed-demo && exec "$ZONEFAIR_BIN_PATH" serve'`,
-    url: `${baseURL}/healthz`,
-    timeout: 60_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: {
-      ZONEFAIR_BIN_PATH: bin,
-      ZONEFAIR_ADDR: `127.0.0.1:${port}`,
-      ZONEFAIR_BASE_URL: baseURL,
-      ZONEFAIR_DATA_DIR: data,
-      ZONEFAIR_DATABASE_URL: `sqlite:${path.join(data, 'zonefair.db')}`,
-      ZONEFAIR_SECRET: 'e2e-secret-0123456789-abcdefghijklmnop',
-      ZONEFAIR_REDIS_URL: '',
-      ZONEFAIR_LOG_LEVEL: 'warn',
+  webServer: [
+    {
+      ...server,
+      command: `sh -c '"$ZONEFAIR_BIN_PATH" seed-demo && exec "$ZONEFAIR_BIN_PATH" serve'`,
+      url: `${baseURL}/healthz`,
+      env: instance(port),
     },
-  },
+    // The second starts once the first has migrated and seeded the shared database.
+    ...(redis
+      ? [
+          {
+            ...server,
+            command: `sh -c 'until curl -sf ${baseURL}/healthz >/dev/null; do sleep 0.2; done; exec "$ZONEFAIR_BIN_PATH" serve'`,
+            url: `http://127.0.0.1:${secondPort}/healthz`,
+            env: instance(secondPort),
+          },
+        ]
+      : []),
+  ],
 })

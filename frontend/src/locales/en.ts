@@ -1,6 +1,11 @@
 // English messages. zh-CN.ts must have exactly the same keys (checked by a test).
 import jobfair from './jobfair.en'
 import briefing from './briefing.en'
+import meeting from './meeting.en'
+import signing from './signing.en'
+import assessment from './assessment.en'
+import policy from './policy.en'
+import monitor from './monitor.en'
 
 export default {
   app: {
@@ -10,7 +15,11 @@ export default {
     skip: 'Skip to content',
   },
   nav: {
+    invest: 'Investment',
+    jobfair: 'Job fair',
+    performance: 'Zone performance',
     briefings: 'Briefings',
+    meetings: 'Meetings',
     projects: 'Projects',
     home: 'Home',
     zones: 'Zones',
@@ -20,6 +29,7 @@ export default {
     hiring: 'Hiring',
     chat: 'Booth chat',
     analytics: 'Analytics',
+    agreements: 'Agreements',
     menu: 'Menu',
     language: 'Language',
   },
@@ -37,6 +47,7 @@ export default {
     enterprise_staff: 'Enterprise staff',
     investor: 'Investor',
     graduate: 'Graduate',
+    province_staff: 'Provincial reviewer',
   },
   regions: {
     all: 'All regions',
@@ -251,4 +262,9 @@ export default {
   },
   ...jobfair,
   ...briefing,
+  ...meeting,
+  ...signing,
+  ...assessment,
+  ...policy,
+  ...monitor,
 }

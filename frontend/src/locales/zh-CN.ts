@@ -2,6 +2,11 @@
 import type en from './en'
 import jobfair from './jobfair.zh-CN'
 import briefing from './briefing.zh-CN'
+import meeting from './meeting.zh-CN'
+import signing from './signing.zh-CN'
+import assessment from './assessment.zh-CN'
+import policy from './policy.zh-CN'
+import monitor from './monitor.zh-CN'
 
 const zhCN: typeof en = {
   app: {
@@ -11,7 +16,11 @@ const zhCN: typeof en = {
     skip: '跳到正文',
   },
   nav: {
+    invest: '投资促进',
+    jobfair: '招聘会',
+    performance: '开发区考评',
     briefings: '推介会',
+    meetings: '会议',
     projects: '招商项目',
     home: '首页',
     zones: '开发区',
@@ -21,6 +30,7 @@ const zhCN: typeof en = {
     hiring: '招聘管理',
     chat: '展位咨询',
     analytics: '数据分析',
+    agreements: '签约协议',
     menu: '菜单',
     language: '语言',
   },
@@ -38,6 +48,7 @@ const zhCN: typeof en = {
     enterprise_staff: '企业工作人员',
     investor: '投资者',
     graduate: '高校毕业生',
+    province_staff: '省级审核人员',
   },
   regions: {
     all: '全部地区',
@@ -252,6 +263,11 @@ const zhCN: typeof en = {
   },
   ...jobfair,
   ...briefing,
+  ...meeting,
+  ...signing,
+  ...assessment,
+  ...policy,
+  ...monitor,
 }
 
 export default zhCN
