@@ -77,7 +77,7 @@ type entry struct {
 	v                          [dimMajor]int32
 	majors                     []int32
 	published                  bool
-	deadline                   string
+	deadline                   int32 // YYYYMMDD, so the open check compares numbers, not strings
 	salary                     int
 	publishedAt                time.Time
 }
@@ -149,7 +149,7 @@ func (ix *Index) catchUp(ctx context.Context) error {
 	inPlace := true
 	for i := range rows {
 		j := &rows[i]
-		e := &entry{id: j.ID, fair: j.FairID, zone: j.ZoneID, published: j.Status == JobPublished, deadline: j.Deadline, salary: max(j.SalaryMax, j.SalaryMin)}
+		e := &entry{id: j.ID, fair: j.FairID, zone: j.ZoneID, published: j.Status == JobPublished, deadline: dayNumber(j.Deadline), salary: max(j.SalaryMax, j.SalaryMin)}
 		e.v[dimZone] = d[dimZone].id(itoa(j.ZoneID))
 		e.v[dimProvince] = d[dimProvince].id(j.Province)
 		e.v[dimRegion] = d[dimRegion].id(j.Region)
@@ -202,6 +202,25 @@ func (ix *Index) catchUp(ctx context.Context) error {
 	}
 	ix.seq = seq
 	return nil
+}
+
+// dayNumber turns a date "2026-07-31" into 20260731; anything else is 0, before every day.
+func dayNumber(date string) int32 {
+	if len(date) != 10 || date[4] != '-' || date[7] != '-' {
+		return 0
+	}
+	var n int32
+	for i := range len(date) {
+		c := date[i]
+		if c == '-' {
+			continue
+		}
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + int32(c-'0')
+	}
+	return n
 }
 
 func newestFirst(a, b *entry) int {
@@ -261,7 +280,7 @@ type plan struct {
 	minSalary int
 	fair      int64
 	ent       int64
-	today     string
+	today     int32
 	open      map[int64]bool
 	counts    [ndims][]int32
 
@@ -270,7 +289,7 @@ type plan struct {
 }
 
 func (ix *Index) plan(q Query, now time.Time) *plan {
-	p := &plan{minSalary: q.MinSalary, fair: q.FairID, ent: q.EnterpriseID, today: Today(now), open: map[int64]bool{}}
+	p := &plan{minSalary: q.MinSalary, fair: q.FairID, ent: q.EnterpriseID, today: dayNumber(Today(now)), open: map[int64]bool{}}
 	for id, f := range ix.fairs {
 		p.open[id] = phase(now, f.start, f.end) == PhaseOpen
 	}
@@ -461,7 +480,7 @@ func (s *Store) openCounts(ctx context.Context, fairID int64, now time.Time) (op
 	if err := ix.catchUp(ctx); err != nil {
 		return out, err
 	}
-	today := Today(now)
+	today := dayNumber(Today(now))
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	f, ok := ix.fairs[fairID]

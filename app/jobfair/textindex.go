@@ -7,6 +7,7 @@ import (
 	"math/bits"
 	"slices"
 	"sort"
+	"sync"
 
 	"gorm.io/gorm"
 )
@@ -185,21 +186,34 @@ func (t *textIndex) postings(tk token) []posting {
 	case 1:
 		return t.post[t.sorted[lo]]
 	}
-	best := map[uint32]int16{}
-	for _, n := range t.sorted[lo:hi] {
-		for _, p := range t.post[n] {
-			if w, ok := best[p.slot]; !ok || p.w > w {
-				best[p.slot] = p.w
+	// The union goes through an array indexed by slot: a pass over it yields the postings
+	// already in slot order. Every weight is at least 1, so 0 marks a slot not seen.
+	best := bestPool.Get().(*[]int16)
+	if len(*best) < len(t.jobOf) {
+		*best = make([]int16, len(t.jobOf))
+	}
+	b := (*best)[:len(t.jobOf)]
+	n := 0
+	for _, term := range t.sorted[lo:hi] {
+		for _, p := range t.post[term] {
+			if b[p.slot] == 0 {
+				n++
 			}
+			b[p.slot] = max(b[p.slot], p.w)
 		}
 	}
-	out := make([]posting, 0, len(best))
-	for s, w := range best {
-		out = append(out, posting{s, w})
+	out := make([]posting, 0, n)
+	for s, w := range b {
+		if w > 0 {
+			out = append(out, posting{uint32(s), w})
+		}
 	}
-	slices.SortFunc(out, func(a, b posting) int { return cmp.Compare(a.slot, b.slot) })
+	clear(b)
+	bestPool.Put(best)
 	return out
 }
+
+var bestPool = sync.Pool{New: func() any { return new([]int16) }}
 
 // intersect keeps the postings of cur that are also in l, adding l's weight. Both are ordered
 // by slot; a short cur probes l by binary search, otherwise the two are merged.
