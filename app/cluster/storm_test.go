@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"net/url"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -65,16 +67,26 @@ func TestPostgresCutDuringApplicationStorm(t *testing.T) {
 	}
 }
 
+// knob reads a whole number from the environment, for full-size runs of a CI-sized test.
+func knob(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
 // TestJobFairDayThroughTheProxy is the load generator scaled down for CI: graduates and
 // employers on two instances behind the proxy, on PostgreSQL and Redis; no request fails and
-// the database holds exactly the applications acknowledged.
+// the database holds exactly the applications acknowledged. ZONEFAIR_JOBFAIR_DAY_GRADUATES,
+// _WORKERS and _SECONDS make it full size (BENCHMARKS.md).
 func TestJobFairDayThroughTheProxy(t *testing.T) {
 	pgURL := testenv.PostgresURL(t)
 	c := cluster.Start(t, cluster.Options{DatabaseURL: pgURL, RedisURL: cluster.SharedRedisURL(t), Env: demo})
 	var log bytes.Buffer
 	rep, err := loadgen.Bench(context.Background(), loadgen.Config{
-		BaseURL: c.URL(), DatabaseURL: pgURL, Graduates: 8, Workers: 8, Employers: 2,
-		Duration: 8 * time.Second, ApplyShare: 0.15,
+		BaseURL: c.URL(), DatabaseURL: pgURL, Graduates: knob("ZONEFAIR_JOBFAIR_DAY_GRADUATES", 8),
+		Workers: knob("ZONEFAIR_JOBFAIR_DAY_WORKERS", 8), Employers: 2,
+		Duration: time.Duration(knob("ZONEFAIR_JOBFAIR_DAY_SECONDS", 8)) * time.Second, ApplyShare: 0.15,
 		StaffEmail: "staff.suzhou@zonefair.test", EnterpriseEmail: "hr.enterprise@zonefair.test", EmployerPassword: "Zonefair-demo-2026",
 	}, &log)
 	if err != nil {
