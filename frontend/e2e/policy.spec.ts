@@ -99,6 +99,17 @@ test('an investor subscribed to a topic is told of a new matching policy and rea
   await shot(inv, 'policy-package-zh')
   await switchLanguage(inv, 'en')
   await shot(inv, 'policy-package-en')
+
+  // A zone's page offers its packages.
+  const packages = (await (await inv.request.get('/api/v1/policy-packages')).json()) as { id: number; zoneId: number; titleEn: string }[]
+  const pk = packages[0]!
+  await inv.goto(`/zones/${pk.zoneId}`)
+  const card = inv.getByTestId('zone-packages')
+  await expect(card).toContainText(pk.titleEn)
+  await shot(inv, 'zone-packages-en')
+  await card.getByRole('link', { name: pk.titleEn }).click()
+  await expect(inv).toHaveURL(new RegExp(`/policies/packages/${pk.id}$`))
+  await expect(inv.getByTestId('policy-card').first()).toBeVisible()
   await inv.setViewportSize({ width: 390, height: 800 })
   await inv.goto('/policies')
   await expect(inv.getByTestId('policy-card').first()).toBeVisible()
