@@ -33,11 +33,19 @@ export async function shot(page: Page, name: string, opts: { fullPage?: boolean 
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: opts.fullPage ?? true })
 }
 
-/** Switches the UI language with the header control and checks it took effect. */
+/**
+ * Switches the UI language with the header control and checks it took effect. A click that
+ * lands while the dropdown is still opening is tried again, as a person would.
+ */
 export async function switchLanguage(page: Page, to: UILocale) {
-  await page.getByTestId('lang-switch').getByRole('button').click()
-  await page.getByRole('menuitem', { name: to === 'zh-CN' ? '中文' : 'English' }).click()
-  await expect(page.locator('html')).toHaveAttribute('lang', to)
+  const html = page.locator('html')
+  await expect(async () => {
+    if ((await html.getAttribute('lang')) !== to) {
+      await page.getByTestId('lang-switch').getByRole('button').click()
+      await page.getByRole('menuitem', { name: to === 'zh-CN' ? '中文' : 'English' }).click({ timeout: 3_000 })
+    }
+    await expect(html).toHaveAttribute('lang', to, { timeout: 3_000 })
+  }).toPass({ timeout: 20_000 })
 }
 
 /** The page fits the viewport: nothing sticks out sideways (the usual phone-layout bug). */
