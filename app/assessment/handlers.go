@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -220,21 +219,7 @@ func (h *Handlers) setValues(c *fiber.Ctx, p *web.Principal, id int64) (Detail, 
 }
 
 func (h *Handlers) importFile(c *fiber.Ctx, p *web.Principal, id int64) (Detail, error) {
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return Detail{}, errs.Invalid("file", "upload.missing")
-	}
-	if fh.Size > MaxImportBytes {
-		e := errs.New(errs.ErrTooLarge, "upload.too_large")
-		e.Fields = []errs.FieldError{{Field: "file", Key: "upload.too_large", Param: "1 MiB"}}
-		return Detail{}, e
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return Detail{}, err
-	}
-	defer f.Close()
-	body, err := io.ReadAll(io.LimitReader(f, MaxImportBytes))
+	_, body, err := web.FormFile(c, MaxImportBytes)
 	if err != nil {
 		return Detail{}, err
 	}

@@ -1,13 +1,10 @@
 package briefing
 
 import (
-	"bytes"
-	"io"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
-	"zonefair/app/errs"
 	"zonefair/app/web"
 )
 
@@ -203,25 +200,11 @@ func (h *Handlers) uploadSlides(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return errs.Invalid("file", "upload.missing")
-	}
-	if fh.Size > MaxSlidesBytes {
-		e := errs.New(errs.ErrTooLarge, "upload.too_large")
-		e.Fields = []errs.FieldError{{Field: "file", Key: "upload.too_large", Param: "10 MiB"}}
-		return e
-	}
-	f, err := fh.Open()
+	name, body, err := web.FormFile(c, MaxSlidesBytes)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	body, err := io.ReadAll(io.LimitReader(f, MaxSlidesBytes+1))
-	if err != nil {
-		return err
-	}
-	b, err := h.Service.SetSlides(c.UserContext(), id, web.CurrentPrincipal(c), string(bytes.Clone([]byte(fh.Filename))), body)
+	b, err := h.Service.SetSlides(c.UserContext(), id, web.CurrentPrincipal(c), name, body)
 	if err != nil {
 		return err
 	}

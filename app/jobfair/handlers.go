@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"io"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -433,25 +432,11 @@ func (h *Handlers) saveProfile(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) uploadResume(c *fiber.Ctx) error {
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return errs.Invalid("file", "upload.missing")
-	}
-	if fh.Size > MaxResumeBytes {
-		e := errs.New(errs.ErrTooLarge, "upload.too_large")
-		e.Fields = []errs.FieldError{{Field: "file", Key: "upload.too_large", Param: "5 MiB"}}
-		return e
-	}
-	f, err := fh.Open()
+	name, body, err := web.FormFile(c, MaxResumeBytes)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	body, err := io.ReadAll(io.LimitReader(f, MaxResumeBytes+1))
-	if err != nil {
-		return err
-	}
-	p, err := h.Service.SaveResume(c.UserContext(), web.CurrentPrincipal(c).UserID, fh.Filename, body)
+	p, err := h.Service.SaveResume(c.UserContext(), web.CurrentPrincipal(c).UserID, name, body)
 	if err != nil {
 		return err
 	}

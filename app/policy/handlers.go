@@ -1,13 +1,10 @@
 package policy
 
 import (
-	"bytes"
-	"io"
 	"mime"
 
 	"github.com/gofiber/fiber/v2"
 
-	"zonefair/app/errs"
 	"zonefair/app/web"
 )
 
@@ -137,25 +134,11 @@ func (h *Handlers) attach(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return errs.Invalid("file", "upload.missing")
-	}
-	if fh.Size > MaxAttachmentBytes {
-		e := errs.New(errs.ErrTooLarge, "upload.too_large")
-		e.Fields = []errs.FieldError{{Field: "file", Key: "upload.too_large", Param: "10 MiB"}}
-		return e
-	}
-	f, err := fh.Open()
+	name, body, err := web.FormFile(c, MaxAttachmentBytes)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	body, err := io.ReadAll(io.LimitReader(f, MaxAttachmentBytes+1))
-	if err != nil {
-		return err
-	}
-	out, err := h.Service.Attach(c.UserContext(), id, web.CurrentPrincipal(c), string(bytes.Clone([]byte(fh.Filename))), body)
+	out, err := h.Service.Attach(c.UserContext(), id, web.CurrentPrincipal(c), name, body)
 	if err != nil {
 		return err
 	}

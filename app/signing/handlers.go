@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
-	"io"
 	"strconv"
 	"strings"
 
@@ -269,21 +268,8 @@ func (h *Handlers) upload(c *fiber.Ctx) error {
 }
 
 func readUpload(c *fiber.Ctx) ([]byte, error) {
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return nil, errs.Invalid("file", "upload.missing")
-	}
-	if fh.Size > MaxPDFBytes {
-		e := errs.New(errs.ErrTooLarge, "upload.too_large")
-		e.Fields = []errs.FieldError{{Field: "file", Key: "upload.too_large", Param: "10 MiB"}}
-		return nil, e
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, MaxPDFBytes+1))
+	_, body, err := web.FormFile(c, MaxPDFBytes)
+	return body, err
 }
 
 // RecipientsRequest is the full list of a draft's recipients.

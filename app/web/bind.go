@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -198,4 +199,46 @@ func SendCSV(c *fiber.Ctx, name string, body []byte) error {
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(body)
+}
+
+// FormFile reads the multipart field "file" of at most limit bytes and returns its name (a copy:
+// the request's memory is reused) and content. A missing file is invalid; a larger one is
+// refused as too large, naming the limit.
+func FormFile(c *fiber.Ctx, limit int64) (name string, body []byte, err error) {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return "", nil, errs.Invalid("file", "upload.missing")
+	}
+	tooLarge := func() error {
+		e := errs.New(errs.ErrTooLarge, "upload.too_large")
+		e.Fields = []errs.FieldError{{Field: "file", Key: "upload.too_large", Param: sizeText(limit)}}
+		return e
+	}
+	if fh.Size > limit {
+		return "", nil, tooLarge()
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return "", nil, err
+	}
+	defer f.Close()
+	body, err = io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return "", nil, err
+	}
+	if int64(len(body)) > limit {
+		return "", nil, tooLarge()
+	}
+	return strings.Clone(fh.Filename), body, nil
+}
+
+// sizeText writes a byte limit the way people read it: "10 MiB", "512 KiB".
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " B"
 }

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
@@ -62,5 +65,42 @@ func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
 	}
 	if got := ip([]string{"0.0.0.0"}, "not an address"); got == "not an address" {
 		t.Error("a malformed X-Forwarded-For was taken as the address")
+	}
+}
+
+// An upload comes back with its name and content; a missing file is invalid, a larger one too
+// large with the limit written for people.
+func TestFormFile(t *testing.T) {
+	app := NewApp(Options{Logger: slog.New(slog.DiscardHandler), BodyLimit: 1 << 20})
+	app.Post("/", func(c *fiber.Ctx) error {
+		name, body, err := FormFile(c, 2<<10)
+		if err != nil {
+			return err
+		}
+		return c.SendString(name + ":" + string(body))
+	})
+	post := func(field string, content []byte) (int, string) {
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		part, _ := w.CreateFormFile(field, "简历 résumé.pdf")
+		_, _ = part.Write(content)
+		_ = w.Close()
+		req := httptest.NewRequest("POST", "/", &buf)
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		res, err := app.Test(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	if code, body := post("file", []byte("hello")); code != 200 || body != "简历 résumé.pdf:hello" {
+		t.Errorf("ok upload: %d %s", code, body)
+	}
+	if code, body := post("other", []byte("hello")); code != 400 || !strings.Contains(body, "file") {
+		t.Errorf("missing file: %d %s", code, body)
+	}
+	if code, body := post("file", bytes.Repeat([]byte("x"), 2<<10+1)); code != 413 || !strings.Contains(body, "2 KiB") {
+		t.Errorf("too large: %d %s", code, body)
 	}
 }

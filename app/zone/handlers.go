@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -174,21 +173,7 @@ func (h *Handlers) uploadLogo(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return errs.Invalid("file", "upload.missing")
-	}
-	if fh.Size > MaxLogoBytes {
-		e := errs.New(errs.ErrTooLarge, "upload.too_large")
-		e.Fields = []errs.FieldError{{Field: "file", Key: "upload.too_large", Param: "1 MiB"}}
-		return e
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	body, err := io.ReadAll(io.LimitReader(f, MaxLogoBytes+1))
+	_, body, err := web.FormFile(c, MaxLogoBytes)
 	if err != nil {
 		return err
 	}
