@@ -24,7 +24,12 @@ export interface Peer {
   restarted: boolean
   pending: RTCIceCandidateInit[]
   flush: ReturnType<typeof setTimeout> | null
+  watchdog: ReturnType<typeof setTimeout> | null
 }
+
+/** How long a pair may take to connect before the impolite side negotiates again. */
+const connectWithinMs = 8_000
+const renegotiations = 3
 
 export interface MeshOptions {
   iceServers: RTCIceServer[]
@@ -110,7 +115,7 @@ export class Mesh {
     const existing = this.peers.get(id)
     if (existing) return existing
     const pc = new RTCPeerConnection({ iceServers: this.o.iceServers })
-    const p: Peer = { id, userId, pc, stream: null, polite: this.id > id, makingOffer: false, ignoreOffer: false, restarted: false, pending: [], flush: null }
+    const p: Peer = { id, userId, pc, stream: null, polite: this.id > id, makingOffer: false, ignoreOffer: false, restarted: false, pending: [], flush: null, watchdog: null }
     this.peers.set(id, p)
     window.__zfPeers = [...this.peers.values()].map((x) => x.pc)
     const local = this.o.local
@@ -154,7 +159,38 @@ export class Mesh {
       }
       this.o.onState(id, st)
     }
+    this.watch(p)
     return p
+  }
+
+  /**
+   * A signal lost on the way (a dropped connection, a publish refused) would leave the pair
+   * waiting forever: when they have not connected in time, the impolite side withdraws an
+   * unanswered offer and negotiates again with fresh candidates, a few times.
+   */
+  private watch(p: Peer): void {
+    let tries = 0
+    const tick = () => {
+      p.watchdog = null
+      if (this.closed || this.peers.get(p.id) !== p) return
+      const st = p.pc.connectionState
+      if (st === 'connected' || st === 'closed') return
+      if (!p.polite && tries < renegotiations) {
+        tries++
+        void this.renegotiate(p)
+      }
+      p.watchdog = setTimeout(tick, connectWithinMs)
+    }
+    p.watchdog = setTimeout(tick, connectWithinMs)
+  }
+
+  private async renegotiate(p: Peer): Promise<void> {
+    try {
+      if (p.pc.signalingState === 'have-local-offer') await p.pc.setLocalDescription({ type: 'rollback' })
+      p.pc.restartIce()
+    } catch (e) {
+      console.warn('renegotiation failed', e)
+    }
   }
 
   private async description(p: Peer, d: RTCSessionDescriptionInit): Promise<void> {
@@ -173,6 +209,7 @@ export class Mesh {
     const p = this.peers.get(id)
     if (!p) return
     if (p.flush) clearTimeout(p.flush)
+    if (p.watchdog) clearTimeout(p.watchdog)
     p.pc.close()
     this.peers.delete(id)
     window.__zfPeers = [...this.peers.values()].map((x) => x.pc)
