@@ -30,23 +30,26 @@ func TestPostgresCutDuringApplicationStorm(t *testing.T) {
 
 	ctx := context.Background()
 	cut := make(chan struct{})
-	go func() {
-		defer close(cut)
-		time.Sleep(3 * time.Second)
-		fault.Cut()
-		time.Sleep(3 * time.Second)
-		fault.Restore()
-	}()
+	// The outage starts 3 s into the storm, once every account is ready, and lasts 3 s.
+	started := func() {
+		go func() {
+			defer close(cut)
+			time.Sleep(3 * time.Second)
+			fault.Cut()
+			time.Sleep(3 * time.Second)
+			fault.Restore()
+		}()
+	}
 	var log bytes.Buffer
 	rep, err := loadgen.Bench(ctx, loadgen.Config{
 		BaseURL: c.URL(), DatabaseURL: pgURL, Graduates: 10, Workers: 12, Employers: 2,
-		Duration: 10 * time.Second, ApplyShare: 0.5,
+		Duration: 10 * time.Second, ApplyShare: 0.5, Started: started,
 		StaffEmail: "staff.suzhou@zonefair.test", EnterpriseEmail: "hr.enterprise@zonefair.test", EmployerPassword: "Zonefair-demo-2026",
 	}, &log)
-	<-cut
 	if err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
 	}
+	<-cut
 	rep.Print(&log)
 	t.Log(log.String())
 	if n := rep.Count(500); n != 0 {

@@ -32,6 +32,9 @@ type Config struct {
 	ApplyShare  float64 // share of graduate actions that are applications
 	// Employer logins (demo accounts of `zonefair seed-demo`) and their password.
 	StaffEmail, EnterpriseEmail, EmployerPassword string
+	// Started, when set, is called as the measured run begins, after every account is ready
+	// (fault tests time their faults from it).
+	Started func()
 }
 
 func (c *Config) flags(fs *flag.FlagSet) {
@@ -80,6 +83,9 @@ func Bench(ctx context.Context, c Config, log io.Writer) (*Report, error) {
 		return nil, err
 	}
 	fmt.Fprintf(log, "%d open jobs; running for %s\n", len(w.jobs), c.Duration)
+	if c.Started != nil {
+		c.Started()
+	}
 	rep := w.run(ctx, c)
 	rep.settle(ctx, w)
 	if c.DatabaseURL != "" {
