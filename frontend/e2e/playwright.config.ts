@@ -46,7 +46,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: process.env.CI ? 'line' : 'list',
+  reporter: [[process.env.CI ? 'line' : 'list'], [path.join(here, 'failures.ts')]],
   use: {
     baseURL,
     headless: true,
