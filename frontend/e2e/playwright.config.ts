@@ -40,7 +40,8 @@ const server = { timeout: 60_000, reuseExistingServer: false, stdout: 'pipe', st
 export default defineConfig({
   testDir: here,
   globalTeardown: path.join(here, 'teardown.ts'),
-  outputDir: path.resolve(here, '../test-results'),
+  // A run on another port is another run beside it: it keeps its results apart.
+  outputDir: path.resolve(here, process.env.E2E_PORT ? `../test-results-${port}` : '../test-results'),
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,

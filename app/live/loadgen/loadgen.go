@@ -119,7 +119,9 @@ type stats struct {
 type client struct {
 	url    string
 	slow   bool
-	ws     *websocket.Conn
+	ws     *websocket.Conn // slow clients: dialled, joined, then never read
+	cut    func()          // reading clients: cuts the connection the receive loops read
+	rcv    *receivers
 	joined chan joinReply
 	mu     sync.Mutex
 	epoch  string
@@ -137,27 +139,19 @@ type joinReply struct {
 	} `json:"error"`
 }
 
-func dialer(slow bool) *websocket.Dialer {
-	d := &websocket.Dialer{HandshakeTimeout: 30 * time.Second, ReadBufferSize: 2048, WriteBufferSize: 1024}
-	if slow {
-		// A small receive buffer keeps the kernel from absorbing megabytes for a client that
-		// never reads, so the server's queue limit is what it meets.
-		d.NetDial = (&net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+// slowDialer dials a client that never reads. A small receive buffer keeps the kernel from
+// absorbing megabytes for it, so the server's queue limit is what it meets.
+func slowDialer() *websocket.Dialer {
+	return &websocket.Dialer{HandshakeTimeout: 30 * time.Second, ReadBufferSize: 2048, WriteBufferSize: 1024,
+		NetDial: (&net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
 			return rc.Control(func(fd uintptr) {
 				_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 8<<10)
 			})
-		}}).Dial
-	}
-	return d
+		}}).Dial}
 }
 
 // connect dials and joins, resuming from the client's position when it has one.
 func (cl *client) connect(room string, st *stats) error {
-	ws, _, err := dialer(cl.slow).Dial(cl.url, nil)
-	if err != nil {
-		return err
-	}
-	cl.ws = ws
 	cl.joined = make(chan joinReply, 1)
 	cl.done = make(chan struct{})
 	req := map[string]any{"id": 1, "op": "join", "ch": room}
@@ -168,24 +162,42 @@ func (cl *client) connect(room string, st *stats) error {
 	}
 	cl.mu.Unlock()
 	b, _ := json.Marshal(req)
+	if !cl.slow {
+		cut, err := cl.rcv.dial(cl, b, cl.done)
+		if err != nil {
+			return err
+		}
+		cl.cut = cut
+		return nil
+	}
+	ws, _, err := slowDialer().Dial(cl.url, nil)
+	if err != nil {
+		return err
+	}
+	cl.ws = ws
 	if err := ws.WriteMessage(websocket.TextMessage, b); err != nil {
 		_ = ws.Close()
 		return err
 	}
-	if cl.slow {
-		// Read only the join reply, then never again.
-		_, msg, err := ws.ReadMessage()
-		if err != nil {
-			return err
-		}
-		var r joinReply
-		_ = json.Unmarshal(bytes.SplitN(msg, []byte("\n"), 2)[0], &r)
-		cl.joined <- r
-		close(cl.done)
-		return nil
+	// Read only the join reply, then never again.
+	_, msg, err := ws.ReadMessage()
+	if err != nil {
+		return err
 	}
-	go cl.read(st)
+	var r joinReply
+	_ = json.Unmarshal(bytes.SplitN(msg, []byte("\n"), 2)[0], &r)
+	cl.joined <- r
+	close(cl.done)
 	return nil
+}
+
+// kill drops the connection without a close handshake, as a network failure would.
+func (cl *client) kill() {
+	if cl.cut != nil {
+		cl.cut()
+	} else if cl.ws != nil {
+		cl.kill()
+	}
 }
 
 var (
@@ -194,64 +206,51 @@ var (
 	tsKey     = []byte(`"ts":`)
 )
 
-func (cl *client) read(st *stats) {
-	defer close(cl.done)
-	var buf bytes.Buffer
-	for {
-		_, r, err := cl.ws.NextReader()
-		if err != nil {
-			return
+// handle takes one websocket message, frames separated by newlines, received at now.
+func (cl *client) handle(msg []byte, now int64, st *stats) {
+	for len(msg) > 0 {
+		line := msg
+		if i := bytes.IndexByte(msg, '\n'); i >= 0 {
+			line, msg = msg[:i], msg[i+1:]
+		} else {
+			msg = nil
 		}
-		buf.Reset()
-		if _, err := buf.ReadFrom(r); err != nil {
-			return
-		}
-		msg := buf.Bytes()
-		now := time.Now().UnixNano()
-		for len(msg) > 0 {
-			line := msg
-			if i := bytes.IndexByte(msg, '\n'); i >= 0 {
-				line, msg = msg[:i], msg[i+1:]
-			} else {
-				msg = nil
-			}
-			if !bytes.HasPrefix(line, pubPrefix) {
-				if bytes.HasPrefix(line, []byte(`{"t":"reply","id":1,`)) {
-					var r joinReply
-					_ = json.Unmarshal(line, &r)
-					cl.mu.Lock()
-					// A resumed join keeps its position: the missed publications follow.
-					if r.Error == nil && !(cl.resume && r.Recovered != nil && *r.Recovered) {
-						cl.epoch, cl.last = r.Epoch, r.Off
-					}
-					cl.mu.Unlock()
-					cl.joined <- r
-				} else if bytes.HasPrefix(line, []byte(`{"t":"reset"`)) {
-					var r joinReply
-					_ = json.Unmarshal(line, &r)
-					cl.mu.Lock()
+		if !bytes.HasPrefix(line, pubPrefix) {
+			if bytes.HasPrefix(line, []byte(`{"t":"reply","id":1,`)) {
+				var r joinReply
+				_ = json.Unmarshal(line, &r)
+				cl.mu.Lock()
+				// A resumed join keeps its position: the missed publications follow.
+				if r.Error == nil && !(cl.resume && r.Recovered != nil && *r.Recovered) {
 					cl.epoch, cl.last = r.Epoch, r.Off
-					cl.mu.Unlock()
 				}
-				continue
+				cl.mu.Unlock()
+				cl.joined <- r
+			} else if bytes.HasPrefix(line, []byte(`{"t":"reset"`)) {
+				var r joinReply
+				_ = json.Unmarshal(line, &r)
+				cl.mu.Lock()
+				cl.epoch, cl.last = r.Epoch, r.Off
+				cl.mu.Unlock()
 			}
-			off := number(line, offKey)
-			cl.mu.Lock()
-			switch {
-			case off == cl.last+1:
-				cl.last = off
-			case off <= cl.last:
-				st.dups.Add(1)
-			default:
-				st.gaps.Add(1)
-				cl.last = off
-			}
-			cl.mu.Unlock()
-			if st.measuring.Load() {
-				st.deliveries.Add(1)
-				if ts := number(line, tsKey); ts > 0 {
-					st.hist.add(time.Duration(now - int64(ts)))
-				}
+			continue
+		}
+		off := number(line, offKey)
+		cl.mu.Lock()
+		switch {
+		case off == cl.last+1:
+			cl.last = off
+		case off <= cl.last:
+			st.dups.Add(1)
+		default:
+			st.gaps.Add(1)
+			cl.last = off
+		}
+		cl.mu.Unlock()
+		if st.measuring.Load() {
+			st.deliveries.Add(1)
+			if ts := number(line, tsKey); ts > 0 {
+				st.hist.add(time.Duration(now - int64(ts)))
 			}
 		}
 	}
@@ -275,6 +274,11 @@ func number(b, key []byte) uint64 {
 func run(ctx context.Context, c config, out io.Writer) error {
 	st := &stats{}
 	rssBefore := rss(c.pids)
+	rcv, err := newReceivers(st)
+	if err != nil {
+		return err
+	}
+	defer rcv.close()
 	cls := make([]*client, c.clients)
 	nslow := int(float64(c.clients) * c.slow)
 	marked := 0
@@ -284,7 +288,7 @@ func run(ctx context.Context, c config, out io.Writer) error {
 		if slow {
 			marked++
 		}
-		cls[i] = &client{url: c.urls[i%len(c.urls)], slow: slow}
+		cls[i] = &client{url: c.urls[i%len(c.urls)], slow: slow, rcv: rcv}
 	}
 	start := time.Now()
 	failed := connectAll(ctx, cls, c, st)
@@ -356,9 +360,7 @@ func run(ctx context.Context, c config, out io.Writer) error {
 	stopPub()
 	pubWG.Wait()
 	for _, cl := range cls {
-		if cl.ws != nil {
-			_ = cl.ws.Close()
-		}
+		cl.kill()
 	}
 	return nil
 }
@@ -420,13 +422,13 @@ func dropAndRecover(ctx context.Context, cls []*client, c config, st *stats, out
 		if len(victims) == c.drop {
 			break
 		}
-		if !cl.slow && cl.ws != nil {
+		if !cl.slow && cl.cut != nil {
 			victims = append(victims, cl)
 		}
 	}
 	gaps, dups := st.gaps.Load(), st.dups.Load()
 	for _, cl := range victims {
-		_ = cl.ws.NetConn().Close()
+		cl.kill()
 	}
 	for _, cl := range victims {
 		<-cl.done
