@@ -38,8 +38,12 @@ func (s *Service) now() time.Time {
 
 // Settings returns the monitoring rules in force.
 func (s *Service) Settings(ctx context.Context) (Settings, error) {
+	return s.settings(s.DB.WithContext(ctx))
+}
+
+func (s *Service) settings(tx *gorm.DB) (Settings, error) {
 	var st Settings
-	err := s.DB.WithContext(ctx).Where("id = 1").First(&st).Error
+	err := tx.Where("id = 1").First(&st).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return DefaultSettings, nil
 	}
@@ -119,13 +123,25 @@ func (s *Service) Submit(ctx context.Context, p *web.Principal, in ReportInput) 
 	}
 	r := Report{ZoneID: in.ZoneID, Month: in.Month, Imports: round2(in.Imports), Exports: round2(in.Exports),
 		FDIContracted: round2(in.FDIContracted), FDIActual: round2(in.FDIActual), Note: strings.TrimSpace(in.Note), ReportedBy: p.UserID}
-	if err := s.DB.WithContext(ctx).Create(&r).Error; err != nil {
+	// The report and the alerts it raises are stored together: a failure leaves neither, so
+	// the zone can simply submit again and no alert is lost.
+	var raised []raisedAlert
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&r).Error; err != nil {
+			return err
+		}
+		var err error
+		raised, err = s.evaluate(tx, z, r.Month, nil)
+		return err
+	})
+	if err != nil {
 		if db.IsUniqueViolation(err) {
 			return r, errs.New(errs.ErrConflict, "monitor.report_exists")
 		}
 		return r, err
 	}
-	return r, s.evaluate(ctx, z, r.Month)
+	s.tell(ctx, raised)
+	return r, nil
 }
 
 // Correct changes a report's figures (the zone's staff or admins), recording each changed
@@ -153,26 +169,35 @@ func (s *Service) Correct(ctx context.Context, id int64, p *web.Principal, in Co
 	if len(changes) == 0 {
 		return r, errs.Invalid("reason", "monitor.no_change")
 	}
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	z, _, err := s.zoneOf(ctx, r.ZoneID)
+	if err != nil {
+		return r, err
+	}
+	// The corrected month and the same month a year later are compared anew, in the same
+	// transaction as the correction.
+	var raised []raisedAlert
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&changes).Error; err != nil {
 			return err
 		}
-		return tx.Model(&Report{}).Where("id = ?", id).Updates(map[string]any{
+		if err := tx.Model(&Report{}).Where("id = ?", id).Updates(map[string]any{
 			"imports": r.Imports, "exports": r.Exports, "fdi_contracted": r.FDIContracted, "fdi_actual": r.FDIActual, "updated_at": now,
-		}).Error
+		}).Error; err != nil {
+			return err
+		}
+		var err error
+		if raised, err = s.evaluate(tx, z, r.Month, raised); err != nil {
+			return err
+		}
+		raised, err = s.evaluate(tx, z, AddMonths(r.Month, 12), raised)
+		return err
 	})
 	if err != nil {
 		return r, err
 	}
 	r.UpdatedAt = now
-	z, _, err := s.zoneOf(ctx, r.ZoneID)
-	if err != nil {
-		return r, err
-	}
-	if err := s.evaluate(ctx, z, r.Month); err != nil {
-		return r, err
-	}
-	return r, s.evaluate(ctx, z, AddMonths(r.Month, 12))
+	s.tell(ctx, raised)
+	return r, nil
 }
 
 // Changes lists a report's audited corrections, newest first.
@@ -195,12 +220,12 @@ func (s *Service) Changes(ctx context.Context, id int64, p *web.Principal) ([]Ch
 	return out, s.DB.WithContext(ctx).Where("report_id = ?", id).Order("id DESC").Find(&out).Error
 }
 
-// evaluate compares a zone's month with the same month a year before and raises a drop
-// alert for each figure that fell by at least the threshold.
-func (s *Service) evaluate(ctx context.Context, z zone.Zone, month string) error {
+// evaluate compares a zone's month with the same month a year before, in tx, and raises a drop
+// alert for each figure that fell by at least the threshold; it appends the alerts raised.
+func (s *Service) evaluate(tx *gorm.DB, z zone.Zone, month string, raised []raisedAlert) ([]raisedAlert, error) {
 	var rs []Report
-	if err := s.DB.WithContext(ctx).Where("zone_id = ? AND month IN ?", z.ID, []string{month, AddMonths(month, -12)}).Find(&rs).Error; err != nil {
-		return err
+	if err := tx.Where("zone_id = ? AND month IN ?", z.ID, []string{month, AddMonths(month, -12)}).Find(&rs).Error; err != nil {
+		return raised, err
 	}
 	var cur, prev *Report
 	for i := range rs {
@@ -211,11 +236,11 @@ func (s *Service) evaluate(ctx context.Context, z zone.Zone, month string) error
 		}
 	}
 	if cur == nil || prev == nil {
-		return nil
+		return raised, nil
 	}
-	st, err := s.Settings(ctx)
+	st, err := s.settings(tx)
 	if err != nil {
-		return err
+		return raised, err
 	}
 	for _, ind := range Indicators {
 		v, pv := cur.value(ind), prev.value(ind)
@@ -224,47 +249,54 @@ func (s *Service) evaluate(ctx context.Context, z zone.Zone, month string) error
 			continue
 		}
 		a := Alert{ZoneID: z.ID, Month: month, Kind: KindDrop, Indicator: ind, Value: &v, Previous: &pv, ChangePct: pct, Threshold: st.DropThreshold}
-		if _, err := s.raise(ctx, z, a); err != nil {
-			return err
+		if raised, err = s.raise(tx, z, a, raised); err != nil {
+			return raised, err
 		}
 	}
-	return nil
+	return raised, nil
 }
 
-// raise stores an alert unless the same one (zone, month, kind, figure) exists — the unique
-// index makes that hold across instances — and tells the province and the ministry.
-func (s *Service) raise(ctx context.Context, z zone.Zone, a Alert) (bool, error) {
+// raisedAlert is an alert stored in a transaction, to be told to its readers once committed.
+type raisedAlert struct {
+	alert Alert
+	to    []int64
+}
+
+// raise stores an alert in tx unless the same one (zone, month, kind, figure) exists — the
+// unique index makes that hold across instances — with a notification for the province and
+// the ministry; it appends the alert if it was new.
+func (s *Service) raise(tx *gorm.DB, z zone.Zone, a Alert, raised []raisedAlert) ([]raisedAlert, error) {
 	a.CreatedAt = s.now()
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&a)
+	if res.Error != nil || res.RowsAffected == 0 {
+		return raised, res.Error
+	}
 	var to []int64
-	raised := false
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&a)
-		if res.Error != nil || res.RowsAffected == 0 {
-			return res.Error
-		}
-		raised = true
-		if err := tx.Table("users").Where("role = ? OR (role = ? AND province = ? AND province <> '')", web.RoleAdmin, web.RoleProvince, z.Province).
-			Order("id").Pluck("id", &to).Error; err != nil {
-			return err
-		}
-		if s.Notify == nil {
-			return nil
-		}
-		a.ZoneNameZh, a.ZoneNameEn, a.Province = z.NameZh, z.NameEn, z.Province
-		for _, id := range to {
-			if _, err := s.Notify.Add(tx, id, KindAlert, notice(a)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil || !raised || s.Notify == nil {
+	if err := tx.Table("users").Where("role = ? OR (role = ? AND province = ? AND province <> '')", web.RoleAdmin, web.RoleProvince, z.Province).
+		Order("id").Pluck("id", &to).Error; err != nil {
 		return raised, err
 	}
-	for _, id := range to {
-		s.Notify.Publish(ctx, id, KindAlert, notice(a))
+	a.ZoneNameZh, a.ZoneNameEn, a.Province = z.NameZh, z.NameEn, z.Province
+	if s.Notify != nil {
+		for _, id := range to {
+			if _, err := s.Notify.Add(tx, id, KindAlert, notice(a)); err != nil {
+				return raised, err
+			}
+		}
 	}
-	return true, nil
+	return append(raised, raisedAlert{alert: a, to: to}), nil
+}
+
+// tell publishes committed alerts to their readers' open pages.
+func (s *Service) tell(ctx context.Context, raised []raisedAlert) {
+	if s.Notify == nil {
+		return
+	}
+	for _, r := range raised {
+		for _, id := range r.to {
+			s.Notify.Publish(ctx, id, KindAlert, notice(r.alert))
+		}
+	}
 }
 
 // CheckLate raises a late alert for every key zone whose report for last month is not in
@@ -290,13 +322,17 @@ func (s *Service) CheckLate(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, z := range zs {
-		raised, err := s.raise(ctx, z, Alert{ZoneID: z.ID, Month: month, Kind: KindLate, Threshold: float64(st.DueDay)})
+		var raised []raisedAlert
+		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			var err error
+			raised, err = s.raise(tx, z, Alert{ZoneID: z.ID, Month: month, Kind: KindLate, Threshold: float64(st.DueDay)}, nil)
+			return err
+		})
 		if err != nil {
 			return n, err
 		}
-		if raised {
-			n++
-		}
+		s.tell(ctx, raised)
+		n += len(raised)
 	}
 	return n, nil
 }

@@ -2,10 +2,14 @@ package server_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 
 	"zonefair/app/monitor"
 	"zonefair/app/web"
@@ -301,6 +305,49 @@ func TestMonitorAlertLive(t *testing.T) {
 			if err := json.Unmarshal(f.Data, &a); err != nil || a.Indicator != "exports" || a.ZoneID != e.zoneA.ID || a.ChangePct == nil || *a.ChangePct != -40 {
 				t.Fatalf("%s got %s (%v)", who, f.Data, err)
 			}
+		}
+	})
+}
+
+// A report whose alert cannot be stored is not stored either: the zone sees the failure and
+// submits again, and the alert is raised then, not lost.
+func TestMonitorReportAndAlertStoredTogether(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		admin := e.keyZones()
+		staff := e.as(web.RoleZoneStaff)
+		staff.do("POST", "/api/v1/monitoring/reports", figures(0, lastMonths(13), 10000, 20000)).want(201)
+
+		var failing atomic.Bool
+		failing.Store(true)
+		const hook = "test:fail-notifications"
+		if err := e.db.Callback().Create().Before("gorm:create").Register(hook, func(tx *gorm.DB) {
+			if failing.Load() && tx.Statement.Table == "notifications" {
+				_ = tx.AddError(errors.New("notifications cannot be written"))
+			}
+		}); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = e.db.Callback().Create().Remove(hook) })
+
+		drop := figures(0, lastMonths(1), 5000, 20000) // imports −50 %
+		if res := staff.do("POST", "/api/v1/monitoring/reports", drop); res.status < 500 {
+			t.Fatalf("a report whose alert failed was accepted: %d %s", res.status, res.body)
+		}
+		var s struct {
+			Points []monitorPoint `json:"points"`
+		}
+		admin.do("GET", fmt.Sprintf("/api/v1/monitoring/series?zoneId=%d&months=24", e.zoneA.ID), nil).want(200).json(&s)
+		if len(s.Points) != 1 {
+			t.Fatalf("the failed month was kept: %+v", s.Points)
+		}
+		if a := alertsOf(admin, ""); len(a) != 0 {
+			t.Fatalf("alerts after the failure: %+v", a)
+		}
+
+		failing.Store(false)
+		staff.do("POST", "/api/v1/monitoring/reports", drop).want(201)
+		if a := alertsOf(admin, ""); len(a) != 1 || a[0].Indicator != "imports" || a[0].Month != lastMonths(1) {
+			t.Fatalf("alerts after submitting again: %+v", a)
 		}
 	})
 }
