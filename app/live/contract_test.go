@@ -9,6 +9,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/fasthttp/websocket"
 )
@@ -302,4 +303,60 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// deliveries records what a node delivers, by channel.
+type deliveries struct {
+	mu  sync.Mutex
+	got map[string]int
+	ch  chan string
+}
+
+func (d *deliveries) Deliver(p Publication) {
+	d.mu.Lock()
+	d.got[p.Channel]++
+	d.mu.Unlock()
+	d.ch <- p.Channel
+}
+func (d *deliveries) Notice(string, []byte) {}
+func (d *deliveries) Resync()               {}
+
+// A room going away while its successor opens (the last client left, another joined at once)
+// must not unsubscribe the successor: whatever order the two run in, the channel keeps being
+// delivered to the node.
+func TestSuccessorRoomStaysSubscribed(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		d := &deliveries{got: map[string]int{}, ch: make(chan string, 16)}
+		n, err := e.backend.Attach(ctx, d)
+		must(t, err)
+		t.Cleanup(func() { _ = n.Close(context.Background(), true) })
+		eventually(t, "node ready", func() bool { return n.Ready(ctx) == nil })
+		for i := range 100 {
+			ch := fmt.Sprintf("room:succ-%d", i)
+			must(t, n.Subscribe(ctx, ch)) // the room going away
+			var wg sync.WaitGroup
+			wg.Add(2)
+			run := func(f func(context.Context, string) error) {
+				defer wg.Done()
+				if err := f(ctx, ch); err != nil {
+					t.Error(err)
+				}
+			}
+			go run(n.Unsubscribe)
+			go run(n.Subscribe) // its successor
+			wg.Wait()
+			_, err := n.Publish(ctx, ch, []byte(`{"kind":"x","data":1}`), Stream{Size: 10, TTL: time.Minute})
+			must(t, err)
+			select {
+			case got := <-d.ch:
+				if got != ch {
+					t.Fatalf("delivered %s, want %s", got, ch)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatalf("round %d: the successor of a closed room receives nothing", i)
+			}
+			must(t, n.Unsubscribe(ctx, ch))
+		}
+	})
 }

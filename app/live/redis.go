@@ -82,6 +82,11 @@ type redisNode struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 
+	// order keeps SUBSCRIBE and UNSUBSCRIBE commands in the order of the reference counts: without
+	// it, a room going away could send its UNSUBSCRIBE after its successor's SUBSCRIBE, and
+	// Redis would stop routing the channel to a node whose room still has clients.
+	order sync.Mutex
+
 	mu      sync.Mutex
 	chans   map[string]int // channels this node wants (room references); resubscribed after every reconnect
 	ps      *redis.PubSub  // nil while disconnected
@@ -144,6 +149,8 @@ func (n *redisNode) session(ctx context.Context, first bool) (started bool) {
 		}
 		n.mu.Unlock()
 	}()
+	// A channel unsubscribed meanwhile may be subscribed here again: its publications then
+	// find no room and are ignored.
 	if err := ps.Subscribe(ctx, keys...); err != nil {
 		return false
 	}
@@ -237,10 +244,12 @@ func (n *redisNode) Ready(context.Context) error {
 
 func (n *redisNode) Subscribe(ctx context.Context, ch string) error {
 	w := make(chan struct{})
+	n.order.Lock()
 	n.mu.Lock()
 	ps := n.ps
 	if ps == nil || !n.healthy.Load() {
 		n.mu.Unlock()
+		n.order.Unlock()
 		return ErrUnavailable
 	}
 	// Counting references lets a room that is going away unsubscribe late without cutting off
@@ -248,7 +257,9 @@ func (n *redisNode) Subscribe(ctx context.Context, ch string) error {
 	n.chans[ch]++
 	n.waiters[ch] = append(n.waiters[ch], w)
 	n.mu.Unlock()
-	if err := ps.Subscribe(ctx, n.wire(ch)); err != nil {
+	err := ps.Subscribe(ctx, n.wire(ch))
+	n.order.Unlock()
+	if err != nil {
 		return unavailable(err)
 	}
 	// Only the confirmation proves that Redis will route later publishes to this node.
@@ -265,6 +276,8 @@ func (n *redisNode) Subscribe(ctx context.Context, ch string) error {
 }
 
 func (n *redisNode) Unsubscribe(ctx context.Context, ch string) error {
+	n.order.Lock()
+	defer n.order.Unlock()
 	n.mu.Lock()
 	if n.chans[ch]--; n.chans[ch] > 0 {
 		n.mu.Unlock()
