@@ -167,7 +167,10 @@ func (c *client) writeLoop() {
 		}
 		c.mu.Unlock()
 		if err == nil && ping {
-			err = c.ws.WriteControl(websocket.PingMessage, nil, deadline)
+			// The ping has a deadline of its own: the one set for the last data may have passed
+			// long ago on a quiet connection.
+			err = c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.h.o.WriteTimeout))
+			deadline = time.Time{} // the library moved the socket's deadline; re-arm before data
 		}
 		if err != nil {
 			c.close(websocket.CloseAbnormalClosure, "")
@@ -299,6 +302,7 @@ func (c *client) join(ctx context.Context, req request) {
 	}
 	r, err := c.h.acquire(ctx, req.Ch, t)
 	if err != nil {
+		c.h.log.Warn("live join failed", "channel", req.Ch, "err", err)
 		c.send(errorFrame(req.ID, "unavailable", "channel temporarily unavailable", jitter(time.Second, 3*time.Second)))
 		return
 	}
