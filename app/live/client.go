@@ -99,7 +99,19 @@ func (c *client) closeLocked(code int, why string) {
 // kill drops the connection without a close handshake.
 func (c *client) kill() {
 	c.close(websocket.CloseGoingAway, "")
-	_ = c.ws.NetConn().Close()
+	_ = socket(c.ws).Close()
+}
+
+// socket is the connection's own socket. The server hands the handler a wrapper whose Close
+// does nothing (it closes the socket itself once the handler returns), so cutting a connection
+// before that, from its writer or from the hub, must close the socket underneath: otherwise the
+// client is left connected to a reader that no writer answers.
+func socket(ws *websocket.Conn) net.Conn {
+	nc := ws.NetConn()
+	if u, ok := nc.(interface{ UnsafeConn() net.Conn }); ok {
+		return u.UnsafeConn()
+	}
+	return nc
 }
 
 func (c *client) forget(ch string) {
@@ -114,10 +126,7 @@ func (c *client) writeLoop() {
 	// would re-arm the deadline, lock and copy through a pooled buffer on every message, which
 	// is a measurable share of a broadcast to thousands of clients. Only this goroutine writes,
 	// and the library is used for control frames only, so the two never interleave.
-	raw := c.ws.NetConn()
-	if u, ok := raw.(interface{ UnsafeConn() net.Conn }); ok {
-		raw = u.UnsafeConn()
-	}
+	raw := socket(c.ws)
 	var hdr [10]byte
 	var vec [][]byte
 	var deadline time.Time
@@ -174,7 +183,7 @@ func (c *client) writeLoop() {
 		}
 		if err != nil {
 			c.close(websocket.CloseAbnormalClosure, "")
-			_ = c.ws.NetConn().Close()
+			_ = socket(c.ws).Close()
 			return
 		}
 		if closed {

@@ -194,7 +194,7 @@ func TestLargeRoomGetsCountsNotEvents(t *testing.T) {
 
 func TestSlowConsumerIsolation(t *testing.T) {
 	eachBackend(t, func(t *testing.T, e env) {
-		s := startHub(t, e.backend, func(o *Options) { o.QueueBytes = 64 << 10 })
+		s := startHub(t, e.backend, func(o *Options) { o.QueueBytes, o.WriteTimeout = 64<<10, time.Second })
 		ch := "room:slow"
 		fast := dial(t, s, "1:fast:")
 		fast.join(ch)
@@ -231,6 +231,11 @@ func TestSlowConsumerIsolation(t *testing.T) {
 		if got := s.counter("zonefair_live_disconnects_total", ""); got != 1 {
 			t.Fatalf("%v disconnects, want only the slow one", got)
 		}
+		// Its writer gave up on the stalled socket: the socket is closed, not left to a reader
+		// waiting for the keep-alive to expire.
+		eventually(t, "the slow consumer's connection to end", func() bool {
+			return s.counter("zonefair_live_connections", "") == 1
+		})
 	})
 }
 

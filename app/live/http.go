@@ -136,7 +136,7 @@ func (h *Hub) serve(wc *websocket.Conn) {
 		h.conns.Done()
 	}()
 
-	h.limitSendBuffer(wc.NetConn())
+	h.limitSendBuffer(socket(c.ws))
 	go c.writeLoop()
 	c.readLoop()
 
@@ -146,10 +146,10 @@ func (h *Hub) serve(wc *websocket.Conn) {
 	if !closing {
 		// The peer went away: nothing left to tell it.
 		c.close(0, "")
-		_ = c.ws.NetConn().Close()
+		_ = socket(c.ws).Close()
 	}
 	<-c.done
-	_ = c.ws.NetConn().Close()
+	_ = socket(c.ws).Close()
 	c.mu.Lock()
 	rooms := make([]*room, 0, len(c.rooms))
 	for _, r := range c.rooms {
@@ -166,9 +166,6 @@ func (h *Hub) serve(wc *websocket.Conn) {
 func (h *Hub) limitSendBuffer(nc net.Conn) {
 	if h.o.SendBuffer <= 0 {
 		return
-	}
-	if u, ok := nc.(interface{ UnsafeConn() net.Conn }); ok {
-		nc = u.UnsafeConn()
 	}
 	if tc, ok := nc.(interface{ SetWriteBuffer(int) error }); ok {
 		_ = tc.SetWriteBuffer(h.o.SendBuffer)
