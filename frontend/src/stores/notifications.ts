@@ -7,6 +7,7 @@ import type { Notification } from '@/api/types'
 import type { Publication, Subscription } from '@/live/client'
 import { liveClient } from '@/live/state'
 import { toastError } from '@/shared/feedback'
+import { turns } from '@/shared/latest'
 
 export type UserEvent = { type: 'publication'; kind: string; data: unknown } | { type: 'reset' }
 
@@ -19,9 +20,14 @@ export const useNotificationsStore = defineStore('notifications', () => {
   let sub: Subscription | null = null
   const pageSize = 20
 
+  // Every publication reloads the list; a slower, older answer must not undo a newer one.
+  const loadTurn = turns()
+
   async function load() {
+    const latest = loadTurn()
     try {
       const list = await api.notifications({ limit: pageSize })
+      if (!latest()) return
       items.value = list.items ?? []
       unread.value = list.unread
       hasMore.value = items.value.length === pageSize
