@@ -27,24 +27,40 @@ describe('meeting signalling', () => {
     expect(sent).toHaveLength(1)
   })
 
-  describe('a pair that does not connect', () => {
+  describe('a pair of peers', () => {
     /** Just enough of RTCPeerConnection to watch what the mesh asks of it. */
     class FakePC {
+      static made: FakePC[] = []
       connectionState: RTCPeerConnectionState = 'new'
-      signalingState: RTCSignalingState = 'have-local-offer'
+      signalingState: RTCSignalingState = 'stable'
+      remoteDescription: RTCSessionDescriptionInit | null = null
+      localDescription: { toJSON(): RTCSessionDescriptionInit } | null = null
       calls: string[] = []
-      onnegotiationneeded = null
+      onnegotiationneeded: (() => Promise<void>) | null = null
       onicecandidate = null
       ontrack = null
       onconnectionstatechange = null
+      constructor() {
+        FakePC.made.push(this)
+      }
       addTrack() {}
-      addTransceiver() {}
+      addTransceiver(kind: string) {
+        this.calls.push(`recv:${kind}`)
+      }
       close() {
+        this.calls.push('close')
         this.connectionState = 'closed'
       }
-      async setLocalDescription(d?: { type: string }) {
-        this.calls.push(`local:${d?.type ?? 'auto'}`)
-        if (d?.type === 'rollback') this.signalingState = 'stable'
+      async setLocalDescription() {
+        const type = this.signalingState === 'have-remote-offer' ? 'answer' : 'offer'
+        this.calls.push(`local:${type}`)
+        this.signalingState = type === 'offer' ? 'have-local-offer' : 'stable'
+        this.localDescription = { toJSON: () => ({ type, sdp: type }) }
+      }
+      async setRemoteDescription(d: RTCSessionDescriptionInit) {
+        this.calls.push(`remote:${d.type}`)
+        this.remoteDescription = d
+        this.signalingState = d.type === 'offer' ? 'have-remote-offer' : 'stable'
       }
       restartIce() {
         this.calls.push('restartIce')
@@ -53,35 +69,73 @@ describe('meeting signalling', () => {
     afterEach(() => {
       vi.useRealTimers()
       vi.unstubAllGlobals()
+      FakePC.made = []
     })
+    // Peer ids: with the greatest, the page under test is the impolite side; with the least, polite.
+    const maxId = 'ffffffffffffffff'
+    const minId = '0000000000000000'
     const start = async (peerId: string) => {
       vi.useFakeTimers()
       vi.stubGlobal('RTCPeerConnection', FakePC)
-      const m = mesh([])
+      const sent: { kind: string; data: Signal }[] = []
+      const m = mesh(sent)
       await m.handle('rtc.hello', { from: peerId, ts: Date.now() }, 2)
-      return { m, pc: m.peers.get(peerId)!.pc as unknown as FakePC }
+      const pc = () => m.peers.get(peerId)!.pc as unknown as FakePC
+      await pc().onnegotiationneeded?.()
+      return { m, sent, pc }
     }
+    const sdp = (sent: { kind: string; data: Signal }[]) => sent.filter((s) => s.kind === 'rtc.sdp').map((s) => `${s.data.description?.type}@${s.data.gen}`)
 
-    it('is renegotiated by its impolite side, a few times, until it connects', async () => {
-      const { m, pc } = await start('ffffffffffffffff') // greater than any id: this side is impolite
-      expect(m.peers.get('ffffffffffffffff')!.polite).toBe(false)
-      await vi.advanceTimersByTimeAsync(7_000)
-      expect(pc.calls).toEqual([])
-      await vi.advanceTimersByTimeAsync(1_500)
-      expect(pc.calls).toEqual(['local:rollback', 'restartIce'])
-      await vi.advanceTimersByTimeAsync(60_000)
-      expect(pc.calls.filter((c) => c === 'restartIce')).toHaveLength(3)
+    it('is offered by its impolite side only, so the two never offer at once', async () => {
+      const a = await start(minId) // this side is polite
+      expect(a.m.peers.get(minId)!.polite).toBe(true)
+      expect(a.pc().calls).toEqual([]) // no offer, and no receive-only sections of its own
+      expect(sdp(a.sent)).toEqual([])
+      await a.m.handle('rtc.sdp', { from: minId, to: a.m.id, ts: Date.now(), gen: 0, description: { type: 'offer', sdp: 'o' } }, 2)
+      expect(a.pc().calls).toEqual(['remote:offer', 'local:answer'])
+      expect(sdp(a.sent)).toEqual(['answer@0'])
+      vi.useRealTimers()
+      const b = await start(maxId) // this side is impolite, without a camera
+      expect(b.pc().calls).toEqual(['recv:video', 'recv:audio', 'local:offer'])
+      expect(sdp(b.sent)).toEqual(['offer@0'])
     })
 
-    it('is left to the other side by its polite side, and alone once connected', async () => {
-      const polite = await start('0000000000000000')
+    it('is rebuilt by its impolite side when it does not connect, a few times, and followed by the polite side', async () => {
+      const { m, sent, pc } = await start(maxId)
+      const first = pc()
+      await vi.advanceTimersByTimeAsync(7_000)
+      expect(first.calls).not.toContain('close')
+      await vi.advanceTimersByTimeAsync(1_500)
+      // A fresh connection of the next generation, which offers.
+      expect(first.calls).toContain('close')
+      expect(pc()).not.toBe(first)
+      expect(window.__zfPeers).toEqual([pc()])
+      await pc().onnegotiationneeded?.()
+      expect(sdp(sent)).toEqual(['offer@0', 'offer@1'])
+      // The old connection's late answer is not applied to the new one.
+      await m.handle('rtc.sdp', { from: maxId, to: m.id, ts: Date.now(), gen: 0, description: { type: 'answer', sdp: 'a' } }, 2)
+      expect(pc().calls).not.toContain('remote:answer')
       await vi.advanceTimersByTimeAsync(60_000)
-      expect(polite.pc.calls).toEqual([])
+      expect(FakePC.made).toHaveLength(4) // the first and three rebuilds
+      expect(pc().connectionState).toBe('new')
+
+      // The polite side replaces its connection when an offer of a newer generation arrives.
       vi.useRealTimers()
-      const { pc } = await start('ffffffffffffffff')
-      pc.connectionState = 'connected'
+      const other = await start(minId)
+      const old = other.pc()
+      await other.m.handle('rtc.sdp', { from: minId, to: other.m.id, ts: Date.now(), gen: 1, description: { type: 'offer', sdp: 'o' } }, 2)
+      expect(old.calls).toEqual(['close'])
+      expect(other.pc().calls).toEqual(['remote:offer', 'local:answer'])
+      expect(sdp(other.sent)).toEqual(['answer@1'])
+      expect(other.m.peers.get(minId)!.gen).toBe(1)
+    })
+
+    it('is left alone once connected', async () => {
+      const { pc } = await start(maxId)
+      pc().connectionState = 'connected'
       await vi.advanceTimersByTimeAsync(60_000)
-      expect(pc.calls).toEqual([])
+      expect(FakePC.made).toHaveLength(1)
+      expect(pc().calls).not.toContain('close')
     })
   })
 })

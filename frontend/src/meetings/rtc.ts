@@ -4,11 +4,20 @@
 // pair negotiates with the "perfect negotiation" pattern (the page with the greater id is
 // polite and yields when both offer at once). Candidates are batched so a burst of them stays
 // within the live engine's message rate.
-
+//
+// The impolite side of a pair always makes the first offer; the polite side answers it and only
+// offers itself later, to renegotiate. Both offering at once on a new pair ("glare") would make
+// the polite side roll its offer back while its ICE agent is starting to gather, and Chromium
+// (seen with 156) then sometimes never gathers a candidate on that connection again, not even
+// after an ICE restart: the pair stays "new" for good. So glare is avoided where it is
+// predictable, and a pair that has not connected in time is rebuilt with a fresh connection on
+// both sides (a new generation, "gen"), which also recovers from a lost signal.
 export interface Signal {
   from: string
   to?: string
   ts: number
+  /** The generation of the pair's connection this signal belongs to (0 when absent). */
+  gen?: number
   description?: RTCSessionDescriptionInit
   candidates?: RTCIceCandidateInit[]
 }
@@ -17,19 +26,23 @@ export interface Peer {
   id: string
   userId: number
   pc: RTCPeerConnection
+  /** Counts the connections this pair has had: each rebuild makes a new one on both sides. */
+  gen: number
   stream: MediaStream | null
   polite: boolean
   makingOffer: boolean
   ignoreOffer: boolean
   restarted: boolean
+  /** Rebuilds (impolite side) or greetings (polite side) the watchdog has made so far. */
+  tries: number
   pending: RTCIceCandidateInit[]
   flush: ReturnType<typeof setTimeout> | null
   watchdog: ReturnType<typeof setTimeout> | null
 }
 
-/** How long a pair may take to connect before the impolite side negotiates again. */
+/** How long a pair may take to connect before the impolite side rebuilds it. */
 const connectWithinMs = 8_000
-const renegotiations = 3
+const rebuilds = 3
 
 export interface MeshOptions {
   iceServers: RTCIceServer[]
@@ -98,9 +111,16 @@ export class Mesh {
       this.peer(s.from, fromUser)
       return
     }
-    const p = this.peers.get(s.from) ?? this.peer(s.from, fromUser)
-    if (kind === 'rtc.sdp' && s.description) await this.description(p, s.description)
-    if (kind === 'rtc.ice' && Array.isArray(s.candidates)) {
+    const gen = typeof s.gen === 'number' ? s.gen : 0
+    let p = this.peers.get(s.from)
+    if (p && gen < p.gen) return // for a connection this pair has replaced
+    if (kind === 'rtc.sdp' && s.description) {
+      // The other side rebuilt the pair (it is the impolite side, whose offer this is): so do we.
+      if (p && gen > p.gen && s.description.type === 'offer') p = this.rebuild(p, gen)
+      p ??= this.peer(s.from, fromUser, gen)
+      if (gen === p.gen) await this.description(p, s.description)
+    }
+    if (kind === 'rtc.ice' && Array.isArray(s.candidates) && p && gen === p.gen) {
       for (const c of s.candidates) {
         try {
           await p.pc.addIceCandidate(c)
@@ -111,25 +131,29 @@ export class Mesh {
     }
   }
 
-  private peer(id: string, userId: number): Peer {
+  private peer(id: string, userId: number, gen = 0, tries = 0): Peer {
     const existing = this.peers.get(id)
     if (existing) return existing
     const pc = new RTCPeerConnection({ iceServers: this.o.iceServers })
-    const p: Peer = { id, userId, pc, stream: null, polite: this.id > id, makingOffer: false, ignoreOffer: false, restarted: false, pending: [], flush: null, watchdog: null }
+    const polite = this.id > id
+    const p: Peer = { id, userId, pc, gen, stream: null, polite, makingOffer: false, ignoreOffer: false, restarted: false, tries, pending: [], flush: null, watchdog: null }
     this.peers.set(id, p)
     window.__zfPeers = [...this.peers.values()].map((x) => x.pc)
     const local = this.o.local
     if (local && local.getTracks().length) {
       for (const t of local.getTracks()) pc.addTrack(t, local)
     }
-    // Receive video and sound even without a camera of our own.
-    if (!local?.getVideoTracks().length) pc.addTransceiver('video', { direction: 'recvonly' })
-    if (!local?.getAudioTracks().length) pc.addTransceiver('audio', { direction: 'recvonly' })
+    // Receive video and sound even without a camera of our own. The offer has these sections;
+    // the polite side's tracks take their places in it when it answers.
+    if (!polite && !local?.getVideoTracks().length) pc.addTransceiver('video', { direction: 'recvonly' })
+    if (!polite && !local?.getAudioTracks().length) pc.addTransceiver('audio', { direction: 'recvonly' })
     pc.onnegotiationneeded = async () => {
+      // The first offer of a pair is the impolite side's (see the top of this file).
+      if (polite && !pc.remoteDescription) return
       try {
         p.makingOffer = true
         await pc.setLocalDescription()
-        this.o.send('rtc.sdp', { from: this.id, to: id, ts: Date.now(), description: pc.localDescription!.toJSON() })
+        this.o.send('rtc.sdp', { from: this.id, to: id, ts: Date.now(), gen, description: pc.localDescription!.toJSON() })
       } catch (e) {
         console.warn('negotiation failed', e)
       } finally {
@@ -142,7 +166,7 @@ export class Mesh {
       p.flush ??= setTimeout(() => {
         p.flush = null
         const candidates = p.pending.splice(0)
-        if (candidates.length) this.o.send('rtc.ice', { from: this.id, to: id, ts: Date.now(), candidates })
+        if (candidates.length && this.peers.get(id) === p) this.o.send('rtc.ice', { from: this.id, to: id, ts: Date.now(), gen, candidates })
       }, 100)
     }
     pc.ontrack = ({ streams, track }) => {
@@ -151,12 +175,18 @@ export class Mesh {
       this.o.onStream(id, userId, p.stream)
     }
     pc.onconnectionstatechange = () => {
+      if (this.peers.get(id) !== p) return
       const st = pc.connectionState
       if (st === 'failed' && !p.restarted) {
+        // The impolite side restarts ICE (the polite side offering as well would be glare) and
+        // the watchdog rebuilds the pair if that does not help.
         p.restarted = true
-        pc.restartIce()
+        if (!polite) pc.restartIce()
+        this.watch(p)
         return
       }
+      if (st === 'connected') p.tries = 0 // a later outage gets its own rebuilds
+      if (st === 'disconnected') this.watch(p)
       this.o.onState(id, st)
     }
     this.watch(p)
@@ -164,33 +194,34 @@ export class Mesh {
   }
 
   /**
-   * A signal lost on the way (a dropped connection, a publish refused) would leave the pair
-   * waiting forever: when they have not connected in time, the impolite side withdraws an
-   * unanswered offer and negotiates again with fresh candidates, a few times.
+   * A pair that has not connected in time (a signal lost on the way, a connection whose ICE
+   * agent is stuck) is rebuilt by its impolite side, a few times: it closes the connection and
+   * offers on a new one, of the next generation, and the polite side follows when that offer
+   * arrives. The polite side greets the other again, in case its greeting was what got lost.
    */
   private watch(p: Peer): void {
-    let tries = 0
+    if (p.watchdog) return
     const tick = () => {
       p.watchdog = null
       if (this.closed || this.peers.get(p.id) !== p) return
       const st = p.pc.connectionState
       if (st === 'connected' || st === 'closed') return
-      if (!p.polite && tries < renegotiations) {
-        tries++
-        void this.renegotiate(p)
+      if (p.tries >= rebuilds) return
+      p.tries++
+      if (p.polite) {
+        this.o.send('rtc.hello', { from: this.id, to: p.id, ts: Date.now() })
+        p.watchdog = setTimeout(tick, connectWithinMs)
+      } else {
+        this.rebuild(p, p.gen + 1)
       }
-      p.watchdog = setTimeout(tick, connectWithinMs)
     }
     p.watchdog = setTimeout(tick, connectWithinMs)
   }
 
-  private async renegotiate(p: Peer): Promise<void> {
-    try {
-      if (p.pc.signalingState === 'have-local-offer') await p.pc.setLocalDescription({ type: 'rollback' })
-      p.pc.restartIce()
-    } catch (e) {
-      console.warn('renegotiation failed', e)
-    }
+  /** Replaces p's connection with a fresh one of generation gen. */
+  private rebuild(p: Peer, gen: number): Peer {
+    this.drop(p.id)
+    return this.peer(p.id, p.userId, gen, p.tries)
   }
 
   private async description(p: Peer, d: RTCSessionDescriptionInit): Promise<void> {
@@ -201,7 +232,7 @@ export class Mesh {
     await pc.setRemoteDescription(d)
     if (d.type === 'offer') {
       await pc.setLocalDescription()
-      this.o.send('rtc.sdp', { from: this.id, to: p.id, ts: Date.now(), description: pc.localDescription!.toJSON() })
+      this.o.send('rtc.sdp', { from: this.id, to: p.id, ts: Date.now(), gen: p.gen, description: pc.localDescription!.toJSON() })
     }
   }
 
@@ -210,6 +241,7 @@ export class Mesh {
     if (!p) return
     if (p.flush) clearTimeout(p.flush)
     if (p.watchdog) clearTimeout(p.watchdog)
+    p.watchdog = null
     p.pc.close()
     this.peers.delete(id)
     window.__zfPeers = [...this.peers.values()].map((x) => x.pc)
