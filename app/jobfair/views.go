@@ -1,7 +1,9 @@
 package jobfair
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -88,6 +90,14 @@ func (v *viewCounter) flush(ctx context.Context) error {
 	for k := range visitors {
 		vis = append(vis, visitorRow{FairID: k.fair, ZoneID: k.zone, Day: k.day, Visitor: k.visitor})
 	}
+	// Every instance writes the rows in key order: two flushes touching the same rows in
+	// different orders would deadlock on PostgreSQL, and one of them fail its page view.
+	slices.SortFunc(rows, func(a, b pageView) int {
+		return cmp.Or(cmp.Compare(a.FairID, b.FairID), cmp.Compare(a.ZoneID, b.ZoneID), cmp.Compare(a.JobID, b.JobID), cmp.Compare(a.Day, b.Day))
+	})
+	slices.SortFunc(vis, func(a, b visitorRow) int {
+		return cmp.Or(cmp.Compare(a.FairID, b.FairID), cmp.Compare(a.ZoneID, b.ZoneID), cmp.Compare(a.Day, b.Day), cmp.Compare(a.Visitor, b.Visitor))
+	})
 	err := v.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		err := tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "fair_id"}, {Name: "zone_id"}, {Name: "job_id"}, {Name: "day"}},
