@@ -79,6 +79,17 @@ func (s *Store) ByID(ctx context.Context, id int64) (User, error) {
 	return u, err
 }
 
+// identity reads only what a request's principal needs of user id (every request that
+// carries a session does this).
+func (s *Store) identity(ctx context.Context, id int64) (User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Select("id", "name", "role", "zone_id", "enterprise_id", "province").Where("id = ?", id).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return u, errs.New(errs.ErrNotFound, "not_found")
+	}
+	return u, err
+}
+
 // ByEmail returns the user with email.
 func (s *Store) ByEmail(ctx context.Context, email string) (User, error) {
 	var u User

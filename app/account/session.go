@@ -84,15 +84,27 @@ func (s *Sessions) clearCookie(c *fiber.Ctx) {
 // Resolve returns the user and session behind a session token, for callers outside HTTP
 // middleware (the websocket upgrade).
 func (s *Sessions) Resolve(ctx context.Context, token string) (*web.Principal, error) {
-	if token == "" || len(token) > 100 {
-		return nil, livestate.ErrNotFound
-	}
-	key := sessionKey(token)
-	sess, err := s.Store.Get(ctx, key)
+	key, sess, err := s.session(ctx, token)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.Users.ByID(ctx, sess.UserID)
+	return s.principal(ctx, key, sess)
+}
+
+// session returns the stored session behind a token and the key it is stored under.
+func (s *Sessions) session(ctx context.Context, token string) (string, livestate.Session, error) {
+	if token == "" || len(token) > 100 {
+		return "", livestate.Session{}, livestate.ErrNotFound
+	}
+	key := sessionKey(token)
+	sess, err := s.Store.Get(ctx, key)
+	return key, sess, err
+}
+
+// principal reads the account of session sess (stored under key); ErrNotFound when the
+// account is gone.
+func (s *Sessions) principal(ctx context.Context, key string, sess livestate.Session) (*web.Principal, error) {
+	u, err := s.Users.identity(ctx, sess.UserID)
 	if errors.Is(err, errs.ErrNotFound) {
 		return nil, livestate.ErrNotFound
 	}
@@ -107,14 +119,18 @@ func (s *Sessions) Resolve(ctx context.Context, token string) (*web.Principal, e
 
 // Middleware attaches the caller's principal when the request carries a valid session, and
 // refuses state-changing requests made with the cookie but without its CSRF token. It must
-// run before the routes.
+// run before the routes. The session (and CSRF token) is read on every such request; the
+// caller's account only when the route needs it (web.DeferPrincipal): a session revoked on
+// any instance stops working at once, and a page that does not look at its caller reads no
+// account.
 func (s *Sessions) Middleware() fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		token := c.Cookies(CookieName)
 		if token == "" {
 			return c.Next()
 		}
-		p, err := s.Resolve(c.UserContext(), token)
+		ctx := c.UserContext()
+		key, sess, err := s.session(ctx, token)
 		switch {
 		case errors.Is(err, livestate.ErrNotFound):
 			s.clearCookie(c)
@@ -124,12 +140,27 @@ func (s *Sessions) Middleware() fiber.Handler {
 		}
 		if !safeMethod(c.Method()) {
 			sent := c.Get(CSRFHeader)
-			if subtle.ConstantTimeCompare([]byte(sent), []byte(p.CSRFToken)) != 1 {
-				s.Log.Warn("csrf token missing or wrong", "request_id", web.RequestID(c), "user_id", p.UserID, "path", c.Path(), "ip", c.IP())
+			if subtle.ConstantTimeCompare([]byte(sent), []byte(sess.CSRFToken)) != 1 {
+				// A session whose account is gone is no session: the request goes on anonymous.
+				switch _, err := s.principal(ctx, key, sess); {
+				case errors.Is(err, livestate.ErrNotFound):
+					s.clearCookie(c)
+					return c.Next()
+				case err != nil:
+					return err
+				}
+				s.Log.Warn("csrf token missing or wrong", "request_id", web.RequestID(c), "user_id", sess.UserID, "path", c.Path(), "ip", c.IP())
 				return web.ErrCSRF
 			}
 		}
-		web.SetPrincipal(c, p)
+		web.DeferPrincipal(c, sess.UserID, func() (*web.Principal, error) {
+			p, err := s.principal(ctx, key, sess)
+			if errors.Is(err, livestate.ErrNotFound) {
+				s.clearCookie(c)
+				return nil, nil
+			}
+			return p, err
+		})
 		return c.Next()
 	}
 }

@@ -69,6 +69,10 @@ type Options struct {
 	Instances int
 	// Env adds settings (NAME=value) to every instance.
 	Env []string
+	// Profiling gives every instance a loopback listener of its own for Go's runtime profiles
+	// (Instance.Pprof), which the proxy never routes to; ZONEFAIR_CLUSTER_PPROF=1 turns it on
+	// for any test.
+	Profiling bool
 }
 
 // Cluster is a running set of instances behind a proxy.
@@ -86,6 +90,9 @@ type Instance struct {
 	Index int
 	Addr  string // 127.0.0.1:port
 	URL   string // http://127.0.0.1:port
+	// Pprof is the instance's runtime profiles (http://127.0.0.1:port/debug/pprof/) when
+	// ZONEFAIR_CLUSTER_PPROF is set, empty otherwise.
+	Pprof string
 	log   string
 	mu    sync.Mutex
 	cmd   *exec.Cmd
@@ -107,6 +114,13 @@ func Start(tb testing.TB, o Options) *Cluster {
 		backends[i] = "http://" + addr
 	}
 	c.Proxy = NewProxy(tb, backends)
+	if o.Profiling || os.Getenv("ZONEFAIR_CLUSTER_PPROF") != "" {
+		for _, in := range c.Instances {
+			addr := FreeAddr(tb)
+			in.Pprof = "http://" + addr + "/debug/pprof/"
+			tb.Logf("instance %d (%s): runtime profiles at %s", in.Index, in.Addr, in.Pprof)
+		}
+	}
 	c.env = append([]string{
 		"ZONEFAIR_DATABASE_URL=" + o.DatabaseURL,
 		"ZONEFAIR_REDIS_URL=" + o.RedisURL,
@@ -126,6 +140,10 @@ func Start(tb testing.TB, o Options) *Cluster {
 		if tb.Failed() {
 			for _, in := range c.Instances {
 				b, _ := os.ReadFile(in.log)
+				// Errors first: under load, slow-query warnings can fill the tail.
+				if errs := errorLines(b, 20); errs != "" {
+					tb.Logf("instance %d errors (last 20):\n%s", in.Index, errs)
+				}
 				tb.Logf("instance %d log (last 4 KiB):\n%s", in.Index, tail(b, 4<<10))
 			}
 		}
@@ -173,6 +191,9 @@ func (c *Cluster) start(i int) {
 	}
 	cmd := exec.Command(c.bin, "serve")
 	cmd.Env = append(append(os.Environ(), c.env...), "ZONEFAIR_ADDR="+in.Addr)
+	if in.Pprof != "" {
+		cmd.Env = append(cmd.Env, "ZONEFAIR_DEBUG_PPROF_ADDR="+strings.TrimSuffix(strings.TrimPrefix(in.Pprof, "http://"), "/debug/pprof/"))
+	}
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		logf.Close()
@@ -277,9 +298,47 @@ func Get(url string) (int, string, error) {
 	return res.StatusCode, strings.TrimSpace(b.String()), nil
 }
 
+// errorLines returns the last n lines of log b at level ERROR.
+func errorLines(b []byte, n int) string {
+	var out []string
+	for line := range strings.Lines(string(b)) {
+		if strings.Contains(line, "level=ERROR") || strings.Contains(line, `"level":"ERROR"`) {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out[max(0, len(out)-n):], "")
+}
+
 func tail(b []byte, n int) string {
 	if len(b) > n {
 		b = b[len(b)-n:]
 	}
 	return string(b)
+}
+
+// CPUProfile records instance in's CPU profile for d into file; the cluster must have been
+// started with Options.Profiling.
+func CPUProfile(in *Instance, d time.Duration, file string) error {
+	if in.Pprof == "" {
+		return fmt.Errorf("instance %d has no profiling listener (Options.Profiling)", in.Index)
+	}
+	secs := max(1, int(d.Seconds()))
+	client := &http.Client{Timeout: d + 30*time.Second}
+	res, err := client.Get(fmt.Sprintf("%sprofile?seconds=%d", in.Pprof, secs))
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s", in.Pprof, res.Status)
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if _, err := f.ReadFrom(res.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

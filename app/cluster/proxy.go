@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -32,6 +33,15 @@ type Proxy struct {
 
 type bodyKey struct{}
 
+// buffers lends ReverseProxy its copy buffers, which it would otherwise allocate (32 KiB) for
+// every answer.
+type buffers struct{}
+
+var bufferPool = sync.Pool{New: func() any { return new([32 << 10]byte) }}
+
+func (buffers) Get() []byte  { return bufferPool.Get().(*[32 << 10]byte)[:] }
+func (buffers) Put(b []byte) { bufferPool.Put((*[32 << 10]byte)(b)) }
+
 // NewProxy starts a proxy on a free loopback port; it stops when the test ends.
 func NewProxy(tb testing.TB, backends []string) *Proxy {
 	tb.Helper()
@@ -54,8 +64,12 @@ func NewProxy(tb testing.TB, backends []string) *Proxy {
 			r.Out.URL.Scheme, r.Out.URL.Host = "http", "backend"
 			r.Out.Host = r.In.Host
 		},
-		Transport:     &failover{p: p, t: transport},
-		FlushInterval: -1,
+		Transport:  &failover{p: p, t: transport},
+		BufferPool: buffers{},
+		// Answers are passed on whole, as nginx buffers them; streamed answers (no
+		// Content-Length, text/event-stream) are still flushed at once by ReverseProxy, and
+		// websocket upgrades bypass this. Flushing after every write instead costs a write
+		// system call and a chunk per buffer of every answer.
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusBadGateway)

@@ -3,9 +3,12 @@ package cluster_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -82,16 +85,40 @@ func knob(name string, def int) int {
 // employers on two instances behind the proxy, on PostgreSQL and Redis; no request fails and
 // the database holds exactly the applications acknowledged. ZONEFAIR_JOBFAIR_DAY_GRADUATES,
 // _WORKERS and _SECONDS make it full size (BENCHMARKS.md).
+//
+// ZONEFAIR_JOBFAIR_DAY_PROFILES=DIR also writes a CPU profile of each instance over the
+// measured run to DIR/instance-N.pprof (profile the proxy and generator with go test
+// -cpuprofile).
 func TestJobFairDayThroughTheProxy(t *testing.T) {
 	pgURL := testenv.PostgresURL(t)
-	c := cluster.Start(t, cluster.Options{DatabaseURL: pgURL, RedisURL: cluster.SharedRedisURL(t), Env: demo})
-	var log bytes.Buffer
+	profiles := os.Getenv("ZONEFAIR_JOBFAIR_DAY_PROFILES")
+	c := cluster.Start(t, cluster.Options{DatabaseURL: pgURL, RedisURL: cluster.SharedRedisURL(t), Env: demo, Profiling: profiles != ""})
+	duration := time.Duration(knob("ZONEFAIR_JOBFAIR_DAY_SECONDS", 8)) * time.Second
+	var (
+		log      bytes.Buffer
+		profiled sync.WaitGroup
+	)
+	started := func() {
+		t.Logf("measured run starts at %.2f (Unix seconds)", float64(time.Now().UnixMilli())/1000)
+		if profiles != "" {
+			for _, in := range c.Instances {
+				profiled.Add(1)
+				go func() {
+					defer profiled.Done()
+					if err := cluster.CPUProfile(in, duration-time.Second, filepath.Join(profiles, fmt.Sprintf("instance-%d.pprof", in.Index))); err != nil {
+						t.Errorf("profile instance %d: %v", in.Index, err)
+					}
+				}()
+			}
+		}
+	}
 	rep, err := loadgen.Bench(context.Background(), loadgen.Config{
 		BaseURL: c.URL(), DatabaseURL: pgURL, Graduates: knob("ZONEFAIR_JOBFAIR_DAY_GRADUATES", 8),
 		Workers: knob("ZONEFAIR_JOBFAIR_DAY_WORKERS", 8), Employers: 2,
-		Duration: time.Duration(knob("ZONEFAIR_JOBFAIR_DAY_SECONDS", 8)) * time.Second, ApplyShare: 0.15,
+		Duration: duration, ApplyShare: 0.15, Started: started,
 		StaffEmail: "staff.suzhou@zonefair.test", EnterpriseEmail: "hr.enterprise@zonefair.test", EmployerPassword: "Zonefair-demo-2026",
 	}, &log)
+	profiled.Wait()
 	if err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
 	}

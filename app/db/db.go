@@ -32,12 +32,13 @@ func Open(ctx context.Context, o Options) (*gorm.DB, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	logCfg := logger.Config{
+		SlowThreshold: 200 * time.Millisecond, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true,
+		// Values never reach the log: they include password hashes and personal data.
+		ParameterizedQueries: true,
+	}
 	cfg := &gorm.Config{
-		Logger: quietConstraints{logger.NewSlogLogger(o.Logger, logger.Config{
-			SlowThreshold: 200 * time.Millisecond, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true,
-			// Values never reach the log: they include password hashes and personal data.
-			ParameterizedQueries: true,
-		})},
+		Logger:                                   quietConstraints{Interface: logger.NewSlogLogger(o.Logger, logCfg), level: logCfg.LogLevel, slow: logCfg.SlowThreshold},
 		TranslateError:                           true,
 		DisableForeignKeyConstraintWhenMigrating: false,
 		NowFunc:                                  func() time.Time { return time.Now().UTC() },
@@ -83,16 +84,26 @@ func Open(ctx context.Context, o Options) (*gorm.DB, error) {
 }
 
 // quietConstraints leaves constraint violations out of the error log: callers turn them into
-// 409s and they are part of normal operation (a duplicate registration, a second apply).
-type quietConstraints struct{ logger.Interface }
+// 409s and they are part of normal operation (a duplicate registration, a second apply). It
+// also passes on only the statements that will be logged: gorm's slog logger renders every
+// statement's SQL text before deciding whether to log it, which costs more than a cheap
+// query itself.
+type quietConstraints struct {
+	logger.Interface
+	level logger.LogLevel
+	slow  time.Duration
+}
 
 func (q quietConstraints) LogMode(l logger.LogLevel) logger.Interface {
-	return quietConstraints{q.Interface.LogMode(l)}
+	return quietConstraints{Interface: q.Interface.LogMode(l), level: l, slow: q.slow}
 }
 
 func (q quietConstraints) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
-	if err != nil && isConstraint(err) {
+	if err != nil && (isConstraint(err) || errors.Is(err, gorm.ErrRecordNotFound)) {
 		err = nil
+	}
+	if err == nil && q.level < logger.Info && (q.slow == 0 || time.Since(begin) <= q.slow) {
+		return
 	}
 	q.Interface.Trace(ctx, begin, fc, err)
 }

@@ -52,4 +52,7 @@ func TestLogsNeverShowValues(t *testing.T) {
 	if strings.Contains(out, "secret_rows") {
 		t.Fatalf("a unique violation was logged as an error: %s", out)
 	}
+	if n := strings.Count(out, "SQL executed"); n != 1 {
+		t.Fatalf("%d statements logged, want only the failed one: %s", n, out)
+	}
 }

@@ -114,6 +114,17 @@ func (s *Service) Apply(ctx context.Context, userID, jobID int64, note string) (
 	app = Application{JobID: job.ID, UserID: userID, FairID: job.FairID, ZoneID: job.ZoneID, EnterpriseID: job.EnterpriseID,
 		Status: StatusSubmitted, CoverNote: note, ResumePath: prof.ResumePath, ResumeName: prof.ResumeName,
 		Major: prof.Major, Degree: prof.Degree, Day: Today(now)}
+	if s.Store.db.Dialector.Name() == "postgres" {
+		// A first application, the usual case, is one statement instead of a transaction of
+		// four; anything else takes the transaction below.
+		if created, err = s.Store.insertFirstApplication(ctx, &app, userID); err != nil {
+			return app, false, err
+		}
+		if created {
+			app.fill(job)
+			return app, true, nil
+		}
+	}
 	err = s.Store.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&app)
 		if res.Error != nil {
@@ -143,6 +154,37 @@ func (s *Service) Apply(ctx context.Context, userID, jobID int64, note string) (
 	}
 	app.fill(job)
 	return app, created, nil
+}
+
+// insertFirstApplication stores app with its "submitted" event in one PostgreSQL statement
+// (atomic as the transaction in Apply is) unless userID already applied to the job; it
+// reports whether it did.
+func (s *Store) insertFirstApplication(ctx context.Context, app *Application, userID int64) (bool, error) {
+	now := s.db.NowFunc()
+	rows, err := s.db.WithContext(ctx).Raw(`WITH a AS (
+	INSERT INTO applications (job_id, user_id, fair_id, zone_id, enterprise_id, status, cover_note, resume_path, resume_name, major, degree, day, created_at, updated_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (job_id, user_id) DO NOTHING
+	RETURNING id
+), e AS (
+	INSERT INTO application_events (application_id, from_status, to_status, note, actor_id, created_at)
+	SELECT id, '', ?, '', ?, ? FROM a
+)
+SELECT id FROM a`,
+		app.JobID, app.UserID, app.FairID, app.ZoneID, app.EnterpriseID, app.Status, app.CoverNote, app.ResumePath, app.ResumeName, app.Major, app.Degree, app.Day, now, now,
+		StatusSubmitted, userID, now).Rows()
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return false, rows.Err()
+	}
+	if err := rows.Scan(&app.ID); err != nil {
+		return false, err
+	}
+	app.CreatedAt, app.UpdatedAt = now, now
+	return true, rows.Close()
 }
 
 func (a *Application) fill(j Job) {

@@ -139,8 +139,8 @@ func (h *Handlers) updateFair(c *fiber.Ctx) error {
 
 // visitor identifies the caller for visitor counts without storing who they are.
 func visitor(c *fiber.Ctx) string {
-	if p := web.CurrentPrincipal(c); p != nil {
-		return "u" + itoa(p.UserID)
+	if id := web.CallerID(c); id != 0 {
+		return "u" + itoa(id)
 	}
 	sum := sha256.Sum256([]byte(c.IP() + "\x00" + c.Get(fiber.HeaderUserAgent)))
 	return "a" + hex.EncodeToString(sum[:12])

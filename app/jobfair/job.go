@@ -1,9 +1,11 @@
 package jobfair
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -208,22 +210,39 @@ func compareStrings(a, b string) int {
 
 // Job returns job id with its majors and names.
 func (s *Store) Job(ctx context.Context, id int64, now time.Time) (Job, error) {
-	var j Job
-	if err := s.db.WithContext(ctx).First(&j, id).Error; err != nil {
-		return j, notFound(err, "job")
+	jobs, err := s.jobsByID(ctx, []int64{id}, now)
+	if err != nil {
+		return Job{}, err
 	}
-	jobs := []Job{j}
-	if err := s.decorate(ctx, jobs, now); err != nil {
-		return j, err
+	if len(jobs) == 0 {
+		return Job{}, errs.NotFound("job")
 	}
 	return jobs[0], nil
 }
 
-// jobsByID loads jobs in the order of ids.
+// jobsByID loads jobs in the order of ids, leaving out ids that do not exist. Jobs are only
+// written with the search sequence advanced, so the search index holds each as stored at the
+// sequence it has caught up to: reading them from it needs no query of its own (see fresh). A
+// Store inside a transaction has no index and reads the tables.
 func (s *Store) jobsByID(ctx context.Context, ids []int64, now time.Time) ([]Job, error) {
 	out := []Job{}
 	if len(ids) == 0 {
 		return out, nil
+	}
+	if s.index != nil {
+		jobs, err := s.fresh(ctx, now, func() ([]Job, int64) {
+			s.index.mu.RLock()
+			seq := s.index.seq
+			s.index.mu.RUnlock()
+			return s.index.stored(ids), seq
+		})
+		if err != nil {
+			return nil, err
+		}
+		// A job the index does not hold (an id that does not exist) is looked for in the table.
+		if len(jobs) == len(ids) {
+			return jobs, nil
+		}
 	}
 	var jobs []Job
 	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&jobs).Error; err != nil {
@@ -238,13 +257,57 @@ func (s *Store) jobsByID(ctx context.Context, ids []int64, now time.Time) ([]Job
 			out = append(out, j)
 		}
 	}
-	return out, s.decorate(ctx, out, now)
+	_, err := s.decorate(ctx, out, now, false)
+	return out, err
 }
 
-// decorate fills the majors, employer and zone names and openness of jobs in three queries.
-func (s *Store) decorate(ctx context.Context, jobs []Job, now time.Time) error {
-	if len(jobs) == 0 {
-		return nil
+// fresh returns the jobs read returns from the index, decorated, as of a moment after fresh
+// was called — like a read of the tables, and with one query in all. read gives the jobs and
+// the search sequence the index was at when it found them; the query that fetches their
+// names also reads the current sequence, and when the index turns out to have been behind,
+// it catches up and reads again: then it holds at least everything written before the call.
+func (s *Store) fresh(ctx context.Context, now time.Time, read func() ([]Job, int64)) ([]Job, error) {
+	for caughtUp := false; ; caughtUp = true {
+		jobs, at := read()
+		current, err := s.decorate(ctx, jobs, now, true)
+		if err != nil {
+			return nil, err
+		}
+		if current <= at || caughtUp {
+			return jobs, nil
+		}
+		if err := s.index.catchUp(ctx); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// clone is a copy of j that shares nothing with it.
+func (j *Job) clone() Job {
+	c := *j
+	c.Majors = slices.Clone(j.Majors)
+	if j.EnterpriseID != nil {
+		id := *j.EnterpriseID
+		c.EnterpriseID = &id
+	}
+	if j.PublishedAt != nil {
+		t := *j.PublishedAt
+		c.PublishedAt = &t
+	}
+	if j.Applications != nil {
+		n := *j.Applications
+		c.Applications = &n
+	}
+	return c
+}
+
+// decorate fills the employer and zone names and the openness of jobs, and — unless they
+// come from the index with them — their majors. Names are read on every call, in one query:
+// zones and enterprises are renamed without the search sequence moving. For jobs from the
+// index the same query returns the current search sequence (and runs even for no jobs).
+func (s *Store) decorate(ctx context.Context, jobs []Job, now time.Time, indexed bool) (seq int64, err error) {
+	if len(jobs) == 0 && !indexed {
+		return 0, nil
 	}
 	ids, zoneIDs, entIDs, fairIDs := []int64{}, []int64{}, []int64{}, []int64{}
 	for _, j := range jobs {
@@ -255,58 +318,130 @@ func (s *Store) decorate(ctx context.Context, jobs []Job, now time.Time) error {
 			entIDs = append(entIDs, *j.EnterpriseID)
 		}
 	}
-	var majors []jobMajor
-	if err := s.db.WithContext(ctx).Where("job_id IN ?", ids).Order("major").Find(&majors).Error; err != nil {
-		return err
-	}
+	zoneIDs, entIDs, fairIDs = distinct(zoneIDs), distinct(entIDs), distinct(fairIDs)
 	type named struct {
+		Kind           int
 		ID             int64
 		NameZh, NameEn string
 	}
-	var zones, ents []named
-	if err := s.db.WithContext(ctx).Table("zones").Where("id IN ?", zoneIDs).Scan(&zones).Error; err != nil {
-		return err
+	const (
+		kindZone = iota
+		kindEnterprise
+		kindSeq
+	)
+	var (
+		parts []string
+		args  []any
+	)
+	if indexed {
+		parts = append(parts, "SELECT 2 AS kind, seq AS id, '' AS name_zh, '' AS name_en FROM job_search_state WHERE id = 1")
+	}
+	idIn, idList := "id IN ?", func(ids []int64) any { return ids }
+	if s.db.Dialector.Name() == "postgres" {
+		// One array parameter instead of one per id: the statement's text is the same for any
+		// number of ids, so each connection prepares it once, not once per list length.
+		idIn, idList = "id = ANY(CAST(? AS BIGINT[]))", intArray
+	}
+	if len(zoneIDs) > 0 {
+		parts, args = append(parts, "SELECT 0 AS kind, id, name_zh, name_en FROM zones WHERE "+idIn), append(args, idList(zoneIDs))
 	}
 	if len(entIDs) > 0 {
-		if err := s.db.WithContext(ctx).Table("enterprises").Where("id IN ?", entIDs).Scan(&ents).Error; err != nil {
-			return err
+		parts, args = append(parts, "SELECT 1 AS kind, id, name_zh, name_en FROM enterprises WHERE "+idIn), append(args, idList(entIDs))
+	}
+	// Scanned by hand: gorm's reflective scan of these few rows costs more than the query.
+	rows, err := s.db.WithContext(ctx).Raw(strings.Join(parts, " UNION ALL "), args...).Rows()
+	if err != nil {
+		return 0, err
+	}
+	var names []named
+	for rows.Next() {
+		var n named
+		if err := rows.Scan(&n.Kind, &n.ID, &n.NameZh, &n.NameEn); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		names = append(names, n)
+	}
+	// Closed before the next query: inside a transaction the connection is shared.
+	if err := cmp.Or(rows.Err(), rows.Close()); err != nil {
+		return 0, err
+	}
+	zoneNames, entNames := map[int64]named{}, map[int64]named{}
+	for _, n := range names {
+		switch n.Kind {
+		case kindZone:
+			zoneNames[n.ID] = n
+		case kindEnterprise:
+			entNames[n.ID] = n
+		case kindSeq:
+			seq = n.ID
 		}
 	}
-	var fairs []Fair
-	if err := s.db.WithContext(ctx).Where("id IN ?", fairIDs).Find(&fairs).Error; err != nil {
-		return err
-	}
-	byJob := map[int64][]string{}
-	for _, m := range majors {
-		byJob[m.JobID] = append(byJob[m.JobID], m.Major)
-	}
-	zoneNames, entNames, fairAt := map[int64]named{}, map[int64]named{}, map[int64]Fair{}
-	for _, z := range zones {
-		zoneNames[z.ID] = z
-	}
-	for _, e := range ents {
-		entNames[e.ID] = e
-	}
-	for _, f := range fairs {
-		fairAt[f.ID] = f
+	spans := map[int64]fairSpan{}
+	if indexed {
+		for _, id := range fairIDs {
+			spans[id] = s.index.fairSpan(id)
+		}
+	} else {
+		var majors []jobMajor
+		if err := s.db.WithContext(ctx).Where("job_id IN ?", ids).Order("major").Find(&majors).Error; err != nil {
+			return 0, err
+		}
+		byJob := map[int64][]string{}
+		for _, m := range majors {
+			byJob[m.JobID] = append(byJob[m.JobID], m.Major)
+		}
+		for i := range jobs {
+			jobs[i].Majors = byJob[jobs[i].ID]
+		}
+		var fairs []Fair
+		if err := s.db.WithContext(ctx).Where("id IN ?", fairIDs).Find(&fairs).Error; err != nil {
+			return 0, err
+		}
+		for _, f := range fairs {
+			spans[f.ID] = fairSpan{f.StartsAt, f.EndsAt}
+		}
 	}
 	today := Today(now)
 	for i := range jobs {
 		j := &jobs[i]
-		j.Majors = byJob[j.ID]
 		if j.Majors == nil {
 			j.Majors = []string{}
 		}
 		z := zoneNames[j.ZoneID]
 		j.ZoneNameZh, j.ZoneNameEn, j.EmployerZh, j.EmployerEn = z.NameZh, z.NameEn, z.NameZh, z.NameEn
 		if j.EnterpriseID != nil {
-			e := entNames[*j.EnterpriseID]
-			j.EmployerZh, j.EmployerEn = e.NameZh, e.NameEn
+			if e, ok := entNames[*j.EnterpriseID]; ok {
+				j.EmployerZh, j.EmployerEn = e.NameZh, e.NameEn
+			} else if indexed {
+				// Deleting an enterprise sets its jobs' enterprise_id to NULL without a new
+				// search sequence: the zone is the employer now, as a read of the row would say.
+				j.EnterpriseID = nil
+			}
 		}
-		f := fairAt[j.FairID]
-		j.Open = isOpen(j.Status, j.Deadline, today, phase(now, f.StartsAt, f.EndsAt))
+		f := spans[j.FairID]
+		j.Open = isOpen(j.Status, j.Deadline, today, phase(now, f.start, f.end))
 	}
-	return nil
+	return seq, nil
+}
+
+// intArray writes ids as a PostgreSQL array literal, e.g. {1,2,3}.
+func intArray(ids []int64) any {
+	b := make([]byte, 0, 2+8*len(ids))
+	b = append(b, '{')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(append(b, '}'))
+}
+
+// distinct returns ids sorted, without repeats.
+func distinct(ids []int64) []int64 {
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
 
 // isOpen reports whether a job takes applications.

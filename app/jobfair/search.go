@@ -26,6 +26,10 @@ type Index struct {
 	mu   sync.RWMutex
 	seq  int64
 	jobs map[int64]*entry
+	// rows holds every job as stored at seq, with its majors, so that result pages and job
+	// pages need no read of their own; never modified, only replaced, so a reader may copy
+	// one out under the read lock.
+	rows map[int64]*Job
 	// byDate holds a copy of every entry, newest first, side by side in memory so a scan
 	// over all jobs reads memory in order; it is rebuilt, never modified, when jobs change, so
 	// a search may keep pointers into it after letting go of the lock.
@@ -83,7 +87,7 @@ type entry struct {
 }
 
 func newIndex(g *gorm.DB) *Index {
-	return &Index{db: g, jobs: map[int64]*entry{}, fairs: map[int64]fairSpan{}, cityEn: map[string]int32{}, text: newTextIndex()}
+	return &Index{db: g, jobs: map[int64]*entry{}, rows: map[int64]*Job{}, fairs: map[int64]fairSpan{}, cityEn: map[string]int32{}, text: newTextIndex()}
 }
 
 // catchUp loads the jobs written since the index last looked.
@@ -173,6 +177,12 @@ func (ix *Index) catchUp(ctx context.Context) error {
 			inPlace = false
 		}
 		ix.jobs[j.ID] = e
+		j.Majors = slices.Sorted(slices.Values(byJob[j.ID]))
+		if j.Majors == nil {
+			j.Majors = []string{}
+		}
+		row := *j // not a pointer into rows, which would keep the whole batch alive
+		ix.rows[j.ID] = &row
 	}
 	changedIDs := make([]int64, len(rows))
 	for i := range rows {
@@ -202,6 +212,27 @@ func (ix *Index) catchUp(ctx context.Context) error {
 	}
 	ix.seq = seq
 	return nil
+}
+
+// stored returns copies of the jobs among ids the index holds, in the order of ids, as they
+// were stored when the index last caught up; ids it does not hold are left out.
+func (ix *Index) stored(ids []int64) []Job {
+	out := make([]Job, 0, len(ids))
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	for _, id := range ids {
+		if j, ok := ix.rows[id]; ok {
+			out = append(out, j.clone())
+		}
+	}
+	return out
+}
+
+// fairSpan returns the dates of fair id as of the last catch-up (zero when unknown).
+func (ix *Index) fairSpan(id int64) fairSpan {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.fairs[id]
 }
 
 // dayNumber turns a date "2026-07-31" into 20260731; anything else is 0, before every day.
@@ -408,15 +439,31 @@ func (s *Store) Search(ctx context.Context, q Query, now time.Time) (Results, er
 			q.Sort = "date"
 		}
 	}
-	ix := s.index
-	if err := ix.catchUp(ctx); err != nil {
-		return Results{}, err
-	}
 	tokens := queryTokens(q.Q)
+	var out Results
+	items, err := s.fresh(ctx, now, func() ([]Job, int64) {
+		var (
+			ids []int64
+			seq int64
+		)
+		out, ids, seq = s.index.search(q, tokens, now)
+		return s.index.stored(ids), seq
+	})
+	if err != nil {
+		return out, err
+	}
+	out.Items = items
+	return out, nil
+}
+
+// search finds the page of q in the index as it is, and returns it without its items, the ids
+// of its items and the search sequence the index was at.
+func (ix *Index) search(q Query, tokens []token, now time.Time) (Results, []int64, int64) {
 	text := len(tokens) > 0
 	out := Results{Page: q.Page, PageSize: q.PageSize, Sort: q.Sort, Items: []Job{}}
 	var hits []hit
 	ix.mu.RLock()
+	seq := ix.seq
 	p := ix.plan(q, now)
 	switch {
 	case text:
@@ -459,12 +506,7 @@ func (s *Store) Search(ctx context.Context, q Query, now time.Time) (Results, er
 	for _, h := range hits[from:to] {
 		ids = append(ids, h.e.id)
 	}
-	items, err := s.jobsByID(ctx, ids, now)
-	if err != nil {
-		return out, err
-	}
-	out.Items = items
-	return out, nil
+	return out, ids, seq
 }
 
 // openCounts are open jobs per zone and enterprise of a fair, from the index.

@@ -52,7 +52,11 @@ func Middleware(r *web.Router, limiter livestate.RateLimiter, log *slog.Logger) 
 				continue
 			}
 			who := "ip:" + c.IP()
-			if p := web.CurrentPrincipal(c); p != nil {
+			p, err := web.ResolvePrincipal(c)
+			if err != nil {
+				return err
+			}
+			if p != nil {
 				who = "user:" + strconv.FormatInt(p.UserID, 10)
 			}
 			res, err := limiter.Allow(c.UserContext(), "limit:"+ru.name+":"+who, ru.limit)

@@ -190,6 +190,9 @@ func TestEmployerPipeline(t *testing.T) {
 		}
 		// The graduate sees the history without the employer's notes.
 		g.do("GET", fmt.Sprintf("/api/v1/applications/%d", a1.ID), nil).want(200).json(&d)
+		if len(d.Events) != 3 || d.Events[0].FromStatus != "" || d.Events[0].ToStatus != "submitted" || a1.CreatedAt.IsZero() || a1.Status != "submitted" {
+			t.Fatalf("history of a new application: %+v (application %+v)", d.Events, a1)
+		}
 		for _, ev := range d.Events {
 			if ev.Note != "" {
 				t.Fatalf("graduate sees an employer note: %+v", d.Events)

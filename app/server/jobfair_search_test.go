@@ -157,3 +157,60 @@ func TestJobPostingRules(t *testing.T) {
 		staff.do("PUT", fmt.Sprintf("/api/v1/jobs/%d", j.ID), e.job("改过的", map[string]any{"status": "draft"})).want(409)
 	})
 }
+
+// TestJobPagesFollowTheTables: job pages are answered from the search index, and still say what
+// the tables say on every instance — an edit made through another instance, a renamed
+// enterprise or zone (which does not move the search sequence), a deleted enterprise (whose
+// jobs the database moves to the zone), a job that does not exist.
+func TestJobPagesFollowTheTables(t *testing.T) {
+	eachFairEnv(t, func(t *testing.T, e *fairEnv) {
+		admin, ent := e.as(web.RoleAdmin), e.as(web.RoleEnterprise)
+		other := *e.env
+		other.app = e.instance(&recorder{}, t.TempDir())
+		page := func(c *client, id int64) jobfair.Job {
+			t.Helper()
+			var j jobfair.Job
+			c.do("GET", fmt.Sprintf("/api/v1/jobs/%d", id), nil).want(200).json(&j)
+			return j
+		}
+		// Both instances have read the index before the job exists.
+		e.search(e.anon(), url.Values{})
+		e.search(other.anon(), url.Values{})
+		j := e.post(ent, e.job("出纳", nil))
+		if got := page(other.anon(), j.ID); got.Title != "出纳" || !got.Open || got.EmployerEn != "Alpha Co" || got.ZoneNameEn != "Suzhou Industrial Park" || !slices.Equal(got.Majors, []string{"accounting"}) {
+			t.Fatalf("second instance's page of a job posted on the first: %+v", got)
+		}
+		other.as(web.RoleEnterprise).do("PUT", fmt.Sprintf("/api/v1/jobs/%d", j.ID), e.job("出纳（已满）", map[string]any{"status": "closed", "majors": []string{"finance", "accounting"}})).want(200)
+		if got := page(e.anon(), j.ID); got.Title != "出纳（已满）" || got.Status != "closed" || got.Open || !slices.Equal(got.Majors, []string{"accounting", "finance"}) {
+			t.Fatalf("first instance's page of a job edited on the second: %+v", got)
+		}
+
+		admin.do("PATCH", fmt.Sprintf("/api/v1/enterprises/%d", e.entA.ID), map[string]any{
+			"nameZh": "甲新公司", "nameEn": "Alpha New Co", "industry": e.entA.Industry, "ownership": e.entA.Ownership,
+		}).want(200)
+		admin.do("PATCH", fmt.Sprintf("/api/v1/zones/%d", e.zoneA.ID), map[string]any{"nameEn": "Suzhou Industrial Park (SIP)"}).want(200)
+		for name, c := range map[string]*client{"first": e.anon(), "second": other.anon()} {
+			if got := page(c, j.ID); got.EmployerZh != "甲新公司" || got.EmployerEn != "Alpha New Co" || got.ZoneNameEn != "Suzhou Industrial Park (SIP)" {
+				t.Errorf("%s instance after renames: employer %q / %q, zone %q", name, got.EmployerZh, got.EmployerEn, got.ZoneNameEn)
+			}
+		}
+
+		k := e.post(admin, e.job("外贸专员", map[string]any{"zoneId": e.zoneB.ID, "enterpriseId": e.entB.ID}))
+		if got := page(other.anon(), k.ID); got.EnterpriseID == nil || got.EmployerEn != e.entB.NameEn {
+			t.Fatalf("before the enterprise is removed: %+v", got)
+		}
+		admin.do("DELETE", fmt.Sprintf("/api/v1/enterprises/%d", e.entB.ID), nil).want(204)
+		for name, c := range map[string]*client{"first": e.anon(), "second": other.anon()} {
+			got := page(c, k.ID)
+			if got.EnterpriseID != nil || got.EmployerEn != e.zoneB.NameEn || got.EmployerZh != e.zoneB.NameZh {
+				t.Errorf("%s instance after the enterprise was removed: enterprise %v, employer %q / %q", name, got.EnterpriseID, got.EmployerZh, got.EmployerEn)
+			}
+			items := e.search(c, url.Values{"q": {"外贸专员"}}).Items
+			if len(items) != 1 || items[0].EnterpriseID != nil || items[0].EmployerEn != e.zoneB.NameEn {
+				t.Errorf("%s instance's search after the enterprise was removed: %+v", name, items)
+			}
+		}
+		e.anon().do("GET", "/api/v1/jobs/999999", nil).want(404)
+		other.anon().do("GET", "/api/v1/jobs/999999", nil).want(404)
+	})
+}

@@ -77,6 +77,9 @@ func New(d Deps) (*App, error) {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
+	if err := startProfiling(d.Log); err != nil {
+		return nil, err
+	}
 	f := web.NewApp(web.Options{Logger: d.Log, BodyLimit: d.Config.BodyLimit, Registry: d.Registry, TrustProxy: d.Config.TrustedProxies})
 	r := web.NewRouter(f)
 
@@ -195,7 +198,10 @@ type LiveTicket struct {
 // LiveIdentity tells the live hub who is calling, from the session the account middleware
 // resolved; callers without one are anonymous.
 func LiveIdentity(c *fiber.Ctx) (live.Identity, error) {
-	p := web.CurrentPrincipal(c)
+	p, err := web.ResolvePrincipal(c)
+	if err != nil {
+		return live.Identity{}, err
+	}
 	if p == nil {
 		return live.Identity{}, nil
 	}

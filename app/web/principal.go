@@ -2,6 +2,7 @@ package web
 
 import (
 	"slices"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -52,15 +53,83 @@ func (p *Principal) ManagesEnterprise(zoneID, enterpriseID int64) bool {
 	return p.ManagesZone(zoneID) || (p != nil && p.Role == RoleEnterprise && p.EnterpriseID == enterpriseID)
 }
 
-const principalKey = "zonefair.principal"
+const (
+	principalKey = "zonefair.principal"
+	deferredKey  = "zonefair.principal.deferred"
+)
 
 // SetPrincipal attaches the caller to the request.
 func SetPrincipal(c *fiber.Ctx, p *Principal) { c.Locals(principalKey, p) }
 
-// CurrentPrincipal is the caller, or nil when anonymous.
+// deferred is a logged-in caller whose account is read only if the request asks for it.
+type deferred struct {
+	userID int64
+	load   func() (*Principal, error)
+	once   sync.Once
+	loaded bool
+	p      *Principal
+	err    error
+}
+
+func (d *deferred) get() (*Principal, error) {
+	d.once.Do(func() {
+		d.p, d.err = d.load()
+		d.loaded = true
+	})
+	return d.p, d.err
+}
+
+// DeferPrincipal attaches the caller of a valid session whose account load reads when the
+// request first asks for its principal: a page that never does — a job search — costs no
+// database read for it. load returns nil for a session whose account is gone, and an error
+// when the account cannot be read (the request then fails with it; see Router.Handle).
+func DeferPrincipal(c *fiber.Ctx, userID int64, load func() (*Principal, error)) {
+	c.Locals(deferredKey, &deferred{userID: userID, load: load})
+}
+
+// CurrentPrincipal is the caller, or nil when anonymous. A caller whose account could not be
+// read is nil here; ResolvePrincipal says why.
 func CurrentPrincipal(c *fiber.Ctx) *Principal {
-	p, _ := c.Locals(principalKey).(*Principal)
+	p, _ := ResolvePrincipal(c)
 	return p
+}
+
+// ResolvePrincipal is the caller, reading their account if the request has not yet, and the
+// error that reading it failed with.
+func ResolvePrincipal(c *fiber.Ctx) (*Principal, error) {
+	if p, ok := c.Locals(principalKey).(*Principal); ok {
+		return p, nil
+	}
+	if d, ok := c.Locals(deferredKey).(*deferred); ok {
+		return d.get()
+	}
+	return nil, nil
+}
+
+// CallerID is the user id of the request's session (0 when anonymous), without reading their
+// account.
+func CallerID(c *fiber.Ctx) int64 {
+	if p, ok := c.Locals(principalKey).(*Principal); ok {
+		if p == nil {
+			return 0
+		}
+		return p.UserID
+	}
+	if d, ok := c.Locals(deferredKey).(*deferred); ok {
+		return d.userID
+	}
+	return 0
+}
+
+// principalError is the error reading the caller's account failed with, if the request tried.
+func principalError(c *fiber.Ctx) error {
+	if _, ok := c.Locals(principalKey).(*Principal); ok {
+		return nil
+	}
+	if d, ok := c.Locals(deferredKey).(*deferred); ok && d.loaded {
+		return d.err
+	}
+	return nil
 }
 
 // Access declares who may call a route.

@@ -58,12 +58,28 @@ func (r *Router) Handle(rt Route) {
 	}
 	access := rt.Access
 	r.app.Add(rt.Method, rt.Path, func(c *fiber.Ctx) error {
+		// The caller's account is read before any route that checks who calls or changes
+		// something; a public page reads it only if it asks (DeferPrincipal).
+		if !access.public || !readOnly(c.Method()) {
+			if _, err := ResolvePrincipal(c); err != nil {
+				return err
+			}
+		}
 		if err := access.check(c); err != nil {
 			return err
 		}
-		return c.Next()
+		if err := c.Next(); err != nil {
+			return err
+		}
+		// A public page that asked for its caller when their account could not be read
+		// fails as every page did before it would have started.
+		return principalError(c)
 	}, rt.Handler)
 	r.routes = append(r.routes, rt)
+}
+
+func readOnly(method string) bool {
+	return method == fiber.MethodGet || method == fiber.MethodHead || method == fiber.MethodOptions
 }
 
 // Routes returns every declared route.

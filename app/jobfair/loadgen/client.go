@@ -95,16 +95,22 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) (in
 			c.mu.Unlock()
 		}
 	}
-	data, err := io.ReadAll(io.LimitReader(res.Body, 8<<20))
+	answer := io.LimitReader(res.Body, 8<<20)
+	if out == nil {
+		// Read to the end, so the connection is reused, without keeping what is read.
+		_, err = io.Copy(io.Discard, answer)
+		return res.StatusCode, err
+	}
+	data, err := io.ReadAll(answer)
 	if err != nil {
 		return res.StatusCode, err
 	}
-	if res.StatusCode/100 == 2 && out != nil {
+	if res.StatusCode/100 == 2 {
 		if err := json.Unmarshal(data, out); err != nil {
 			return res.StatusCode, fmt.Errorf("%s %s: decode answer: %w", method, path, err)
 		}
 	}
-	if res.StatusCode/100 != 2 && out != nil {
+	if res.StatusCode/100 != 2 {
 		if e, ok := out.(*APIError); ok {
 			_ = json.Unmarshal(data, e)
 		}

@@ -114,6 +114,9 @@ func (w *world) userIDs() []int64 {
 	return ids
 }
 
+// registering is how many registrations the generator has in flight at once.
+const registering = 8
+
 var majors = []string{"computer-science", "electronic-engineering", "materials", "finance", "automation"}
 
 func prepare(ctx context.Context, c Config, hc *http.Client) (*world, error) {
@@ -124,9 +127,10 @@ func prepare(ctx context.Context, c Config, hc *http.Client) (*world, error) {
 		wg    sync.WaitGroup
 		mu    sync.Mutex
 		first error
-		slots = make(chan struct{}, max(1, c.Workers))
+		slots = make(chan struct{}, max(1, min(c.Workers, registering)))
 	)
-	// Registrations run side by side: each hashes a password on the site.
+	// Registrations run side by side: each hashes a password on the site, which bounds how many
+	// it works on at once; more in flight would only queue there, and time out on a busy machine.
 	for i := range c.Graduates {
 		wg.Add(1)
 		slots <- struct{}{}
