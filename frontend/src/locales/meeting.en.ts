@@ -95,6 +95,7 @@ export default {
       left: '{time} left',
       oneMinute: 'One minute left.',
       waitingFor: 'Waiting for {names} to join…',
+      endedNote: 'This meeting has ended.',
       noVideoFrom: '{names} is here without camera: the meeting goes on in the chat.',
       notes: 'Interviewer’s notes',
       notesHint: 'Only you see these notes; they are saved as you type.',

@@ -94,6 +94,7 @@ export default {
       left: '剩余 {time}',
       oneMinute: '还剩一分钟。',
       waitingFor: '等待 {names} 加入…',
+      endedNote: '会议已结束。',
       noVideoFrom: '{names} 已加入，但未开启摄像头：请在聊天中继续交流。',
       notes: '面试官笔记',
       notesHint: '仅您可见，输入时自动保存。',
