@@ -230,12 +230,7 @@ func (s *Store) jobsByID(ctx context.Context, ids []int64, now time.Time) ([]Job
 		return out, nil
 	}
 	if s.index != nil {
-		jobs, err := s.fresh(ctx, now, func() ([]Job, int64) {
-			s.index.mu.RLock()
-			seq := s.index.seq
-			s.index.mu.RUnlock()
-			return s.index.stored(ids), seq
-		})
+		jobs, err := s.fresh(ctx, now, func() ([]Job, int64) { return s.index.stored(ids) })
 		if err != nil {
 			return nil, err
 		}

@@ -215,8 +215,9 @@ func (ix *Index) catchUp(ctx context.Context) error {
 }
 
 // stored returns copies of the jobs among ids the index holds, in the order of ids, as they
-// were stored when the index last caught up; ids it does not hold are left out.
-func (ix *Index) stored(ids []int64) []Job {
+// were stored when the index last caught up, and the search sequence it caught up to; ids it
+// does not hold are left out.
+func (ix *Index) stored(ids []int64) ([]Job, int64) {
 	out := make([]Job, 0, len(ids))
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -225,7 +226,7 @@ func (ix *Index) stored(ids []int64) []Job {
 			out = append(out, j.clone())
 		}
 	}
-	return out
+	return out, ix.seq
 }
 
 // fairSpan returns the dates of fair id as of the last catch-up (zero when unknown).
@@ -447,7 +448,9 @@ func (s *Store) Search(ctx context.Context, q Query, now time.Time) (Results, er
 			seq int64
 		)
 		out, ids, seq = s.index.search(q, tokens, now)
-		return s.index.stored(ids), seq
+		// The page's rows may be newer than the search; the search's sequence is the one to check.
+		jobs, _ := s.index.stored(ids)
+		return jobs, seq
 	})
 	if err != nil {
 		return out, err
