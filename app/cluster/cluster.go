@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -267,9 +268,35 @@ func (c *Cluster) Log(i int) string {
 	return string(b)
 }
 
-// FreeAddr returns a loopback address with a port nothing listens on right now.
+// FreeAddr returns a loopback address for a process started next to listen on. The port is
+// free now and lies outside the kernel's range for ports it picks itself: a port from that
+// range can be handed to another listener or an outgoing connection of a test running
+// alongside before the process binds it, and a probe would then reach someone else's server.
 func FreeAddr(tb testing.TB) string {
 	tb.Helper()
+	lo, hi := 10000, 32768
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		var elo, ehi int
+		if _, err := fmt.Sscan(string(b), &elo, &ehi); err == nil {
+			if elo-1 > lo {
+				hi = elo
+			} else {
+				lo, hi = ehi+1, 65536
+			}
+		}
+	}
+	for range 100 {
+		if hi-lo < 1000 {
+			break
+		}
+		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", lo+rand.IntN(hi-lo)))
+		if err != nil {
+			continue
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		return addr
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
