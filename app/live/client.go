@@ -8,6 +8,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -29,11 +30,18 @@ type client struct {
 	wake chan struct{}
 	done chan struct{} // writer finished
 
+	raw syscall.RawConn // the socket, for the flusher's writes that do not wait; nil: writer only
+	fl  *flusher
+
 	mu     sync.Mutex
+	owner  uint8  // who writes to the socket now: ownNone, ownFlusher or ownWriter
+	rest   []byte // the unwritten end of a message the flusher began; goes out first
+	failed bool   // a flusher's write failed: the writer ends the connection
 	queue  [][]byte
 	spare  [][]byte
 	queued int
 	ping   bool
+	pong   []byte // the payload of a ping the peer sent, to answer
 	closed bool
 	code   int
 	why    string
@@ -57,9 +65,21 @@ func (c *client) send(f []byte) bool {
 	}
 	c.queue = append(c.queue, f)
 	c.queued += len(f)
+	if c.owner == ownNone && c.raw != nil {
+		c.owner = ownFlusher
+		c.mu.Unlock()
+		c.fl.add(c)
+		return true
+	}
 	c.mu.Unlock()
 	c.signal()
 	return true
+}
+
+// handOver gives the socket to c's writer; the caller holds c.mu and owns the socket.
+func (c *client) handOver() {
+	c.owner = ownWriter
+	c.signal()
 }
 
 func (c *client) signal() {
@@ -67,6 +87,32 @@ func (c *client) signal() {
 	case c.wake <- struct{}{}:
 	default:
 	}
+}
+
+// needsWriter reports whether the socket's next write is the writer's: the rest of a begun
+// message, a control frame, or ending the connection. The caller holds c.mu.
+func (c *client) needsWriter() bool {
+	return len(c.rest) > 0 || c.ping || c.pong != nil || c.closed || c.failed
+}
+
+// answerPing queues the pong for a ping from the peer. The library would write it from the
+// reader at once, possibly between the parts of a message the flusher began.
+func (c *client) answerPing(data string) error {
+	c.mu.Lock()
+	c.pong = []byte(data)
+	c.mu.Unlock()
+	c.signal()
+	return nil
+}
+
+// answerClose answers the peer's close, through the writer for the same reason: with an empty
+// close frame when the peer gave no code, with a normal closure otherwise.
+func (c *client) answerClose(code int, _ string) error {
+	if code != websocket.CloseNoStatusReceived {
+		code = websocket.CloseNormalClosure
+	}
+	c.close(code, "")
+	return nil
 }
 
 func (c *client) pingSoon() {
@@ -124,77 +170,100 @@ func (c *client) writeLoop() {
 	defer close(c.done)
 	// Data frames are framed here and written straight to the socket: the websocket library
 	// would re-arm the deadline, lock and copy through a pooled buffer on every message, which
-	// is a measurable share of a broadcast to thousands of clients. Only this goroutine writes,
-	// and the library is used for control frames only, so the two never interleave.
+	// is a measurable share of a broadcast to thousands of clients. Only the socket's owner
+	// writes, and the library is used for control frames only, so the two never interleave.
 	raw := socket(c.ws)
 	var hdr [10]byte
 	var vec [][]byte
 	var deadline time.Time
 	for range c.wake {
 		c.mu.Lock()
-		q, ping, closed, code, why := c.queue, c.ping, c.closed, c.code, c.why
-		c.queue, c.spare, c.queued, c.ping = c.spare[:0], nil, 0, false
-		c.mu.Unlock()
-		var err error
-		if len(q) > 0 {
-			// Re-arming the deadline once per half timeout gives every write at least half of it.
-			if now := time.Now(); deadline.Sub(now) < c.h.o.WriteTimeout/2 {
-				deadline = now.Add(c.h.o.WriteTimeout)
-				err = raw.SetWriteDeadline(deadline)
-			}
+		if c.owner == ownFlusher {
+			// The flusher hands the socket over when it needs this writer.
+			c.mu.Unlock()
+			continue
 		}
-		// Queued frames go out newline-separated, many per websocket message, which saves a
-		// syscall and a frame header per publication when a client is busy. One writev sends
-		// header and shared frames without copying them.
-		for i := 0; i < len(q) && err == nil; {
-			n, size := 0, 0
-			for ; i+n < len(q) && (n == 0 || size+1+len(q[i+n]) <= maxBatch); n++ {
-				if n > 0 {
-					size++
+		c.owner = ownWriter
+		for {
+			rest, q, ping, pong, closed, code, why, failed := c.rest, c.queue, c.ping, c.pong, c.closed, c.code, c.why, c.failed
+			c.rest, c.queue, c.spare, c.queued, c.ping, c.pong = nil, c.spare[:0], nil, 0, false, nil
+			c.mu.Unlock()
+			var err error
+			if failed {
+				err = net.ErrClosed
+			}
+			if err == nil && (len(q) > 0 || len(rest) > 0) {
+				// Re-arming the deadline once per half timeout gives every write at least half of it.
+				if now := time.Now(); deadline.Sub(now) < c.h.o.WriteTimeout/2 {
+					deadline = now.Add(c.h.o.WriteTimeout)
+					err = raw.SetWriteDeadline(deadline)
 				}
-				size += len(q[i+n])
 			}
-			vec = append(vec[:0], appendHeader(hdr[:0], size))
-			for j := i; j < i+n; j++ {
-				if j > i {
-					vec = append(vec, newline)
+			if err == nil && len(rest) > 0 {
+				_, err = raw.Write(rest)
+			}
+			// Queued frames go out newline-separated, many per websocket message, which saves a
+			// syscall and a frame header per publication when a client is busy. One writev sends
+			// header and shared frames without copying them.
+			for i := 0; i < len(q) && err == nil; {
+				n, size := 0, 0
+				for ; i+n < len(q) && (n == 0 || size+1+len(q[i+n]) <= maxBatch); n++ {
+					if n > 0 {
+						size++
+					}
+					size += len(q[i+n])
 				}
-				vec = append(vec, q[j])
+				vec = append(vec[:0], appendHeader(hdr[:0], size))
+				for j := i; j < i+n; j++ {
+					if j > i {
+						vec = append(vec, newline)
+					}
+					vec = append(vec, q[j])
+				}
+				i += n
+				b := net.Buffers(vec)
+				_, err = b.WriteTo(raw)
 			}
-			i += n
-			b := net.Buffers(vec)
-			_, err = b.WriteTo(raw)
-		}
-		clear(vec)
-		if cap(vec) > 256 {
-			vec = nil
-		}
-		clear(q)
-		c.mu.Lock()
-		if c.spare == nil && cap(q) <= 64 {
-			c.spare = q
-		}
-		c.mu.Unlock()
-		if err == nil && ping {
-			// The ping has a deadline of its own: the one set for the last data may have passed
-			// long ago on a quiet connection.
-			err = c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.h.o.WriteTimeout))
-			deadline = time.Time{} // the library moved the socket's deadline; re-arm before data
-		}
-		if err != nil {
-			c.close(websocket.CloseAbnormalClosure, "")
-			_ = socket(c.ws).Close()
-			return
-		}
-		if closed {
-			if code == 0 {
+			clear(vec)
+			if cap(vec) > 256 {
+				vec = nil
+			}
+			clear(q)
+			if err == nil && ping {
+				// The ping has a deadline of its own: the one set for the last data may have
+				// passed long ago on a quiet connection.
+				err = c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.h.o.WriteTimeout))
+				deadline = time.Time{} // the library moved the socket's deadline; re-arm before data
+			}
+			if err == nil && pong != nil {
+				err = c.ws.WriteControl(websocket.PongMessage, pong, time.Now().Add(c.h.o.WriteTimeout))
+				deadline = time.Time{}
+			}
+			if err != nil {
+				c.close(websocket.CloseAbnormalClosure, "")
+				_ = socket(c.ws).Close()
 				return
 			}
-			_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, why),
-				time.Now().Add(time.Second))
-			// Let the reader see the client's close reply, or give up shortly.
-			_ = c.ws.SetReadDeadline(time.Now().Add(time.Second))
-			return
+			if closed {
+				if code == 0 {
+					return
+				}
+				_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, why),
+					time.Now().Add(time.Second))
+				// Let the reader see the client's close reply, or give up shortly.
+				_ = c.ws.SetReadDeadline(time.Now().Add(time.Second))
+				return
+			}
+			c.mu.Lock()
+			if c.spare == nil && cap(q) <= 64 {
+				c.spare = q
+			}
+			if len(c.queue) == 0 && !c.needsWriter() {
+				// Caught up: the flushers write again until the socket is full next time.
+				c.owner = ownNone
+				c.mu.Unlock()
+				break
+			}
 		}
 	}
 }
@@ -206,6 +275,8 @@ func (c *client) readLoop() {
 	c.ws.SetPongHandler(func(string) error {
 		return c.ws.SetReadDeadline(time.Now().Add(alive))
 	})
+	c.ws.SetPingHandler(c.answerPing)
+	c.ws.SetCloseHandler(c.answerClose)
 	for {
 		typ, msg, err := c.ws.ReadMessage()
 		if err != nil {

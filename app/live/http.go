@@ -115,6 +115,8 @@ func (h *Hub) serve(wc *websocket.Conn) {
 	c := &client{h: h, ws: wc.Conn, id: id, conn: h.node.ID() + "-" + itoa(h.seq.Add(1)),
 		wake: make(chan struct{}, 1), done: make(chan struct{}), rooms: map[string]*room{},
 		tokens: float64(h.o.Burst), refill: time.Now()}
+	c.raw = rawConn(socket(wc.Conn))
+	c.fl = h.flush[int(h.seq.Load())%len(h.flush)]
 	s := h.shard(c.conn)
 	s.mu.Lock()
 	if h.closing.Load() {

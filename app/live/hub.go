@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"log/slog"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -88,6 +89,7 @@ type Hub struct {
 	seed   maphash.Seed
 	shards []*shard
 	pool   websocket.BufferPool
+	flush  []*flusher
 
 	tmu   sync.RWMutex
 	types map[string]*ChannelType
@@ -144,6 +146,13 @@ func New(opts Options) (*Hub, error) {
 	h.loops.Add(2)
 	go h.presenceLoop()
 	go h.pingLoop()
+	// One flusher per core writes what broadcasts queue (see flusher).
+	for range runtime.GOMAXPROCS(0) {
+		f := newFlusher()
+		h.flush = append(h.flush, f)
+		h.loops.Add(1)
+		go func() { defer h.loops.Done(); f.run(ctx.Done()) }()
+	}
 	return h, nil
 }
 

@@ -14,6 +14,7 @@ type metrics struct {
 	recoveries  prometheus.Counter
 	resets      prometheus.Counter
 	disconnects *prometheus.CounterVec
+	behind      prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer, h *Hub) (*metrics, error) {
@@ -30,6 +31,8 @@ func newMetrics(reg prometheus.Registerer, h *Hub) (*metrics, error) {
 			Help: "Times a room found its history gone and told clients to reload."}),
 		disconnects: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "zonefair_live_disconnects_total",
 			Help: "Connections closed, by close code (4009 = slow consumer)."}, []string{"code"}),
+		behind: prometheus.NewCounter(prometheus.CounterOpts{Name: "zonefair_live_writes_behind_total",
+			Help: "Times a connection's socket was full, so its own writer took over from the flushers."}),
 	}
 	if reg == nil {
 		return m, nil
@@ -41,7 +44,7 @@ func newMetrics(reg prometheus.Registerer, h *Hub) (*metrics, error) {
 		}
 		return 0
 	})
-	for _, c := range []prometheus.Collector{m.conns, m.published, m.deliveries, m.recoveries, m.resets, m.disconnects, up} {
+	for _, c := range []prometheus.Collector{m.conns, m.published, m.deliveries, m.recoveries, m.resets, m.disconnects, m.behind, up} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

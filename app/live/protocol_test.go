@@ -3,7 +3,10 @@ package live
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -179,4 +182,96 @@ func TestQuietConnectionSurvivesPings(t *testing.T) {
 		}
 		return pings.Load() >= 5
 	})
+}
+
+// A client that stops reading while large messages are published gets every frame whole and in
+// order once it reads again: the socket fills in the middle of a message, the connection's writer
+// finishes it, and a ping the client sends meanwhile is answered between messages, not inside one.
+func TestPausedReaderGetsEveryFrameWhole(t *testing.T) {
+	s := startHub(t, NewMemoryBackend(), func(o *Options) {
+		o.QueueBytes, o.SendBuffer = 16<<20, 32<<10
+	})
+	d := websocket.Dialer{NetDial: func(network, addr string) (net.Conn, error) {
+		nc, err := net.Dial(network, addr)
+		if err == nil {
+			_ = nc.(*net.TCPConn).SetReadBuffer(64 << 10)
+		}
+		return nc, err
+	}}
+	ws, _, err := d.Dial("ws"+strings.TrimPrefix(s.url, "http")+"/ws", nil)
+	must(t, err)
+	defer ws.Close()
+	must(t, ws.WriteMessage(websocket.TextMessage, []byte(`{"id":1,"op":"join","ch":"room:paused"}`)))
+	_, msg, err := ws.ReadMessage()
+	must(t, err)
+	if !strings.Contains(string(msg), `"t":"reply"`) {
+		t.Fatalf("join answered %s", msg)
+	}
+
+	const n, size = 400, 5000
+	for i := range n {
+		_, err := s.h.Publish(context.Background(), "room:paused", "chat", fmt.Sprintf("%05d%s", i, strings.Repeat("x", size)))
+		must(t, err)
+	}
+	eventually(t, "the socket to fill", func() bool { return s.counter("zonefair_live_writes_behind_total", "") > 0 })
+	must(t, ws.WriteControl(websocket.PingMessage, []byte("are you there"), time.Now().Add(time.Second)))
+	var pongs atomic.Int32
+	ws.SetPongHandler(func(data string) error {
+		if data == "are you there" {
+			pongs.Add(1)
+		}
+		return nil
+	})
+
+	next := 0
+	must(t, ws.SetReadDeadline(time.Now().Add(15*time.Second)))
+	for next < n {
+		_, msg, err := ws.ReadMessage()
+		if err != nil {
+			t.Fatalf("after %d of %d publications: %v", next, n, err)
+		}
+		for _, line := range strings.Split(string(msg), "\n") {
+			var f tframe
+			must(t, json.Unmarshal([]byte(line), &f))
+			if f.T != "pub" {
+				continue // presence counts come in between
+			}
+			var text string
+			if err := json.Unmarshal(f.Data, &text); err != nil {
+				t.Fatalf("publication %d: %v in %.300q", next, err, line)
+			}
+			if f.Off != uint64(next+1) || text != fmt.Sprintf("%05d%s", next, strings.Repeat("x", size)) {
+				t.Fatalf("publication %d arrived as offset %d with %d bytes", next, f.Off, len(text))
+			}
+			next++
+		}
+	}
+	// A request after them: its reply comes after the pong.
+	must(t, ws.WriteMessage(websocket.TextMessage, []byte(`{"id":2,"op":"ping"}`)))
+	for {
+		_, msg, err := ws.ReadMessage()
+		must(t, err)
+		if strings.Contains(string(msg), `"id":2`) {
+			break
+		}
+	}
+	if pongs.Load() != 1 {
+		t.Fatalf("%d answers to the ping, want 1", pongs.Load())
+	}
+}
+
+// A client's close is answered with a close frame, written like every other frame by the
+// connection's writer.
+func TestClientCloseIsAnswered(t *testing.T) {
+	s := startHub(t, NewMemoryBackend(), nil)
+	ws, _, err := dialRaw(s, "", nil)
+	must(t, err)
+	defer ws.Close()
+	must(t, ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(4321, "bye"), time.Now().Add(time.Second)))
+	must(t, ws.SetReadDeadline(time.Now().Add(5*time.Second)))
+	_, _, err = ws.ReadMessage()
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != websocket.CloseNormalClosure {
+		t.Fatalf("after the client's close: %v, want the server's close 1000", err)
+	}
 }
