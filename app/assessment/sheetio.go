@@ -76,7 +76,9 @@ func ParseImport(body []byte) ([]ImportRow, []errs.FieldError, error) {
 		if code == "" && raw == "" || raw == "" {
 			continue
 		}
-		v, err := strconv.ParseFloat(strings.ReplaceAll(raw, ",", ""), 64)
+		// Templates guard a cell starting with "-" against formulas as '-5.5 (sheet.SafeCell):
+		// a downloaded template with a negative value must import again.
+		v, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimPrefix(raw, "'"), ",", ""), 64)
 		if err != nil {
 			fields = append(fields, errs.FieldError{Field: fmt.Sprintf("rows.%d.value", line), Key: "assessment.not_number", Param: truncate(raw, 40)})
 			continue

@@ -1,12 +1,14 @@
 package assessment
 
 import (
+	"bytes"
 	"errors"
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"zonefair/app/errs"
+	"zonefair/app/web"
 )
 
 func TestParseImport(t *testing.T) {
@@ -37,5 +39,37 @@ func TestParseImport(t *testing.T) {
 	}
 	if _, _, err := ParseImport([]byte("\x00\x01binary")); !errors.Is(err, errs.ErrUnsupported) {
 		t.Errorf("binary: %v", err)
+	}
+}
+
+// TestTemplateRoundTrip: a CSV template downloaded with a negative value already entered (the
+// spreadsheet guard writes it as '-5.5) imports again unchanged.
+func TestTemplateRoundTrip(t *testing.T) {
+	v := -5.5
+	tree := Edition2021()
+	d := Detail{}
+	for _, c := range tree.Categories {
+		for _, ind := range c.Indicators {
+			r := Row{Category: c.Code, CategoryNameZh: c.NameZh, CategoryNameEn: c.NameEn, Indicator: ind}
+			if ind.Code == "export_growth" {
+				r.Value = &v
+			}
+			d.Rows = append(d.Rows, r)
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteTemplateCSV(&buf, d, web.LocaleEn); err != nil {
+		t.Fatal(err)
+	}
+	rows, problems, err := ParseImport(buf.Bytes())
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("re-import: %v %+v\n%s", err, problems, buf.String())
+	}
+	if len(rows) != 1 || rows[0].Input != (ValueInput{Code: "export_growth", Value: -5.5}) {
+		t.Fatalf("rows %+v", rows)
+	}
+	// An apostrophe before anything but a number is still not a number.
+	if _, problems, _ := ParseImport([]byte("indicator_code,value\ngdp,'abc\n")); len(problems) != 1 {
+		t.Fatalf("'abc: %+v", problems)
 	}
 }
