@@ -113,6 +113,15 @@ var demoPolicies = []demoPolicy{
 		[]string{"employment", "finance"}, nil, []string{"micro", "small", "medium"}, "2026-03-01", "2026-03-01", "2026-12-31"},
 }
 
+// demoIndustries names the industries a demo policy is meant for; the others are for every
+// industry.
+var demoIndustries = map[string][]string{
+	"siprd":     {"semiconductors", "biomedicine", "ai", "software"},
+	"siptalent": {"semiconductors", "biomedicine", "ai"},
+	"jsfdi":     {"electronics", "equipment", "new-materials"},
+	"tedajobs":  {"automotive", "biomedicine", "electronics"},
+}
+
 // demoPackages are the packages of two zones, by policy key.
 var demoPackages = []struct {
 	zone             string
@@ -163,7 +172,7 @@ func demoPolicyData(ctx context.Context, g *gorm.DB) error {
 		in := policy.Input{Level: d.level, ZoneID: zid, Province: d.prov, IssuerZh: d.issuerZh, IssuerEn: d.issuerEn, DocNumber: d.doc,
 			TitleZh: d.titleZh, TitleEn: d.titleEn, SummaryZh: d.sumZh, SummaryEn: d.sumEn,
 			BodyZh: d.sumZh + "\n\n" + d.applyZh, BodyEn: d.sumEn + "\n\n" + d.applyEn, ApplyZh: d.applyZh, ApplyEn: d.applyEn,
-			Topics: d.topics, Ownerships: d.owners, Sizes: d.size, IssuedOn: d.issued, EffectiveOn: effective, ExpiresOn: d.expires}
+			Topics: d.topics, Ownerships: d.owners, Sizes: d.size, Industries: demoIndustries[d.key], IssuedOn: d.issued, EffectiveOn: effective, ExpiresOn: d.expires}
 		out, err := svc.Create(ctx, p, in, true)
 		if err != nil {
 			return fmt.Errorf("policy %s: %w", d.key, err)
