@@ -53,6 +53,12 @@ test('an investor subscribed to a topic is told of a new matching policy and rea
   await inv.getByTestId('policy-card').first().click()
   await expect(inv.getByTestId('policy-expired')).toBeVisible()
   await shot(inv, 'policy-expired-en')
+  // The industry filter reaches the search (a policy naming no industry is for every one).
+  const byIndustry = inv.waitForRequest((r) => r.url().includes('/api/v1/policies?') && r.url().includes('industry=biomedicine'))
+  await inv.goto('/policies?industry=biomedicine')
+  await byIndustry
+  await expect(inv.getByTestId('policy-industry')).toContainText('Biomedicine')
+  await expect(inv.getByTestId('policy-card').first()).toBeVisible()
   await inv.goto('/policies')
 
   // Zone staff draft and publish a land policy through the form.

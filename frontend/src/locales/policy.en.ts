@@ -11,7 +11,7 @@ export default {
     empty: 'No policies match.',
     new: 'New policy',
     tabs: { all: 'Policies', packages: 'Policy packages', drafts: 'My drafts' },
-    filter: { topic: 'Topic', level: 'Issued by', ownership: 'Enterprise', size: 'Size', state: 'Validity' },
+    filter: { topic: 'Topic', level: 'Issued by', ownership: 'Enterprise', size: 'Size', industry: 'Industry', state: 'Validity' },
     stateFilter: { active: 'In force or upcoming', current: 'In force', upcoming: 'Not yet in force', expired: 'Expired', all: 'All' },
     level: { national: 'National', provincial: 'Provincial', municipal: 'Municipal', zone: 'Zone' },
     state: { current: 'In force', upcoming: 'Not yet in force', expired: 'Expired' },

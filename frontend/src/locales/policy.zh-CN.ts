@@ -10,7 +10,7 @@ export default {
     empty: '没有符合条件的政策。',
     new: '发布政策',
     tabs: { all: '政策', packages: '政策包', drafts: '我的草稿' },
-    filter: { topic: '主题', level: '发布层级', ownership: '企业类型', size: '企业规模', state: '有效状态' },
+    filter: { topic: '主题', level: '发布层级', ownership: '企业类型', size: '企业规模', industry: '行业', state: '有效状态' },
     stateFilter: { active: '有效及即将生效', current: '现行有效', upcoming: '尚未生效', expired: '已失效', all: '全部' },
     level: { national: '国家级', provincial: '省级', municipal: '市级', zone: '开发区' },
     state: { current: '现行有效', upcoming: '尚未生效', expired: '已失效' },
