@@ -78,8 +78,11 @@ func (s *Sealer) sign(doc []byte, in sealInput) ([]byte, error) {
 				ContactInfo: in.VerifyURL,
 				Date:        in.At,
 			},
-			CertType:   sign.CertificationSignature,
-			DocMDPPerm: sign.DoNotAllowAnyChangesPerms,
+			// An approval signature over the whole file: any byte changed after sealing breaks
+			// it, and the verification page compares the stored hash too. (A certification
+			// signature would also need the catalog's /Perms entry, which the signing library
+			// does not write; readers then report a certification the file does not carry.)
+			CertType: sign.ApprovalSignature,
 		},
 		Signer:            s.Identity.Key,
 		DigestAlgorithm:   crypto.SHA256,

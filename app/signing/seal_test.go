@@ -103,6 +103,11 @@ func TestSealVerifiesIndependently(t *testing.T) {
 	if len(res.Signers) != 1 || !res.Signers[0].ValidSignature {
 		t.Fatalf("signature not valid: %+v", res)
 	}
+	// A signature that refers to DocMDP (a certification) needs the catalog's /Perms entry
+	// naming it; without it readers report the file as certified in name only.
+	if bytes.Contains(out, []byte("/DocMDP")) && !bytes.Contains(out, []byte("/Perms")) {
+		t.Fatal("the signature claims a certification (DocMDP) that the catalog does not carry (/Perms)")
+	}
 	// One flipped byte inside the signed range breaks the signature.
 	bad := bytes.Clone(out)
 	bad[len(bad)/3] ^= 0x01
