@@ -72,7 +72,13 @@ func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 					break
 				}
 			}
-			detail.Message = Message(loc, domain.Key, "")
+			// An error whose one field carries its own message (e.g. a file over the limit)
+			// fills the summary's placeholder from it too.
+			param := ""
+			if len(domain.Fields) == 1 && domain.Fields[0].Key == domain.Key {
+				param = domain.Fields[0].Param
+			}
+			detail.Message = Message(loc, domain.Key, param)
 			for _, f := range domain.Fields {
 				f.Message = Message(loc, f.Key, f.Param)
 				detail.Details = append(detail.Details, f)
