@@ -11,7 +11,10 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// flushEvery bounds how long counted views wait in memory before they are written.
+// flushEvery bounds how long counted views wait in memory before they are written: the next
+// view after it writes them, and when none comes, a timer does — an instance nobody visits
+// any more must not keep its last counts from the fair's figures and from the analytics
+// read on another instance.
 const flushEvery = 5 * time.Second
 
 type viewKey struct {
@@ -44,16 +47,18 @@ func (visitorRow) TableName() string { return "fair_visitors" }
 // most every flushEvery, so browsing a fair costs no write per page. Several instances add
 // their counts to the same rows; visitors are deduplicated by the table's key.
 type viewCounter struct {
-	db *gorm.DB
+	db    *gorm.DB
+	every time.Duration
 
 	mu       sync.Mutex
 	views    map[viewKey]int64
 	visitors map[visitKey]struct{}
 	last     time.Time
+	timer    *time.Timer // the pending write of what is counted, while one is pending
 }
 
 func newViewCounter(g *gorm.DB) *viewCounter {
-	return &viewCounter{db: g, views: map[viewKey]int64{}, visitors: map[visitKey]struct{}{}, last: time.Now()}
+	return &viewCounter{db: g, every: flushEvery, views: map[viewKey]int64{}, visitors: map[visitKey]struct{}{}, last: time.Now()}
 }
 
 // record counts one view of a fair's home (zone 0), a booth (job 0) or a job by visitor.
@@ -65,12 +70,52 @@ func (v *viewCounter) record(ctx context.Context, now time.Time, fair, zone, job
 	if zone != 0 {
 		v.visitors[visitKey{fair, zone, day, visitor}] = struct{}{}
 	}
-	due := time.Since(v.last) >= flushEvery
+	due := time.Since(v.last) >= v.every
+	if !due {
+		v.scheduleLocked(v.every - time.Since(v.last))
+	}
 	v.mu.Unlock()
 	if due {
 		return v.flush(ctx)
 	}
 	return nil
+}
+
+// scheduleLocked makes sure what is counted is written within d even if no view comes to
+// write it. v.mu is held.
+func (v *viewCounter) scheduleLocked(d time.Duration) {
+	if v.timer == nil {
+		v.timer = time.AfterFunc(d, v.flushLater)
+	}
+}
+
+// flushLater is the timer's write. A failed one (the counts are kept) is tried again later.
+func (v *viewCounter) flushLater() {
+	v.mu.Lock()
+	v.timer = nil
+	v.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if v.flush(ctx) != nil {
+		v.mu.Lock()
+		if len(v.views) > 0 || len(v.visitors) > 0 {
+			v.scheduleLocked(v.every)
+		}
+		v.mu.Unlock()
+	}
+}
+
+// FlushViews writes the page views counted since the last write; the server calls it when it
+// stops, so the last seconds' views are not lost.
+func (s *Store) FlushViews(ctx context.Context) error {
+	v := s.views
+	v.mu.Lock()
+	if v.timer != nil {
+		v.timer.Stop()
+		v.timer = nil
+	}
+	v.mu.Unlock()
+	return v.flush(ctx)
 }
 
 // flush writes what has been counted.
