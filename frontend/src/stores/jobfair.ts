@@ -4,6 +4,7 @@ import { computed, ref } from 'vue'
 import { defineStore } from 'pinia'
 import { api } from '@/api'
 import type { JobfairMeta, Label, Zone } from '@/api/types'
+import { allZones } from '@/shared/pages'
 import { useLocaleStore } from './locale'
 
 export const useJobfairMetaStore = defineStore('jobfairMeta', () => {
@@ -29,10 +30,9 @@ export const useJobfairMetaStore = defineStore('jobfairMeta', () => {
   let zonesLoading: Promise<void> | null = null
   function loadZones(): Promise<void> {
     if (zones.value.length) return Promise.resolve()
-    zonesLoading ??= api
-      .zones({ pageSize: 100 })
-      .then((p) => {
-        zones.value = p.items ?? []
+    zonesLoading ??= allZones()
+      .then((all) => {
+        zones.value = all
       })
       .finally(() => {
         zonesLoading = null
