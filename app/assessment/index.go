@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"zonefair/app/errs"
+	"zonefair/app/web"
 )
 
 // Direction says whether a higher or a lower value of an indicator is better.
@@ -76,7 +77,7 @@ func UnitByCode(code string) (Unit, bool) {
 // Indicator is one measured quantity of the index system. Weight is its share (in percent) of
 // its category; Min and Max bound the plausible values a zone may report.
 type Indicator struct {
-	Code      string    `json:"code" validate:"required,max=40,slug"`
+	Code      string    `json:"code" validate:"required,max=40"` // checked by Tree.Check: see validCode
 	NameZh    string    `json:"nameZh" validate:"required,max=200,text"`
 	NameEn    string    `json:"nameEn" validate:"required,max=200,text"`
 	Unit      string    `json:"unit" validate:"required,max=30"`
@@ -91,7 +92,7 @@ type Indicator struct {
 // Category is a top-level part of the index system; Weight is its share (in percent) of the
 // composite score.
 type Category struct {
-	Code       string      `json:"code" validate:"required,max=40,slug"`
+	Code       string      `json:"code" validate:"required,max=40"` // checked by Tree.Check: see validCode
 	NameZh     string      `json:"nameZh" validate:"required,max=200,text"`
 	NameEn     string      `json:"nameEn" validate:"required,max=200,text"`
 	Weight     float64     `json:"weight" validate:"gt=0,lte=100"`
@@ -131,6 +132,9 @@ func (t Tree) Check() error {
 	for i, c := range t.Categories {
 		sum += c.Weight
 		path := fmt.Sprintf("categories.%d", i)
+		if !validCode(c.Code) {
+			add(path+".code", "assessment.code", c.Code)
+		}
 		if codes["c:"+c.Code] {
 			add(path+".code", "assessment.duplicate_code", c.Code)
 		}
@@ -139,6 +143,9 @@ func (t Tree) Check() error {
 		for j, ind := range c.Indicators {
 			inner += ind.Weight
 			ip := fmt.Sprintf("%s.indicators.%d", path, j)
+			if !validCode(ind.Code) {
+				add(ip+".code", "assessment.code", ind.Code)
+			}
 			if codes[ind.Code] {
 				add(ip+".code", "assessment.duplicate_code", ind.Code)
 			}
@@ -164,6 +171,30 @@ func (t Tree) Check() error {
 		return nil
 	}
 	return &errs.Error{Kind: errs.ErrInvalid, Key: "assessment.weights_invalid", Fields: fields}
+}
+
+func init() {
+	web.AddMessages(map[string][2]string{
+		"assessment.code": {"代码“%s”无效：只能使用小写字母、数字、下划线和连字符，并以字母或数字开头。", "The code “%s” is not valid: use lowercase letters, digits, underscores and hyphens, starting with a letter or digit."},
+	})
+}
+
+// validCode reports whether s can be a category or indicator code: lowercase letters, digits,
+// underscores and hyphens, starting with a letter or digit (the 2021 edition's codes, such as
+// foreign_investment_used, are used in CSV templates and the published rankings).
+func validCode(s string) bool {
+	if s == "" || len(s) > 40 {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+		case (r == '_' || r == '-') && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func formatWeight(w float64) string { return strconv.FormatFloat(math.Round(w*100)/100, 'f', -1, 64) }
