@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { RankedZone } from '@/api/assessment'
-import { figure, parseFigure, rankMoves, score, weightSum, weightsBalanced } from './score'
+import type { RankedZone, Ranking } from '@/api/assessment'
+import { figure, indicatorScores, parseFigure, rankMoves, score, weightSum, weightsBalanced } from './score'
 
 const z = (zoneId: number, rank: number) => ({ zoneId, rank }) as RankedZone
 
@@ -27,5 +27,22 @@ describe('assessment helpers', () => {
     expect(parseFigure('abc')).toBeNull()
     expect(parseFigure('')).toBeNull()
     expect(parseFigure('1e3')).toBe(1000)
+  })
+  it('lists the normalised indicator scores of a zone with their categories', () => {
+    const r = {
+      categories: [{ code: 'a', nameZh: '甲', nameEn: 'A', weight: 60 }, { code: 'b', nameZh: '乙', nameEn: 'B', weight: 40 }],
+      indicators: [
+        { code: 'a1', category: 'a', nameZh: '甲一', nameEn: 'A one', unit: 'count', weight: 50 },
+        { code: 'a2', category: 'a', nameZh: '甲二', nameEn: 'A two', unit: 'count', weight: 50 },
+        { code: 'b1', category: 'b', nameZh: '乙一', nameEn: 'B one', unit: 'percent', weight: 100 },
+      ],
+    } as Ranking
+    const zone = { zoneId: 7, rank: 1, indicators: [100, 12.5, 0] } as RankedZone
+    expect(indicatorScores(r, zone, (_zh, en) => en)).toEqual([
+      { code: 'a1', category: 'A', name: 'A one', weight: 50, score: 100 },
+      { code: 'a2', category: 'A', name: 'A two', weight: 50, score: 12.5 },
+      { code: 'b1', category: 'B', name: 'B one', weight: 100, score: 0 },
+    ])
+    expect(indicatorScores(r, { zoneId: 8, rank: 2 } as RankedZone, (zh) => zh).map((x) => [x.category, x.score])).toEqual([['甲', 0], ['甲', 0], ['乙', 0]])
   })
 })

@@ -1,5 +1,5 @@
 // Pure helpers of the assessment pages: weight sums, rank movements and number formatting.
-import type { RankedZone } from '@/api/assessment'
+import type { RankedZone, Ranking } from '@/api/assessment'
 
 /** The sum of weights, rounded to two decimals as the server checks it. */
 export function weightSum(weights: Record<string, number>): number {
@@ -42,4 +42,28 @@ export function parseFigure(s: string): number | null {
   if (t === '' || !/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return null
   const n = Number(t)
   return Number.isFinite(n) ? n : null
+}
+
+/** One indicator's normalised 0–100 score for a zone, with its category and weight. */
+export interface IndicatorScore {
+  code: string
+  category: string
+  name: string
+  weight: number
+  score: number
+}
+
+/**
+ * A zone's normalised indicator scores in the ranking's indicator order (`zone.indicators`
+ * follows `ranking.indicators`), each with its category's name.
+ */
+export function indicatorScores(r: Ranking, zone: RankedZone, pick: (zh: string, en: string) => string): IndicatorScore[] {
+  const cats = new Map((r.categories ?? []).map((c) => [c.code, pick(c.nameZh, c.nameEn)]))
+  return (r.indicators ?? []).map((ind, i) => ({
+    code: ind.code,
+    category: cats.get(ind.category) ?? ind.category,
+    name: pick(ind.nameZh, ind.nameEn),
+    weight: ind.weight,
+    score: zone.indicators?.[i] ?? 0,
+  }))
 }
