@@ -21,6 +21,7 @@ var Steps = []Step{
 	{Version: 6, Name: "province reviewers and the zones' assessment", Up: v6Assessment},
 	{Version: 7, Name: "policy packages and foreign trade and investment monitoring", Up: v7PoliciesMonitoring},
 	{Version: 8, Name: "meetings: slots, bookings, rooms and walk-up queues", Up: v8Meetings},
+	{Version: 9, Name: "project attachments and incentive policies", Up: v9ProjectLinks},
 }
 
 // Latest is the version a fully migrated database has.

@@ -23,11 +23,12 @@ func (h *Handlers) Routes(r *web.Router) {
 	}
 	add("projects", web.Route{Method: "GET", Path: "/api/v1/projects", Summary: "Search investment projects (Chinese or English) with filters", Access: web.Public, Query: Filter{}, Response: Page{}, Handler: h.list})
 	add("projects", web.Route{Method: "POST", Path: "/api/v1/projects", Summary: "List a project in the caller's zone", Access: staff, Request: Input{}, Response: Project{}, Status: 201, Handler: h.create})
-	add("projects", web.Route{Method: "GET", Path: "/api/v1/projects/:id", Summary: "A project, with the caller's follow and interest", Access: web.Public, Response: Project{}, Handler: h.get})
+	add("projects", web.Route{Method: "GET", Path: "/api/v1/projects/:id", Summary: "A project, with the caller's follow and interest, its attachments and incentive policies", Access: web.Public, Response: Project{}, Handler: h.get})
 	add("projects", web.Route{Method: "PUT", Path: "/api/v1/projects/:id", Summary: "Edit a project (its zone's staff)", Access: staff, Request: Input{}, Response: Project{}, Handler: h.update})
 	add("projects", web.Route{Method: "PUT", Path: "/api/v1/projects/:id/follow", Summary: "Follow a project", Access: web.LoggedIn, Status: 204, Handler: h.follow(true)})
 	add("projects", web.Route{Method: "DELETE", Path: "/api/v1/projects/:id/follow", Summary: "Stop following a project", Access: web.LoggedIn, Status: 204, Handler: h.follow(false)})
 	add("projects", web.Route{Method: "POST", Path: "/api/v1/projects/:id/interest", Summary: "Express interest in a project (once; 409 after)", Access: investor, Request: InterestInput{}, Response: Lead{}, Status: 201, Handler: h.interest})
+	h.linkRoutes(add, staff)
 	add("leads", web.Route{Method: "GET", Path: "/api/v1/leads", Summary: "Leads of the caller's zone (admins: all); investors: their own interests", Access: web.Roles(web.RoleAdmin, web.RoleZoneStaff, web.RoleInvestor), Query: LeadFilter{}, Response: []Lead{}, Handler: h.leads})
 	add("leads", web.Route{Method: "GET", Path: "/api/v1/leads/:id", Summary: "A lead with its notes", Access: staff, Response: Lead{}, Handler: h.lead})
 	add("leads", web.Route{Method: "PATCH", Path: "/api/v1/leads/:id", Summary: "Move a lead along new → contacted → meeting → negotiating → signed / dropped, with a note", Access: staff, Request: LeadUpdate{}, Response: Lead{}, Handler: h.updateLead})
@@ -69,7 +70,7 @@ func (h *Handlers) get(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.Service.Get(c.UserContext(), id, web.CurrentPrincipal(c))
+	p, err := h.Service.Detail(c.UserContext(), id, web.CurrentPrincipal(c))
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,9 @@ type Project struct {
 	Followers  int    `json:"followers" gorm:"-"`
 	Following  bool   `json:"following" gorm:"-"`
 	Interested bool   `json:"interested" gorm:"-"`
+	// The project's page (not a list) carries its attachments and incentive policies.
+	Attachments []Attachment `json:"attachments,omitempty" gorm:"-"`
+	Policies    []Incentive  `json:"policies,omitempty" gorm:"-"`
 }
 
 // TableName is the projects table.

@@ -3,6 +3,7 @@ package project
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +27,7 @@ type Service struct {
 	DB        *gorm.DB
 	Notify    *notify.Service // nil notifies nobody
 	Briefings Briefings
+	UploadDir string // attachments are kept under UploadDir/projects/<id>/
 	BaseURL   string
 	Now       func() time.Time
 }
@@ -39,6 +41,21 @@ func (s *Service) now() time.Time {
 
 // Currencies are the currencies amounts may be stated in.
 var Currencies = []string{"CNY", "USD", "EUR", "JPY", "HKD", "GBP"}
+
+// CNYPer is an indicative value in yuan of one unit of each currency. The amount filter compares
+// projects stated in different currencies with it; it is a yardstick, not a rate to trade at.
+var CNYPer = map[string]float64{"CNY": 1, "USD": 7.1, "EUR": 7.7, "JPY": 0.047, "HKD": 0.91, "GBP": 9}
+
+// amountInCNY is the SQL for a project's amount in yuan by CNYPer.
+func amountInCNY() string {
+	var b strings.Builder
+	b.WriteString("(amount * CASE currency")
+	for _, c := range Currencies {
+		b.WriteString(" WHEN '" + c + "' THEN " + strconv.FormatFloat(CNYPer[c], 'f', -1, 64))
+	}
+	b.WriteString(" ELSE 1 END)")
+	return b.String()
+}
 
 // Input is a new or edited project.
 type Input struct {
@@ -147,6 +164,19 @@ func (s *Service) Get(ctx context.Context, id int64, p *web.Principal) (Project,
 	return list[0], nil
 }
 
+// Detail returns project id as its page shows it: with its attachments and incentive policies.
+func (s *Service) Detail(ctx context.Context, id int64, p *web.Principal) (Project, error) {
+	pr, err := s.Get(ctx, id, p)
+	if err != nil {
+		return pr, err
+	}
+	if pr.Attachments, err = s.attachments(ctx, id); err != nil {
+		return pr, err
+	}
+	pr.Policies, err = s.Incentives(ctx, id)
+	return pr, err
+}
+
 // decorate fills zone names, follower counts and the caller's follow and interest, in a
 // fixed number of queries for the whole page.
 func (s *Service) decorate(ctx context.Context, ps []Project, p *web.Principal) error {
@@ -201,7 +231,9 @@ func (s *Service) decorate(ctx context.Context, ps []Project, p *web.Principal) 
 	return nil
 }
 
-// Filter selects projects.
+// Filter selects projects. MinAmount and MaxAmount bound the amount in Currency when it is
+// given; without it they are yuan, and every project is compared by its value in yuan (CNYPer),
+// so that an investor's range means the same whatever currency a zone stated its project in.
 type Filter struct {
 	Q         string `query:"q" validate:"max=100"`
 	Industry  string `query:"industry" validate:"omitempty,max=40"`
@@ -260,11 +292,15 @@ func (s *Service) List(ctx context.Context, p *web.Principal, f Filter) (Page, e
 	if f.Currency != "" {
 		tx = tx.Where("currency = ?", f.Currency)
 	}
+	amount := "amount"
+	if f.Currency == "" {
+		amount = amountInCNY()
+	}
 	if f.MinAmount > 0 {
-		tx = tx.Where("amount >= ?", f.MinAmount)
+		tx = tx.Where(amount+" >= ?", f.MinAmount)
 	}
 	if f.MaxAmount > 0 {
-		tx = tx.Where("amount <= ?", f.MaxAmount)
+		tx = tx.Where(amount+" <= ?", f.MaxAmount)
 	}
 	if f.Followed {
 		if p == nil {

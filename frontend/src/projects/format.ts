@@ -20,7 +20,7 @@ export const statusTag: Record<ProjectStatus, 'success' | 'warning' | 'info'> = 
 /** The leads board's columns, in the order a lead moves through them. */
 export const leadStatuses: LeadStatus[] = ['new', 'contacted', 'meeting', 'negotiating', 'signed', 'dropped']
 
-/** Amount ranges of the search filter, in whole currency units. */
+/** Amount ranges of the search filter, in yuan: the server compares each project at its value in yuan. */
 export const amountRanges: Record<string, { min?: number; max?: number }> = {
   small: { max: 100_000_000 },
   medium: { min: 100_000_000, max: 1_000_000_000 },
