@@ -22,6 +22,7 @@ var Steps = []Step{
 	{Version: 7, Name: "policy packages and foreign trade and investment monitoring", Up: v7PoliciesMonitoring},
 	{Version: 8, Name: "meetings: slots, bookings, rooms and walk-up queues", Up: v8Meetings},
 	{Version: 9, Name: "project attachments and incentive policies", Up: v9ProjectLinks},
+	{Version: 10, Name: "re-sent agreements point to the one they replace", Up: v10AgreementResend},
 }
 
 // Latest is the version a fully migrated database has.

@@ -200,3 +200,45 @@ func TestSigningCeremonyInBriefing(t *testing.T) {
 		}
 	})
 }
+
+// TestSigningViewedAndDated (audit of issue 6): a recipient's look at the draft is not recorded
+// as "viewed" (the document may still change), their first look once it is sent is, after
+// "sent"; and a date field shows the day in Beijing, where the zone signs: a signature at 01:30
+// in Suzhou (17:30 UTC the day before) is dated that day.
+func TestSigningViewedAndDated(t *testing.T) {
+	eachSignEnv(t, func(t *testing.T, e *signEnv) {
+		clk := e.clock()
+		now := time.Now().UTC()
+		clk.at = time.Date(now.Year(), now.Month(), now.Day(), 17, 30, 0, 0, time.UTC)
+		staff := e.as(web.RoleZoneStaff)
+		d := e.draft(staff, e.sequential())
+		staff.do("GET", apath(d.ID, "/document"), nil).want(200)
+		staff.do("POST", apath(d.ID, "/send"), nil).want(200).json(&d)
+		staff.do("GET", apath(d.ID, "/document"), nil).want(200)
+		staff.do("GET", apath(d.ID, "/document"), nil).want(200)
+		var trail signing.Trail
+		staff.do("GET", apath(d.ID, "/audit"), nil).want(200).json(&trail)
+		var kinds []string
+		for _, ev := range trail.Events {
+			kinds = append(kinds, ev.Kind)
+		}
+		if got := strings.Join(kinds, ","); got != "created,sent,viewed" {
+			t.Fatalf("trail %s, want created,sent,viewed", got)
+		}
+
+		e.sign(staff, e.users[web.RoleZoneStaff].ID, d.ID, map[string]any{"kind": "typed", "typedName": "王芳"}).want(200).json(&d)
+		want := clk.now().Add(8 * time.Hour).Format("2006-01-02")
+		dated := 0
+		for _, f := range d.Fields {
+			if f.Kind == signing.FieldDate && f.RecipientID == d.Recipients[0].ID {
+				dated++
+				if f.Value != want {
+					t.Fatalf("date field %q for a signature at %s, want the Beijing day %s", f.Value, clk.now(), want)
+				}
+			}
+		}
+		if dated != 1 {
+			t.Fatalf("%d date fields of the zone's signer", dated)
+		}
+	})
+}

@@ -43,6 +43,7 @@ func (h *Handlers) Routes(r *web.Router) {
 	route(web.Route{Method: "PUT", Path: "/api/v1/signing/agreements/:id/fields", Summary: "Place the draft's fields (page, x/y from the top-left, w/h, in PDF points)", Access: manage, Request: FieldsRequest{}, Response: Detail{}, Handler: h.fields})
 	route(web.Route{Method: "POST", Path: "/api/v1/signing/agreements/:id/send", Summary: "Fix the document's hash and notify the first signers", Access: manage, Response: Detail{}, Handler: h.send})
 	route(web.Route{Method: "POST", Path: "/api/v1/signing/agreements/:id/void", Summary: "Void a sent agreement", Access: manage, Request: ReasonRequest{}, Response: Detail{}, Handler: h.void})
+	route(web.Route{Method: "POST", Path: "/api/v1/signing/agreements/:id/resend", Summary: "Re-send a voided, declined or expired agreement: copy it into a new draft (same document, recipients and fields)", Access: manage, Response: Detail{}, Status: 201, Handler: h.resend})
 	route(web.Route{Method: "POST", Path: "/api/v1/signing/agreements/:id/code", Summary: "Send me a one-time signing code (my turn only)", Access: web.LoggedIn, Response: CodeSent{}, Handler: h.code})
 	route(web.Route{Method: "POST", Path: "/api/v1/signing/agreements/:id/sign", Summary: "Sign with my one-time code", Access: web.LoggedIn, Request: SignInput{}, Response: Detail{}, Handler: h.sign})
 	route(web.Route{Method: "POST", Path: "/api/v1/signing/agreements/:id/decline", Summary: "Decline to sign", Access: web.LoggedIn, Request: ReasonRequest{}, Response: Detail{}, Handler: h.decline})
@@ -343,6 +344,19 @@ func (h *Handlers) void(c *fiber.Ctx) error {
 	return h.detail(c, id)
 }
 
+func (h *Handlers) resend(c *fiber.Ctx) error {
+	id, err := h.managed(c)
+	if err != nil {
+		return err
+	}
+	newID, err := h.Service.Resend(c.UserContext(), meta(c), id)
+	if err != nil {
+		return err
+	}
+	c.Status(fiber.StatusCreated)
+	return h.detail(c, newID)
+}
+
 // party reads :id and checks that the caller is a party to the agreement.
 func (h *Handlers) party(c *fiber.Ctx) (Agreement, []Recipient, error) {
 	id, err := web.ParamID(c, "id", "agreement")
@@ -412,7 +426,7 @@ func (h *Handlers) original(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if me, ok := mine(rs, web.CurrentPrincipal(c).UserID); ok && me.ViewedAt == nil {
+	if me, ok := mine(rs, web.CurrentPrincipal(c).UserID); ok && me.ViewedAt == nil && a.Status != StatusDraft {
 		if err := h.Service.Viewed(c.UserContext(), meta(c), a.ID, me.ID); err != nil {
 			return err
 		}

@@ -53,6 +53,9 @@ const (
 	EventCompleted    = "completed"
 	EventDownloaded   = "downloaded"
 	EventReminded     = "reminded"
+	// EventReissued closes the trail of a voided, declined or expired agreement that was re-sent
+	// as a new draft; the draft's own trail starts with EventCreated naming the one it copies.
+	EventReissued = "reissued"
 	// EventKeyed seals an unkeyed start of a trail with the audit key (see KeyLegacyTrails).
 	EventKeyed = "keyed"
 )
@@ -96,6 +99,7 @@ type Agreement struct {
 	SentAt         *time.Time `json:"sentAt"`
 	CompletedAt    *time.Time `json:"completedAt"`
 	ClosedReason   string     `json:"closedReason"` // why it was declined or voided
+	ReplacesID     *int64     `json:"replacesId"`   // the voided, declined or expired agreement this one re-sends
 	AuditSeq       int64      `json:"-"`
 	AuditHead      string     `json:"-"`
 	CreatedAt      time.Time  `json:"createdAt"`

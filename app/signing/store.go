@@ -87,6 +87,8 @@ type Detail struct {
 	Me        *Mine  `json:"me"`
 	CanManage bool   `json:"canManage"`
 	VerifyURL string `json:"verifyUrl"`
+	// ReplacedBy is the agreement this one was re-sent as, if it was (shown to its managers).
+	ReplacedBy *int64 `json:"replacedBy"`
 }
 
 // Mine is the caller's part in an agreement.
@@ -119,6 +121,15 @@ func (s *Store) Detail(ctx context.Context, p *web.Principal, id int64, verifyUR
 	_ = json.Unmarshal([]byte(a.PagesJSON), &d.Pages)
 	if a.Status == StatusCompleted {
 		d.VerifyURL = verifyURL(a.VerifyToken)
+	}
+	if d.CanManage && a.Status != StatusDraft {
+		var next Agreement
+		if err := s.db.WithContext(ctx).Select("id").Where("replaces_id = ?", a.ID).Order("id").Limit(1).Find(&next).Error; err != nil {
+			return Detail{}, err
+		}
+		if next.ID != 0 {
+			d.ReplacedBy = &next.ID
+		}
 	}
 	if me, ok := mine(rs, p.UserID); ok {
 		d.Me = &Mine{RecipientID: me.ID, Role: me.Role, Status: me.Status,

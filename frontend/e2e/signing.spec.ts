@@ -5,7 +5,7 @@
 // one byte flipped; the briefing the agreement is linked to shows the signing ceremony live.
 // Screenshots of every signing page in both languages go to ../screenshots/.
 import { readFileSync } from 'node:fs'
-import type { APIRequestContext, Browser, Page } from '@playwright/test'
+import type { APIRequestContext, APIResponse, Browser, Page } from '@playwright/test'
 import { demoPassword, expect, expectNoHorizontalScroll, logIn, shot, switchLanguage, test, type UILocale } from './helpers'
 
 const staff = 'staff.suzhou@zonefair.test'
@@ -210,4 +210,124 @@ test('an agreement signed in order, sealed and verified', async ({ browser }) =>
   await zone.getByTestId('webhooks').getByRole('button', { name: 'Add webhook' }).click()
   await expect(zone.getByTestId('webhook-secret')).not.toBeEmpty()
   await bothLanguages(zone, 'webhooks')
+})
+
+test('an admin manages the agreement templates', async ({ browser }) => {
+  test.setTimeout(120_000)
+  const admin = await newUser(browser, 'admin@zonefair.test')
+  await admin.goto('/signing')
+  const panel = admin.getByTestId('templates')
+  await expect(panel.getByTestId('template-row').first()).toBeVisible()
+  await expect(admin.getByTestId('agreement-new')).toHaveCount(0)
+
+  // A new template: the merge fields are listed as they are typed, and a field only one
+  // language asks for is pointed out.
+  const name = `Land Lease Agreement ${Date.now()}`
+  await panel.getByTestId('template-new').click()
+  const dialog = admin.getByTestId('template-dialog')
+  await dialog.getByTestId('template-name-zh').fill('土地租赁协议')
+  await dialog.getByTestId('template-name-en').fill(name)
+  await dialog.getByTestId('template-body-zh').fill('甲方：{{zone}}\n乙方：{{investor}}\n租期至 {{endDate}}。')
+  await dialog.getByTestId('template-body-en').fill('Party A: {{zone}}\nParty B: {{investor}}')
+  await expect(dialog.getByTestId('template-fields')).toContainText('Investor (Party B)')
+  await expect(dialog.getByTestId('template-fields')).toContainText('endDate')
+  await expect(dialog.getByTestId('template-mismatch')).toContainText('endDate')
+  // The open dialog covers the language switch: it is taken in Chinese when edited below.
+  await shot(admin, 'signing-template-dialog-en', { fullPage: false })
+  await dialog.getByTestId('template-body-en').fill('Party A: {{zone}}\nParty B: {{investor}}\nLease until {{endDate}}.')
+  await expect(dialog.getByTestId('template-mismatch')).toHaveCount(0)
+  await dialog.getByTestId('template-save').click()
+  await expect(dialog).toBeHidden()
+  const row = panel.getByTestId('template-row').filter({ hasText: name })
+  await expect(row).toContainText('endDate')
+
+  // Edited (in Chinese), then archived: zone staff are no longer offered it.
+  await switchLanguage(admin, 'zh-CN')
+  await row.getByTestId('template-edit').click()
+  await expect(dialog.getByTestId('template-fields')).toContainText('乙方')
+  await shot(admin, 'signing-template-dialog-zh-CN', { fullPage: false })
+  await dialog.getByTestId('template-name-en').fill(`${name} (2027)`)
+  await dialog.getByTestId('template-save').click()
+  await expect(dialog).toBeHidden()
+  await switchLanguage(admin, 'en')
+  await expect(panel.getByTestId('template-row').filter({ hasText: `${name} (2027)` })).toHaveCount(1)
+  await bothLanguages(admin, 'templates')
+  const templates = async () => ((await (await admin.request.get('/api/v1/signing/templates')).json()) as { nameEn: string }[]).map((x) => x.nameEn)
+  expect(await templates()).toContain(`${name} (2027)`)
+  await panel.getByTestId('template-row').filter({ hasText: `${name} (2027)` }).getByTestId('template-archive').click()
+  await admin.locator('.el-message-box').getByRole('button', { name: 'OK' }).click()
+  await expect(panel.getByTestId('template-row').filter({ hasText: name })).toHaveCount(0)
+  expect(await templates()).not.toContain(`${name} (2027)`)
+})
+
+test('a voided agreement is re-sent as a new draft', async ({ browser }) => {
+  test.setTimeout(120_000)
+  const zone = await newUser(browser, staff)
+  const req = zone.request
+  const csrf = { 'X-CSRF-Token': (await (await req.get('/api/v1/auth/me')).json()).csrfToken as string }
+  const ok = async <T>(res: Promise<APIResponse>): Promise<T> => {
+    const r = await res
+    expect(r.ok(), await r.text()).toBeTruthy()
+    return (await r.json()) as T
+  }
+  type Detail = { id: number; status: string; replacesId: number | null; replacedBy: number | null; originalSha256: string; recipients: { userId: number; name: string; role: string; step: number }[]; fields: unknown[] }
+
+  // Sent from a template to the zone's signatory, then the investor's; then voided on screen.
+  const tpl = (await ok<{ id: number; mergeFields: string[] }[]>(req.get('/api/v1/signing/templates')))[0]!
+  const person = async (q: string, name: RegExp) => (await ok<{ id: number; name: string }[]>(req.get(`/api/v1/signing/people?q=${encodeURIComponent(q)}`))).find((p) => name.test(p.name))!.id
+  const title = `Precision Bearings Phase III ${Date.now()}`
+  const zoneName = '苏州工业园区 Suzhou Industrial Park'
+  const values: Record<string, string> = { zone: zoneName, investor: 'Rheinland Precision GmbH', project: '精密轴承三期 Precision bearings phase III', amount: 'USD 40 million', startDate: '2027-09-30' }
+  const merge = Object.fromEntries(tpl.mergeFields.map((k) => [k, values[k] ?? k]))
+  const draft = await ok<Detail>(req.post('/api/v1/signing/agreements', { headers: csrf, data: { title, templateId: tpl.id, merge } }))
+  await ok(req.put(`/api/v1/signing/agreements/${draft.id}/recipients`, { headers: csrf, data: { recipients: [
+    { userId: await person('Wang', /Wang Fang/), role: 'signatory', party: zoneName, step: 1 },
+    { userId: await person('Anna', /Anna Schmidt/), role: 'signatory', party: 'Rheinland Precision GmbH', step: 2 },
+  ] } }))
+  const sent = await ok<Detail>(req.post(`/api/v1/signing/agreements/${draft.id}/send`, { headers: csrf }))
+  await zone.goto(`/signing/${sent.id}`)
+  await expect(zone.getByTestId('agreement-status')).toHaveText('Out for signature')
+  await expect(zone.getByTestId('agreement-resend')).toHaveCount(0)
+  await zone.getByTestId('agreement-void').click()
+  await zone.locator('.el-message-box input').fill('The investment amount changes')
+  await zone.locator('.el-message-box').getByRole('button', { name: 'Void' }).click()
+  await expect(zone.getByTestId('agreement-status')).toHaveText('Voided')
+
+  // The sender re-sends it: a new draft opens in the builder with the same signers.
+  await expect(zone.getByTestId('agreement-resend')).toBeVisible()
+  await bothLanguages(zone, 'voided-resend')
+  await zone.getByTestId('agreement-resend').click()
+  await expect(zone.locator('.el-message-box')).toContainText('same document, signers, signing order and fields')
+  await shot(zone, 'signing-resend-confirm-en', { fullPage: false })
+  await zone.locator('.el-message-box').getByRole('button', { name: 'Re-send as a new draft' }).click()
+  await expect(zone).toHaveURL(/\/signing\/\d+\/edit$/)
+  const copyId = Number(/\/signing\/(\d+)\/edit/.exec(zone.url())![1])
+  expect(copyId).not.toBe(sent.id)
+  await expect(zone.getByTestId('build-replaces')).toContainText(`#${sent.id}`)
+  await expect(zone.getByTestId('recipient-row')).toHaveCount(2)
+  await expect(zone.getByTestId('recipient-row').nth(0)).toContainText('王芳 Wang Fang')
+  await expect(zone.getByTestId('recipient-row').nth(1)).toContainText('Anna Schmidt')
+  await expect(zone.getByTestId('build-fields').getByTestId('pdf-pages')).toHaveAttribute('data-rendered', 'true')
+  await expect(zone.getByTestId('placed-field')).toHaveCount(sent.fields.length)
+  await expect(zone.getByTestId('recipient-kind-0')).toContainText('Zone signatory')
+  await expect(zone.getByTestId('recipient-kind-1')).toContainText('Investor signatory')
+  await bothLanguages(zone, 'resent-draft')
+  await shot(zone, 'signing-resent-draft-top-en', { fullPage: false })
+  const copy = await ok<Detail>(req.get(`/api/v1/signing/agreements/${copyId}`))
+  expect(copy.status).toBe('draft')
+  expect(copy.replacesId).toBe(sent.id)
+  expect(copy.recipients.map((r) => [r.userId, r.role, r.step])).toEqual(sent.recipients.map((r) => [r.userId, r.role, r.step]))
+
+  // The voided agreement is unchanged and points to its copy; its trail still checks out.
+  await zone.goto(`/signing/${sent.id}`)
+  await expect(zone.getByTestId('agreement-status')).toHaveText('Voided')
+  await expect(zone.getByTestId('replaced-by')).toContainText(`#${copyId}`)
+  await expect(zone.getByTestId('agreement-resend')).toHaveCount(0)
+  await zone.getByRole('tab', { name: 'Audit trail' }).click()
+  await expect(zone.getByTestId('chain-intact')).toBeVisible()
+  await expect(zone.getByTestId('audit-trail')).toContainText('Re-sent as a new draft')
+  await bothLanguages(zone, 'resent-original')
+  // The copy, once sent, has the very document of the voided agreement.
+  const resent = await ok<Detail>(req.post(`/api/v1/signing/agreements/${copyId}/send`, { headers: csrf }))
+  expect(resent.originalSha256).toBe(sent.originalSha256)
 })

@@ -50,6 +50,8 @@ export const signingApi = {
   setFields: (id: number, fields: FieldInput[]) => client.request<Agreement>('PUT', `${a(id)}/fields`, { body: { fields } }),
   send: (id: number) => client.post<Agreement>(`${a(id)}/send`),
   void: (id: number, reason: string) => client.post<Agreement>(`${a(id)}/void`, { reason }),
+  /** Copies a voided, declined or expired agreement into a new draft, which it returns. */
+  resend: (id: number) => client.post<Agreement>(`${a(id)}/resend`),
   code: (id: number) => client.post<CodeSent>(`${a(id)}/code`),
   sign: (id: number, body: SignInput) => client.post<Agreement>(`${a(id)}/sign`, body),
   decline: (id: number, reason: string) => client.post<Agreement>(`${a(id)}/decline`, { reason }),

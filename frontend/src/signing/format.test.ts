@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { clampBox, modeOf, normalizeHash, orderSteps, placeField, waitingFor, type Row } from './format'
+import { clampBox, mergeFields, mergeMismatch, modeOf, normalizeHash, orderSteps, placeField, waitingFor, type Row } from './format'
 import type { Recipient } from '@/api/signing'
 
 const row = (kind: Row['kind'], step = 1): Row => ({ userId: 1, name: 'n', email: 'e', kind, party: '', step })
@@ -43,5 +43,18 @@ describe('hashes', () => {
     expect(normalizeHash(` ${'AB'.repeat(32)} `)).toBe('ab'.repeat(32))
     expect(normalizeHash('xyz')).toBeNull()
     expect(normalizeHash('a'.repeat(63))).toBeNull()
+  })
+})
+
+describe('template merge fields', () => {
+  it('lists the fields the server will ask for, sorted and once each', () => {
+    expect(mergeFields('甲方：{{zone}}，乙方：{{ investor }}', 'Party A: {{zone}}; {{amount}} {{startDate}}')).toEqual(['amount', 'investor', 'startDate', 'zone'])
+    // Not merge fields: an empty name, a leading digit, single braces, a name over 40 characters.
+    expect(mergeFields('{{}} {{1st}} {zone} {{' + 'a'.repeat(41) + '}}')).toEqual([])
+    expect(mergeFields('{{a_1}}{{a_1}}')).toEqual(['a_1'])
+  })
+  it('finds fields only one language uses', () => {
+    expect(mergeMismatch('{{zone}} {{amount}}', '{{zone}} {{investor}}')).toEqual(['amount', 'investor'])
+    expect(mergeMismatch('{{zone}}', '{{ zone }}')).toEqual([])
   })
 })

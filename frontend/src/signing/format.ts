@@ -114,3 +114,20 @@ export function normalizeHash(s: string): string | null {
   const v = s.trim().toLowerCase()
   return /^[0-9a-f]{64}$/.test(v) ? v : null
 }
+
+/** A {{merge}} reference as the server reads it in a template body (app/signing/render.go). */
+const mergeRef = /\{\{\s*([A-Za-z][A-Za-z0-9_]{0,39})\s*\}\}/g
+
+/** The merge fields the bodies use, sorted and without repeats, as the server lists them. */
+export function mergeFields(...bodies: string[]): string[] {
+  const names = new Set<string>()
+  for (const b of bodies) for (const m of b.matchAll(mergeRef)) names.add(m[1]!)
+  return [...names].sort()
+}
+
+/** Merge fields used by one language's text and not the other's: the two texts disagree. */
+export function mergeMismatch(bodyZh: string, bodyEn: string): string[] {
+  const zh = new Set(mergeFields(bodyZh))
+  const en = new Set(mergeFields(bodyEn))
+  return mergeFields(bodyZh, bodyEn).filter((f) => zh.has(f) !== en.has(f))
+}
