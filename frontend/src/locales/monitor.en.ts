@@ -57,6 +57,9 @@ export default {
     dueDay: 'Reports are due by day … of the following month',
     saveSettings: 'Save rules',
     settingsSaved: 'Rules saved.',
+    keyZones: 'Key zones that report monthly',
+    saveKeyZones: 'Save key zones',
+    keyZonesSaved: 'Key zones saved.',
     cancel: 'Cancel',
   },
 }

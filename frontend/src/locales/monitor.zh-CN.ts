@@ -56,6 +56,9 @@ export default {
     dueDay: '月报须在次月第几日前报送',
     saveSettings: '保存规则',
     settingsSaved: '规则已保存。',
+    keyZones: '按月报送的重点开发区',
+    saveKeyZones: '保存重点开发区',
+    keyZonesSaved: '重点开发区已保存。',
     cancel: '取消',
   },
 }
