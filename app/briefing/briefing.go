@@ -7,7 +7,11 @@ package briefing
 
 import (
 	"encoding/json"
+	"net/url"
+	"path"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -118,7 +122,11 @@ func (b *Briefing) fill(now time.Time) {
 	b.Channel = Channel(b.ID)
 	b.SlidesURL = ""
 	if b.SlidesPath != "" {
-		b.SlidesURL = "/api/v1/briefings/" + strconv.FormatInt(b.ID, 10) + "/slides?v=" + strconv.FormatInt(b.UpdatedAt.Unix(), 10)
+		// The version is the deck's own (each upload has a new random file name), not the row's
+		// update time: a page turn, the start or the reminder touch the row, and pages that read
+		// the room again must not download and draw the same deck again.
+		v := strings.TrimSuffix(path.Base(filepath.ToSlash(b.SlidesPath)), ".pdf")
+		b.SlidesURL = "/api/v1/briefings/" + strconv.FormatInt(b.ID, 10) + "/slides?v=" + url.QueryEscape(v)
 	}
 }
 

@@ -51,3 +51,28 @@ func TestInspectRefusesWhatIsNotASlideDeck(t *testing.T) {
 		}
 	}
 }
+
+// TestSlidesURLFollowsTheDeck proves the slides' address changes with a new deck only: the row's
+// update time moves with every page turn, the start and the reminder, and a page that reads the
+// room again must not fetch and draw the same deck again.
+func TestSlidesURLFollowsTheDeck(t *testing.T) {
+	now := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
+	b := Briefing{ID: 7, SlidesPath: "briefings/7/slides-0a1b2c.pdf", UpdatedAt: now}
+	b.fill(now)
+	first := b.SlidesURL
+	b.UpdatedAt, b.Page = now.Add(time.Minute), 2 // a page turn
+	b.fill(now)
+	if b.SlidesURL != first {
+		t.Errorf("a page turn changed the slides' address: %s, then %s", first, b.SlidesURL)
+	}
+	b.SlidesPath = "briefings/7/slides-3d4e5f.pdf" // a new upload
+	b.fill(now)
+	if b.SlidesURL == first {
+		t.Errorf("a new deck kept the old address %s", first)
+	}
+	b.SlidesPath = ""
+	b.fill(now)
+	if b.SlidesURL != "" {
+		t.Errorf("no deck, address %q", b.SlidesURL)
+	}
+}

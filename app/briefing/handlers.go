@@ -25,6 +25,7 @@ func (h *Handlers) Routes(r *web.Router) {
 	add(web.Route{Method: "POST", Path: base, Summary: "Schedule a briefing", Access: host, Request: Input{}, Response: Briefing{}, Status: 201, Handler: h.create})
 	add(web.Route{Method: "GET", Path: base + "/:id", Summary: "A briefing with the caller's registration", Access: web.Public, Response: Detail{}, Handler: h.detail})
 	add(web.Route{Method: "PUT", Path: base + "/:id", Summary: "Edit a briefing (hosts; not after it ended)", Access: host, Request: Input{}, Response: Briefing{}, Handler: h.update})
+	add(web.Route{Method: "PUT", Path: base + "/:id/recording", Summary: "Set or clear the recording link (hosts; also after the end)", Access: host, Request: RecordingInput{}, Response: Briefing{}, Handler: h.recording})
 	add(web.Route{Method: "POST", Path: base + "/:id/start", Summary: "Open the room: the briefing goes live", Access: host, Response: Briefing{}, Handler: h.start})
 	add(web.Route{Method: "POST", Path: base + "/:id/end", Summary: "End the briefing; it becomes read-only and its replay opens", Access: host, Response: Briefing{}, Handler: h.end})
 	add(web.Route{Method: "POST", Path: base + "/:id/invites", Summary: "Invite emails to an invite-only briefing", Access: host, Request: InviteInput{}, Status: 204, Handler: h.invite})
@@ -109,6 +110,22 @@ func (h *Handlers) update(c *fiber.Ctx) error {
 		return err
 	}
 	b, err := h.Service.Update(c.UserContext(), id, web.CurrentPrincipal(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(b)
+}
+
+func (h *Handlers) recording(c *fiber.Ctx) error {
+	id, err := briefingID(c)
+	if err != nil {
+		return err
+	}
+	var in RecordingInput
+	if err := web.Bind(c, &in); err != nil {
+		return err
+	}
+	b, err := h.Service.SetRecording(c.UserContext(), id, web.CurrentPrincipal(c), in)
 	if err != nil {
 		return err
 	}

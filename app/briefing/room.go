@@ -248,8 +248,8 @@ type VoteResult struct {
 	Votes      int   `json:"votes"`
 }
 
-// Upvote records the caller's one vote on a question. The primary key (question, user) makes a
-// second vote fail on every instance, however the two requests race.
+// Upvote records the caller's one vote on someone else's question. The primary key (question,
+// user) makes a second vote fail on every instance, however the two requests race.
 func (s *Service) Upvote(ctx context.Context, id, qid int64, p *web.Principal) (VoteResult, error) {
 	if _, err := s.participating(ctx, id, p, false); err != nil {
 		return VoteResult{}, err
@@ -261,6 +261,10 @@ func (s *Service) Upvote(ctx context.Context, id, qid int64, p *web.Principal) (
 				return missing("question")
 			}
 			return err
+		}
+		if q.UserID == p.UserID {
+			// Voting up one's own question would only push it up the list.
+			return errs.New(errs.ErrForbidden, "briefing.own_question")
 		}
 		if err := tx.Create(&questionVote{QuestionID: qid, UserID: p.UserID, BriefingID: id, CreatedAt: s.now()}).Error; err != nil {
 			if db.IsUniqueViolation(err) {

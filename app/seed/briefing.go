@@ -43,8 +43,10 @@ var demoProjects = []demoProject{
 
 // demoBriefings lists projects and three briefings of the demo zone: one upcoming with open
 // registration, one live now with slides on a page, Q&A and an open poll, and one past with
-// answered questions and a closed poll for the replay. It does nothing when briefings exist.
-func demoBriefings(ctx context.Context, g *gorm.DB) error {
+// slides turned page by page, answered questions and a closed poll for the replay. The slides
+// are stored under uploadDir; without one the briefings have none. It does nothing when
+// briefings exist.
+func demoBriefings(ctx context.Context, g *gorm.DB, uploadDir string) error {
 	var n int64
 	if err := g.WithContext(ctx).Model(&briefing.Briefing{}).Count(&n).Error; err != nil || n > 0 {
 		return err
@@ -58,7 +60,12 @@ func demoBriefings(ctx context.Context, g *gorm.DB) error {
 	if err != nil {
 		return err
 	}
-	staff, investor := staffUser.Principal(), investorUser.Principal()
+	// Another attendee asks too and votes up the investor's question: nobody votes for their own.
+	otherUser, err := users.ByEmail(ctx, "hr.enterprise@zonefair.test")
+	if err != nil {
+		return err
+	}
+	staff, investor, other := staffUser.Principal(), investorUser.Principal(), otherUser.Principal()
 	zones := zone.NewStore(g)
 	projects := &project.Service{DB: g}
 	var homeProjects []int64
@@ -102,7 +109,7 @@ func demoBriefings(ctx context.Context, g *gorm.DB) error {
 	upcoming := base
 	upcoming.TitleZh, upcoming.TitleEn = "苏州工业园区对话世界 500 强", "Suzhou Industrial Park Meets the Fortune Global 500"
 	upcoming.StartsAt, upcoming.EndsAt = now.AddDate(0, 0, 7), now.AddDate(0, 0, 7).Add(90*time.Minute)
-	svc := &briefing.Service{DB: g}
+	svc := &briefing.Service{DB: g, UploadDir: uploadDir}
 	b, err := svc.Create(ctx, staff, upcoming)
 	if err != nil {
 		return err
@@ -116,7 +123,7 @@ func demoBriefings(ctx context.Context, g *gorm.DB) error {
 	past.TitleZh, past.TitleEn = "生物医药产业投资推介会", "Biomedicine Investment Briefing"
 	past.StartsAt = now.AddDate(0, 0, -14)
 	past.EndsAt = past.StartsAt.Add(2 * time.Hour)
-	then := &briefing.Service{DB: g, Now: at(past.StartsAt.Add(-24 * time.Hour))}
+	then := &briefing.Service{DB: g, UploadDir: uploadDir, Now: at(past.StartsAt.Add(-24 * time.Hour))}
 	pb, err := then.Create(ctx, staff, past)
 	if err != nil {
 		return err
@@ -124,12 +131,24 @@ func demoBriefings(ctx context.Context, g *gorm.DB) error {
 	if _, err := then.Register(ctx, pb.ID, investor, briefing.RegisterInput{Answers: map[string]string{"interest": "biomedicine"}, Industry: "biomedicine"}); err != nil {
 		return err
 	}
+	if err := uploadSlides(ctx, then, pb, staff, uploadDir); err != nil {
+		return err
+	}
 	then.Now = at(past.StartsAt.Add(time.Minute))
 	if _, err := then.Start(ctx, pb.ID, staff); err != nil {
 		return err
 	}
-	if err := playRoom(ctx, then, pb.ID, staff, investor, true); err != nil {
+	if err := playRoom(ctx, then, pb.ID, staff, investor, other, true); err != nil {
 		return err
+	}
+	if uploadDir != "" {
+		// The presenter went through the deck; the replay's timeline shows each turn.
+		for i, page := range []int{2, 3, 4, 5} {
+			then.Now = at(past.StartsAt.Add(time.Duration(8+i*20) * time.Minute))
+			if _, err := then.TurnPage(ctx, pb.ID, staff, page); err != nil {
+				return err
+			}
+		}
 	}
 	then.Now = at(past.EndsAt.Add(-5 * time.Minute))
 	if _, err := then.End(ctx, pb.ID, staff); err != nil {
@@ -144,15 +163,36 @@ func demoBriefings(ctx context.Context, g *gorm.DB) error {
 	if err != nil {
 		return err
 	}
+	if err := uploadSlides(ctx, svc, lb, staff, uploadDir); err != nil {
+		return err
+	}
 	if _, err := svc.Start(ctx, lb.ID, staff); err != nil {
 		return err
 	}
-	return playRoom(ctx, svc, lb.ID, staff, investor, false)
+	if uploadDir != "" {
+		if _, err := svc.TurnPage(ctx, lb.ID, staff, 2); err != nil {
+			return err
+		}
+	}
+	return playRoom(ctx, svc, lb.ID, staff, investor, other, false)
 }
 
-// playRoom fills a room: a chat, questions (one answered and pinned, one voted), and a poll
-// voted on, closed when finish is set.
-func playRoom(ctx context.Context, svc *briefing.Service, id int64, h, inv *web.Principal, finish bool) error {
+// uploadSlides gives briefing b the demo deck through the briefings' own upload path.
+func uploadSlides(ctx context.Context, svc *briefing.Service, b briefing.Briefing, h *web.Principal, uploadDir string) error {
+	if uploadDir == "" {
+		return nil
+	}
+	deck, err := demoSlides(b.TitleZh, b.TitleEn)
+	if err != nil {
+		return err
+	}
+	_, err = svc.SetSlides(ctx, b.ID, h, "slides.pdf", deck)
+	return err
+}
+
+// playRoom fills a room: a chat, questions (one answered and pinned, one voted by another
+// attendee), and a poll voted on, closed when finish is set.
+func playRoom(ctx context.Context, svc *briefing.Service, id int64, h, inv, other *web.Principal, finish bool) error {
 	if _, err := svc.Chat(ctx, id, inv, briefing.TextInput{Body: "Hello from Frankfurt!"}); err != nil {
 		return err
 	}
@@ -160,10 +200,10 @@ func playRoom(ctx context.Context, svc *briefing.Service, id int64, h, inv *web.
 	if err != nil {
 		return err
 	}
-	if _, err := svc.Ask(ctx, id, inv, briefing.TextInput{Body: "贵园区对外资研发中心有哪些支持政策？"}); err != nil {
+	if _, err := svc.Ask(ctx, id, other, briefing.TextInput{Body: "贵园区对外资研发中心有哪些支持政策？"}); err != nil {
 		return err
 	}
-	if _, err := svc.Upvote(ctx, id, q1.ID, inv); err != nil {
+	if _, err := svc.Upvote(ctx, id, q1.ID, other); err != nil {
 		return err
 	}
 	answer, pinned := "About nine months from signing to handover, including clean-room fit-out.", true

@@ -24,9 +24,24 @@ type Account struct {
 	Note  string
 }
 
+// Option changes how Demo loads the demo data.
+type Option func(*options)
+
+type options struct {
+	uploadDir string
+}
+
+// UploadDir is where the server keeps uploaded files (<data dir>/uploads): the demo briefings'
+// slides are stored there. Without it the demo has no files, and its briefings no slides.
+func UploadDir(dir string) Option { return func(o *options) { o.uploadDir = dir } }
+
 // Demo loads the demo data into g unless zones already exist, and returns the demo accounts.
 // Running it twice changes nothing.
-func Demo(ctx context.Context, g *gorm.DB) ([]Account, error) {
+func Demo(ctx context.Context, g *gorm.DB, opts ...Option) ([]Account, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	zones := zone.NewStore(g)
 	users := account.NewStore(g)
 	n, err := zones.Count(ctx)
@@ -89,7 +104,7 @@ func Demo(ctx context.Context, g *gorm.DB) ([]Account, error) {
 	if err := demoSigning(ctx, g); err != nil {
 		return nil, fmt.Errorf("signing: %w", err)
 	}
-	if err := demoBriefings(ctx, g); err != nil {
+	if err := demoBriefings(ctx, g, o.uploadDir); err != nil {
 		return nil, fmt.Errorf("briefings: %w", err)
 	}
 	if err := demoMeetings(ctx, g); err != nil {

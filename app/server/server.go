@@ -70,6 +70,9 @@ type App struct {
 	Meetings *meeting.Service
 	// Monitor raises alerts for late monitoring reports: cmd runs Monitor.Run(ctx).
 	Monitor *monitor.Service
+	// Fair counts job-fair page views in memory: cmd writes the last of them on shutdown
+	// (Fair.Store.FlushViews).
+	Fair *jobfair.Service
 }
 
 // New builds the application and registers every route.
@@ -142,7 +145,7 @@ func New(d Deps) (*App, error) {
 	(&signing.Handlers{Store: signing.NewStore(d.DB), Service: agreements, DB: d.DB}).Routes(r)
 	briefings := &briefing.Service{DB: d.DB, Pub: d.Publisher, Notify: notices, Limiter: d.State.Limiter, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL, Log: d.Log}
 	(&briefing.Handlers{Service: briefings}).Routes(r)
-	projects := &project.Service{DB: d.DB, Notify: notices, Briefings: briefings, BaseURL: d.Config.BaseURL}
+	projects := &project.Service{DB: d.DB, Notify: notices, Briefings: briefings, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}
 	(&project.Handlers{Service: projects}).Routes(r)
 	meetings := &meeting.Service{DB: d.DB, Notify: notices, Jobs: fair, Projects: projects, ICE: d.Config.ICEServers, BaseURL: d.Config.BaseURL, Log: d.Log}
 	(&meeting.Handlers{Service: meetings}).Routes(r)
@@ -172,7 +175,7 @@ func New(d Deps) (*App, error) {
 			return nil, err
 		}
 	}
-	return &App{Fiber: f, Router: r, Sessions: sessions, Signing: agreements, Briefings: briefings, Meetings: meetings, Monitor: monitoring}, nil
+	return &App{Fiber: f, Router: r, Sessions: sessions, Signing: agreements, Briefings: briefings, Meetings: meetings, Monitor: monitoring, Fair: fair}, nil
 }
 
 // agreementChannel carries an agreement's status changes to its parties ("agreement:<id>").

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -114,7 +115,7 @@ func run(args []string, stdout io.Writer) error {
 		if err := db.Migrate(ctx, g, log); err != nil {
 			return err
 		}
-		accounts, err := seed.Demo(ctx, g)
+		accounts, err := seed.Demo(ctx, g, seed.UploadDir(filepath.Join(cfg.DataDir, "uploads")))
 		if err != nil {
 			return err
 		}
@@ -210,7 +211,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	}
 	reg := prometheus.NewRegistry()
 	if cfg.DemoOnEmpty {
-		accounts, err := seed.Demo(ctx, g)
+		accounts, err := seed.Demo(ctx, g, seed.UploadDir(filepath.Join(cfg.DataDir, "uploads")))
 		if err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
@@ -279,6 +280,11 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		return err
 	}
 	stopWork()
+	flush, done := context.WithTimeout(context.Background(), 5*time.Second)
+	defer done()
+	if err := app.Fair.Store.FlushViews(flush); err != nil {
+		log.Warn("job fair page views counted last were not written", "err", err)
+	}
 	log.Info("stopped")
 	return nil
 }

@@ -237,6 +237,8 @@ test('an investor shows interest in a project and books a meeting; the zone work
   expect(project, 'a project of the zone the investor has not yet shown interest in').toBeTruthy()
   await inv.goto(`/projects/${project.id}`)
   const title = (await inv.getByTestId('project-title').textContent())!.trim()
+  // The incentives link to the zone's policy packages (the demo zone has one).
+  await expect(inv.getByTestId('project-policies').getByTestId('project-policy').first()).toBeVisible()
   await inv.getByTestId('project-follow').click()
   await expect(inv.getByTestId('project-follow')).toHaveText('Following')
   await inv.getByTestId('project-interest').click()
@@ -289,7 +291,7 @@ test('screenshots of the briefing and project pages in both languages', async ({
       if ((await p.locator('html').getAttribute('lang')) !== lang) await switchLanguage(p, lang)
     }
     await page.goto('/briefings')
-    await expect(page.getByTestId('briefing-card').first()).toBeVisible()
+    for (const phase of ['live', 'upcoming', 'ended']) await expect(page.getByTestId(`briefings-${phase}`).getByTestId('briefing-card').first()).toBeVisible()
     await shot(page, `briefing-list-${sfx}`)
     await page.goto(`/briefings/${live.id}`)
     await expect(page.getByTestId('agenda')).toBeVisible()

@@ -66,6 +66,8 @@ export const briefingApi = {
   update: (id: number, body: BriefingInput) => client.request<Briefing>('PUT', b(id), { body }),
   start: (id: number) => client.post<Briefing>(`${b(id)}/start`),
   end: (id: number) => client.post<Briefing>(`${b(id)}/end`),
+  /** Sets (or, with '', clears) the recording link; hosts may do this after the end too. */
+  setRecording: (id: number, url: string) => client.request<Briefing>('PUT', `${b(id)}/recording`, { body: { url } }),
   register: (id: number, body: RegisterInput) => client.post<Registration>(`${b(id)}/registration`, body),
   unregister: (id: number) => client.delete(`${b(id)}/registration`),
   calendarUrl: (id: number) => `/api/v1${b(id)}/calendar.ics`,

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest'
-import type { Question } from '@/api/briefings'
-import { mergeQuestions, sortQuestions } from './room'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { effectScope } from 'vue'
+import type { Question, Room } from '@/api/briefings'
+import { mergeQuestions, sortQuestions, useRoom } from './room'
 
 const q = (id: number, votes: number, extra: Partial<Question> = {}): Question => ({
   id,
@@ -34,3 +35,92 @@ describe('room Q&A', () => {
     expect(host.find((x) => x.id === 1)).toMatchObject({ hidden: true, body: 'q1' })
   })
 })
+
+// A fake live client: the test delivers the join and the publications itself.
+const live = vi.hoisted(() => ({
+  handlers: null as null | { onPublication?(p: unknown): void; onJoin?(): void; onReset?(): void },
+}))
+vi.mock('@/live/state', () => ({
+  liveClient: () => ({
+    state: 'idle',
+    subscribe: (channel: string, h: typeof live.handlers) => {
+      live.handlers = h
+      return { channel, unsubscribe: () => {} }
+    },
+    connect: () => {},
+    onStateChange: () => () => {},
+    presence: async () => ({ count: 0, members: null }),
+  }),
+}))
+// useRoom runs outside a component here; its unmount hook has nothing to attach to.
+vi.mock('vue', async (orig) => ({ ...(await orig<typeof import('vue')>()), onBeforeUnmount: () => {} }))
+const api = vi.hoisted(() => ({ room: vi.fn(), attend: vi.fn(async () => {}) }))
+vi.mock('@/api/briefings', () => ({ briefingApi: api }))
+
+function snapshot(page: number): Room {
+  return {
+    briefing: { id: 7, phase: 'upcoming', page, slidesPages: 5, slidesUrl: '/s.pdf' } as Room['briefing'],
+    channel: 'briefing:7',
+    isHost: false,
+    canAct: true,
+    muted: false,
+    questions: [],
+    myVotes: [],
+    polls: [],
+    myPolls: {},
+    chat: [],
+    moderation: [],
+  }
+}
+
+function deferred<T>() {
+  let resolve!: (v: T) => void
+  const promise = new Promise<T>((r) => (resolve = r))
+  return { promise, resolve }
+}
+
+const turn = (page: number, offset: number) => ({ channel: 'briefing:7', offset, kind: 'slide.page', from: { id: 1, name: 'h' }, data: { page, pages: 5 } })
+
+describe('room snapshot and live updates', () => {
+  beforeEach(() => api.room.mockReset())
+
+  it('reads the snapshot again once joined, and applies what arrived meanwhile after it', async () => {
+    const r = effectScope().run(() => useRoom(7, () => 4))!
+    api.room.mockResolvedValueOnce(snapshot(1))
+    await r.start()
+    expect(r.page.value).toBe(1)
+
+    // The host turned to page 2 while the join was on its way: no publication reaches this
+    // page, so the join must read the room again.
+    const second = deferred<Room>()
+    api.room.mockReturnValueOnce(second.promise)
+    live.handlers!.onJoin?.()
+    expect(api.room).toHaveBeenCalledTimes(2)
+
+    // While that read is in flight the host turns to page 3; the read answers with page 2.
+    live.handlers!.onPublication?.(turn(3, 11))
+    second.resolve(snapshot(2))
+    await flushPromises()
+    expect(r.page.value).toBe(3)
+
+    // Afterwards publications apply at once.
+    live.handlers!.onPublication?.(turn(4, 12))
+    expect(r.page.value).toBe(4)
+  })
+
+  it('keeps a newer snapshot when an older read answers last', async () => {
+    const r = effectScope().run(() => useRoom(7, () => 4))!
+    const older = deferred<Room>()
+    const newer = deferred<Room>()
+    api.room.mockReturnValueOnce(older.promise).mockReturnValueOnce(newer.promise)
+    const a = r.load()
+    const b = r.load()
+    newer.resolve(snapshot(5))
+    await b
+    older.resolve(snapshot(1))
+    await a
+    expect(r.page.value).toBe(5)
+  })
+})
+
+const flushPromises = () => new Promise((r) => setTimeout(r, 0))

@@ -57,28 +57,48 @@ export function useRoom(id: number, myId: () => number | null) {
   let beat: ReturnType<typeof setInterval> | null = null
   let poll: ReturnType<typeof setInterval> | null = null
 
+  // A snapshot read while publications arrive could be older than some of them: publications
+  // that arrive while a load is in flight wait and are applied after its snapshot (they are
+  // ordered updates, so the last one wins), and a slower, older load never replaces a newer one.
+  let loads = 0
+  let latest = 0
+  let inFlight = 0
+  let held: Publication<any>[] | null = null
+
   async function load() {
+    const mine = ++loads
+    inFlight++
+    held ??= []
     try {
       const r = await briefingApi.room(id)
-      room.value = r
-      briefing.value = r.briefing
-      page.value = r.briefing.page || 1
-      pages.value = r.briefing.slidesPages
-      slidesUrl.value = r.briefing.slidesUrl
-      chat.value = (r.chat ?? []).map((m) => ({ ...m }))
-      isHost.value = r.isHost
-      questions.value = sortQuestions(r.questions ?? [])
-      myVotes.value = new Set(r.myVotes ?? [])
-      polls.value = r.polls ?? []
-      myPolls.value = Object.fromEntries(Object.entries(r.myPolls ?? {}).map(([k, v]) => [Number(k), v]))
-      muted.value = r.muted
-      canAct.value = r.canAct
-      moderation.value = r.moderation ?? []
-      loadError.value = null
+      if (mine > latest) {
+        latest = mine
+        room.value = r
+        briefing.value = r.briefing
+        page.value = r.briefing.page || 1
+        pages.value = r.briefing.slidesPages
+        slidesUrl.value = r.briefing.slidesUrl
+        chat.value = (r.chat ?? []).map((m) => ({ ...m }))
+        isHost.value = r.isHost
+        questions.value = sortQuestions(r.questions ?? [])
+        myVotes.value = new Set(r.myVotes ?? [])
+        polls.value = r.polls ?? []
+        myPolls.value = Object.fromEntries(Object.entries(r.myPolls ?? {}).map(([k, v]) => [Number(k), v]))
+        muted.value = r.muted
+        canAct.value = r.canAct
+        moderation.value = r.moderation ?? []
+        loadError.value = null
+      }
       return r
     } catch (e) {
       loadError.value = e
       throw e
+    } finally {
+      if (--inFlight === 0) {
+        const later = held ?? []
+        held = null
+        later.forEach(apply)
+      }
     }
   }
 
@@ -89,6 +109,11 @@ export function useRoom(id: number, myId: () => number | null) {
   }
 
   function onPublication(p: Publication<any>) {
+    if (held) held.push(p)
+    else apply(p)
+  }
+
+  function apply(p: Publication<any>) {
     const d = p.data
     switch (p.kind) {
       case 'slide.page':
@@ -169,7 +194,10 @@ export function useRoom(id: number, myId: () => number | null) {
     const r = await load()
     sub = client.subscribe(r.channel, {
       onPublication,
-      onReset: () => void load(),
+      // The snapshot above was read before the join: what was published while the join was on
+      // its way (a page turn, an opened poll) is in a snapshot read now.
+      onJoin: () => void load().catch(() => {}),
+      onReset: () => void load().catch(() => {}),
       onPresence(e) {
         if (e.type === 'count') count.value = e.count
         else if (e.type === 'join') count.value++
