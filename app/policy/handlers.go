@@ -1,8 +1,6 @@
 package policy
 
 import (
-	"mime"
-
 	"github.com/gofiber/fiber/v2"
 
 	"zonefair/app/web"
@@ -163,11 +161,7 @@ func (h *Handlers) attachment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "application/pdf")
-	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("inline", map[string]string{"filename": a.Name}))
-	c.Set(fiber.HeaderCacheControl, "private, max-age=3600")
-	c.Set("X-Content-Type-Options", "nosniff")
-	return c.Send(body)
+	return web.SendPDF(c, "inline", a.Name, body)
 }
 
 func (h *Handlers) detach(c *fiber.Ctx) error {

@@ -1,8 +1,6 @@
 package project
 
 import (
-	"mime"
-
 	"github.com/gofiber/fiber/v2"
 
 	"zonefair/app/web"
@@ -71,16 +69,7 @@ func (h *Handlers) attachment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "application/pdf")
-	// FormatMediaType quotes the name, or encodes it (RFC 2231) when it is not plain ASCII.
-	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": a.Name})
-	if disposition == "" {
-		disposition = `attachment; filename="attachment.pdf"`
-	}
-	c.Set(fiber.HeaderContentDisposition, disposition)
-	c.Set(fiber.HeaderCacheControl, "private, max-age=3600")
-	c.Set("X-Content-Type-Options", "nosniff")
-	return c.Send(body)
+	return web.SendPDF(c, "attachment", a.Name, body)
 }
 
 func (h *Handlers) detach(c *fiber.Ctx) error {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"reflect"
 	"strconv"
 	"strings"
@@ -198,6 +199,21 @@ func SendCSV(c *fiber.Ctx, name string, body []byte) error {
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(body)
+}
+
+// SendPDF answers with a stored PDF under its uploaded name: disposition "inline" to open it in
+// the browser, "attachment" to download it. The name is quoted, or encoded (RFC 2231) when it is
+// not plain ASCII; the answer is private to the caller and never sniffed as another type.
+func SendPDF(c *fiber.Ctx, disposition, name string, body []byte) error {
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	d := mime.FormatMediaType(disposition, map[string]string{"filename": name})
+	if d == "" {
+		d = disposition + `; filename="attachment.pdf"`
+	}
+	c.Set(fiber.HeaderContentDisposition, d)
+	c.Set(fiber.HeaderCacheControl, "private, max-age=3600")
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	return c.Send(body)
 }
 
