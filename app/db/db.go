@@ -66,8 +66,11 @@ func Open(ctx context.Context, o Options) (*gorm.DB, error) {
 		return nil, err
 	}
 	if o.Postgres {
+		// As many kept idle as may be open: a busy moment that uses them all would otherwise
+		// close the surplus on return and open new ones (a server process each, statements
+		// prepared again) moments later.
 		sqlDB.SetMaxOpenConns(40)
-		sqlDB.SetMaxIdleConns(20)
+		sqlDB.SetMaxIdleConns(40)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	} else {
 		// One writer at a time is SQLite's rule; a few readers keep pages fast under WAL.
