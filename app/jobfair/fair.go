@@ -115,7 +115,8 @@ func (s *Store) Fair(ctx context.Context, id int64, now time.Time) (Fair, error)
 // SaveFair creates (ID 0) or updates f and sets its zones. A zone that already has jobs at the
 // fair cannot be taken out of it.
 func (s *Store) SaveFair(ctx context.Context, f *Fair) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	var seq int64
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		zones := slices.Compact(slices.Sorted(slices.Values(f.ZoneIDs)))
 		var known int64
 		if len(zones) > 0 {
@@ -167,9 +168,14 @@ func (s *Store) SaveFair(ctx context.Context, f *Fair) error {
 		}
 		f.ZoneIDs = zones
 		// Fair dates decide which jobs are open: caches must reload.
-		_, err := bumpSeq(tx)
+		var err error
+		seq, err = bumpSeq(tx)
 		return err
 	})
+	if err == nil {
+		s.committed(ctx, seq)
+	}
+	return err
 }
 
 // inFair reports whether zoneID takes part in fairID.

@@ -116,7 +116,11 @@ func (in JobInput) check() error {
 // search sequence, all in one transaction. Applications refer to the job by id and are never
 // touched by an edit.
 func (s *Store) SaveJob(ctx context.Context, j *Job) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return saveJob(tx, j) })
+	if err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return saveJob(tx, j) }); err != nil {
+		return err
+	}
+	s.committed(ctx, j.SearchSeq)
+	return nil
 }
 
 func saveJob(tx *gorm.DB, j *Job) error {
@@ -262,6 +266,10 @@ func (s *Store) jobsByID(ctx context.Context, ids []int64, now time.Time) ([]Job
 // names also reads the current sequence, and when the index turns out to have been behind,
 // it catches up and reads again: then it holds at least everything written before the call.
 func (s *Store) fresh(ctx context.Context, now time.Time, read func() ([]Job, int64)) ([]Job, error) {
+	if jobs, ok, err := s.freshFromVersions(ctx, now, read); ok {
+		return jobs, err
+	}
+	checked := time.Now()
 	for caughtUp := false; ; caughtUp = true {
 		jobs, at := read()
 		current, err := s.decorate(ctx, jobs, now, true)
@@ -269,6 +277,12 @@ func (s *Store) fresh(ctx context.Context, now time.Time, read func() ([]Job, in
 			return nil, err
 		}
 		if current <= at || caughtUp {
+			// The sequence just read is the database's: a shared version that lost it (the
+			// store restarted) gets it back.
+			if !s.versionsDown.Load() {
+				s.committed(ctx, current)
+			}
+			s.checked.Store(checked.UnixNano())
 			return jobs, nil
 		}
 		if err := s.index.catchUp(ctx); err != nil {
@@ -297,38 +311,84 @@ func (j *Job) clone() Job {
 }
 
 // decorate fills the employer and zone names and the openness of jobs, and — unless they
-// come from the index with them — their majors. Names are read on every call, in one query:
-// zones and enterprises are renamed without the search sequence moving. For jobs from the
-// index the same query returns the current search sequence (and runs even for no jobs).
+// come from the index with them — their majors. Names are read in one query: zones and
+// enterprises are renamed without the search sequence moving. For jobs from the index the
+// same query returns the current search sequence (and runs even for no jobs).
 func (s *Store) decorate(ctx context.Context, jobs []Job, now time.Time, indexed bool) (seq int64, err error) {
 	if len(jobs) == 0 && !indexed {
 		return 0, nil
 	}
-	ids, zoneIDs, entIDs, fairIDs := []int64{}, []int64{}, []int64{}, []int64{}
+	zoneIDs, entIDs := employers(jobs)
+	nm, seq, err := s.readNames(ctx, zoneIDs, entIDs, indexed)
+	if err != nil {
+		return 0, err
+	}
+	spans := map[int64]fairSpan{}
+	if indexed {
+		for _, j := range jobs {
+			spans[j.FairID] = s.index.fairSpan(j.FairID)
+		}
+	} else {
+		ids, fairIDs := make([]int64, len(jobs)), make([]int64, len(jobs))
+		for i, j := range jobs {
+			ids[i], fairIDs[i] = j.ID, j.FairID
+		}
+		var majors []jobMajor
+		if err := s.db.WithContext(ctx).Where("job_id IN ?", ids).Order("major").Find(&majors).Error; err != nil {
+			return 0, err
+		}
+		byJob := map[int64][]string{}
+		for _, m := range majors {
+			byJob[m.JobID] = append(byJob[m.JobID], m.Major)
+		}
+		for i := range jobs {
+			jobs[i].Majors = byJob[jobs[i].ID]
+		}
+		var fairs []Fair
+		if err := s.db.WithContext(ctx).Where("id IN ?", distinct(fairIDs)).Find(&fairs).Error; err != nil {
+			return 0, err
+		}
+		for _, f := range fairs {
+			spans[f.ID] = fairSpan{f.StartsAt, f.EndsAt}
+		}
+	}
+	finish(jobs, nm, spans, indexed, now)
+	return seq, nil
+}
+
+// employers returns the distinct zones and enterprises jobs are posted by.
+func employers(jobs []Job) (zoneIDs, entIDs []int64) {
+	zoneIDs, entIDs = make([]int64, 0, len(jobs)), []int64{}
 	for _, j := range jobs {
-		ids = append(ids, j.ID)
 		zoneIDs = append(zoneIDs, j.ZoneID)
-		fairIDs = append(fairIDs, j.FairID)
 		if j.EnterpriseID != nil {
 			entIDs = append(entIDs, *j.EnterpriseID)
 		}
 	}
-	zoneIDs, entIDs, fairIDs = distinct(zoneIDs), distinct(entIDs), distinct(fairIDs)
-	type named struct {
-		Kind           int
-		ID             int64
-		NameZh, NameEn string
-	}
+	return distinct(zoneIDs), distinct(entIDs)
+}
+
+// name is a zone's or an enterprise's name in both languages.
+type name struct{ zh, en string }
+
+// names are the names of the zones and enterprises some jobs are posted by.
+type names struct{ zones, enterprises map[int64]name }
+
+// readNames reads the names of zones and enterprises in one query, and with seq also the
+// current search sequence. An enterprise that does not exist is left out.
+func (s *Store) readNames(ctx context.Context, zoneIDs, entIDs []int64, seq bool) (names, int64, error) {
+	out := names{zones: map[int64]name{}, enterprises: map[int64]name{}}
 	const (
 		kindZone = iota
 		kindEnterprise
 		kindSeq
 	)
 	var (
-		parts []string
-		args  []any
+		parts   []string
+		args    []any
+		current int64
 	)
-	if indexed {
+	if seq {
 		parts = append(parts, "SELECT 2 AS kind, seq AS id, '' AS name_zh, '' AS name_en FROM job_search_state WHERE id = 1")
 	}
 	idIn, idList := "id IN ?", func(ids []int64) any { return ids }
@@ -343,71 +403,50 @@ func (s *Store) decorate(ctx context.Context, jobs []Job, now time.Time, indexed
 	if len(entIDs) > 0 {
 		parts, args = append(parts, "SELECT 1 AS kind, id, name_zh, name_en FROM enterprises WHERE "+idIn), append(args, idList(entIDs))
 	}
+	if len(parts) == 0 {
+		return out, 0, nil
+	}
 	// Scanned by hand: gorm's reflective scan of these few rows costs more than the query.
 	rows, err := s.db.WithContext(ctx).Raw(strings.Join(parts, " UNION ALL "), args...).Rows()
 	if err != nil {
-		return 0, err
+		return out, 0, err
 	}
-	var names []named
 	for rows.Next() {
-		var n named
-		if err := rows.Scan(&n.Kind, &n.ID, &n.NameZh, &n.NameEn); err != nil {
+		var (
+			kind int
+			id   int64
+			n    name
+		)
+		if err := rows.Scan(&kind, &id, &n.zh, &n.en); err != nil {
 			rows.Close()
-			return 0, err
+			return out, 0, err
 		}
-		names = append(names, n)
+		switch kind {
+		case kindZone:
+			out.zones[id] = n
+		case kindEnterprise:
+			out.enterprises[id] = n
+		case kindSeq:
+			current = id
+		}
 	}
 	// Closed before the next query: inside a transaction the connection is shared.
-	if err := cmp.Or(rows.Err(), rows.Close()); err != nil {
-		return 0, err
-	}
-	zoneNames, entNames := map[int64]named{}, map[int64]named{}
-	for _, n := range names {
-		switch n.Kind {
-		case kindZone:
-			zoneNames[n.ID] = n
-		case kindEnterprise:
-			entNames[n.ID] = n
-		case kindSeq:
-			seq = n.ID
-		}
-	}
-	spans := map[int64]fairSpan{}
-	if indexed {
-		for _, id := range fairIDs {
-			spans[id] = s.index.fairSpan(id)
-		}
-	} else {
-		var majors []jobMajor
-		if err := s.db.WithContext(ctx).Where("job_id IN ?", ids).Order("major").Find(&majors).Error; err != nil {
-			return 0, err
-		}
-		byJob := map[int64][]string{}
-		for _, m := range majors {
-			byJob[m.JobID] = append(byJob[m.JobID], m.Major)
-		}
-		for i := range jobs {
-			jobs[i].Majors = byJob[jobs[i].ID]
-		}
-		var fairs []Fair
-		if err := s.db.WithContext(ctx).Where("id IN ?", fairIDs).Find(&fairs).Error; err != nil {
-			return 0, err
-		}
-		for _, f := range fairs {
-			spans[f.ID] = fairSpan{f.StartsAt, f.EndsAt}
-		}
-	}
+	return out, current, cmp.Or(rows.Err(), rows.Close())
+}
+
+// finish puts names and openness on jobs.
+func finish(jobs []Job, nm names, spans map[int64]fairSpan, indexed bool, now time.Time) {
 	today := Today(now)
 	for i := range jobs {
 		j := &jobs[i]
 		if j.Majors == nil {
 			j.Majors = []string{}
 		}
-		z := zoneNames[j.ZoneID]
-		j.ZoneNameZh, j.ZoneNameEn, j.EmployerZh, j.EmployerEn = z.NameZh, z.NameEn, z.NameZh, z.NameEn
+		z := nm.zones[j.ZoneID]
+		j.ZoneNameZh, j.ZoneNameEn, j.EmployerZh, j.EmployerEn = z.zh, z.en, z.zh, z.en
 		if j.EnterpriseID != nil {
-			if e, ok := entNames[*j.EnterpriseID]; ok {
-				j.EmployerZh, j.EmployerEn = e.NameZh, e.NameEn
+			if e, ok := nm.enterprises[*j.EnterpriseID]; ok {
+				j.EmployerZh, j.EmployerEn = e.zh, e.en
 			} else if indexed {
 				// Deleting an enterprise sets its jobs' enterprise_id to NULL without a new
 				// search sequence: the zone is the employer now, as a read of the row would say.
@@ -417,7 +456,6 @@ func (s *Store) decorate(ctx context.Context, jobs []Job, now time.Time, indexed
 		f := spans[j.FairID]
 		j.Open = isOpen(j.Status, j.Deadline, today, phase(now, f.start, f.end))
 	}
-	return seq, nil
 }
 
 // intArray writes ids as a PostgreSQL array literal, e.g. {1,2,3}.

@@ -6,11 +6,14 @@ package jobfair
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
 
 	"zonefair/app/errs"
+	"zonefair/app/livestate"
 	"zonefair/app/notify"
 )
 
@@ -25,6 +28,12 @@ type Store struct {
 	db    *gorm.DB
 	index *Index
 	views *viewCounter
+	// Set by ShareVersions (freshness.go).
+	versions     livestate.Versions
+	versionsDown atomic.Bool
+	log          *slog.Logger
+	checked      checkedAt
+	names        nameCache
 }
 
 // NewStore returns a Store on g.

@@ -3,6 +3,7 @@ package livestate_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -341,6 +342,56 @@ func TestCanceledContext(t *testing.T) {
 		if _, err := st.Limiter.Allow(ctx, "k", livestate.Limit{Events: 1, Per: time.Second}); !errors.Is(err, context.Canceled) {
 			t.Errorf("Allow with canceled context = %v", err)
 		}
+		if _, err := st.Versions.Get(ctx, "k"); !errors.Is(err, context.Canceled) {
+			t.Errorf("Versions.Get with canceled context = %v", err)
+		}
+	})
+}
+
+func TestVersions(t *testing.T) {
+	each(t, func(t *testing.T, st *livestate.State) {
+		ctx := context.Background()
+		v := st.Versions
+		got, err := v.Get(ctx, "a", "b")
+		if err != nil || len(got) != 2 || got[0] != 0 || got[1] != 0 {
+			t.Fatalf("fresh Get = %v, %v; want [0 0]", got, err)
+		}
+		if err := v.Raise(ctx, "a", 7); err != nil {
+			t.Fatal(err)
+		}
+		if err := v.Raise(ctx, "a", 5); err != nil { // an older writer, late: no step back
+			t.Fatal(err)
+		}
+		if n, err := v.Bump(ctx, "b"); err != nil || n != 1 {
+			t.Fatalf("Bump = %d, %v; want 1", n, err)
+		}
+		if n, _ := v.Bump(ctx, "b"); n != 2 {
+			t.Fatalf("second Bump = %d; want 2", n)
+		}
+		if got, _ := v.Get(ctx, "b", "a", "c"); !slices.Equal(got, []int64{2, 7, 0}) {
+			t.Errorf("Get = %v; want [2 7 0]", got)
+		}
+	})
+}
+
+func TestVersionsConcurrentRaiseKeepsTheLargest(t *testing.T) {
+	each(t, func(t *testing.T, st *livestate.State) {
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		for i := range 50 {
+			wg.Go(func() {
+				if err := st.Versions.Raise(ctx, "seq", int64(50-i)); err != nil {
+					t.Error(err)
+				}
+				if _, err := st.Versions.Bump(ctx, "n"); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if got, _ := st.Versions.Get(ctx, "seq", "n"); !slices.Equal(got, []int64{50, 50}) {
+			t.Errorf("after 50 concurrent raises and bumps Get = %v; want [50 50]", got)
+		}
 	})
 }
 
@@ -362,6 +413,13 @@ func TestRedisPrefixesNeverCollide(t *testing.T) {
 		t.Error("DeleteUser under one prefix revoked a session under another")
 	}
 
+	if err := a.Versions.Raise(ctx, "jobs", 3); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := b.Versions.Get(ctx, "jobs"); got[0] != 0 {
+		t.Errorf("a version raised under one prefix reads %d under another", got[0])
+	}
+
 	lim := livestate.Limit{Events: 1, Per: time.Hour}
 	if r, _ := a.Limiter.Allow(ctx, "login", lim); !r.Allowed {
 		t.Fatal("first Allow under a denied")
@@ -381,7 +439,7 @@ func TestRedisPrefixesNeverCollide(t *testing.T) {
 	}
 	want := map[string]bool{
 		prefix + "a:sess:same": true, prefix + "a:user:1": true,
-		prefix + "a:rate:login": true, prefix + "b:rate:login": true,
+		prefix + "a:rate:login": true, prefix + "b:rate:login": true, prefix + "a:ver:jobs": true,
 	}
 	for _, k := range keys {
 		if !want[k] {

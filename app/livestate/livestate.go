@@ -73,10 +73,24 @@ type RateLimiter interface {
 	Reset(ctx context.Context, key string) error
 }
 
+// Versions are named counters that only move forward, shared by every instance: a writer
+// moves one after committing a change, and a reader compares it with the version its cache
+// was built from to know, without asking the database, whether the cache is behind. A lost
+// value (the store restarted) reads as 0; readers must treat any difference as a change.
+type Versions interface {
+	// Get returns the current values of names, in their order; 0 for one never moved.
+	Get(ctx context.Context, names ...string) ([]int64, error)
+	// Raise sets name to v unless it is at v or beyond already.
+	Raise(ctx context.Context, name string, v int64) error
+	// Bump adds one to name and returns the new value.
+	Bump(ctx context.Context, name string) (int64, error)
+}
+
 // State bundles what a process needs; cmd builds one and passes it in.
 type State struct {
 	Sessions SessionStore
 	Limiter  RateLimiter
+	Versions Versions
 	// Ping reports whether the backing store is reachable, for readiness checks.
 	Ping func(context.Context) error
 	// Close releases the backing store; call it once on shutdown.

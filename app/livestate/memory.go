@@ -22,6 +22,7 @@ func newMemory(every time.Duration) *State {
 		sessions: make(map[string]Session),
 		byUser:   make(map[int64]map[string]struct{}),
 		tat:      make(map[string]time.Time),
+		versions: make(map[string]int64),
 		stop:     make(chan struct{}),
 		done:     make(chan struct{}),
 	}
@@ -30,6 +31,7 @@ func newMemory(every time.Duration) *State {
 	return &State{
 		Sessions: (*memSessions)(m),
 		Limiter:  (*memLimiter)(m),
+		Versions: (*memVersions)(m),
 		Ping:     func(context.Context) error { return nil },
 		Close: func() error {
 			once.Do(func() {
@@ -50,9 +52,10 @@ type memory struct {
 	byUser   map[int64]map[string]struct{}
 	// tat is each key's GCRA theoretical arrival time; a key whose tat has passed is
 	// indistinguishable from a fresh one.
-	tat  map[string]time.Time
-	stop chan struct{}
-	done chan struct{}
+	tat      map[string]time.Time
+	versions map[string]int64
+	stop     chan struct{}
+	done     chan struct{}
 }
 
 func (m *memory) janitor(every time.Duration) {
@@ -198,4 +201,39 @@ func (l *memLimiter) Reset(ctx context.Context, key string) error {
 	defer m.mu.Unlock()
 	delete(m.tat, key)
 	return nil
+}
+
+type memVersions memory
+
+func (v *memVersions) Get(ctx context.Context, names ...string) ([]int64, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]int64, len(names))
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for i, n := range names {
+		out[i] = v.versions[n]
+	}
+	return out, nil
+}
+
+func (v *memVersions) Raise(ctx context.Context, name string, to int64) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.versions[name] = max(v.versions[name], to)
+	return nil
+}
+
+func (v *memVersions) Bump(ctx context.Context, name string) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.versions[name]++
+	return v.versions[name], nil
 }

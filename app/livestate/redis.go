@@ -15,8 +15,8 @@ import (
 
 // NewRedis returns state shared by every instance that uses the same Redis and prefix. Every
 // key it writes starts with prefix (e.g. "zf:"): "<prefix>sess:<key>" per session,
-// "<prefix>user:<id>" for each user's set of session keys and "<prefix>rate:<key>" per
-// rate-limit key. The State owns client from now on: Close closes it.
+// "<prefix>user:<id>" for each user's set of session keys, "<prefix>rate:<key>" per
+// rate-limit key and "<prefix>ver:<name>" per version. The State owns client from now on: Close closes it.
 func NewRedis(client *redis.Client, prefix string) *State {
 	return &State{
 		Sessions: &redisSessions{rdb: client, prefix: prefix},
@@ -24,9 +24,10 @@ func NewRedis(client *redis.Client, prefix string) *State {
 			rl:     redis_rate.NewLimiter(scoped{client}),
 			prefix: prefix + "rate:",
 		},
-		Ping:  func(ctx context.Context) error { return client.Ping(ctx).Err() },
-		Close: client.Close,
-		Kind:  "redis",
+		Versions: &redisVersions{rdb: client, prefix: prefix + "ver:"},
+		Ping:     func(ctx context.Context) error { return client.Ping(ctx).Err() },
+		Close:    client.Close,
+		Kind:     "redis",
 	}
 }
 
@@ -180,6 +181,52 @@ func (l *redisLimiter) Reset(ctx context.Context, key string) error {
 		return fmt.Errorf("livestate: reset rate limit: %w", err)
 	}
 	return nil
+}
+
+type redisVersions struct {
+	rdb    *redis.Client
+	prefix string
+}
+
+func (v *redisVersions) Get(ctx context.Context, names ...string) ([]int64, error) {
+	keys := make([]string, len(names))
+	for i, n := range names {
+		keys[i] = v.prefix + n
+	}
+	vals, err := v.rdb.MGet(ctx, keys...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("livestate: read versions: %w", err)
+	}
+	out := make([]int64, len(names))
+	for i, val := range vals {
+		if s, ok := val.(string); ok {
+			if out[i], err = strconv.ParseInt(s, 10, 64); err != nil {
+				return nil, fmt.Errorf("livestate: version %s: %w", names[i], err)
+			}
+		}
+	}
+	return out, nil
+}
+
+// raiseScript moves a version forward only: two writers raising out of order leave the larger.
+var raiseScript = redis.NewScript(`
+local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > cur then redis.call('SET', KEYS[1], ARGV[1]) end
+return 0`)
+
+func (v *redisVersions) Raise(ctx context.Context, name string, to int64) error {
+	if err := raiseScript.Run(ctx, v.rdb, []string{v.prefix + name}, to).Err(); err != nil {
+		return fmt.Errorf("livestate: raise version: %w", err)
+	}
+	return nil
+}
+
+func (v *redisVersions) Bump(ctx context.Context, name string) (int64, error) {
+	n, err := v.rdb.Incr(ctx, v.prefix+name).Result()
+	if err != nil {
+		return 0, fmt.Errorf("livestate: bump version: %w", err)
+	}
+	return n, nil
 }
 
 // libPrefix is the namespace redis_rate puts in front of every key it is given.

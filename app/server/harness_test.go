@@ -27,10 +27,12 @@ import (
 // env is a running application on a test database with two zones, one enterprise in each,
 // and one account of every role (zone and enterprise staff in zone A).
 type env struct {
-	t     *testing.T
-	hub   *live.Hub
-	app   *server.App
-	db    *gorm.DB
+	t   *testing.T
+	hub *live.Hub
+	app *server.App
+	db  *gorm.DB
+	// state is shared by every instance the test starts, as Redis is in production.
+	state *livestate.State
 	zoneA zone.Zone
 	zoneB zone.Zone
 	entA  zone.Enterprise
@@ -68,7 +70,7 @@ func newEnv(t *testing.T, g *gorm.DB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, hub: hub, app: app, db: g, users: map[web.Role]account.User{}}
+	e := &env{t: t, hub: hub, app: app, db: g, state: state, users: map[web.Role]account.User{}}
 	ctx := context.Background()
 	zones := zone.NewStore(g)
 	e.zoneA = zone.Zone{Slug: "suzhou-industrial-park", NameZh: "苏州工业园区", NameEn: "Suzhou Industrial Park", Province: "jiangsu", Region: "east", CityZh: "苏州", CityEn: "Suzhou", Industries: []string{"electronics", "biomedicine"}}

@@ -15,7 +15,6 @@ import (
 	"zonefair/app/account"
 	"zonefair/app/config"
 	"zonefair/app/jobfair"
-	"zonefair/app/livestate"
 	"zonefair/app/server"
 	"zonefair/app/testenv"
 	"zonefair/app/web"
@@ -70,9 +69,7 @@ func (e *env) instance(pub *recorder, dataDir string) *server.App {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	state := livestate.NewMemory()
-	e.t.Cleanup(func() { _ = state.Close() })
-	app, err := server.New(server.Deps{Config: cfg, DB: e.db, State: state, Publisher: pub, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	app, err := server.New(server.Deps{Config: cfg, DB: e.db, State: e.state, Publisher: pub, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		e.t.Fatal(err)
 	}

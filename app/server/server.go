@@ -91,6 +91,9 @@ func New(d Deps) (*App, error) {
 	}
 	users := account.NewStore(d.DB)
 	zones := zone.NewStore(d.DB)
+	jobs := jobfair.NewStore(d.DB)
+	jobs.ShareVersions(d.State.Versions, d.Log)
+	zones.Renamed = jobs.NamesChanged
 	sessions := &account.Sessions{Store: d.State.Sessions, Users: users, TTL: 14 * 24 * time.Hour, Secure: d.Config.SecureCookies(), Log: d.Log}
 	f.Use(sessions.Middleware())
 	f.Use(ratelimit.Middleware(r, d.State.Limiter, d.Log))
@@ -127,7 +130,7 @@ func New(d Deps) (*App, error) {
 	(&zone.Handlers{Store: zones, UploadDir: filepath.Join(d.Config.DataDir, "uploads")}).Routes(r)
 	notices := &notify.Service{DB: d.DB, Pub: d.Publisher, Mail: d.Mail, Log: d.Log}
 	(&notify.Handlers{Service: notices, Outbox: &notify.Outbox{DB: d.DB}}).Routes(r)
-	fair := &jobfair.Service{Store: jobfair.NewStore(d.DB), Notify: notices, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}
+	fair := &jobfair.Service{Store: jobs, Notify: notices, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}
 	(&jobfair.Handlers{Service: fair}).Routes(r)
 	seal, err := signing.LoadIdentity(d.Config.SigningKeyFile, d.Config.SigningCertFile, filepath.Join(d.Config.DataDir, "signing"))
 	if err != nil {

@@ -14,10 +14,22 @@ import (
 )
 
 // Store reads and writes zones and enterprises.
-type Store struct{ db *gorm.DB }
+type Store struct {
+	db *gorm.DB
+	// Renamed, when set, is called after a zone is edited or an enterprise edited or removed,
+	// so that caches of their names (the job listings') read them again.
+	Renamed func(ctx context.Context)
+}
 
 // NewStore returns a Store on g.
 func NewStore(g *gorm.DB) *Store { return &Store{db: g} }
+
+func (s *Store) renamed(ctx context.Context, err error) error {
+	if err == nil && s.Renamed != nil {
+		s.Renamed(ctx)
+	}
+	return err
+}
 
 // Filter selects zones for the directory.
 type Filter struct {
@@ -255,7 +267,7 @@ func (p Patch) columns() map[string]any {
 
 // Update applies p to zone id.
 func (s *Store) Update(ctx context.Context, id int64, p Patch) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.renamed(ctx, s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		cols := p.columns()
 		res := tx.Model(&Zone{}).Where("id = ?", id).Updates(cols)
 		if len(cols) == 0 {
@@ -274,7 +286,7 @@ func (s *Store) Update(ctx context.Context, id int64, p Patch) error {
 			return setIndustries(tx, id, *p.Industries)
 		}
 		return nil
-	})
+	}))
 }
 
 // SetLogo records the stored logo file of zone id.
@@ -301,7 +313,7 @@ func (s *Store) CreateEnterprise(ctx context.Context, e *Enterprise) error {
 
 // SaveEnterprise writes every field of e.
 func (s *Store) SaveEnterprise(ctx context.Context, e *Enterprise) error {
-	return s.db.WithContext(ctx).Save(e).Error
+	return s.renamed(ctx, s.db.WithContext(ctx).Save(e).Error)
 }
 
 // DeleteEnterprise removes enterprise id.
@@ -310,7 +322,7 @@ func (s *Store) DeleteEnterprise(ctx context.Context, id int64) error {
 	if res.Error == nil && res.RowsAffected == 0 {
 		return errs.NotFound("enterprise")
 	}
-	return res.Error
+	return s.renamed(ctx, res.Error)
 }
 
 // Count returns how many zones there are.

@@ -1,0 +1,183 @@
+package jobfair
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"zonefair/app/db/dbtest"
+	"zonefair/app/livestate"
+	"zonefair/app/zone"
+)
+
+// statements counts the statements a gorm session runs.
+type statements struct {
+	logger.Interface
+	n atomic.Int64
+}
+
+func (s *statements) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	s.n.Add(1)
+}
+
+// sharing returns a Store on g, as one instance has, that shares versions v with others.
+func sharing(g *gorm.DB, v livestate.Versions) *Store {
+	s := NewStore(g)
+	s.ShareVersions(v, nil)
+	return s
+}
+
+// fixture fills g with n jobs and returns them with versions as shared by instances.
+func fixture(t *testing.T, g *gorm.DB, n int) (*benchData, livestate.Versions) {
+	t.Helper()
+	d, err := generate(context.Background(), g, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := livestate.NewMemory()
+	t.Cleanup(func() { _ = shared.Close() })
+	return d, shared.Versions
+}
+
+// Two instances share the versions (as they share Redis): a job written on one is in the other's
+// next search and job page, a renamed zone reads renamed at once, and reads between changes
+// run no statement at all.
+func TestSharedVersionsKeepInstancesFresh(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
+		ctx := context.Background()
+		d, v := fixture(t, g, 30)
+		count := &statements{Interface: g.Logger}
+		a, b := sharing(g, v), sharing(g.Session(&gorm.Session{Logger: count}), v)
+		now := time.Now().UTC()
+		search := func(q string) Results {
+			t.Helper()
+			res, err := b.Search(ctx, Query{Q: q}, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res
+		}
+
+		// The first read goes through the database, the second fills the names cache.
+		before := search("").Total
+		search("")
+		if _, err := b.Job(ctx, d.jobs[0], now); err != nil {
+			t.Fatal(err)
+		}
+		n := count.n.Load()
+		if again := search(""); again.Total != before || len(again.Items) == 0 || again.Items[0].ZoneNameEn == "" {
+			t.Fatalf("search again: %d jobs (first %d), first item %+v", again.Total, before, again.Items)
+		}
+		if _, err := b.Job(ctx, d.jobs[0], now); err != nil {
+			t.Fatal(err)
+		}
+		if ran := count.n.Load() - n; ran != 0 {
+			t.Errorf("reads with nothing changed ran %d statements, want 0", ran)
+		}
+
+		pub := now
+		j := Job{FairID: d.fairID, ZoneID: d.zones[0], Title: "量子测控工程师", TitleEn: "Quantum control engineer",
+			Category: Categories[0].Code, Degree: Degrees[0].Code, Headcount: 1, Deadline: Today(now.AddDate(0, 0, 10)),
+			Status: JobPublished, PublishedAt: &pub}
+		if err := a.SaveJob(ctx, &j); err != nil {
+			t.Fatal(err)
+		}
+		if got := search("量子"); got.Total != 1 || got.Items[0].ID != j.ID {
+			t.Errorf("search on the other instance right after the write: %+v", got)
+		}
+		if got := search("").Total; got != before+1 {
+			t.Errorf("all jobs: %d, want %d", got, before+1)
+		}
+
+		zones := zone.NewStore(g)
+		zones.Renamed = a.NamesChanged
+		renamed := "Renamed Quantum ETDZ"
+		if err := zones.Update(ctx, d.zones[0], zone.Patch{NameEn: &renamed}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := b.Job(ctx, j.ID, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ZoneNameEn != renamed || got.EmployerEn != renamed {
+			t.Errorf("after the rename the job reads zone %q, employer %q; want %q", got.ZoneNameEn, got.EmployerEn, renamed)
+		}
+	})
+}
+
+// A write that does not raise the shared version (another program on the same database, or a
+// version lost with Redis) is seen within the recheck bound, through the database.
+func TestWritesOutsideTheInstancesAreSeen(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
+		ctx := context.Background()
+		d, v := fixture(t, g, 5)
+		b := sharing(g, v)
+		now := time.Now().UTC()
+		if _, err := b.Job(ctx, d.jobs[0], now); err != nil {
+			t.Fatal(err)
+		}
+		outside := NewStore(g) // shares nothing
+		j, err := outside.Job(ctx, d.jobs[0], now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		j.Title = "改写的岗位"
+		if err := outside.SaveJob(ctx, &j); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(recheckEvery + 10*time.Second)
+		for {
+			got, err := b.Job(ctx, j.ID, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Title == j.Title {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the job still reads %q %s after the write", got.Title, recheckEvery+10*time.Second)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
+}
+
+// brokenVersions is a shared store that is down.
+type brokenVersions struct{}
+
+var errDown = errors.New("versions store down")
+
+func (brokenVersions) Get(context.Context, ...string) ([]int64, error) { return nil, errDown }
+func (brokenVersions) Raise(context.Context, string, int64) error    { return errDown }
+func (brokenVersions) Bump(context.Context, string) (int64, error)   { return 0, errDown }
+
+// With the shared versions down every read goes through the database and stays current.
+func TestReadsStayFreshWithVersionsDown(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
+		ctx := context.Background()
+		d, _ := fixture(t, g, 5)
+		a, b := sharing(g, brokenVersions{}), sharing(g, brokenVersions{})
+		now := time.Now().UTC()
+		for range 2 {
+			if _, err := b.Job(ctx, d.jobs[0], now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		j, err := a.Job(ctx, d.jobs[1], now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		j.Title = "版本服务宕机时的修改"
+		if err := a.SaveJob(ctx, &j); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := b.Job(ctx, j.ID, now); err != nil || got.Title != j.Title {
+			t.Errorf("read right after the write: %q, %v; want %q", got.Title, err, j.Title)
+		}
+	})
+}
