@@ -1,105 +1,121 @@
 package cluster
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
 	"net"
-	"net/http"
-	"net/http/httputil"
 	"net/url"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/valyala/fasthttp"
 )
 
 // maxBuffered is the largest request body the proxy holds so that it can send the request to
 // another instance when the first refuses the connection (uploads are at most 12 MiB).
 const maxBuffered = 16 << 20
 
+// ioTimeout bounds reading or writing a whole request or answer: slow uploads and long answers
+// fit in it.
+const ioTimeout = 60 * time.Second
+
 // Proxy is a load balancer in front of the instances, as nginx would be: round-robin per
 // request with no stickiness, websocket upgrades passed through, and a request whose connection
 // an instance refuses (it is down) sent to the next one — safe even for a POST, since nothing
 // reached the refusing instance.
+//
+// It is built on fasthttp rather than net/http: it shares two cores with the instances,
+// PostgreSQL, Redis and the load generator in the benchmark, so its CPU is their throughput.
 type Proxy struct {
 	URL      string
-	backends []*url.URL
+	addrs    []string
+	clients  []*fasthttp.HostClient
 	next     atomic.Uint64
 	served   []atomic.Int64
-	srv      *http.Server
+	srv      *fasthttp.Server
+	dialer   net.Dialer
+	mu       sync.Mutex
+	closed   bool
+	tunneled map[net.Conn]struct{} // both ends of every websocket, closed when the test ends
 }
-
-type bodyKey struct{}
-
-// buffers lends ReverseProxy its copy buffers, which it would otherwise allocate (32 KiB) for
-// every answer.
-type buffers struct{}
-
-var bufferPool = sync.Pool{New: func() any { return new([32 << 10]byte) }}
-
-func (buffers) Get() []byte  { return bufferPool.Get().(*[32 << 10]byte)[:] }
-func (buffers) Put(b []byte) { bufferPool.Put((*[32 << 10]byte)(b)) }
 
 // NewProxy starts a proxy on a free loopback port; it stops when the test ends.
 func NewProxy(tb testing.TB, backends []string) *Proxy {
 	tb.Helper()
-	p := &Proxy{served: make([]atomic.Int64, len(backends))}
+	p := &Proxy{
+		served:   make([]atomic.Int64, len(backends)),
+		dialer:   net.Dialer{Timeout: 2 * time.Second},
+		tunneled: map[net.Conn]struct{}{},
+	}
 	for _, b := range backends {
 		u, err := url.Parse(b)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		p.backends = append(p.backends, u)
+		p.addrs = append(p.addrs, u.Host)
+		p.clients = append(p.clients, &fasthttp.HostClient{
+			Addr: u.Host,
+			Dial: p.dial,
+			// A burst beyond MaxConns waits for a connection rather than failing.
+			MaxConns:           512,
+			MaxConnWaitTimeout: ioTimeout,
+			ReadTimeout:        ioTimeout,
+			WriteTimeout:       ioTimeout,
+			ReadBufferSize:     16 << 10,
+			// The proxy decides itself what may be sent again (serve): fasthttp would repeat a
+			// POST whose connection closed before the answer, though it may have reached the
+			// instance.
+			MaxIdemponentCallAttempts: 1,
+			// Answers without a Content-Length are passed on as they come (serve).
+			StreamResponseBody:       true,
+			DisablePathNormalizing:   true,
+			NoDefaultUserAgentHeader: true,
+		})
 	}
-	transport := &http.Transport{
-		DialContext:         (&net.Dialer{Timeout: 2 * time.Second}).DialContext,
-		MaxIdleConnsPerHost: 256,
-		IdleConnTimeout:     30 * time.Second,
-	}
-	rp := &httputil.ReverseProxy{
-		Rewrite: func(r *httputil.ProxyRequest) {
-			r.SetXForwarded()
-			r.Out.URL.Scheme, r.Out.URL.Host = "http", "backend"
-			r.Out.Host = r.In.Host
+	p.srv = &fasthttp.Server{
+		Handler:            p.serve,
+		ReadTimeout:        ioTimeout,
+		WriteTimeout:       ioTimeout,
+		ReadBufferSize:     16 << 10,
+		MaxRequestBodySize: maxBuffered,
+		ErrorHandler: func(ctx *fasthttp.RequestCtx, err error) {
+			if errors.Is(err, fasthttp.ErrBodyTooLarge) {
+				// 413 as with net/http; fasthttp would answer 400.
+				ctx.Error("request body too large for the test proxy", fasthttp.StatusRequestEntityTooLarge)
+				return
+			}
+			ctx.Error(err.Error(), fasthttp.StatusBadRequest)
 		},
-		Transport:  &failover{p: p, t: transport},
-		BufferPool: buffers{},
-		// Answers are passed on whole, as nginx buffers them; streamed answers (no
-		// Content-Length, text/event-stream) are still flushed at once by ReverseProxy, and
-		// websocket upgrades bypass this. Flushing after every write instead costs a write
-		// system call and a chunk per buffer of every answer.
-		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusBadGateway)
-			_, _ = io.WriteString(w, `{"error":{"code":"unavailable","message":"no instance answered"}}`)
-		},
+		// Bodies are passed on as they are, never parsed here.
+		DisablePreParseMultipartForm: true,
+		NoDefaultServerHeader:        true,
+		NoDefaultContentType:         true,
+		// Websocket tunnels close their client connection themselves (tunnel).
+		KeepHijackedConns: true,
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
 	}
 	p.URL = "http://" + ln.Addr().String()
-	p.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body != nil && r.Body != http.NoBody {
-			b, err := io.ReadAll(io.LimitReader(r.Body, maxBuffered+1))
-			if err != nil || len(b) > maxBuffered {
-				http.Error(w, "request body too large for the test proxy", http.StatusRequestEntityTooLarge)
-				return
-			}
-			r = r.WithContext(context.WithValue(r.Context(), bodyKey{}, b))
-			r.Body = io.NopCloser(bytes.NewReader(b))
-		}
-		rp.ServeHTTP(w, r)
-	}), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = p.srv.Serve(ln) }()
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
-		_ = p.srv.Shutdown(ctx)
-		_ = p.srv.Close()
-		transport.CloseIdleConnections()
+		_ = p.srv.ShutdownWithContext(ctx)
+		p.mu.Lock()
+		p.closed = true
+		for c := range p.tunneled {
+			_ = c.Close()
+		}
+		p.mu.Unlock()
+		for _, c := range p.clients {
+			c.CloseIdleConnections()
+		}
 	})
 	return p
 }
@@ -107,34 +123,123 @@ func NewProxy(tb testing.TB, backends []string) *Proxy {
 // Served is how many requests instance i has answered through the proxy.
 func (p *Proxy) Served(i int) int64 { return p.served[i].Load() }
 
-type failover struct {
-	p *Proxy
-	t *http.Transport
-}
-
-func (f *failover) RoundTrip(r *http.Request) (*http.Response, error) {
-	body, _ := r.Context().Value(bodyKey{}).([]byte)
-	start := f.p.next.Add(1)
-	var err error
-	for n := range len(f.p.backends) {
-		i := int((start + uint64(n)) % uint64(len(f.p.backends)))
-		out := r.Clone(r.Context())
-		out.URL.Host = f.p.backends[i].Host
-		if body != nil {
-			out.Body = io.NopCloser(bytes.NewReader(body))
-			out.ContentLength = int64(len(body))
-		}
-		var res *http.Response
-		res, err = f.t.RoundTrip(out)
-		if err == nil {
-			f.p.served[i].Add(1)
-			return res, nil
-		}
-		if !refused(err) {
-			return nil, err
+// serve sends a request to the instances in turn from the next in the round, going on only
+// while nothing has reached one.
+func (p *Proxy) serve(ctx *fasthttp.RequestCtx) {
+	h := &ctx.Request.Header
+	ip := ctx.RemoteIP().String()
+	if prior := h.Peek("X-Forwarded-For"); len(prior) > 0 {
+		ip = string(prior) + ", " + ip
+	}
+	h.Set("X-Forwarded-For", ip)
+	h.SetBytesV("X-Forwarded-Host", h.Host())
+	h.Set("X-Forwarded-Proto", "http")
+	if h.ConnectionUpgrade() {
+		p.upgrade(ctx)
+		return
+	}
+	// The Host the client sent goes on as it is, not as fasthttp normalises the parsed URI.
+	ctx.Request.UseHostHeader = true
+	start := p.next.Add(1)
+	for n := 0; n < len(p.clients); {
+		i := int((start + uint64(n)) % uint64(len(p.clients)))
+		err := p.clients[i].Do(&ctx.Request, &ctx.Response)
+		switch {
+		case err == nil:
+			p.served[i].Add(1)
+			// Connection is between the proxy and each side, as in net/http's ReverseProxy.
+			ctx.Response.Header.ResetConnectionClose()
+			if ctx.Response.Header.ContentLength() >= 0 {
+				// The whole answer has been read: closing the stream hands the connection
+				// back and leaves the body to be sent with its Content-Length.
+				_ = ctx.Response.CloseBodyStream()
+			} else {
+				// Streamed (text/event-stream, chunked): every chunk is flushed as it comes.
+				ctx.Response.ImmediateHeaderFlush = true
+			}
+			return
+		case errors.Is(err, errStale):
+			// Same instance again: the next connection is another pooled one or a new one.
+		case refused(err):
+			n++
+		default:
+			n = len(p.clients)
 		}
 	}
-	return nil, err
+	unavailable(ctx)
+}
+
+func unavailable(ctx *fasthttp.RequestCtx) {
+	ctx.Response.Reset()
+	ctx.SetStatusCode(fasthttp.StatusBadGateway)
+	ctx.SetContentType("application/json")
+	ctx.SetBodyString(`{"error":{"code":"unavailable","message":"no instance answered"}}`)
+}
+
+// upgrade passes a websocket (or any Connection: Upgrade) request to an instance and then
+// relays bytes both ways on the client's connection, taken over from the server.
+func (p *Proxy) upgrade(ctx *fasthttp.RequestCtx) {
+	start := p.next.Add(1)
+	for n := range len(p.addrs) {
+		i := int((start + uint64(n)) % uint64(len(p.addrs)))
+		backend, err := p.dialer.Dial("tcp", p.addrs[i])
+		if err != nil {
+			continue // nothing reached the instance
+		}
+		if !p.track(backend) {
+			break
+		}
+		request := net.Buffers{ctx.Request.Header.Header(), ctx.Request.Body()}
+		if _, err := request.WriteTo(backend); err != nil {
+			p.untrack(backend)
+			break
+		}
+		p.served[i].Add(1)
+		// The instance answers the upgrade itself, through the tunnel.
+		ctx.HijackSetNoResponse(true)
+		ctx.Hijack(func(client net.Conn) { p.tunnel(client, backend) })
+		return
+	}
+	unavailable(ctx)
+}
+
+// tunnel copies bytes both ways until either side closes, then closes both: a client whose
+// instance dies sees its connection drop, and reconnects.
+func (p *Proxy) tunnel(client, backend net.Conn) {
+	defer p.untrack(backend)
+	if !p.track(client) {
+		return
+	}
+	defer p.untrack(client)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = io.Copy(client, backend)
+		_ = client.Close()
+	}()
+	_, _ = io.Copy(backend, client)
+	_ = backend.Close()
+	<-done
+}
+
+// track registers a connection to be closed when the test ends; false (and it is closed) if the
+// test has already ended.
+func (p *Proxy) track(c net.Conn) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		_ = c.Close()
+		return false
+	}
+	p.tunneled[c] = struct{}{}
+	return true
+}
+
+func (p *Proxy) untrack(c net.Conn) {
+	_ = c.Close()
+	p.mu.Lock()
+	delete(p.tunneled, c)
+	p.mu.Unlock()
 }
 
 // refused reports a connection that was never established, so the request did not reach the
@@ -142,4 +247,63 @@ func (f *failover) RoundTrip(r *http.Request) (*http.Response, error) {
 func refused(err error) bool {
 	var op *net.OpError
 	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// errStale is a pooled connection found closed by its instance before a request was written
+// on it.
+var errStale = errors.New("connection closed by the instance while idle")
+
+func (p *Proxy) dial(addr string) (net.Conn, error) {
+	c, err := p.dialer.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := c.(*net.TCPConn).SyscallConn()
+	if err != nil {
+		_ = c.Close()
+		return nil, err
+	}
+	return &backendConn{Conn: c, raw: raw}, nil
+}
+
+// backendConn notices, before the first write of a request on a pooled connection, that the
+// instance has closed it (it was stopped, killed or restarted): nothing reached the instance,
+// so the request, even a POST, may be sent again. net/http's transport learns it by reading
+// idle connections in the background; fasthttp does not, and would send the request into
+// the closed connection.
+type backendConn struct {
+	net.Conn
+	raw  syscall.RawConn
+	read bool // an answer was read since the last write
+}
+
+func (c *backendConn) Read(b []byte) (int, error) {
+	c.read = true
+	return c.Conn.Read(b)
+}
+
+func (c *backendConn) Write(b []byte) (int, error) {
+	if c.read {
+		c.read = false
+		if c.closedByPeer() {
+			return 0, errStale
+		}
+	}
+	return c.Conn.Write(b)
+}
+
+// closedByPeer peeks, without waiting, for the end of stream or a reset.
+func (c *backendConn) closedByPeer() bool {
+	var (
+		buf [1]byte
+		n   int
+		err error
+	)
+	if c.raw.Read(func(fd uintptr) bool {
+		n, _, err = syscall.Recvfrom(int(fd), buf[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+		return true
+	}) != nil {
+		return false
+	}
+	return (err == nil && n == 0) || (err != nil && err != syscall.EAGAIN)
 }
