@@ -32,6 +32,11 @@ type Sessions struct {
 	TTL    time.Duration
 	Secure bool
 	Log    *slog.Logger
+	// Read, when set, reads a request's session together with the versions of Watch in one
+	// round trip to the store, and the request's context carries those versions
+	// (livestate.WithVersions) for the caches that check them.
+	Read  func(ctx context.Context, key string, names []string) livestate.RequestState
+	Watch []string
 }
 
 func randomToken() string {
@@ -84,21 +89,29 @@ func (s *Sessions) clearCookie(c *fiber.Ctx) {
 // Resolve returns the user and session behind a session token, for callers outside HTTP
 // middleware (the websocket upgrade).
 func (s *Sessions) Resolve(ctx context.Context, token string) (*web.Principal, error) {
-	key, sess, err := s.session(ctx, token)
+	_, key, sess, err := s.session(ctx, token)
 	if err != nil {
 		return nil, err
 	}
 	return s.principal(ctx, key, sess)
 }
 
-// session returns the stored session behind a token and the key it is stored under.
-func (s *Sessions) session(ctx context.Context, token string) (string, livestate.Session, error) {
+// session returns the stored session behind a token and the key it is stored under, and ctx
+// carrying the watched versions when they were read with it.
+func (s *Sessions) session(ctx context.Context, token string) (context.Context, string, livestate.Session, error) {
 	if token == "" || len(token) > 100 {
-		return "", livestate.Session{}, livestate.ErrNotFound
+		return ctx, "", livestate.Session{}, livestate.ErrNotFound
 	}
 	key := sessionKey(token)
-	sess, err := s.Store.Get(ctx, key)
-	return key, sess, err
+	if s.Read == nil || len(s.Watch) == 0 {
+		sess, err := s.Store.Get(ctx, key)
+		return ctx, key, sess, err
+	}
+	r := s.Read(ctx, key, s.Watch)
+	if r.Versions != nil {
+		ctx = livestate.WithVersions(ctx, s.Watch, r.Versions)
+	}
+	return ctx, key, r.Session, r.SessionErr
 }
 
 // principal reads the account of session sess (stored under key); ErrNotFound when the
@@ -129,8 +142,8 @@ func (s *Sessions) Middleware() fiber.Handler {
 		if token == "" {
 			return c.Next()
 		}
-		ctx := c.UserContext()
-		key, sess, err := s.session(ctx, token)
+		ctx, key, sess, err := s.session(c.UserContext(), token)
+		c.SetUserContext(ctx)
 		switch {
 		case errors.Is(err, livestate.ErrNotFound):
 			s.clearCookie(c)

@@ -18,6 +18,10 @@ const (
 	namesVersion = "jobs.names"
 )
 
+// Versions are the shared versions a Store checks, for a request to read ahead with its
+// session (account.Sessions.Watch).
+var Versions = []string{seqVersion, namesVersion}
+
 // Bounds on how long a change made outside the running instances (a seed run, a restore, a
 // hand-made SQL update) or a version lost with the shared store can go unseen: a read through
 // the database at least every recheckEvery, and names forgotten after namesFor.
@@ -62,7 +66,10 @@ func (s *Store) freshFromVersions(ctx context.Context, now time.Time, read func(
 	if s.versions == nil || !s.checked.recent(time.Now()) {
 		return nil, false, nil
 	}
-	v, err := s.versions.Get(ctx, seqVersion, namesVersion)
+	v, ok := livestate.VersionsFrom(ctx, Versions...)
+	if !ok {
+		v, err = s.versions.Get(ctx, Versions...)
+	}
 	if s.versionsWork(err) != nil {
 		return nil, false, nil
 	}

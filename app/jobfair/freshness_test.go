@@ -153,8 +153,8 @@ type brokenVersions struct{}
 var errDown = errors.New("versions store down")
 
 func (brokenVersions) Get(context.Context, ...string) ([]int64, error) { return nil, errDown }
-func (brokenVersions) Raise(context.Context, string, int64) error    { return errDown }
-func (brokenVersions) Bump(context.Context, string) (int64, error)   { return 0, errDown }
+func (brokenVersions) Raise(context.Context, string, int64) error      { return errDown }
+func (brokenVersions) Bump(context.Context, string) (int64, error)     { return 0, errDown }
 
 // With the shared versions down every read goes through the database and stays current.
 func TestReadsStayFreshWithVersionsDown(t *testing.T) {
@@ -178,6 +178,54 @@ func TestReadsStayFreshWithVersionsDown(t *testing.T) {
 		}
 		if got, err := b.Job(ctx, j.ID, now); err != nil || got.Title != j.Title {
 			t.Errorf("read right after the write: %q, %v; want %q", got.Title, err, j.Title)
+		}
+	})
+}
+
+// countedVersions counts the reads that reach the shared store.
+type countedVersions struct {
+	livestate.Versions
+	gets atomic.Int64
+}
+
+func (c *countedVersions) Get(ctx context.Context, names ...string) ([]int64, error) {
+	c.gets.Add(1)
+	return c.Versions.Get(ctx, names...)
+}
+
+// A request that read the versions with its session (livestate.WithVersions) does not read them
+// again, and still catches up with a write they show.
+func TestVersionsReadWithTheSession(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
+		ctx := context.Background()
+		d, v := fixture(t, g, 5)
+		counted := &countedVersions{Versions: v}
+		a, b := sharing(g, v), sharing(g, counted)
+		now := time.Now().UTC()
+		for range 2 { // through the database, then from the versions
+			if _, err := b.Job(ctx, d.jobs[0], now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		j, err := a.Job(ctx, d.jobs[1], now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		j.Title = "随会话读取版本"
+		if err := a.SaveJob(ctx, &j); err != nil {
+			t.Fatal(err)
+		}
+		current, err := v.Get(ctx, Versions...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gets := counted.gets.Load()
+		got, err := b.Job(livestate.WithVersions(ctx, Versions, current), j.ID, now)
+		if err != nil || got.Title != j.Title {
+			t.Errorf("read with the versions in its context: %q, %v; want %q", got.Title, err, j.Title)
+		}
+		if n := counted.gets.Load() - gets; n != 0 {
+			t.Errorf("the read asked the store for the versions %d times, want 0", n)
 		}
 	})
 }

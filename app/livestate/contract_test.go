@@ -395,6 +395,43 @@ func TestVersionsConcurrentRaiseKeepsTheLargest(t *testing.T) {
 	})
 }
 
+// A request's session and versions come back together; a missing session still brings the
+// versions, and the snapshot carried in a context answers only for the names it was read for.
+func TestReadRequest(t *testing.T) {
+	each(t, func(t *testing.T, st *livestate.State) {
+		ctx := context.Background()
+		mustPut(t, st, "k", session(42, time.Hour))
+		if err := st.Versions.Raise(ctx, "seq", 9); err != nil {
+			t.Fatal(err)
+		}
+		names := []string{"seq", "names"}
+		r := st.ReadRequest(ctx, "k", names)
+		if r.SessionErr != nil || r.Session.UserID != 42 || !slices.Equal(r.Versions, []int64{9, 0}) {
+			t.Fatalf("ReadRequest = %+v", r)
+		}
+		r = st.ReadRequest(ctx, "absent", names)
+		if !errors.Is(r.SessionErr, livestate.ErrNotFound) || !slices.Equal(r.Versions, []int64{9, 0}) {
+			t.Errorf("ReadRequest of an absent session = %+v", r)
+		}
+		canceled, cancel := context.WithCancel(ctx)
+		cancel()
+		if r := st.ReadRequest(canceled, "k", names); !errors.Is(r.SessionErr, context.Canceled) || r.Versions != nil {
+			t.Errorf("ReadRequest with a canceled context = %+v", r)
+		}
+
+		carried := livestate.WithVersions(ctx, names, []int64{9, 0})
+		if v, ok := livestate.VersionsFrom(carried, "seq", "names"); !ok || !slices.Equal(v, []int64{9, 0}) {
+			t.Errorf("VersionsFrom = %v, %v", v, ok)
+		}
+		if _, ok := livestate.VersionsFrom(carried, "names", "seq"); ok {
+			t.Error("a snapshot answered for names in another order")
+		}
+		if _, ok := livestate.VersionsFrom(ctx, "seq", "names"); ok {
+			t.Error("a context without a snapshot answered")
+		}
+	})
+}
+
 func TestRedisPrefixesNeverCollide(t *testing.T) {
 	client, prefix := testenv.Redis(t)
 	a := openRedis(t, client, prefix+"a:")

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -86,15 +87,63 @@ type Versions interface {
 	Bump(ctx context.Context, name string) (int64, error)
 }
 
+// RequestState is what a request reads from live state before anything else: its session and
+// the versions that tell whether this instance's caches are current.
+type RequestState struct {
+	Session Session
+	// SessionErr is ErrNotFound when the session is absent or expired.
+	SessionErr error
+	// Versions holds the values of the names asked for; nil when they could not be read.
+	Versions []int64
+}
+
 // State bundles what a process needs; cmd builds one and passes it in.
 type State struct {
 	Sessions SessionStore
 	Limiter  RateLimiter
 	Versions Versions
+	// ReadRequest reads session key and the versions of names in one round trip to the
+	// store (on Redis, one pipeline instead of two commands).
+	ReadRequest func(ctx context.Context, key string, names []string) RequestState
 	// Ping reports whether the backing store is reachable, for readiness checks.
 	Ping func(context.Context) error
 	// Close releases the backing store; call it once on shutdown.
 	Close func() error
 	// Kind is "memory" or "redis".
 	Kind string
+}
+
+// readRequest is ReadRequest for a store where a round trip costs nothing.
+func readRequest(sessions SessionStore, versions Versions) func(context.Context, string, []string) RequestState {
+	return func(ctx context.Context, key string, names []string) RequestState {
+		var r RequestState
+		r.Session, r.SessionErr = sessions.Get(ctx, key)
+		if v, err := versions.Get(ctx, names...); err == nil {
+			r.Versions = v
+		}
+		return r
+	}
+}
+
+type snapshotKey struct{}
+
+type snapshot struct {
+	names  []string
+	values []int64
+}
+
+// WithVersions returns ctx carrying the values of names, read when the request began: readers
+// in the request use them instead of asking the store again. A change committed before the
+// request began is in them.
+func WithVersions(ctx context.Context, names []string, values []int64) context.Context {
+	return context.WithValue(ctx, snapshotKey{}, snapshot{names, values})
+}
+
+// VersionsFrom returns the values of names that ctx carries, if it carries exactly those.
+func VersionsFrom(ctx context.Context, names ...string) ([]int64, bool) {
+	s, ok := ctx.Value(snapshotKey{}).(snapshot)
+	if !ok || len(s.values) != len(names) || !slices.Equal(s.names, names) {
+		return nil, false
+	}
+	return s.values, true
 }

@@ -29,10 +29,11 @@ func newMemory(every time.Duration) *State {
 	go m.janitor(every)
 	var once sync.Once
 	return &State{
-		Sessions: (*memSessions)(m),
-		Limiter:  (*memLimiter)(m),
-		Versions: (*memVersions)(m),
-		Ping:     func(context.Context) error { return nil },
+		Sessions:    (*memSessions)(m),
+		Limiter:     (*memLimiter)(m),
+		Versions:    (*memVersions)(m),
+		ReadRequest: readRequest((*memSessions)(m), (*memVersions)(m)),
+		Ping:        func(context.Context) error { return nil },
 		Close: func() error {
 			once.Do(func() {
 				close(m.stop)

@@ -18,16 +18,20 @@ import (
 // "<prefix>user:<id>" for each user's set of session keys, "<prefix>rate:<key>" per
 // rate-limit key and "<prefix>ver:<name>" per version. The State owns client from now on: Close closes it.
 func NewRedis(client *redis.Client, prefix string) *State {
+	sessions, versions := &redisSessions{rdb: client, prefix: prefix}, &redisVersions{rdb: client, prefix: prefix + "ver:"}
 	return &State{
-		Sessions: &redisSessions{rdb: client, prefix: prefix},
+		Sessions: sessions,
 		Limiter: &redisLimiter{
 			rl:     redis_rate.NewLimiter(scoped{client}),
 			prefix: prefix + "rate:",
 		},
-		Versions: &redisVersions{rdb: client, prefix: prefix + "ver:"},
-		Ping:     func(ctx context.Context) error { return client.Ping(ctx).Err() },
-		Close:    client.Close,
-		Kind:     "redis",
+		Versions: versions,
+		ReadRequest: func(ctx context.Context, key string, names []string) RequestState {
+			return readRequestRedis(ctx, sessions, versions, key, names)
+		},
+		Ping:  func(ctx context.Context) error { return client.Ping(ctx).Err() },
+		Close: client.Close,
+		Kind:  "redis",
 	}
 }
 
@@ -80,7 +84,29 @@ func (r *redisSessions) Put(ctx context.Context, key string, s Session) error {
 }
 
 func (r *redisSessions) Get(ctx context.Context, key string) (Session, error) {
-	b, err := r.rdb.Get(ctx, r.sessKey(key)).Bytes()
+	return r.decode(r.rdb.Get(ctx, r.sessKey(key)).Bytes())
+}
+
+// readRequestRedis sends the session's GET and the versions' MGET in one pipeline.
+func readRequestRedis(ctx context.Context, r *redisSessions, v *redisVersions, key string, names []string) RequestState {
+	var (
+		sess *redis.StringCmd
+		vals *redis.SliceCmd
+	)
+	_, _ = r.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		sess = p.Get(ctx, r.sessKey(key))
+		vals = p.MGet(ctx, v.keys(names)...)
+		return nil
+	})
+	var out RequestState
+	out.Session, out.SessionErr = r.decode(sess.Bytes())
+	if got, err := v.parse(names, vals); err == nil {
+		out.Versions = got
+	}
+	return out
+}
+
+func (r *redisSessions) decode(b []byte, err error) (Session, error) {
 	if errors.Is(err, redis.Nil) {
 		return Session{}, ErrNotFound
 	}
@@ -188,12 +214,20 @@ type redisVersions struct {
 	prefix string
 }
 
-func (v *redisVersions) Get(ctx context.Context, names ...string) ([]int64, error) {
+func (v *redisVersions) keys(names []string) []string {
 	keys := make([]string, len(names))
 	for i, n := range names {
 		keys[i] = v.prefix + n
 	}
-	vals, err := v.rdb.MGet(ctx, keys...).Result()
+	return keys
+}
+
+func (v *redisVersions) Get(ctx context.Context, names ...string) ([]int64, error) {
+	return v.parse(names, v.rdb.MGet(ctx, v.keys(names)...))
+}
+
+func (v *redisVersions) parse(names []string, cmd *redis.SliceCmd) ([]int64, error) {
+	vals, err := cmd.Result()
 	if err != nil {
 		return nil, fmt.Errorf("livestate: read versions: %w", err)
 	}

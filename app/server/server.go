@@ -94,7 +94,8 @@ func New(d Deps) (*App, error) {
 	jobs := jobfair.NewStore(d.DB)
 	jobs.ShareVersions(d.State.Versions, d.Log)
 	zones.Renamed = jobs.NamesChanged
-	sessions := &account.Sessions{Store: d.State.Sessions, Users: users, TTL: 14 * 24 * time.Hour, Secure: d.Config.SecureCookies(), Log: d.Log}
+	sessions := &account.Sessions{Store: d.State.Sessions, Users: users, TTL: 14 * 24 * time.Hour, Secure: d.Config.SecureCookies(), Log: d.Log,
+		Read: d.State.ReadRequest, Watch: jobfair.Versions}
 	f.Use(sessions.Middleware())
 	f.Use(ratelimit.Middleware(r, d.State.Limiter, d.Log))
 
