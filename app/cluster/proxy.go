@@ -8,11 +8,12 @@ import (
 	"net/url"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"zonefair/app/idleconn"
 )
 
 // maxBuffered is the largest request body the proxy holds so that it can send the request to
@@ -158,7 +159,7 @@ func (p *Proxy) serve(ctx *fasthttp.RequestCtx) {
 				ctx.Response.ImmediateHeaderFlush = true
 			}
 			return
-		case errors.Is(err, errStale):
+		case errors.Is(err, idleconn.ErrClosed):
 			// Same instance again: the next connection is another pooled one or a new one.
 		case refused(err):
 			n++
@@ -249,61 +250,10 @@ func refused(err error) bool {
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
-// errStale is a pooled connection found closed by its instance before a request was written
-// on it.
-var errStale = errors.New("connection closed by the instance while idle")
-
 func (p *Proxy) dial(addr string) (net.Conn, error) {
 	c, err := p.dialer.Dial("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := c.(*net.TCPConn).SyscallConn()
-	if err != nil {
-		_ = c.Close()
-		return nil, err
-	}
-	return &backendConn{Conn: c, raw: raw}, nil
-}
-
-// backendConn notices, before the first write of a request on a pooled connection, that the
-// instance has closed it (it was stopped, killed or restarted): nothing reached the instance,
-// so the request, even a POST, may be sent again. net/http's transport learns it by reading
-// idle connections in the background; fasthttp does not, and would send the request into
-// the closed connection.
-type backendConn struct {
-	net.Conn
-	raw  syscall.RawConn
-	read bool // an answer was read since the last write
-}
-
-func (c *backendConn) Read(b []byte) (int, error) {
-	c.read = true
-	return c.Conn.Read(b)
-}
-
-func (c *backendConn) Write(b []byte) (int, error) {
-	if c.read {
-		c.read = false
-		if c.closedByPeer() {
-			return 0, errStale
-		}
-	}
-	return c.Conn.Write(b)
-}
-
-// closedByPeer peeks, without waiting, for the end of stream or a reset.
-func (c *backendConn) closedByPeer() bool {
-	var (
-		buf [1]byte
-		n   int
-		err error
-	)
-	if c.raw.Read(func(fd uintptr) bool {
-		n, _, err = syscall.Recvfrom(int(fd), buf[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-		return true
-	}) != nil {
-		return false
-	}
-	return (err == nil && n == 0) || (err != nil && err != syscall.EAGAIN)
+	return idleconn.Wrap(c)
 }

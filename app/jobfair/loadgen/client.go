@@ -4,43 +4,60 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"zonefair/app/idleconn"
 )
 
-// Client is one user's browser: the session cookie and CSRF token of a login, over a transport
-// shared by every user of the run.
+// Client is one user's browser: the session cookie and CSRF token of a login, over a
+// connection pool to the site (the graduate's own, or one shared by the run).
 type Client struct {
 	Base   string
-	HTTP   *http.Client
+	HTTP   *fasthttp.HostClient
 	UserID int64
 	mu     sync.Mutex
 	cookie string
 	csrf   string
 }
 
-// NewHTTPClient is the transport every Client of a run shares: enough idle connections for
-// the run's concurrency and a timeout that counts a hung request as failed.
-func NewHTTPClient(conns int) *http.Client {
-	return &http.Client{
-		Timeout:   15 * time.Second,
-		Transport: &http.Transport{MaxIdleConns: conns * 2, MaxIdleConnsPerHost: conns * 2, IdleConnTimeout: 60 * time.Second},
-		// The API never redirects; a redirect would be a misconfigured base URL.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+const (
+	// requestTimeout counts a hung request as failed.
+	requestTimeout = 15 * time.Second
+	// maxAnswer bounds what one answer may hold.
+	maxAnswer = 8 << 20
+	// ownConns is a graduate's pool: a browser opens a few connections to a site.
+	ownConns = 4
+)
+
+// NewHTTPClient is the connection pool to base shared by the employers (and by every Client
+// when the site is not on this machine): enough connections for the run's concurrency.
+// fasthttp rather than net/http: on a benchmark machine shared with the site, the generator's
+// CPU per request is throughput taken from the site.
+func NewHTTPClient(base string, conns int) (*fasthttp.HostClient, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return nil, err
 	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return nil, fmt.Errorf("base URL %q: want http://host[:port] or https://host[:port]", base)
+	}
+	return newHostClient(u, nil, conns*2), nil
 }
 
-// FromOwnAddress gives graduate i a transport of its own whose connections leave from a loopback
+// FromOwnAddress gives graduate i a pool of its own whose connections leave from a loopback
 // address of its own (127.1.x.y) when the site is on this machine: each simulated graduate is
 // then a separate visitor to the site's per-address limits, as real visitors are, with no header
 // the site would have to believe. Elsewhere it returns shared.
-func FromOwnAddress(shared *http.Client, base string, i int) *http.Client {
+func FromOwnAddress(shared *fasthttp.HostClient, base string, i int) *fasthttp.HostClient {
 	u, err := url.Parse(base)
 	if err != nil {
 		return shared
@@ -49,73 +66,155 @@ func FromOwnAddress(shared *http.Client, base string, i int) *http.Client {
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback() || ip.To4() == nil) {
 		return shared
 	}
-	local := &net.TCPAddr{IP: net.IPv4(127, 1, byte(i/250), byte(i%250+1))}
-	t := shared.Transport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost, t.MaxIdleConns = 4, 4
-	t.DialContext = (&net.Dialer{LocalAddr: local, Timeout: 5 * time.Second}).DialContext
-	return &http.Client{Timeout: shared.Timeout, Transport: t, CheckRedirect: shared.CheckRedirect}
+	return newHostClient(u, &net.TCPAddr{IP: net.IPv4(127, 1, byte(i/250), byte(i%250+1))}, ownConns)
 }
 
-// Do sends one API request (body as JSON when not nil) and decodes a 2xx JSON answer into out.
-// It returns the status (0 when no answer came) and an error for transport failures only.
+func newHostClient(u *url.URL, local *net.TCPAddr, conns int) *fasthttp.HostClient {
+	addr := u.Host
+	if u.Port() == "" {
+		addr = net.JoinHostPort(u.Hostname(), map[bool]string{false: "80", true: "443"}[u.Scheme == "https"])
+	}
+	return &fasthttp.HostClient{
+		// Only the base URL's host is ever contacted: a HostClient follows no redirect, so a
+		// 3xx (a misconfigured base URL) is just a status.
+		Addr:        addr,
+		IsTLS:       u.Scheme == "https",
+		DialTimeout: dialFrom(local),
+		MaxConns:    conns,
+		// A burst beyond MaxConns waits for a connection (within the request's timeout)
+		// rather than failing.
+		MaxConnWaitTimeout: requestTimeout,
+		// Idle connections are closed well before the site's idle timeout (120 s) would.
+		MaxIdleConnDuration: 10 * time.Second,
+		// Never send a request again by itself: an application whose connection died may have
+		// been stored, and settle decides what is retried. Do resends only what never left.
+		MaxIdemponentCallAttempts: 1,
+		MaxResponseBodySize:       maxAnswer,
+		// Room for the site's security headers.
+		ReadBufferSize:         16 << 10,
+		DisablePathNormalizing: true,
+		Name:                   "zonefair-loadgen",
+	}
+}
+
+// dialFrom dials from local (any address when nil), with connections that notice a close by
+// the site while they were idle.
+func dialFrom(local *net.TCPAddr) fasthttp.DialFuncWithTimeout {
+	return func(addr string, timeout time.Duration) (net.Conn, error) {
+		d := net.Dialer{Timeout: 5 * time.Second}
+		if timeout > 0 && timeout < d.Timeout {
+			d.Timeout = timeout
+		}
+		if local != nil {
+			d.LocalAddr = local
+		}
+		c, err := d.Dial("tcp", addr)
+		if err != nil {
+			return nil, err
+		}
+		return idleconn.Wrap(c)
+	}
+}
+
+// Do sends one API request (body as JSON when not nil) and decodes a 2xx JSON answer into out
+// (an error answer into out when it is an *APIError). It returns the status (0 when no answer
+// came) and an error for transport failures only.
 func (c *Client) Do(ctx context.Context, method, path string, body, out any) (int, error) {
-	var rd io.Reader
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	req := fasthttp.AcquireRequest()
+	defer fasthttp.ReleaseRequest(req)
+	req.Header.SetMethod(method)
+	req.SetRequestURI(c.Base + path)
+	// No Content-Type unless there is a body, as net/http.
+	req.Header.SetNoDefaultContentType(true)
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			return 0, err
 		}
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.Base+path, rd)
-	if err != nil {
-		return 0, err
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.SetBodyRaw(b)
+		req.Header.SetContentType("application/json")
 	}
 	req.Header.Set("Accept-Language", "en")
 	c.mu.Lock()
 	if c.cookie != "" {
-		req.Header.Set("Cookie", "zf_session="+c.cookie)
+		req.Header.SetCookie("zf_session", c.cookie)
 	}
 	if c.csrf != "" && method != http.MethodGet {
 		req.Header.Set("X-CSRF-Token", c.csrf)
 	}
 	c.mu.Unlock()
-	res, err := c.HTTP.Do(req)
-	if err != nil {
-		return 0, err
+	deadline := time.Now().Add(requestTimeout)
+	ctxDeadline, byCtx := ctx.Deadline()
+	if byCtx && ctxDeadline.Before(deadline) {
+		deadline = ctxDeadline
+	} else {
+		byCtx = false
 	}
-	defer res.Body.Close()
-	for _, ck := range res.Cookies() {
-		if ck.Name == "zf_session" {
+	res := fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseResponse(res)
+	err := c.HTTP.DoDeadline(req, res, deadline)
+	// A connection the site closed while idle carried nothing: the next one is another pooled
+	// connection or a new one. Bounded by the pool, plus the new connection.
+	for range c.HTTP.MaxConns {
+		if !errors.Is(err, idleconn.ErrClosed) {
+			break
+		}
+		err = c.HTTP.DoDeadline(req, res, deadline)
+	}
+	if err != nil {
+		if byCtx && !time.Now().Before(deadline) {
+			// Cut off by the context's deadline, which fasthttp may notice before the context's
+			// own timer has run: wait for it, so callers see the context done (the end of a
+			// run), not a failure of the site.
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+		}
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		if errors.Is(err, fasthttp.ErrBodyTooLarge) {
+			return res.StatusCode(), fmt.Errorf("%s %s: answer larger than %d bytes", method, path, maxAnswer)
+		}
+		return 0, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	status := res.StatusCode()
+	res.Header.VisitAllCookie(func(key, value []byte) {
+		if string(key) == "zf_session" {
+			v := cookieValue(value)
 			c.mu.Lock()
-			c.cookie = ck.Value
+			c.cookie = v
 			c.mu.Unlock()
 		}
-	}
-	answer := io.LimitReader(res.Body, 8<<20)
+	})
 	if out == nil {
-		// Read to the end, so the connection is reused, without keeping what is read.
-		_, err = io.Copy(io.Discard, answer)
-		return res.StatusCode, err
+		return status, nil
 	}
-	data, err := io.ReadAll(answer)
-	if err != nil {
-		return res.StatusCode, err
-	}
-	if res.StatusCode/100 == 2 {
-		if err := json.Unmarshal(data, out); err != nil {
-			return res.StatusCode, fmt.Errorf("%s %s: decode answer: %w", method, path, err)
+	// Unmarshal copies what it keeps, so nothing refers to the answer once it is released.
+	if status/100 == 2 {
+		if err := json.Unmarshal(res.Body(), out); err != nil {
+			return status, fmt.Errorf("%s %s: decode answer: %w", method, path, err)
 		}
+	} else if e, ok := out.(*APIError); ok {
+		_ = json.Unmarshal(res.Body(), e)
 	}
-	if res.StatusCode/100 != 2 {
-		if e, ok := out.(*APIError); ok {
-			_ = json.Unmarshal(data, e)
-		}
+	return status, nil
+}
+
+// cookieValue is the value of a Set-Cookie header (name=value; attributes…), unquoted as
+// net/http does.
+func cookieValue(setCookie []byte) string {
+	v, _, _ := bytes.Cut(setCookie, []byte(";"))
+	_, v, _ = bytes.Cut(v, []byte("="))
+	v = bytes.TrimSpace(v)
+	if len(v) > 1 && v[0] == '"' && v[len(v)-1] == '"' {
+		v = v[1 : len(v)-1]
 	}
-	return res.StatusCode, nil
+	return string(v)
 }
 
 // APIError is the API's error body.

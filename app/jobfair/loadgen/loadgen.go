@@ -19,6 +19,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/valyala/fasthttp"
 )
 
 // Config is one run.
@@ -76,7 +78,10 @@ func Bench(ctx context.Context, c Config, log io.Writer) (*Report, error) {
 		return nil, errors.New("want -workers ≥ 1, -graduates ≥ 1 and a positive -duration")
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
-	hc := NewHTTPClient(c.Workers + c.Employers)
+	hc, err := NewHTTPClient(c.BaseURL, c.Workers+c.Employers)
+	if err != nil {
+		return nil, err
+	}
 	fmt.Fprintf(log, "preparing %d graduates and %d employer workers on %s\n", c.Graduates, c.Employers, c.BaseURL)
 	w, err := prepare(ctx, c, hc)
 	if err != nil {
@@ -119,7 +124,7 @@ const registering = 8
 
 var majors = []string{"computer-science", "electronic-engineering", "materials", "finance", "automation"}
 
-func prepare(ctx context.Context, c Config, hc *http.Client) (*world, error) {
+func prepare(ctx context.Context, c Config, hc *fasthttp.HostClient) (*world, error) {
 	w := &world{}
 	run := fmt.Sprintf("%x", time.Now().UnixNano())
 	w.grads = make([]*Client, c.Graduates)
