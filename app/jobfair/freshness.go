@@ -58,6 +58,13 @@ func (c *checkedAt) recent(now time.Time) bool {
 	return now.UnixNano()-c.Load() < int64(recheckEvery)
 }
 
+// due reports whether recheckEvery has passed since the last time due said so, and if so
+// records now: one caller in recheckEvery gets true.
+func (c *checkedAt) due(now time.Time) bool {
+	last := c.Load()
+	return now.UnixNano()-last >= int64(recheckEvery) && c.CompareAndSwap(last, now.UnixNano())
+}
+
 // freshFromVersions is fresh without a database read when the shared versions can be read and
 // the index has been checked against the database recently: the index catches up only when a
 // writer has raised the sequence past it, and names come from the cache. ok is false when the
@@ -68,6 +75,11 @@ func (s *Store) freshFromVersions(ctx context.Context, now time.Time, read func(
 	}
 	v, ok := livestate.VersionsFrom(ctx, Versions...)
 	if !ok {
+		// While the store is away, one read in recheckEvery tries it again; the others go
+		// straight to the database instead of each waiting for the store to fail.
+		if s.versionsDown.Load() && !s.retried.due(time.Now()) {
+			return nil, false, nil
+		}
 		v, err = s.versions.Get(ctx, Versions...)
 	}
 	if s.versionsWork(err) != nil {
@@ -174,7 +186,11 @@ func (s *Store) NamesChanged(ctx context.Context) {
 // versionsWork returns err, logging only when the shared versions stop or start working, not
 // once per request while their store is away; reads go through the database meanwhile.
 func (s *Store) versionsWork(err error) error {
-	if down := err != nil; s.versionsDown.Swap(down) != down {
+	down := err != nil
+	if down {
+		s.retried.Store(time.Now().UnixNano())
+	}
+	if s.versionsDown.Swap(down) != down {
 		if down {
 			s.log.Warn("shared versions unavailable; jobs are read through the database", "err", err)
 		} else {

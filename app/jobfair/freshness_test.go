@@ -147,26 +147,44 @@ func TestWritesOutsideTheInstancesAreSeen(t *testing.T) {
 	})
 }
 
-// brokenVersions is a shared store that is down.
-type brokenVersions struct{}
+// brokenVersions is a shared store that is down; it counts the calls tried on it.
+type brokenVersions struct{ tries atomic.Int64 }
 
 var errDown = errors.New("versions store down")
 
-func (brokenVersions) Get(context.Context, ...string) ([]int64, error) { return nil, errDown }
-func (brokenVersions) Raise(context.Context, string, int64) error      { return errDown }
-func (brokenVersions) Bump(context.Context, string) (int64, error)     { return 0, errDown }
+func (b *brokenVersions) Get(context.Context, ...string) ([]int64, error) {
+	b.tries.Add(1)
+	return nil, errDown
+}
 
-// With the shared versions down every read goes through the database and stays current.
+func (b *brokenVersions) Raise(context.Context, string, int64) error {
+	b.tries.Add(1)
+	return errDown
+}
+
+func (b *brokenVersions) Bump(context.Context, string) (int64, error) {
+	b.tries.Add(1)
+	return 0, errDown
+}
+
+// With the shared versions down every read goes through the database and stays current, and
+// the store is tried again only now and then.
 func TestReadsStayFreshWithVersionsDown(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
 		d, _ := fixture(t, g, 5)
-		a, b := sharing(g, brokenVersions{}), sharing(g, brokenVersions{})
+		down := &brokenVersions{}
+		a, b := sharing(g, &brokenVersions{}), sharing(g, down)
 		now := time.Now().UTC()
-		for range 2 {
+		for range 20 {
 			if _, err := b.Job(ctx, d.jobs[0], now); err != nil {
 				t.Fatal(err)
 			}
+		}
+		// Not every read waits for the store to fail: one tries it, the rest go on until
+		// recheckEvery has passed (the test's reads take far less).
+		if n := down.tries.Load(); n < 1 || n > 2 {
+			t.Errorf("20 reads with the store down tried it %d times, want 1 (2 if the reads took over %s)", n, recheckEvery)
 		}
 		j, err := a.Job(ctx, d.jobs[1], now)
 		if err != nil {

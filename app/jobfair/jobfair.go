@@ -33,6 +33,7 @@ type Store struct {
 	versionsDown atomic.Bool
 	log          *slog.Logger
 	checked      checkedAt
+	retried      checkedAt
 	names        nameCache
 }
 
