@@ -62,8 +62,17 @@ export async function logIn(page: Page, email: string, password: string) {
   await expect(page.getByTestId('user-menu')).toBeVisible()
 }
 
+/**
+ * Logs out with the user menu. As with the language menu, a click that lands while the
+ * dropdown is still opening (or being laid out again after a language switch) is tried again.
+ */
 export async function logOut(page: Page) {
-  await page.getByTestId('user-menu').getByRole('button').click()
-  await page.getByTestId('menu-logout').click()
-  await expect(page.getByTestId('header-login')).toBeVisible()
+  const login = page.getByTestId('header-login')
+  await expect(async () => {
+    if (!(await login.isVisible())) {
+      await page.getByTestId('user-menu').getByRole('button').click({ timeout: 3_000 })
+      await page.getByTestId('menu-logout').click({ timeout: 3_000 })
+    }
+    await expect(login).toBeVisible({ timeout: 3_000 })
+  }).toPass({ timeout: 20_000 })
 }
