@@ -96,11 +96,7 @@ func (s *Store) freshFromVersions(ctx context.Context, now time.Time, read func(
 	if err != nil {
 		return nil, true, err
 	}
-	spans := map[int64]fairSpan{}
-	for _, j := range jobs {
-		spans[j.FairID] = s.index.fairSpan(j.FairID)
-	}
-	finish(jobs, nm, spans, true, now)
+	finish(jobs, nm, s.index.fairSpans(jobs), true, now)
 	return jobs, true, nil
 }
 

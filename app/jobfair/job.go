@@ -324,12 +324,11 @@ func (s *Store) decorate(ctx context.Context, jobs []Job, now time.Time, indexed
 	if err != nil {
 		return 0, err
 	}
-	spans := map[int64]fairSpan{}
+	var spans map[int64]fairSpan
 	if indexed {
-		for _, j := range jobs {
-			spans[j.FairID] = s.index.fairSpan(j.FairID)
-		}
+		spans = s.index.fairSpans(jobs)
 	} else {
+		spans = map[int64]fairSpan{}
 		ids, fairIDs := make([]int64, len(jobs)), make([]int64, len(jobs))
 		for i, j := range jobs {
 			ids[i], fairIDs[i] = j.ID, j.FairID

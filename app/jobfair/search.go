@@ -229,11 +229,15 @@ func (ix *Index) stored(ids []int64) ([]Job, int64) {
 	return out, ix.seq
 }
 
-// fairSpan returns the dates of fair id as of the last catch-up (zero when unknown).
-func (ix *Index) fairSpan(id int64) fairSpan {
+// fairSpans returns the dates of the fairs of jobs as of the last catch-up (zero when unknown).
+func (ix *Index) fairSpans(jobs []Job) map[int64]fairSpan {
+	spans := make(map[int64]fairSpan, 1)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return ix.fairs[id]
+	for _, j := range jobs {
+		spans[j.FairID] = ix.fairs[j.FairID]
+	}
+	return spans
 }
 
 // dayNumber turns a date "2026-07-31" into 20260731; anything else is 0, before every day.
