@@ -6,6 +6,8 @@ package web
 
 import (
 	"log/slog"
+	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -56,7 +58,7 @@ func NewApp(o Options) *fiber.App {
 	app.Use(requestID)
 	app.Use(observe(o.Logger, newHTTPMetrics(o.Registry)))
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
-		o.Logger.Error("panic", "request_id", RequestID(c), "path", c.Path(), "panic", e)
+		o.Logger.Error("panic", "request_id", RequestID(c), "path", c.Path(), "panic", e, "stack", string(debug.Stack()))
 	}}))
 	app.Use(helmet.New(helmet.Config{
 		// A 101 Switching Protocols answer carries no document, and an open websocket keeps its
@@ -146,8 +148,9 @@ func observe(log *slog.Logger, m *httpMetrics) fiber.Handler {
 			route = "unmatched"
 		}
 		elapsed := time.Since(start)
-		m.requests.WithLabelValues(route, c.Method(), strconv.Itoa(status)).Inc()
-		m.latency.WithLabelValues(route, c.Method()).Observe(elapsed.Seconds())
+		method := stableMethod(c.Method())
+		m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+		m.latency.WithLabelValues(route, method).Observe(elapsed.Seconds())
 		level := slog.LevelInfo
 		if route == "/healthz" || route == "/readyz" || route == "/metrics" || route == "/assets/*" {
 			level = slog.LevelDebug
@@ -157,4 +160,15 @@ func observe(log *slog.Logger, m *httpMetrics) fiber.Handler {
 			"status", status, "duration_ms", float64(elapsed.Microseconds())/1000, "ip", c.IP())
 		return nil
 	}
+}
+
+// stableMethod is method as a string that outlives the request, for a metric label: the one
+// fiber returns points into the connection's buffer, which the next request overwrites (a
+// label kept from it turns from GET into something else). Methods fiber does not know are
+// "OTHER", which also keeps made-up methods from multiplying the series.
+func stableMethod(method string) string {
+	if i := slices.Index(fiber.DefaultMethods, method); i >= 0 {
+		return fiber.DefaultMethods[i]
+	}
+	return "OTHER"
 }

@@ -5,11 +5,14 @@ import (
 	"io"
 	"log/slog"
 	"mime/multipart"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Pages get the document security headers; a websocket upgrade, whose response stays in memory
@@ -103,5 +106,54 @@ func TestFormFile(t *testing.T) {
 	// The limit is named in the summary and in the field's message.
 	if code, body := post("file", bytes.Repeat([]byte("x"), 2<<10+1)); code != 413 || strings.Count(body, "(limit 2 KiB)") != 2 {
 		t.Errorf("too large: %d %s", code, body)
+	}
+}
+
+// Request metrics keep their labels as they were when counted: requests of different methods
+// one after another on one kept-alive connection (whose buffer each overwrites) are counted
+// per method, and the metrics page stays readable.
+func TestRequestMetricsOverOneConnection(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	app := NewApp(Options{Logger: slog.New(slog.DiscardHandler), BodyLimit: 1 << 20, Registry: reg})
+	app.All("/x", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = app.Listener(ln) }()
+	t.Cleanup(func() { _ = app.Shutdown() })
+
+	client := &http.Client{Transport: &http.Transport{MaxConnsPerHost: 1}}
+	methods := []string{"GET", "DELETE", "PUT", "POST", "PATCH"}
+	for i := range 50 {
+		req, _ := http.NewRequest(methods[i%len(methods)], "http://"+ln.Addr().String()+"/x", strings.NewReader("body"))
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+	}
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatalf("metrics unreadable: %v", err)
+	}
+	counted := map[string]float64{}
+	for _, f := range families {
+		if f.GetName() != "zonefair_http_requests_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "method" {
+					counted[l.GetValue()] += m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	for _, m := range methods {
+		if counted[m] != 10 {
+			t.Errorf("%s counted %v times, want 10 (all: %v)", m, counted[m], counted)
+		}
 	}
 }
