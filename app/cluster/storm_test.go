@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -140,4 +143,41 @@ func TestJobFairDayThroughTheProxy(t *testing.T) {
 	if c.Proxy.Served(0) < requests/4 || c.Proxy.Served(1) < requests/4 {
 		t.Errorf("the proxy did not spread the load: %d / %d", c.Proxy.Served(0), c.Proxy.Served(1))
 	}
+	var kept, searched float64
+	for _, in := range c.Instances {
+		k, s := searchPages(t, in)
+		kept, searched = kept+k, searched+s
+	}
+	t.Logf("searches answered with a kept page: %.0f of %.0f (%.1f %%)", kept, kept+searched, 100*kept/max(kept+searched, 1))
+	if kept == 0 {
+		t.Error("no search was answered with a kept page")
+	}
+}
+
+// searchPages reads from in's metrics how many searches it answered with a kept page and how
+// many it searched for.
+func searchPages(t *testing.T, in *cluster.Instance) (kept, searched float64) {
+	t.Helper()
+	res, err := http.Get(in.URL + "/metrics")
+	testenv.Must(t, err)
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	testenv.Must(t, err)
+	if !strings.Contains(string(body), "zonefair_job_search_pages_total") {
+		t.Logf("metrics of instance %d: %d %.2000s", in.Index, res.StatusCode, body)
+	}
+	for line := range strings.Lines(string(body)) {
+		name, value, ok := strings.Cut(strings.TrimSpace(line), " ")
+		if !ok {
+			continue
+		}
+		n, _ := strconv.ParseFloat(value, 64)
+		switch name {
+		case `zonefair_job_search_pages_total{answer="kept"}`:
+			kept = n
+		case `zonefair_job_search_pages_total{answer="searched"}`:
+			searched = n
+		}
+	}
+	return kept, searched
 }

@@ -65,39 +65,46 @@ func (c *checkedAt) due(now time.Time) bool {
 	return now.UnixNano()-last >= int64(recheckEvery) && c.CompareAndSwap(last, now.UnixNano())
 }
 
-// freshFromVersions is fresh without a database read when the shared versions can be read and
-// the index has been checked against the database recently: the index catches up only when a
-// writer has raised the sequence past it, and names come from the cache. ok is false when the
-// caller must read through the database instead.
-func (s *Store) freshFromVersions(ctx context.Context, now time.Time, read func() ([]Job, int64)) (jobs []Job, ok bool, err error) {
+// shared returns the shared versions (seqVersion, namesVersion) when a read may rely on them
+// instead of the database: they can be read and the index has been checked against the
+// database recently.
+func (s *Store) shared(ctx context.Context) ([]int64, bool) {
 	if s.versions == nil || !s.checked.recent(time.Now()) {
-		return nil, false, nil
+		return nil, false
 	}
 	v, ok := livestate.VersionsFrom(ctx, Versions...)
+	var err error
 	if !ok {
 		// While the store is away, one read in recheckEvery tries it again; the others go
 		// straight to the database instead of each waiting for the store to fail.
 		if s.versionsDown.Load() && !s.retried.due(time.Now()) {
-			return nil, false, nil
+			return nil, false
 		}
 		v, err = s.versions.Get(ctx, Versions...)
 	}
 	if s.versionsWork(err) != nil {
-		return nil, false, nil
+		return nil, false
 	}
+	return v, true
+}
+
+// fromVersions is fresh without a database read, given the shared versions v: the index
+// catches up only when a writer has raised the sequence past it, and names come from the
+// cache. It also returns the search sequence the jobs were read at.
+func (s *Store) fromVersions(ctx context.Context, now time.Time, v []int64, read func() ([]Job, int64)) ([]Job, int64, error) {
 	jobs, at := read()
 	if at < v[0] {
 		if err := s.index.catchUp(ctx); err != nil {
-			return nil, true, err
+			return nil, 0, err
 		}
-		jobs, _ = read()
+		jobs, at = read()
 	}
 	nm, err := s.cachedNames(ctx, jobs, v[1])
 	if err != nil {
-		return nil, true, err
+		return nil, 0, err
 	}
 	finish(jobs, nm, s.index.fairSpans(jobs), true, now)
-	return jobs, true, nil
+	return jobs, at, nil
 }
 
 // cachedNames returns the names of the employers of jobs as of names version version,

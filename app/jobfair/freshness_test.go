@@ -44,9 +44,17 @@ func fixture(t *testing.T, g *gorm.DB, n int) (*benchData, livestate.Versions) {
 	return d, shared.Versions
 }
 
+// published is a job published now at the fixture's fair, in its first zone, open until
+// deadline.
+func published(d *benchData, zh, en string, deadline string) Job {
+	pub := time.Now().UTC()
+	return Job{FairID: d.fairID, ZoneID: d.zones[0], Title: zh, TitleEn: en, Category: Categories[0].Code,
+		Degree: Degrees[0].Code, Headcount: 1, Deadline: deadline, Status: JobPublished, PublishedAt: &pub}
+}
+
 // Two instances share the versions (as they share Redis): a job written on one is in the other's
 // next search and job page, a renamed zone reads renamed at once, and reads between changes
-// run no statement at all.
+// run no statement at all. Searches go through the kept pages, as the search route's do.
 func TestSharedVersionsKeepInstancesFresh(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
@@ -56,10 +64,7 @@ func TestSharedVersionsKeepInstancesFresh(t *testing.T) {
 		now := time.Now().UTC()
 		search := func(q string) Results {
 			t.Helper()
-			res, err := b.Search(ctx, Query{Q: q}, now)
-			if err != nil {
-				t.Fatal(err)
-			}
+			res, _ := searchPage(t, b, Query{Q: q}, now)
 			return res
 		}
 
@@ -80,10 +85,7 @@ func TestSharedVersionsKeepInstancesFresh(t *testing.T) {
 			t.Errorf("reads with nothing changed ran %d statements, want 0", ran)
 		}
 
-		pub := now
-		j := Job{FairID: d.fairID, ZoneID: d.zones[0], Title: "量子测控工程师", TitleEn: "Quantum control engineer",
-			Category: Categories[0].Code, Degree: Degrees[0].Code, Headcount: 1, Deadline: Today(now.AddDate(0, 0, 10)),
-			Status: JobPublished, PublishedAt: &pub}
+		j := published(d, "量子测控工程师", "Quantum control engineer", Today(now.AddDate(0, 0, 10)))
 		if err := a.SaveJob(ctx, &j); err != nil {
 			t.Fatal(err)
 		}
@@ -106,6 +108,10 @@ func TestSharedVersionsKeepInstancesFresh(t *testing.T) {
 		}
 		if got.ZoneNameEn != renamed || got.EmployerEn != renamed {
 			t.Errorf("after the rename the job reads zone %q, employer %q; want %q", got.ZoneNameEn, got.EmployerEn, renamed)
+		}
+		// The page found before the rename is not answered again.
+		if res := search("量子"); res.Total != 1 || res.Items[0].ZoneNameEn != renamed {
+			t.Errorf("after the rename the search reads %+v; want zone %q", res.Items, renamed)
 		}
 	})
 }

@@ -261,11 +261,14 @@ func (h *Handlers) search(c *fiber.Ctx) error {
 	if err := web.BindQuery(c, &q); err != nil {
 		return err
 	}
-	res, err := h.store().Search(c.UserContext(), q, h.Service.now())
+	body, err := h.store().SearchPage(c.UserContext(), q, h.Service.now())
 	if err != nil {
 		return err
 	}
-	return c.JSON(res)
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	// body may be a kept page: the response must not write into it.
+	c.Response().SetBodyRaw(body)
+	return nil
 }
 
 func (h *Handlers) job(c *fiber.Ctx) error {

@@ -262,12 +262,13 @@ func (s *Store) jobsByID(ctx context.Context, ids []int64, now time.Time) ([]Job
 
 // fresh returns the jobs read returns from the index, decorated, as of a moment after fresh
 // was called — like a read of the tables. read gives the jobs and the search sequence the
-// index was at when it found them. With shared versions (freshFromVersions) that takes no
+// index was at when it found them. With shared versions (fromVersions) that takes no
 // query unless something changed. Otherwise it takes one: the query that fetches their names
 // also reads the current sequence, and when the index turns out to have been behind, it
 // catches up and reads again: then it holds at least everything written before the call.
 func (s *Store) fresh(ctx context.Context, now time.Time, read func() ([]Job, int64)) ([]Job, error) {
-	if jobs, ok, err := s.freshFromVersions(ctx, now, read); ok {
+	if v, ok := s.shared(ctx); ok {
+		jobs, _, err := s.fromVersions(ctx, now, v, read)
 		return jobs, err
 	}
 	checked := time.Now()

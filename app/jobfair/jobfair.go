@@ -35,11 +35,12 @@ type Store struct {
 	checked      checkedAt
 	retried      checkedAt
 	names        nameCache
+	pages        *pageCache
 }
 
 // NewStore returns a Store on g.
 func NewStore(g *gorm.DB) *Store {
-	return &Store{db: g, index: newIndex(g), views: newViewCounter(g)}
+	return &Store{db: g, index: newIndex(g), views: newViewCounter(g), pages: newPageCache(pagesBytes)}
 }
 
 // Service carries out the job fair's use cases that notify people or touch files.

@@ -229,6 +229,29 @@ func (ix *Index) stored(ids []int64) ([]Job, int64) {
 	return out, ix.seq
 }
 
+// sequence is the search sequence the index has caught up to.
+func (ix *Index) sequence() int64 {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.seq
+}
+
+// nextChange is the first moment after now at which what a search answers may change with
+// time alone: the next midnight in China (deadlines) or the next opening or closing of a fair.
+// ix.mu must be held.
+func (ix *Index) nextChange(now time.Time) time.Time {
+	c := now.In(China)
+	next := time.Date(c.Year(), c.Month(), c.Day()+1, 0, 0, 0, 0, China)
+	for _, f := range ix.fairs {
+		for _, t := range [2]time.Time{f.start, f.end} {
+			if t.After(now) && t.Before(next) {
+				next = t
+			}
+		}
+	}
+	return next
+}
+
 // fairSpans returns the dates of the fairs of jobs as of the last catch-up (zero when unknown).
 func (ix *Index) fairSpans(jobs []Job) map[int64]fairSpan {
 	spans := make(map[int64]fairSpan, 1)
@@ -429,8 +452,9 @@ type hit struct {
 	score int
 }
 
-// Search returns one page of open jobs matching q, with facet counts.
-func (s *Store) Search(ctx context.Context, q Query, now time.Time) (Results, error) {
+// normal is q with its defaults filled in, so that queries asking the same differently
+// compare equal.
+func (q Query) normal() Query {
 	if q.Page == 0 {
 		q.Page = 1
 	}
@@ -444,33 +468,61 @@ func (s *Store) Search(ctx context.Context, q Query, now time.Time) (Results, er
 			q.Sort = "date"
 		}
 	}
+	return q
+}
+
+// Search returns one page of open jobs matching q, with facet counts.
+func (s *Store) Search(ctx context.Context, q Query, now time.Time) (Results, error) {
+	res, _, err := s.search(ctx, q.normal(), now, nil)
+	return res, err
+}
+
+// searchedAt is what a search read: the index at search sequence seq, with its fairs' hours
+// and the jobs' deadlines applying as they do until until.
+type searchedAt struct {
+	seq   int64
+	until time.Time
+}
+
+// search is Search of a normal q: through fresh, or with the shared versions v when the
+// caller read them (then it also says what it read).
+func (s *Store) search(ctx context.Context, q Query, now time.Time, v []int64) (Results, searchedAt, error) {
 	tokens := queryTokens(q.Q)
-	var out Results
-	items, err := s.fresh(ctx, now, func() ([]Job, int64) {
-		var (
-			ids []int64
-			seq int64
-		)
-		out, ids, seq = s.index.search(q, tokens, now)
+	var (
+		out Results
+		at  searchedAt
+	)
+	read := func() ([]Job, int64) {
+		var ids []int64
+		out, ids, at = s.index.search(q, tokens, now)
 		// The page's rows may be newer than the search; the search's sequence is the one to check.
 		jobs, _ := s.index.stored(ids)
-		return jobs, seq
-	})
+		return jobs, at.seq
+	}
+	var (
+		items []Job
+		err   error
+	)
+	if v != nil {
+		items, _, err = s.fromVersions(ctx, now, v, read)
+	} else {
+		items, err = s.fresh(ctx, now, read)
+	}
 	if err != nil {
-		return out, err
+		return out, at, err
 	}
 	out.Items = items
-	return out, nil
+	return out, at, nil
 }
 
 // search finds the page of q in the index as it is, and returns it without its items, the ids
-// of its items and the search sequence the index was at.
-func (ix *Index) search(q Query, tokens []token, now time.Time) (Results, []int64, int64) {
+// of its items and what it read.
+func (ix *Index) search(q Query, tokens []token, now time.Time) (Results, []int64, searchedAt) {
 	text := len(tokens) > 0
 	out := Results{Page: q.Page, PageSize: q.PageSize, Sort: q.Sort, Items: []Job{}}
 	var hits []hit
 	ix.mu.RLock()
-	seq := ix.seq
+	at := searchedAt{seq: ix.seq, until: ix.nextChange(now)}
 	p := ix.plan(q, now)
 	switch {
 	case text:
@@ -513,7 +565,7 @@ func (ix *Index) search(q Query, tokens []token, now time.Time) (Results, []int6
 	for _, h := range hits[from:to] {
 		ids = append(ids, h.e.id)
 	}
-	return out, ids, seq
+	return out, ids, at
 }
 
 // openCounts are open jobs per zone and enterprise of a fair, from the index.

@@ -111,6 +111,17 @@ func New(d Deps) (*App, error) {
 	r.Handle(web.Route{Method: "GET", Path: "/healthz", Tag: "operations", Summary: "Liveness: the process answers", Access: web.Public, Response: Status{}, Handler: health.alive})
 	r.Handle(web.Route{Method: "GET", Path: "/readyz", Tag: "operations", Summary: "Readiness: database and live state reachable (503 with reasons otherwise)", Access: web.Public, Response: Status{}, Handler: health.ready})
 	d.Registry.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	for _, answer := range []string{"kept", "searched"} {
+		d.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zonefair_job_search_pages_total",
+			Help: "Job searches answered with a kept page, or searched and encoded", ConstLabels: prometheus.Labels{"answer": answer}},
+			func() float64 {
+				kept, searched := jobs.PageCounts()
+				if answer == "kept" {
+					return float64(kept)
+				}
+				return float64(searched)
+			}))
+	}
 	metrics := adaptor.HTTPHandler(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{}))
 	r.Handle(web.Route{Method: "GET", Path: "/metrics", Tag: "operations", Summary: "Prometheus metrics", Access: web.Public, Produces: "text/plain", Handler: metrics})
 	r.Handle(web.Route{Method: "GET", Path: "/api/openapi.json", Tag: "operations", Summary: "This document", Access: web.Public, Produces: "application/json", Handler: func(c *fiber.Ctx) error {

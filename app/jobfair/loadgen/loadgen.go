@@ -198,11 +198,6 @@ func prepare(ctx context.Context, c Config, hc *fasthttp.HostClient) (*world, er
 	return w, nil
 }
 
-var searches = []struct{ q, degree, sort string }{
-	{"工程师", "", ""}, {"engineer", "", "date"}, {"software", "master", ""}, {"芯片", "", "salary"},
-	{"", "", ""}, {"battery", "", ""}, {"会计", "bachelor", ""}, {"vision", "", "relevance"}, {"苏州", "", ""},
-}
-
 func (w *world) run(ctx context.Context, c Config) *Report {
 	rep := newReport()
 	ctx, cancel := context.WithTimeout(ctx, c.Duration)
@@ -262,9 +257,9 @@ func (w *world) graduateStep(ctx context.Context, g *Client, c Config, rep *Repo
 			return g.Do(ctx, http.MethodGet, fmt.Sprintf("/api/v1/jobs/%d", j.id), nil, nil)
 		})
 	default:
-		s := searches[rand.IntN(len(searches))]
+		q := randomSearch()
 		return rep.timed(ctx, "GET /jobs (search)", func() (int, error) {
-			return g.Do(ctx, http.MethodGet, "/api/v1/jobs"+query("q", s.q, "degree", s.degree, "sort", s.sort, "pageSize", "20"), nil, nil)
+			return g.Do(ctx, http.MethodGet, "/api/v1/jobs"+q, nil, nil)
 		})
 	}
 }
