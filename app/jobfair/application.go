@@ -105,19 +105,13 @@ func (s *Service) Apply(ctx context.Context, userID, jobID int64, note string) (
 	if !job.Open {
 		return app, false, errs.New(errs.ErrConflict, "application.fair_closed")
 	}
-	prof, err := s.Store.Profile(ctx, userID)
-	if errors.Is(err, errs.ErrNotFound) {
-		return app, false, errs.New(errs.ErrConflict, "application.no_profile")
-	} else if err != nil {
-		return app, false, err
-	}
 	app = Application{JobID: job.ID, UserID: userID, FairID: job.FairID, ZoneID: job.ZoneID, EnterpriseID: job.EnterpriseID,
-		Status: StatusSubmitted, CoverNote: note, ResumePath: prof.ResumePath, ResumeName: prof.ResumeName,
-		Major: prof.Major, Degree: prof.Degree, Day: Today(now)}
+		Status: StatusSubmitted, CoverNote: note, Day: Today(now)}
 	if s.Store.db.Dialector.Name() == "postgres" {
-		// A first application, the usual case, is one statement instead of a transaction of
-		// four; anything else takes the transaction below.
-		if created, err = s.Store.insertFirstApplication(ctx, &app, userID); err != nil {
+		// A first application, the usual case, is one statement that also copies the
+		// profile, instead of a read and a transaction of four; anything else (no profile,
+		// applied before) takes the way below.
+		if created, err = s.Store.insertFirstApplication(ctx, &app); err != nil {
 			return app, false, err
 		}
 		if created {
@@ -125,6 +119,13 @@ func (s *Service) Apply(ctx context.Context, userID, jobID int64, note string) (
 			return app, true, nil
 		}
 	}
+	prof, err := s.Store.Profile(ctx, userID)
+	if errors.Is(err, errs.ErrNotFound) {
+		return app, false, errs.New(errs.ErrConflict, "application.no_profile")
+	} else if err != nil {
+		return app, false, err
+	}
+	app.ResumePath, app.ResumeName, app.Major, app.Degree = prof.ResumePath, prof.ResumeName, prof.Major, prof.Degree
 	err = s.Store.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&app)
 		if res.Error != nil {
@@ -156,23 +157,25 @@ func (s *Service) Apply(ctx context.Context, userID, jobID int64, note string) (
 	return app, created, nil
 }
 
-// insertFirstApplication stores app with its "submitted" event in one PostgreSQL statement
-// (atomic as the transaction in Apply is) unless userID already applied to the job; it
-// reports whether it did.
-func (s *Store) insertFirstApplication(ctx context.Context, app *Application, userID int64) (bool, error) {
+// insertFirstApplication stores app, with the resume, major and degree of its graduate's
+// profile, and its "submitted" event in one PostgreSQL statement (atomic as the transaction in
+// Apply is), unless the graduate already applied to the job or has no profile; it reports
+// whether it did.
+func (s *Store) insertFirstApplication(ctx context.Context, app *Application) (bool, error) {
 	now := s.db.NowFunc()
 	rows, err := s.db.WithContext(ctx).Raw(`WITH a AS (
 	INSERT INTO applications (job_id, user_id, fair_id, zone_id, enterprise_id, status, cover_note, resume_path, resume_name, major, degree, day, created_at, updated_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	SELECT ?, p.user_id, ?, ?, ?, ?, ?, p.resume_path, p.resume_name, p.major, p.degree, ?, ?, ?
+	FROM graduate_profiles p WHERE p.user_id = ?
 	ON CONFLICT (job_id, user_id) DO NOTHING
-	RETURNING id
+	RETURNING id, resume_path, resume_name, major, degree
 ), e AS (
 	INSERT INTO application_events (application_id, from_status, to_status, note, actor_id, created_at)
 	SELECT id, '', ?, '', ?, ? FROM a
 )
-SELECT id FROM a`,
-		app.JobID, app.UserID, app.FairID, app.ZoneID, app.EnterpriseID, app.Status, app.CoverNote, app.ResumePath, app.ResumeName, app.Major, app.Degree, app.Day, now, now,
-		StatusSubmitted, userID, now).Rows()
+SELECT id, resume_path, resume_name, major, degree FROM a`,
+		app.JobID, app.FairID, app.ZoneID, app.EnterpriseID, app.Status, app.CoverNote, app.Day, now, now, app.UserID,
+		StatusSubmitted, app.UserID, now).Rows()
 	if err != nil {
 		return false, err
 	}
@@ -180,7 +183,7 @@ SELECT id FROM a`,
 	if !rows.Next() {
 		return false, rows.Err()
 	}
-	if err := rows.Scan(&app.ID); err != nil {
+	if err := rows.Scan(&app.ID, &app.ResumePath, &app.ResumeName, &app.Major, &app.Degree); err != nil {
 		return false, err
 	}
 	app.CreatedAt, app.UpdatedAt = now, now

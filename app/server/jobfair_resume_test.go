@@ -77,8 +77,8 @@ func TestResumeUpload(t *testing.T) {
 		bJob := e.post(admin, e.job("西安岗位", map[string]any{"zoneId": e.zoneB.ID}))
 		var app jobfair.Application
 		g.do("POST", fmt.Sprintf("/api/v1/jobs/%d/apply", bJob.ID), nil).want(201).json(&app)
-		if !app.HasResume {
-			t.Fatalf("application without the resume: %+v", app)
+		if !app.HasResume || app.ResumeName != p.ResumeName || app.Major != p.Major || app.Degree != p.Degree || p.Major == "" {
+			t.Fatalf("application without the profile's resume, major and degree: %+v (profile %+v)", app, p)
 		}
 		staff.do("GET", fmt.Sprintf("/api/v1/applications/%d/resume", app.ID), nil).want(404)
 		e.graduate("other", true).do("GET", fmt.Sprintf("/api/v1/applications/%d/resume", app.ID), nil).want(404)
