@@ -90,21 +90,21 @@ func (s *Store) shared(ctx context.Context) ([]int64, bool) {
 
 // fromVersions is fresh without a database read, given the shared versions v: the index
 // catches up only when a writer has raised the sequence past it, and names come from the
-// cache. It also returns the search sequence the jobs were read at.
-func (s *Store) fromVersions(ctx context.Context, now time.Time, v []int64, read func() ([]Job, int64)) ([]Job, int64, error) {
+// cache.
+func (s *Store) fromVersions(ctx context.Context, now time.Time, v []int64, read func() ([]Job, int64)) ([]Job, error) {
 	jobs, at := read()
 	if at < v[0] {
 		if err := s.index.catchUp(ctx); err != nil {
-			return nil, 0, err
+			return nil, err
 		}
-		jobs, at = read()
+		jobs, _ = read()
 	}
 	nm, err := s.cachedNames(ctx, jobs, v[1])
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	finish(jobs, nm, s.index.fairSpans(jobs), true, now)
-	return jobs, at, nil
+	return jobs, nil
 }
 
 // cachedNames returns the names of the employers of jobs as of names version version,

@@ -268,8 +268,7 @@ func (s *Store) jobsByID(ctx context.Context, ids []int64, now time.Time) ([]Job
 // catches up and reads again: then it holds at least everything written before the call.
 func (s *Store) fresh(ctx context.Context, now time.Time, read func() ([]Job, int64)) ([]Job, error) {
 	if v, ok := s.shared(ctx); ok {
-		jobs, _, err := s.fromVersions(ctx, now, v, read)
-		return jobs, err
+		return s.fromVersions(ctx, now, v, read)
 	}
 	checked := time.Now()
 	for caughtUp := false; ; caughtUp = true {

@@ -484,8 +484,8 @@ type searchedAt struct {
 	until time.Time
 }
 
-// search is Search of a normal q: through fresh, or with the shared versions v when the
-// caller read them (then it also says what it read).
+// search is Search of a normal q, through fresh or, when the caller read them, with the shared
+// versions v; it also says what the search read (the items it was last made with).
 func (s *Store) search(ctx context.Context, q Query, now time.Time, v []int64) (Results, searchedAt, error) {
 	tokens := queryTokens(q.Q)
 	var (
@@ -504,7 +504,7 @@ func (s *Store) search(ctx context.Context, q Query, now time.Time, v []int64) (
 		err   error
 	)
 	if v != nil {
-		items, _, err = s.fromVersions(ctx, now, v, read)
+		items, err = s.fromVersions(ctx, now, v, read)
 	} else {
 		items, err = s.fresh(ctx, now, read)
 	}
