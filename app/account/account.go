@@ -5,6 +5,7 @@ package account
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 
 	"zonefair/app/db"
 	"zonefair/app/errs"
+	"zonefair/app/livestate"
 	"zonefair/app/web"
 )
 
@@ -52,7 +54,13 @@ func (u *User) Principal() *web.Principal {
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 // Store reads and writes users and invitations.
-type Store struct{ db *gorm.DB }
+type Store struct {
+	db *gorm.DB
+	// Set by ShareVersions (identities.go).
+	versions livestate.Versions
+	log      *slog.Logger
+	ids      identities
+}
 
 // NewStore returns a Store on g.
 func NewStore(g *gorm.DB) *Store { return &Store{db: g} }
@@ -79,13 +87,21 @@ func (s *Store) ByID(ctx context.Context, id int64) (User, error) {
 	return u, err
 }
 
-// identity reads only what a request's principal needs of user id (every request that
-// carries a session does this).
+// identity reads only what a request's principal needs of user id (every request whose route
+// looks at its caller does this). With shared versions it is kept until the accounts version
+// moves (identities.go).
 func (s *Store) identity(ctx context.Context, id int64) (User, error) {
-	var u User
+	u, hit, version, keep := s.kept(ctx, id)
+	if hit {
+		return u, nil
+	}
+	read := time.Now()
 	err := s.db.WithContext(ctx).Select("id", "name", "role", "zone_id", "enterprise_id", "province").Where("id = ?", id).Take(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return u, errs.New(errs.ErrNotFound, "not_found")
+	}
+	if err == nil && keep {
+		s.ids.put(u, version, read)
 	}
 	return u, err
 }
@@ -105,7 +121,11 @@ func (s *Store) Update(ctx context.Context, id int64, cols map[string]any) error
 	if len(cols) == 0 {
 		return nil
 	}
-	return s.db.WithContext(ctx).Model(&User{}).Where("id = ?", id).Updates(cols).Error
+	if err := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", id).Updates(cols).Error; err != nil {
+		return err
+	}
+	s.AccountsChanged(ctx)
+	return nil
 }
 
 // CountByRole returns how many users have role.

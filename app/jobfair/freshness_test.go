@@ -8,22 +8,11 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
 	"zonefair/app/db/dbtest"
 	"zonefair/app/livestate"
 	"zonefair/app/zone"
 )
-
-// statements counts the statements a gorm session runs.
-type statements struct {
-	logger.Interface
-	n atomic.Int64
-}
-
-func (s *statements) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
-	s.n.Add(1)
-}
 
 // sharing returns a Store on g, as one instance has, that shares versions v with others.
 func sharing(g *gorm.DB, v livestate.Versions) *Store {
@@ -59,8 +48,8 @@ func TestSharedVersionsKeepInstancesFresh(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
 		d, v := fixture(t, g, 30)
-		count := &statements{Interface: g.Logger}
-		a, b := sharing(g, v), sharing(g.Session(&gorm.Session{Logger: count}), v)
+		counted, count := dbtest.Counting(g)
+		a, b := sharing(g, v), sharing(counted, v)
 		now := time.Now().UTC()
 		search := func(q string) Results {
 			t.Helper()
@@ -74,14 +63,14 @@ func TestSharedVersionsKeepInstancesFresh(t *testing.T) {
 		if _, err := b.Job(ctx, d.jobs[0], now); err != nil {
 			t.Fatal(err)
 		}
-		n := count.n.Load()
+		n := count.Load()
 		if again := search(""); again.Total != before || len(again.Items) == 0 || again.Items[0].ZoneNameEn == "" {
 			t.Fatalf("search again: %d jobs (first %d), first item %+v", again.Total, before, again.Items)
 		}
 		if _, err := b.Job(ctx, d.jobs[0], now); err != nil {
 			t.Fatal(err)
 		}
-		if ran := count.n.Load() - n; ran != 0 {
+		if ran := count.Load() - n; ran != 0 {
 			t.Errorf("reads with nothing changed ran %d statements, want 0", ran)
 		}
 

@@ -35,13 +35,13 @@ func searchPage(t *testing.T, s *Store, q Query, now time.Time) (Results, []byte
 func TestKeptPagesAnswerRepeatedSearches(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		_, v := fixture(t, g, 40)
-		count := &statements{Interface: g.Logger}
-		s := sharing(g.Session(&gorm.Session{Logger: count}), v)
+		counted, count := dbtest.Counting(g)
+		s := sharing(counted, v)
 		now := time.Now().UTC()
 
 		searchPage(t, s, Query{Q: "engineer"}, now) // through the database: the index is checked
 		first, body := searchPage(t, s, Query{Q: "engineer"}, now)
-		n := count.n.Load()
+		n := count.Load()
 		kept0, _ := s.PageCounts()
 		again, body2 := searchPage(t, s, Query{Q: " engineer ", Page: 1, PageSize: 20, Sort: "relevance"}, now)
 		if !bytes.Equal(body, body2) {
@@ -50,7 +50,7 @@ func TestKeptPagesAnswerRepeatedSearches(t *testing.T) {
 		if kept, _ := s.PageCounts(); kept != kept0+1 {
 			t.Errorf("kept pages used %d times, want %d", kept, kept0+1)
 		}
-		if ran := count.n.Load() - n; ran != 0 {
+		if ran := count.Load() - n; ran != 0 {
 			t.Errorf("a kept page ran %d statements", ran)
 		}
 		direct, err := s.Search(context.Background(), Query{Q: "engineer"}, now)

@@ -423,8 +423,14 @@ func TestReadRequest(t *testing.T) {
 		if v, ok := livestate.VersionsFrom(carried, "seq", "names"); !ok || !slices.Equal(v, []int64{9, 0}) {
 			t.Errorf("VersionsFrom = %v, %v", v, ok)
 		}
-		if _, ok := livestate.VersionsFrom(carried, "names", "seq"); ok {
-			t.Error("a snapshot answered for names in another order")
+		if v, ok := livestate.VersionsFrom(carried, "names", "seq"); !ok || !slices.Equal(v, []int64{0, 9}) {
+			t.Errorf("VersionsFrom in another order = %v, %v", v, ok)
+		}
+		if v, ok := livestate.VersionsFrom(carried, "names"); !ok || !slices.Equal(v, []int64{0}) {
+			t.Errorf("VersionsFrom of one = %v, %v", v, ok)
+		}
+		if _, ok := livestate.VersionsFrom(carried, "seq", "other"); ok {
+			t.Error("a snapshot answered for a name it does not carry")
 		}
 		if _, ok := livestate.VersionsFrom(ctx, "seq", "names"); ok {
 			t.Error("a context without a snapshot answered")

@@ -139,11 +139,22 @@ func WithVersions(ctx context.Context, names []string, values []int64) context.C
 	return context.WithValue(ctx, snapshotKey{}, snapshot{names, values})
 }
 
-// VersionsFrom returns the values of names that ctx carries, if it carries exactly those.
+// VersionsFrom returns the values of names that ctx carries, if it carries all of them.
 func VersionsFrom(ctx context.Context, names ...string) ([]int64, bool) {
 	s, ok := ctx.Value(snapshotKey{}).(snapshot)
-	if !ok || len(s.values) != len(names) || !slices.Equal(s.names, names) {
+	if !ok || len(s.values) != len(s.names) {
 		return nil, false
 	}
-	return s.values, true
+	if len(names) <= len(s.names) && slices.Equal(s.names[:len(names)], names) {
+		return s.values[:len(names)], true
+	}
+	out := make([]int64, len(names))
+	for i, n := range names {
+		j := slices.Index(s.names, n)
+		if j < 0 {
+			return nil, false
+		}
+		out[i] = s.values[j]
+	}
+	return out, true
 }

@@ -123,9 +123,11 @@ func TestMeetingRequests(t *testing.T) {
 		// Staff of another zone cannot see or decide it.
 		other := e.as(web.RoleAdmin)
 		e.db.Exec("UPDATE users SET zone_id = ? WHERE id = ?", e.zoneB.ID, e.users[web.RoleZoneStaff].ID)
+		e.accountsChanged()
 		staffB := e.as(web.RoleZoneStaff)
 		staffB.do("POST", path+"/accept", map[string]any{"startsAt": t1}).want(404)
 		e.db.Exec("UPDATE users SET zone_id = ? WHERE id = ?", e.zoneA.ID, e.users[web.RoleZoneStaff].ID)
+		e.accountsChanged()
 		staff = e.as(web.RoleZoneStaff)
 		staff.do("GET", path+"/calendar.ics", nil).want(409)
 		staff.do("POST", path+"/accept", map[string]any{"startsAt": t1.Add(time.Hour)}).want(400)

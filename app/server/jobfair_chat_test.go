@@ -132,3 +132,38 @@ func TestChatChannelRights(t *testing.T) {
 		t.Fatal("booth inbox rights")
 	}
 }
+
+// Instances keep the identities of their callers between requests: a graduate who renames
+// themself on one instance sends their next message on the other under the new name, and
+// staff moved to another zone (by an operator, who then tells the instances) lose the first
+// zone's conversations on every instance at once.
+func TestIdentityChangesReachEveryInstance(t *testing.T) {
+	eachFairEnv(t, func(t *testing.T, e *fairEnv) {
+		second := e.instance(&recorder{}, t.TempDir())
+		g := e.graduate("before", true)
+		g2 := g.on(second)
+		var c jobfair.Conversation
+		g2.do("POST", fmt.Sprintf("/api/v1/fairs/%d/booths/%d/chat", e.fair.ID, e.zoneA.ID), nil).want(200).json(&c)
+		msgs := fmt.Sprintf("/api/v1/chat/conversations/%d/messages", c.ID)
+		var m jobfair.Message
+		g2.do("POST", msgs, map[string]any{"body": "一"}).want(201).json(&m)
+		first := m.SenderName
+		g.do("PATCH", "/api/v1/account", map[string]any{"name": "改名以后"}).want(200)
+		g2.do("POST", msgs, map[string]any{"body": "二"}).want(201).json(&m)
+		if m.SenderName != "改名以后" || first == m.SenderName {
+			t.Errorf("after renaming on one instance the other sends as %q (before: %q)", m.SenderName, first)
+		}
+
+		staff := e.as(web.RoleZoneStaff)
+		staff2 := staff.on(second)
+		staff.do("GET", msgs, nil).want(200)
+		staff2.do("GET", msgs, nil).want(200)
+		e.db.Exec("UPDATE users SET zone_id = ? WHERE id = ?", e.zoneB.ID, e.users[web.RoleZoneStaff].ID)
+		e.accountsChanged()
+		staff.do("GET", msgs, nil).want(404)
+		staff2.do("GET", msgs, nil).want(404)
+		e.db.Exec("UPDATE users SET zone_id = ? WHERE id = ?", e.zoneA.ID, e.users[web.RoleZoneStaff].ID)
+		e.accountsChanged()
+		staff2.do("GET", msgs, nil).want(200)
+	})
+}

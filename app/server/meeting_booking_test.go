@@ -264,6 +264,7 @@ func TestMeetingAccess(t *testing.T) {
 		bStaff := e.anon()
 		bStaff.do("POST", "/api/v1/auth/register", map[string]any{"email": "b@example.test", "password": testPassword, "name": "B", "role": "graduate"}).want(201)
 		e.db.Table("users").Where("email = ?", "b@example.test").Updates(map[string]any{"role": "zone_staff", "zone_id": e.zoneB.ID})
+		e.accountsChanged()
 		bStaff = e.anon()
 		bStaff.do("POST", "/api/v1/auth/login", map[string]string{"email": "b@example.test", "password": testPassword}).want(200)
 		bStaff.do("DELETE", slotPath(s.ID, ""), nil).want(404)

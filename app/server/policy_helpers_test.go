@@ -88,5 +88,6 @@ func (e *env) provinceStaff(province string) *client {
 	if err := e.db.Exec("UPDATE users SET province = ? WHERE id = ?", province, e.users[web.RoleProvince].ID).Error; err != nil {
 		e.t.Fatal(err)
 	}
+	e.accountsChanged()
 	return e.as(web.RoleProvince)
 }

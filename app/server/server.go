@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -93,9 +94,11 @@ func New(d Deps) (*App, error) {
 	zones := zone.NewStore(d.DB)
 	jobs := jobfair.NewStore(d.DB)
 	jobs.ShareVersions(d.State.Versions, d.Log)
+	users.ShareVersions(d.State.Versions, d.Log)
 	zones.Renamed = jobs.NamesChanged
+	zones.EnterpriseRemoved = users.AccountsChanged
 	sessions := &account.Sessions{Store: d.State.Sessions, Users: users, TTL: 14 * 24 * time.Hour, Secure: d.Config.SecureCookies(), Log: d.Log,
-		Read: d.State.ReadRequest, Watch: jobfair.Versions}
+		Read: d.State.ReadRequest, Watch: slices.Concat(jobfair.Versions, account.Versions)}
 	f.Use(sessions.Middleware())
 	f.Use(ratelimit.Middleware(r, d.State.Limiter, d.Log))
 

@@ -19,6 +19,9 @@ type Store struct {
 	// Renamed, when set, is called after a zone is edited or an enterprise edited or removed,
 	// so that caches of their names (the job listings') read them again.
 	Renamed func(ctx context.Context)
+	// EnterpriseRemoved, when set, is called after an enterprise is removed, which detaches its
+	// staff (their enterprise becomes none), so that kept identities are read again.
+	EnterpriseRemoved func(ctx context.Context)
 }
 
 // NewStore returns a Store on g.
@@ -321,6 +324,9 @@ func (s *Store) DeleteEnterprise(ctx context.Context, id int64) error {
 	res := s.db.WithContext(ctx).Delete(&Enterprise{}, id)
 	if res.Error == nil && res.RowsAffected == 0 {
 		return errs.NotFound("enterprise")
+	}
+	if res.Error == nil && s.EnterpriseRemoved != nil {
+		s.EnterpriseRemoved(ctx)
 	}
 	return s.renamed(ctx, res.Error)
 }

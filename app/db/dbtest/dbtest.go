@@ -7,9 +7,12 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
 
 	"zonefair/app/db"
 	"zonefair/app/testenv"
@@ -57,3 +60,17 @@ func Each(t *testing.T, f func(t *testing.T, g *gorm.DB)) {
 }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// statements counts the statements a gorm session runs.
+type statements struct {
+	logger.Interface
+	n *atomic.Int64
+}
+
+func (s statements) Trace(context.Context, time.Time, func() (string, int64), error) { s.n.Add(1) }
+
+// Counting returns a session of g that counts in n every statement it runs.
+func Counting(g *gorm.DB) (session *gorm.DB, n *atomic.Int64) {
+	n = new(atomic.Int64)
+	return g.Session(&gorm.Session{Logger: statements{g.Logger, n}}), n
+}
