@@ -25,7 +25,7 @@ type page struct {
 }
 
 // pageCache keeps encoded search pages, least recently used first out, so the searches a fair
-// day repeats (the first page of every job, the popular words) are answered without searching
+// day repeats (the first page of all jobs, the popular words) are answered without searching
 // and encoding again. A page is only served while the index and the names are still those it
 // was made from, so an answer from it is the answer a new search would give.
 type pageCache struct {
