@@ -4,16 +4,17 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"zonefair/app/cluster"
 	"zonefair/app/jobfair/loadgen"
@@ -161,22 +162,18 @@ func searchPages(t *testing.T, in *cluster.Instance) (kept, searched float64) {
 	res, err := http.Get(in.URL + "/metrics")
 	testenv.Must(t, err)
 	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(res.Body)
 	testenv.Must(t, err)
-	if !strings.Contains(string(body), "zonefair_job_search_pages_total") {
-		t.Logf("metrics of instance %d: %d %.2000s", in.Index, res.StatusCode, body)
-	}
-	for line := range strings.Lines(string(body)) {
-		name, value, ok := strings.Cut(strings.TrimSpace(line), " ")
-		if !ok {
-			continue
-		}
-		n, _ := strconv.ParseFloat(value, 64)
-		switch name {
-		case `zonefair_job_search_pages_total{answer="kept"}`:
-			kept = n
-		case `zonefair_job_search_pages_total{answer="searched"}`:
-			searched = n
+	for _, m := range families["zonefair_job_search_pages_total"].GetMetric() {
+		for _, l := range m.GetLabel() {
+			switch {
+			case l.GetName() != "answer":
+			case l.GetValue() == "kept":
+				kept = m.GetCounter().GetValue()
+			case l.GetValue() == "searched":
+				searched = m.GetCounter().GetValue()
+			}
 		}
 	}
 	return kept, searched
