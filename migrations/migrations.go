@@ -23,6 +23,7 @@ var Steps = []Step{
 	{Version: 8, Name: "meetings: slots, bookings, rooms and walk-up queues", Up: v8Meetings},
 	{Version: 9, Name: "project attachments and incentive policies", Up: v9ProjectLinks},
 	{Version: 10, Name: "re-sent agreements point to the one they replace", Up: v10AgreementResend},
+	{Version: 11, Name: "authenticated head of each agreement's audit trail", Up: v11AuditHeadMAC},
 }
 
 // Latest is the version a fully migrated database has.

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,19 +45,28 @@ func (s *Service) auditKey() []byte {
 	return s.key
 }
 
-// digest is the hash of e chained to e.PrevHash: HMAC-SHA256 under key, or plain SHA-256 (the
-// unkeyed format) when key is nil. Times are hashed at microsecond precision, the finest both
-// databases keep.
-func (e *Event) digest(key []byte) string {
-	var h hash.Hash
-	version := "zonefair-audit-v1"
-	if key != nil {
-		h, version = hmac.New(sha256.New, key), "zonefair-audit-v2"
-	} else {
-		h = sha256.New()
+// Entry formats, in the order they were introduced: plain SHA-256, HMAC, and HMAC of a trail
+// whose head is authenticated too (Agreement.AuditMAC). A trail holding any anchored entry must
+// carry a valid head MAC, so it cannot be shortened; trails older than the head MAC are
+// anchored once at start (AnchorLegacyTrails).
+const (
+	formatNone     = 0 // matches no format: edited, or written with another key
+	formatPlain    = 1
+	formatKeyed    = 2
+	formatAnchored = 3
+)
+
+var formatVersions = [...]string{formatPlain: "zonefair-audit-v1", formatKeyed: "zonefair-audit-v2", formatAnchored: "zonefair-audit-v3"}
+
+// digest is the hash of e chained to e.PrevHash in format f: plain SHA-256, or HMAC-SHA256
+// under key. Times are hashed at microsecond precision, the finest both databases keep.
+func (e *Event) digest(key []byte, f int) string {
+	var h hash.Hash = sha256.New()
+	if f != formatPlain {
+		h = hmac.New(sha256.New, key)
 	}
 	for _, part := range []string{
-		version, e.PrevHash, strconv.FormatInt(e.AgreementID, 10), strconv.FormatInt(e.Seq, 10),
+		formatVersions[f], e.PrevHash, strconv.FormatInt(e.AgreementID, 10), strconv.FormatInt(e.Seq, 10),
 		e.Kind, strconv.FormatInt(e.UserID, 10), strconv.FormatInt(e.RecipientID, 10),
 		e.IP, e.UserAgent, e.Detail, e.At.UTC().Format(time.RFC3339Nano),
 	} {
@@ -65,9 +75,28 @@ func (e *Event) digest(key []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// matches reports whether e's stored hash is its digest under key.
-func (e *Event) matches(key []byte) bool {
-	return hmac.Equal([]byte(e.digest(key)), []byte(e.Hash))
+// format tells which format e's stored hash is in under key (nil: only the plain one).
+func (e *Event) format(key []byte) int {
+	if key != nil {
+		for _, f := range []int{formatAnchored, formatKeyed} {
+			if hmac.Equal([]byte(e.digest(key, f)), []byte(e.Hash)) {
+				return f
+			}
+		}
+	}
+	if hmac.Equal([]byte(e.digest(nil, formatPlain)), []byte(e.Hash)) {
+		return formatPlain
+	}
+	return formatNone
+}
+
+// headMAC authenticates an agreement's head: its number of entries and the last one's hash.
+// Entries alone cannot show that entries were cut from the end of a trail; the head MAC can,
+// since making one for the shortened head needs the key.
+func headMAC(key []byte, agreementID, seq int64, head string) string {
+	h := hmac.New(sha256.New, key)
+	fmt.Fprintf(h, "zonefair-audit-head-v1\n%d\n%d\n%s\n", agreementID, seq, head)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // appendEvent adds e at the end of its agreement's trail inside tx. The agreement row's
@@ -77,6 +106,7 @@ func (s *Service) appendEvent(tx *gorm.DB, e *Event, now time.Time) error {
 	return appendEvent(tx, s.auditKey(), e, now)
 }
 
+// appendEvent writes anchored entries and the head MAC with key, plain entries without one.
 func appendEvent(tx *gorm.DB, key []byte, e *Event, now time.Time) error {
 	res := tx.Model(&Agreement{}).Where("id = ?", e.AgreementID).UpdateColumn("audit_seq", gorm.Expr("audit_seq + 1"))
 	if res.Error != nil {
@@ -97,11 +127,17 @@ func appendEvent(tx *gorm.DB, key []byte, e *Event, now time.Time) error {
 	e.At = now.UTC().Truncate(time.Microsecond)
 	e.UserAgent = clip(e.UserAgent, 490)
 	e.Detail = clip(e.Detail, 1990)
-	e.Hash = e.digest(key)
+	mac := ""
+	if key == nil {
+		e.Hash = e.digest(nil, formatPlain)
+	} else {
+		e.Hash = e.digest(key, formatAnchored)
+		mac = headMAC(key, e.AgreementID, e.Seq, e.Hash)
+	}
 	if err := tx.Create(e).Error; err != nil {
 		return err
 	}
-	return tx.Model(&Agreement{}).Where("id = ?", e.AgreementID).UpdateColumn("audit_head", e.Hash).Error
+	return tx.Model(&Agreement{}).Where("id = ?", e.AgreementID).UpdateColumns(map[string]any{"audit_head": e.Hash, "audit_mac": mac}).Error
 }
 
 // Chain is the result of checking an agreement's audit trail.
@@ -109,44 +145,85 @@ type Chain struct {
 	Intact bool `json:"intact"`
 	Count  int  `json:"count"`
 	// Unkeyed is how many entries at the start of the trail predate the key (see EventKeyed).
-	Unkeyed  int      `json:"unkeyed"`
+	Unkeyed int `json:"unkeyed"`
+	// Anchored tells that the trail's length is authenticated too, so entries cut from its end
+	// are found; false for a trail written before that (its Proof says what then holds).
+	Anchored bool `json:"anchored"`
+	// Proof says in words what the check can prove of this trail.
+	Proof    string   `json:"proof"`
 	Problems []string `json:"problems"`
 }
+
+// Proofs of a trail.
+const (
+	proofAnchored = "every entry and the trail's length are authenticated by the server key: entries edited, reordered, inserted or removed (also from the end) are found"
+	proofLegacy   = "every entry is authenticated by the server key, but the trail's length was not: entries removed from its end before it was anchored cannot be found"
+	proofUnkeyed  = "entries are chained by plain SHA-256 only: whoever can write the database can rewrite them"
+)
 
 // checkChain recomputes every hash of events (ordered by seq) under key and compares the end of
 // the chain with the head kept on the agreement, so edited, reordered, inserted and deleted
 // entries, and trails rewritten without the key, are all found. Unkeyed entries pass only as
-// the start of the trail sealed by a keyed EventKeyed checkpoint. A nil key checks an unkeyed
-// trail (a process without the server secret).
+// the start of the trail sealed by a keyed checkpoint. Once a trail holds an anchored entry its
+// head must carry the head MAC, so a trail cut short, head and count set back to an earlier
+// entry, is found too. A nil key checks an unkeyed trail (a process without the server secret).
 func checkChain(a Agreement, events []Event, key []byte) Chain {
 	c := Chain{Count: len(events), Problems: []string{}}
 	prev := ""
 	keyed := false
 	for i, e := range events {
+		f := formatNone
 		switch {
 		case e.Seq != int64(i+1):
 			c.Problems = append(c.Problems, fmt.Sprintf("entry %d: sequence %d, expected %d (an entry is missing or was inserted)", i+1, e.Seq, i+1))
 		case e.PrevHash != prev:
 			c.Problems = append(c.Problems, fmt.Sprintf("entry %d: does not follow the previous entry", e.Seq))
-		case key != nil && e.matches(key):
+		default:
+			f = e.format(key)
+		}
+		switch {
+		case f == formatNone:
+			if e.Seq == int64(i+1) && e.PrevHash == prev {
+				c.Problems = append(c.Problems, fmt.Sprintf("entry %d: content does not match its hash (edited)", e.Seq))
+			}
+		case f == formatPlain && key != nil && keyed:
+			c.Problems = append(c.Problems, fmt.Sprintf("entry %d: content does not match its hash (edited)", e.Seq))
+		case f == formatPlain:
+			if key != nil {
+				c.Unkeyed++
+			}
+		case f == formatKeyed && c.Anchored:
+			c.Problems = append(c.Problems, fmt.Sprintf("entry %d: written in an older format after the trail was anchored (rewritten)", e.Seq))
+		default:
 			if !keyed && c.Unkeyed > 0 && e.Kind != EventKeyed {
 				c.Problems = append(c.Problems, fmt.Sprintf("entries 1–%d are not sealed by the key (rewritten without it)", c.Unkeyed))
 			}
 			keyed = true
-		case (key == nil || !keyed) && e.matches(nil):
-			if key != nil {
-				c.Unkeyed++
-			}
-		default:
-			c.Problems = append(c.Problems, fmt.Sprintf("entry %d: content does not match its hash (edited)", e.Seq))
+			c.Anchored = c.Anchored || f == formatAnchored
 		}
 		prev = e.Hash
 	}
 	if key != nil && c.Unkeyed > 0 && !keyed {
 		c.Problems = append(c.Problems, fmt.Sprintf("entries 1–%d are not sealed by the key (rewritten without it)", c.Unkeyed))
 	}
+	if key != nil && len(events) == 0 && a.AuditSeq == 0 && a.ID != 0 {
+		c.Problems = append(c.Problems, "the trail is empty, yet every agreement starts with an entry (entries deleted)")
+	}
 	if int64(len(events)) != a.AuditSeq || prev != a.AuditHead {
 		c.Problems = append(c.Problems, fmt.Sprintf("trail ends at entry %d but the agreement recorded %d entries (entries deleted or added)", len(events), a.AuditSeq))
+	} else if (c.Anchored || a.AuditMAC != "") && key != nil && !hmac.Equal([]byte(headMAC(key, a.ID, a.AuditSeq, a.AuditHead)), []byte(a.AuditMAC)) {
+		c.Problems = append(c.Problems, fmt.Sprintf("trail ends at entry %d, which is not the end the server recorded (entries removed from the end, or the head rewritten)", len(events)))
+	}
+	if a.Status == StatusCompleted && !slices.ContainsFunc(events, func(e Event) bool { return e.Kind == EventCompleted }) {
+		c.Problems = append(c.Problems, fmt.Sprintf("the agreement is completed but its trail of %d entries holds no completion (entries removed from the end)", len(events)))
+	}
+	switch {
+	case c.Anchored:
+		c.Proof = proofAnchored
+	case keyed:
+		c.Proof = proofLegacy
+	default:
+		c.Proof = proofUnkeyed
 	}
 	c.Intact = len(c.Problems) == 0
 	return c
@@ -168,12 +245,21 @@ func (s *Service) Trail(ctx context.Context, a Agreement) (Trail, error) {
 	return Trail{Events: es, Chain: checkChain(a, es, s.auditKey())}, nil
 }
 
-// KeyLegacyTrails upgrades a database whose trails are all unkeyed (written before the key, or
-// by the demo seed, which has no secret): it seals every trail that checks out as an unkeyed
-// chain by appending a keyed EventKeyed checkpoint, which records when it was done and how many
-// entries came before. Unkeyed trails that do not check out are left as they are, broken. Once
-// any trail is keyed it does nothing. It returns how many trails it sealed; the server runs it
-// at start.
+// KeyLegacyTrails upgrades the trails of a database from before the current format; the server
+// runs it at start and it returns how many trails it upgraded.
+//
+// A database whose trails are all unkeyed (written before the key, or by the demo seed, which
+// has no secret) has every trail that checks out as an unkeyed chain sealed by a keyed
+// EventKeyed checkpoint, which records when it was done and how many entries came before.
+// Unkeyed trails that do not check out are left as they are, broken. Once any trail is keyed
+// that step does nothing.
+//
+// A database whose trails are keyed but not anchored (written before the head MAC) has every
+// intact trail anchored by an EventAnchored entry, which records how many entries came before;
+// from then on entries cut from the end are found. Once any trail is anchored that step does
+// nothing, so a trail cut back past its anchor later is never anchored again: to make this
+// step run again one would have to delete every anchored entry of every agreement, which
+// leaves every agreement written since with an empty, broken trail.
 func (s *Service) KeyLegacyTrails(ctx context.Context) (int, error) {
 	key := s.auditKey()
 	if key == nil {
@@ -185,21 +271,41 @@ func (s *Service) KeyLegacyTrails(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	// Once any trail is keyed, this database has been through the upgrade: an unkeyed head is
-	// then a rewrite by someone without the key, never sealed.
-	for _, h := range heads {
-		if h.matches(key) {
-			for _, u := range heads {
-				if !u.matches(key) {
-					s.log().Warn("audit trail not keyed; left broken", "agreement", u.AgreementID)
-				}
+	formats := make([]int, len(heads))
+	keyed, anchored := false, false
+	for i, h := range heads {
+		formats[i] = h.format(key)
+		keyed = keyed || formats[i] >= formatKeyed
+		anchored = anchored || formats[i] == formatAnchored
+	}
+	switch {
+	case anchored:
+		// This database has been through both upgrades: a head in an older format is a
+		// rewrite by someone without the key (or a cut), never sealed.
+		for i, u := range heads {
+			if formats[i] != formatAnchored {
+				s.log().Warn("audit trail not anchored; left broken", "agreement", u.AgreementID)
 			}
-			return 0, nil
 		}
+		return 0, nil
+	case keyed:
+		return s.upgradeTrails(ctx, heads, formats, formatKeyed, EventAnchored, "entries")
+	default:
+		return s.upgradeTrails(ctx, heads, formats, formatPlain, EventKeyed, "unkeyed")
+	}
+}
+
+// upgradeTrails appends a checkpoint of kind, written in the current format, to every trail
+// whose head is in format from and that checks out as it stands.
+func (s *Service) upgradeTrails(ctx context.Context, heads []Event, formats []int, from int, kind, what string) (int, error) {
+	key := s.auditKey()
+	check := key
+	if from == formatPlain {
+		check = nil
 	}
 	n := 0
-	for _, h := range heads {
-		if !h.matches(nil) {
+	for i, h := range heads {
+		if formats[i] != from {
 			continue
 		}
 		done := false
@@ -215,11 +321,11 @@ func (s *Service) KeyLegacyTrails(ctx context.Context) (int, error) {
 			if err != nil {
 				return err
 			}
-			if len(es) == 0 || es[len(es)-1].matches(key) || !checkChain(a, es, nil).Intact {
+			if len(es) == 0 || es[len(es)-1].format(key) != from || !checkChain(a, es, check).Intact {
 				return nil
 			}
 			done = true
-			return appendEvent(tx, key, &Event{AgreementID: a.ID, Kind: EventKeyed, Detail: detail("unkeyed", strconv.Itoa(len(es)))}, s.now())
+			return appendEvent(tx, key, &Event{AgreementID: a.ID, Kind: kind, Detail: detail(what, strconv.Itoa(len(es)))}, s.now())
 		})
 		if err != nil {
 			return n, err
@@ -227,7 +333,7 @@ func (s *Service) KeyLegacyTrails(ctx context.Context) (int, error) {
 		if done {
 			n++
 		} else {
-			s.log().Warn("unkeyed audit trail does not check out; left broken", "agreement", h.AgreementID)
+			s.log().Warn("legacy audit trail does not check out; left broken", "agreement", h.AgreementID)
 		}
 	}
 	return n, nil

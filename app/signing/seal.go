@@ -6,6 +6,8 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -73,7 +75,7 @@ func (s *Sealer) sign(doc []byte, in sealInput) ([]byte, error) {
 		Signature: sign.SignDataSignature{
 			Info: sign.SignDataSignatureInfo{
 				Name:        name,
-				Reason:      fmt.Sprintf("Agreement %d sealed after all signatures", in.Agreement.ID),
+				Reason:      fmt.Sprintf("Agreement %d sealed after all signatures; %s", in.Agreement.ID, anchorText(in.Agreement)),
 				Location:    "Zonefair",
 				ContactInfo: in.VerifyURL,
 				Date:        in.At,
@@ -177,7 +179,7 @@ var eventNames = map[string]string{
 	EventCodeFailed: "验证码错误 wrong code", EventFieldFilled: "填写字段 field filled",
 	EventSigned: "签署 signed", EventDeclined: "拒签 declined", EventVoided: "作废 voided",
 	EventExpired: "过期 expired", EventCompleted: "完成 completed", EventDownloaded: "下载 downloaded",
-	EventReminded: "提醒 reminded",
+	EventReminded: "提醒 reminded", EventAnchored: "锚定 anchored",
 }
 
 var roleNames = map[string]string{RoleSignatory: "签署人 Signatory", RoleWitness: "见证人 Witness", RoleCopy: "抄送 Copy"}
@@ -219,7 +221,7 @@ func certificate(in sealInput, signedHash string) ([]byte, error) {
 	row("完成时间 Completed", in.At.UTC().Format(stamp8601))
 	row("原件 SHA-256 Original", a.OriginalSHA256)
 	row("签署后 SHA-256 Signed pages", signedHash)
-	row("审计链 Audit chain head", a.AuditHead)
+	row("审计链 Audit chain", anchorText(a))
 	row("核验 Verify", in.VerifyURL)
 	f.SetFontSize(8)
 	f.SetTextColor(90, 90, 90)
@@ -296,4 +298,26 @@ func clip(s string, n int) string {
 		return string(r[:n]) + "…"
 	}
 	return s
+}
+
+// anchorRef finds the end of the trail a sealed file records (anchorText): its entry number and
+// hash. The text sits in the signature dictionary, which the signature covers.
+var anchorRef = regexp.MustCompile(`audit trail entry ([0-9]{1,9}) head ([0-9a-f]{64})`)
+
+// anchorText records in the sealed file the end of the audit trail at sealing: the entry the
+// file was sealed after and its hash. The public verification of the file compares it with the
+// trail, so a trail cut back past it is found without trusting anything in the database.
+func anchorText(a Agreement) string {
+	return fmt.Sprintf("audit trail entry %d head %s", a.AuditSeq, a.AuditHead)
+}
+
+// fileAnchor reads the end of the trail a sealed file records; ok is false for files sealed
+// before files recorded it.
+func fileAnchor(body []byte) (seq int64, head string, ok bool) {
+	m := anchorRef.FindSubmatch(body)
+	if m == nil {
+		return 0, "", false
+	}
+	seq, err := strconv.ParseInt(string(m[1]), 10, 64)
+	return seq, string(m[2]), err == nil
 }

@@ -136,3 +136,45 @@ func BenchmarkSeal(b *testing.B) {
 	}
 	b.ReportMetric(float64(size), "bytes/pdf")
 }
+
+// TestSealRecordsTrailEnd: the sealed file records the end of the trail at sealing, which the
+// verification of the file compares with the trail; a file sealed before it did says so.
+func TestSealRecordsTrailEnd(t *testing.T) {
+	id, _, _, err := newIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := sealed(t, id)
+	seq, head, ok := fileAnchor(out)
+	if !ok || seq != 0 || head != strings.Repeat("ab", 32) {
+		t.Fatalf("anchor %d %q %v", seq, head, ok)
+	}
+	sum := Hash(out)
+	trail := func(n int) []Event {
+		es := make([]Event, n)
+		for i := range es {
+			es[i] = Event{Seq: int64(i + 1), Kind: EventSigned, Hash: strings.Repeat("0", 64)}
+		}
+		return es
+	}
+	withAnchor := bytes.Replace(out, []byte("audit trail entry 0 head "), []byte("audit trail entry 2 head "), 1)
+	good := trail(3)
+	good[1].Hash = head
+	good[2] = Event{Seq: 3, Kind: EventCompleted, Detail: detail("sha256", sum)}
+	r := &Sealed{AuditIntact: true, events: good}
+	if !r.checkFile(withAnchor, sum) || !strings.Contains(r.AuditProof, "records the end") {
+		t.Fatalf("trail holding the file's end: %+v", r)
+	}
+	r = &Sealed{AuditIntact: true, events: good[:2]}
+	if r.checkFile(withAnchor, sum) || !strings.Contains(strings.Join(r.AuditProblems, " "), "trail ends at entry 2") {
+		t.Fatalf("trail cut before the completion: %+v", r)
+	}
+	r = &Sealed{AuditIntact: true, events: good}
+	if r.checkFile(withAnchor, Hash([]byte("another file"))) {
+		t.Fatal("a completion naming another file passed")
+	}
+	r = &Sealed{AuditIntact: true, events: good}
+	if !r.checkFile([]byte("%PDF-1.7 sealed before files recorded it"), sum) || !strings.Contains(r.AuditProof, "sealed before") {
+		t.Fatalf("legacy file: %+v", r)
+	}
+}

@@ -58,6 +58,9 @@ const (
 	EventReissued = "reissued"
 	// EventKeyed seals an unkeyed start of a trail with the audit key (see KeyLegacyTrails).
 	EventKeyed = "keyed"
+	// EventAnchored starts authenticating the length of a trail written before its head was
+	// (see KeyLegacyTrails); its detail says how many entries came before.
+	EventAnchored = "anchored"
 )
 
 // Template is a bilingual agreement text with {{merge}} fields, managed by admins.
@@ -102,6 +105,7 @@ type Agreement struct {
 	ReplacesID     *int64     `json:"replacesId"`   // the voided, declined or expired agreement this one re-sends
 	AuditSeq       int64      `json:"-"`
 	AuditHead      string     `json:"-"`
+	AuditMAC       string     `json:"-" gorm:"column:audit_mac"` // authenticates AuditSeq and AuditHead (headMAC)
 	CreatedAt      time.Time  `json:"createdAt"`
 	UpdatedAt      time.Time  `json:"updatedAt"`
 }

@@ -22,7 +22,7 @@ func TestChainFindsEveryChange(t *testing.T) {
 	at := time.Date(2026, 11, 25, 8, 0, 0, 123456000, time.UTC)
 	for i, kind := range []string{EventCreated, EventSent, EventSigned, EventCompleted} {
 		e := Event{AgreementID: 3, Seq: int64(i + 1), Kind: kind, UserID: 9, IP: "203.0.113.1", At: at.Add(time.Duration(i) * time.Minute), PrevHash: a.AuditHead}
-		e.Hash = e.digest(key)
+		e.Hash = e.digest(key, formatKeyed)
 		a.AuditHead, a.AuditSeq = e.Hash, e.Seq
 		events = append(events, e)
 	}
@@ -30,8 +30,12 @@ func TestChainFindsEveryChange(t *testing.T) {
 		t.Fatalf("intact chain reported broken: %v", c.Problems)
 	}
 	cases := map[string]func([]Event) []Event{
-		"edited":    func(es []Event) []Event { es[1].IP = "198.51.100.9"; return es },
-		"re-hashed": func(es []Event) []Event { es[1].Kind = EventDeclined; es[1].Hash = es[1].digest(key); return es },
+		"edited": func(es []Event) []Event { es[1].IP = "198.51.100.9"; return es },
+		"re-hashed": func(es []Event) []Event {
+			es[1].Kind = EventDeclined
+			es[1].Hash = es[1].digest(key, formatKeyed)
+			return es
+		},
 		"deleted":   func(es []Event) []Event { return append(es[:1], es[2:]...) },
 		"truncated": func(es []Event) []Event { return es[:3] },
 		"reordered": func(es []Event) []Event { es[1], es[2] = es[2], es[1]; return es },
@@ -41,6 +45,67 @@ func TestChainFindsEveryChange(t *testing.T) {
 		if c := checkChain(a, es, key); c.Intact || len(c.Problems) == 0 {
 			t.Errorf("%s trail reported intact", name)
 		}
+	}
+}
+
+// TestChainAnchoredFindsCut: an anchored trail cut back to an earlier entry, its head and count
+// set back to that entry as well, is found by the head MAC; a legacy trail cannot show it, and
+// says so.
+func TestChainAnchoredFindsCut(t *testing.T) {
+	key := auditKey([]byte("test secret"))
+	at := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
+	build := func(f int) (Agreement, []Event) {
+		a := Agreement{ID: 3}
+		var events []Event
+		for i, kind := range []string{EventCreated, EventSent, EventSigned, EventSigned, EventCompleted} {
+			e := Event{AgreementID: 3, Seq: int64(i + 1), Kind: kind, At: at.Add(time.Duration(i) * time.Minute), PrevHash: a.AuditHead}
+			e.Hash = e.digest(key, f)
+			a.AuditHead, a.AuditSeq = e.Hash, e.Seq
+			events = append(events, e)
+		}
+		if f == formatAnchored {
+			a.AuditMAC = headMAC(key, a.ID, a.AuditSeq, a.AuditHead)
+		}
+		return a, events
+	}
+	cut := func(a Agreement, es []Event, n int) (Agreement, []Event) {
+		a.AuditSeq, a.AuditHead = int64(n), es[n-1].Hash
+		return a, es[:n]
+	}
+	a, es := build(formatAnchored)
+	if c := checkChain(a, es, key); !c.Intact || !c.Anchored || c.Proof != proofAnchored {
+		t.Fatalf("anchored trail: %+v", c)
+	}
+	ca, ces := cut(a, es, 3)
+	c := checkChain(ca, ces, key)
+	if c.Intact || !strings.Contains(strings.Join(c.Problems, " "), "entry 3, which is not the end") {
+		t.Fatalf("cut anchored trail: %+v", c)
+	}
+	ca.AuditMAC = ""
+	if c := checkChain(ca, ces, key); c.Intact {
+		t.Fatal("cut anchored trail without its head MAC reported intact")
+	}
+	ca.AuditMAC = headMAC([]byte("a guessed key"), ca.ID, ca.AuditSeq, ca.AuditHead)
+	if c := checkChain(ca, ces, key); c.Intact {
+		t.Fatal("cut anchored trail with a head MAC under another key reported intact")
+	}
+	// An anchored entry followed by one in the older format is a rewrite.
+	mixed := append([]Event(nil), es...)
+	mixed[4].Hash = mixed[4].digest(key, formatKeyed)
+	ma := a
+	ma.AuditHead, ma.AuditMAC = mixed[4].Hash, headMAC(key, a.ID, 5, mixed[4].Hash)
+	if c := checkChain(ma, mixed, key); c.Intact {
+		t.Fatal("an older-format entry after anchored ones reported intact")
+	}
+	// A wholly deleted trail is not an empty legacy one.
+	if c := checkChain(Agreement{ID: 3}, nil, key); c.Intact {
+		t.Fatal("an agreement without any entry reported intact")
+	}
+
+	la, les := build(formatKeyed)
+	la, les = cut(la, les, 3)
+	if c := checkChain(la, les, key); !c.Intact || c.Anchored || c.Proof != proofLegacy {
+		t.Fatalf("legacy trail: %+v", c)
 	}
 }
 
@@ -170,7 +235,11 @@ func chainOf(a *Agreement, kinds []string, keys [][]byte) []Event {
 	var out []Event
 	for i, kind := range kinds {
 		e := Event{AgreementID: a.ID, Seq: int64(i + 1), Kind: kind, At: at.Add(time.Duration(i) * time.Second), PrevHash: a.AuditHead}
-		e.Hash = e.digest(keys[i])
+		f := formatKeyed
+		if keys[i] == nil {
+			f = formatPlain
+		}
+		e.Hash = e.digest(keys[i], f)
 		a.AuditHead, a.AuditSeq = e.Hash, e.Seq
 		out = append(out, e)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"time"
 
@@ -50,6 +51,13 @@ type Sealed struct {
 	CompletedAt    *time.Time     `json:"completedAt"`
 	Signers        []SealedSigner `json:"signers"`
 	AuditIntact    bool           `json:"auditIntact"`
+	// AuditProof says what the check of the trail (and, for an uploaded sealed file, of the end
+	// of the trail the file records) can prove; AuditProblems says where it fails.
+	AuditProof    string   `json:"auditProof"`
+	AuditProblems []string `json:"auditProblems"`
+
+	agreement Agreement
+	events    []Event
 }
 
 // SealedSigner is one signer in the public record.
@@ -69,6 +77,9 @@ func (s *Service) VerifyFile(ctx context.Context, body []byte) (Verdict, error) 
 	found, err := s.lookup(ctx, "final_sha256 = ? AND status = ?", sum, StatusCompleted)
 	if err != nil || found != nil {
 		v.Verdict, v.Agreement = VerdictIntact, found
+		if found != nil && !found.checkFile(body, sum) {
+			v.Verdict = VerdictAltered
+		}
 		return v, err
 	}
 	if found, err = s.lookup(ctx, "original_sha256 = ? AND status <> ?", sum, StatusDraft); err != nil || found != nil {
@@ -144,8 +155,43 @@ func (s *Service) lookup(ctx context.Context, where string, args ...any) (*Seale
 	if err := g.Where("agreement_id = ?", a.ID).Order("seq, id").Find(&events).Error; err != nil {
 		return nil, err
 	}
-	out.AuditIntact = checkChain(a, events, s.auditKey()).Intact
+	c := checkChain(a, events, s.auditKey())
+	out.AuditIntact, out.AuditProof, out.AuditProblems = c.Intact, c.Proof, c.Problems
+	out.agreement, out.events = a, events
 	return out, nil
+}
+
+// Proofs of a sealed file's trail.
+const (
+	proofFileAnchored = "the sealed file records the end of the trail at sealing; the trail holds it and the completion of this very file"
+	proofFileLegacy   = "this file was sealed before sealed files recorded the end of their trail: only the trail's own check holds for it"
+)
+
+// checkFile compares the end of the trail that sealed file body (whose SHA-256 is sum) records
+// with the trail: the trail must hold that entry with that hash, followed by the completion
+// naming this file. It adds what fails to the record's problems and reports whether the trail
+// checks out.
+func (r *Sealed) checkFile(body []byte, sum string) bool {
+	seq, head, ok := fileAnchor(body)
+	if !ok {
+		r.AuditProof += "; " + proofFileLegacy
+		return r.AuditIntact
+	}
+	r.AuditProof = proofFileAnchored + "; " + r.AuditProof
+	var problems []string
+	switch n := int64(len(r.events)); {
+	case seq < 1:
+		problems = append(problems, "the sealed file records no entry")
+	case n < seq+1:
+		problems = append(problems, fmt.Sprintf("the sealed file records entry %d followed by the completion, but the trail ends at entry %d (entries removed)", seq, n))
+	case r.events[seq-1].Hash != head:
+		problems = append(problems, fmt.Sprintf("entry %d of the trail is not the one the sealed file records (rewritten)", seq))
+	case r.events[seq].Kind != EventCompleted || r.events[seq].Detail != detail("sha256", sum):
+		problems = append(problems, fmt.Sprintf("entry %d of the trail is not the completion of this file (rewritten)", seq+1))
+	}
+	r.AuditProblems = append(r.AuditProblems, problems...)
+	r.AuditIntact = r.AuditIntact && len(problems) == 0
+	return r.AuditIntact
 }
 
 // embedded checks the file's PDF signature with an independent verifier.

@@ -15032,9 +15032,11 @@ export interface components {
             status: "ok" | "unavailable";
         };
         SigningChain: {
+            anchored: boolean;
             count: number;
             intact: boolean;
             problems: string[] | null;
+            proof: string;
             unkeyed: number;
         };
         SigningCodeSent: {
@@ -15246,6 +15248,8 @@ export interface components {
         };
         SigningSealed: {
             auditIntact: boolean;
+            auditProblems: string[] | null;
+            auditProof: string;
             /** Format: date-time */
             completedAt: string | null;
             finalSha256: string;
