@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"syscall"
@@ -172,10 +174,7 @@ func (c *client) writeLoop() {
 	// would re-arm the deadline, lock and copy through a pooled buffer on every message, which
 	// is a measurable share of a broadcast to thousands of clients. Only the socket's owner
 	// writes, and the library is used for control frames only, so the two never interleave.
-	raw := socket(c.ws)
-	var hdr [10]byte
-	var vec [][]byte
-	var deadline time.Time
+	w := writer{c: c, raw: socket(c.ws)}
 	for range c.wake {
 		c.mu.Lock()
 		if c.owner == ownFlusher {
@@ -192,66 +191,24 @@ func (c *client) writeLoop() {
 			if failed {
 				err = net.ErrClosed
 			}
-			if err == nil && (len(q) > 0 || len(rest) > 0) {
-				// Re-arming the deadline once per half timeout gives every write at least half of it.
-				if now := time.Now(); deadline.Sub(now) < c.h.o.WriteTimeout/2 {
-					deadline = now.Add(c.h.o.WriteTimeout)
-					err = raw.SetWriteDeadline(deadline)
-				}
-			}
-			if err == nil && len(rest) > 0 {
-				_, err = raw.Write(rest)
-			}
-			// Queued frames go out newline-separated, many per websocket message, which saves a
-			// syscall and a frame header per publication when a client is busy. One writev sends
-			// header and shared frames without copying them.
-			for i := 0; i < len(q) && err == nil; {
-				n, size := 0, 0
-				for ; i+n < len(q) && (n == 0 || size+1+len(q[i+n]) <= maxBatch); n++ {
-					if n > 0 {
-						size++
-					}
-					size += len(q[i+n])
-				}
-				vec = append(vec[:0], appendHeader(hdr[:0], size))
-				for j := i; j < i+n; j++ {
-					if j > i {
-						vec = append(vec, newline)
-					}
-					vec = append(vec, q[j])
-				}
-				i += n
-				b := net.Buffers(vec)
-				_, err = b.WriteTo(raw)
-			}
-			clear(vec)
-			if cap(vec) > 256 {
-				vec = nil
+			if err == nil {
+				err = w.data(rest, q)
 			}
 			clear(q)
 			if err == nil && ping {
-				// The ping has a deadline of its own: the one set for the last data may have
-				// passed long ago on a quiet connection.
-				err = c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.h.o.WriteTimeout))
-				deadline = time.Time{} // the library moved the socket's deadline; re-arm before data
+				err = w.control(websocket.PingMessage, nil)
 			}
 			if err == nil && pong != nil {
-				err = c.ws.WriteControl(websocket.PongMessage, pong, time.Now().Add(c.h.o.WriteTimeout))
-				deadline = time.Time{}
+				err = w.control(websocket.PongMessage, pong)
 			}
 			if err != nil {
-				c.close(websocket.CloseAbnormalClosure, "")
-				_ = socket(c.ws).Close()
+				w.fail(err)
 				return
 			}
 			if closed {
-				if code == 0 {
-					return
+				if code != 0 {
+					w.closing(code, why)
 				}
-				_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, why),
-					time.Now().Add(time.Second))
-				// Let the reader see the client's close reply, or give up shortly.
-				_ = c.ws.SetReadDeadline(time.Now().Add(time.Second))
 				return
 			}
 			c.mu.Lock()
@@ -259,7 +216,10 @@ func (c *client) writeLoop() {
 				c.spare = q
 			}
 			if len(c.queue) == 0 && !c.needsWriter() {
-				// Caught up: the flushers write again until the socket is full next time.
+				// Caught up: the flushers write again until the socket is full next time. Their
+				// writes never wait, so the socket goes back to them without a deadline: one left
+				// behind would fail the first of their writes after it passed.
+				w.disarm()
 				c.owner = ownNone
 				c.mu.Unlock()
 				break
@@ -268,8 +228,124 @@ func (c *client) writeLoop() {
 	}
 }
 
+// writer is the state of a connection's writer goroutine between its writes.
+type writer struct {
+	c        *client
+	raw      net.Conn
+	hdr      [10]byte
+	vec      [][]byte
+	deadline time.Time   // the socket's write deadline; zero when none is set
+	unsent   net.Buffers // what is left of a message whose write timed out
+}
+
+// arm makes sure the next write may wait WriteTimeout, and no longer. Moving the deadline once
+// per half timeout gives every write at least half of it.
+func (w *writer) arm() error {
+	now := time.Now()
+	if w.deadline.Sub(now) >= w.c.h.o.WriteTimeout/2 {
+		return nil
+	}
+	w.deadline = now.Add(w.c.h.o.WriteTimeout)
+	return w.raw.SetWriteDeadline(w.deadline)
+}
+
+// disarm clears the socket's write deadline before the socket goes back to the flushers.
+func (w *writer) disarm() {
+	if !w.deadline.IsZero() {
+		w.deadline = time.Time{}
+		_ = w.raw.SetWriteDeadline(time.Time{})
+	}
+}
+
+// data writes the rest of a message a flusher began, then the queued frames, newline-separated,
+// many per websocket message, which saves a syscall and a frame header per publication when a
+// client is busy. One writev sends header and shared frames without copying them.
+func (w *writer) data(rest []byte, q [][]byte) error {
+	if len(rest) == 0 && len(q) == 0 {
+		return nil
+	}
+	if err := w.arm(); err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		if err := w.write(net.Buffers{rest}); err != nil {
+			return err
+		}
+	}
+	for i := 0; i < len(q); {
+		n, size := 0, 0
+		for ; i+n < len(q) && (n == 0 || size+1+len(q[i+n]) <= maxBatch); n++ {
+			if n > 0 {
+				size++
+			}
+			size += len(q[i+n])
+		}
+		w.vec = append(w.vec[:0], appendHeader(w.hdr[:0], size))
+		for j := i; j < i+n; j++ {
+			if j > i {
+				w.vec = append(w.vec, newline)
+			}
+			w.vec = append(w.vec, q[j])
+		}
+		i += n
+		if err := w.write(w.vec); err != nil {
+			return err
+		}
+	}
+	clear(w.vec)
+	if cap(w.vec) > 256 {
+		w.vec = nil
+	}
+	return nil
+}
+
+// write writes one whole websocket message; when it fails, what it did not write is kept.
+func (w *writer) write(msg net.Buffers) error {
+	_, err := msg.WriteTo(w.raw) // WriteTo consumes msg as it writes
+	if err != nil {
+		w.unsent = msg
+	}
+	return err
+}
+
+// control writes a ping or a pong. The library sets the deadline it is given on the socket.
+func (w *writer) control(typ int, data []byte) error {
+	w.deadline = time.Now().Add(w.c.h.o.WriteTimeout)
+	return w.c.ws.WriteControl(typ, data, w.deadline)
+}
+
+// fail ends the connection after a failed write. A write that waited the whole write timeout
+// means the client stopped reading: it is closed as a slow consumer, and told so if the rest of
+// the message in flight and the close frame still get through in a short grace period.
+func (w *writer) fail(err error) {
+	c := w.c
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		c.close(CloseSlow, reason("slow", jitter(time.Second, 5*time.Second)))
+		c.mu.Lock()
+		why := c.why
+		c.mu.Unlock()
+		grace := time.Now().Add(min(time.Second, c.h.o.WriteTimeout))
+		if w.raw.SetWriteDeadline(grace) == nil {
+			if _, err := w.unsent.WriteTo(w.raw); err == nil {
+				_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(CloseSlow, why), grace)
+			}
+		}
+	} else {
+		c.close(websocket.CloseAbnormalClosure, "")
+	}
+	_ = socket(c.ws).Close()
+}
+
+// closing sends the close frame and lets the reader see the client's answer, or gives up shortly.
+func (w *writer) closing(code int, why string) {
+	_ = w.c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, why), time.Now().Add(time.Second))
+	_ = w.c.ws.SetReadDeadline(time.Now().Add(time.Second))
+}
+
 func (c *client) readLoop() {
-	c.ws.SetReadLimit(c.h.o.MaxMessageSize)
+	// The size limit is checked here rather than by the library, which would answer an oversized
+	// message itself, from this goroutine and without a reason.
+	c.ws.SetReadLimit(0)
 	alive := c.h.o.PingInterval + c.h.o.PongTimeout
 	_ = c.ws.SetReadDeadline(time.Now().Add(alive))
 	c.ws.SetPongHandler(func(string) error {
@@ -278,24 +354,61 @@ func (c *client) readLoop() {
 	c.ws.SetPingHandler(c.answerPing)
 	c.ws.SetCloseHandler(c.answerClose)
 	for {
-		typ, msg, err := c.ws.ReadMessage()
+		typ, msg, err := c.read()
 		if err != nil {
-			if errors.Is(err, websocket.ErrReadLimit) {
+			var ne net.Error
+			switch {
+			case errors.Is(err, websocket.ErrReadLimit):
 				c.close(CloseOversize, reason("too_big", 0))
+				c.drain()
+			case errors.As(err, &ne) && ne.Timeout():
+				c.close(CloseTimeout, reason("timeout", jitter(0, time.Second)))
 			}
 			return
 		}
 		_ = c.ws.SetReadDeadline(time.Now().Add(alive))
 		if typ != websocket.TextMessage {
 			c.close(CloseInvalid, reason("binary", 0))
+			c.drain()
 			return
 		}
 		if !c.allow() {
 			c.close(CloseRate, reason("rate", jitter(2*time.Second, 5*time.Second)))
+			c.drain()
 			return
 		}
 		c.handle(msg)
 	}
+}
+
+// drain reads and drops what the client still sends after the server decided to close, until
+// its close reply or for a second at most: a socket closed with unread data is reset, and the
+// reset can reach the client before the close frame that says why.
+func (c *client) drain() {
+	_ = c.ws.SetReadDeadline(time.Now().Add(time.Second))
+	for {
+		_, r, err := c.ws.NextReader()
+		if err != nil {
+			return
+		}
+		if _, err := io.Copy(io.Discard, r); err != nil {
+			return
+		}
+	}
+}
+
+// read returns the next message, or ErrReadLimit for one over MaxMessageSize, of which it reads
+// no more than the limit.
+func (c *client) read() (int, []byte, error) {
+	typ, r, err := c.ws.NextReader()
+	if err != nil {
+		return typ, nil, err
+	}
+	msg, err := io.ReadAll(io.LimitReader(r, c.h.o.MaxMessageSize+1))
+	if err == nil && int64(len(msg)) > c.h.o.MaxMessageSize {
+		err = websocket.ErrReadLimit
+	}
+	return typ, msg, err
 }
 
 // allow is a token bucket: Rate messages per second with bursts of Burst.

@@ -10,8 +10,9 @@
 // POST /api/v1/live/ticket, single use, valid 30 s) or else by the session cookie; without either
 // the connection is anonymous and may only join channel types that admit anonymous readers.
 // Browsers must send an allowed Origin (403 otherwise); 503 with Retry-After while draining.
-// The server pings every 25 s and drops a connection silent for 35 s. Client messages are limited
-// to 16 KiB and 20 per second (bursts of 40); both limits are Options.
+// The server pings every 25 s; a connection from which nothing, not even a pong, arrives for
+// 35 s is closed with 4010. Client messages are limited to 16 KiB and 20 per second (bursts of
+// 40). All of these are Options; "Timers and deadlines" below lists every one.
 //
 // # Frames
 //
@@ -80,7 +81,10 @@
 //	4002  protocol violation, e.g. a binary frame (binary): fix the client
 //	4008  rate limited (rate): reconnect after retry
 //	4009  slow consumer (slow): the outbound queue (1 MiB, on top of a 256 KiB socket buffer)
-//	      overflowed; reconnect after retry and resume with since
+//	      overflowed, or the socket took nothing for the write timeout (10 s); reconnect after
+//	      retry and resume with since. A client that reads nothing at all cannot receive this
+//	      frame either: it finds the connection gone (1006) when it reads again.
+//	4010  keep-alive timeout (timeout): nothing arrived for the ping interval plus the pong wait
 //
 // Any other closure (1006) is a network failure: reconnect with jittered exponential backoff.
 //
@@ -95,6 +99,34 @@
 // socket; it hands the connection back to the flushers once it has caught up. Exactly one of
 // them writes to a socket at a time, so frames never interleave, and a client that falls behind
 // holds up only its own writer until its queue overflows (close 4009).
+//
+// # Timers and deadlines
+//
+// Each guards one thing, and none outlives the work it guards:
+//
+//   - Ping interval (Options.PingInterval, 25 s): the writer pings every connection; browsers
+//     and the libraries answer with a pong.
+//   - Read deadline (PingInterval + PongTimeout, 35 s): moved forward by every message and every
+//     pong; when it passes the connection is closed with 4010. It is the only read deadline.
+//   - Write deadline (WriteTimeout, 10 s): set on the socket only while the connection's own
+//     writer writes (data it took over, pings, pongs). The writer clears it before it gives the
+//     socket back to the flushers, whose writes never wait: a deadline left on the socket would
+//     fail their first write after it passed, on any connection quiet for longer than the
+//     timeout after a ping. A writer's write that waits the whole timeout closes the connection
+//     as a slow consumer (4009), after a grace of at most 1 s to finish the message in flight
+//     and send the close frame.
+//   - Close: the close frame is written with a 1 s deadline, and the reader then waits at most
+//     1 s for the client's answer, dropping anything else the client sends meanwhile.
+//   - Ticket lifetime (TicketTTL, 30 s): a ticket is used once, at the upgrade; clients fetch a
+//     new one for every connection, so the lifetime never meets a connection that is open.
+//   - Presence (PresenceInterval, 5 s): members are renewed every interval and expire after
+//     three, which only a dead instance lets happen.
+//   - History (ChannelType.HistoryTTL): a channel's history and epoch expire after this long
+//     without a publication, unless an instance has subscribers to it: they renew it every
+//     quarter of the TTL, so a quiet room is never reset while someone is in it.
+//   - Redis link probe (2 s): each instance echoes a probe through its pub/sub connection and
+//     replaces the connection when three probe intervals pass without a message.
+//   - Shutdown drain: the caller's context bounds it; clients still connected then are cut.
 //
 // # Degradation
 //

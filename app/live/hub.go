@@ -373,8 +373,34 @@ func (h *Hub) presenceLoop() {
 			}
 		}
 		cancel()
+		h.keepHistory()
 		h.sweep()
 	}
+}
+
+// keepHistory renews the history of channels that have subscribers here, so that a briefing or
+// a booth that stays quiet longer than its channel type's HistoryTTL does not lose its offsets
+// and reset everyone at the next publication. Each room is renewed once a quarter of its TTL.
+func (h *Hub) keepHistory() {
+	now := time.Now()
+	h.eachRoom(func(r *room) {
+		if !r.ready() || r.empty() || now.Sub(r.kept) < r.t.HistoryTTL/4 {
+			return
+		}
+		ctx, cancel := context.WithTimeout(h.ctx, h.o.PresenceInterval)
+		top, err := h.node.Top(ctx, r.name, r.t.stream())
+		cancel()
+		if err != nil {
+			return // the backend is down; Resync catches up when it is back
+		}
+		r.kept = now
+		r.mu.Lock()
+		lost := top.Epoch != r.epoch
+		r.mu.Unlock()
+		if lost {
+			r.resync()
+		}
+	})
 }
 
 func (h *Hub) sweep() {

@@ -13,7 +13,8 @@ const (
 	CloseReauth   = 4001 // identity changed or ticket refused: fetch a new ticket, then reconnect
 	CloseInvalid  = 4002 // protocol violation (binary frame, bad JSON): fix the client; reconnect after the hint
 	CloseRate     = 4008 // too many messages: reconnect after the hint
-	CloseSlow     = 4009 // fell behind: the outbound queue overflowed; reconnect and resume
+	CloseSlow     = 4009 // fell behind: the outbound queue overflowed or a write waited too long; reconnect and resume
+	CloseTimeout  = 4010 // nothing, not even a pong, arrived within the ping interval and pong wait
 	CloseOversize = 1009 // message larger than the limit
 )
 

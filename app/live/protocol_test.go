@@ -159,31 +159,6 @@ func TestFrameHeaderLengths(t *testing.T) {
 	}
 }
 
-// A connection that is quiet for longer than the write timeout after a message is still
-// pinged, not dropped: the keep-alive ping gets a deadline of its own.
-func TestQuietConnectionSurvivesPings(t *testing.T) {
-	s := startHub(t, NewMemoryBackend(), func(o *Options) {
-		o.PingInterval, o.PongTimeout, o.WriteTimeout = 150*time.Millisecond, 2*time.Second, 50*time.Millisecond
-	})
-	ws, _, err := dialRaw(s, "", nil)
-	must(t, err)
-	var pings atomic.Int32
-	ws.SetPingHandler(func(data string) error {
-		pings.Add(1)
-		return ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
-	})
-	c := track(t, ws)
-	c.call(map[string]any{"op": "ping"}) // a message written: its deadline soon lies in the past
-	eventually(t, "five pings", func() bool {
-		select {
-		case <-c.gone:
-			t.Fatalf("a quiet connection was dropped after %d pings (close %d)", pings.Load(), c.code)
-		default:
-		}
-		return pings.Load() >= 5
-	})
-}
-
 // A client that stops reading while large messages are published gets every frame whole and in
 // order once it reads again: the socket fills in the middle of a message, the connection's writer
 // finishes it, and a ping the client sends meanwhile is answered between messages, not inside one.

@@ -25,8 +25,9 @@ type room struct {
 	init chan struct{} // closed once subscribed and positioned (or failed)
 	err  error
 
-	refs int // joins in progress; guarded by the shard lock
-	idle int // sweeps seen empty; guarded by the shard lock
+	refs int       // joins in progress; guarded by the shard lock
+	idle int       // sweeps seen empty; guarded by the shard lock
+	kept time.Time // when the history's TTL was last renewed; only the presence loop uses it
 
 	mu         sync.Mutex
 	subs       map[*client]*sub
