@@ -36,11 +36,16 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	BodyLimit       int
 	LiveBench       bool
-	SMTPAddr        string
-	SMTPFrom        string
-	SMTPUser        string
-	SMTPPassword    string
-	DemoOnEmpty     bool
+	// Live keep-alive: how often connections are pinged, how long a pong may take and how long
+	// one write to a connection may wait (see app/live/doc.go, "Timers and deadlines").
+	LivePingInterval time.Duration
+	LivePongTimeout  time.Duration
+	LiveWriteTimeout time.Duration
+	SMTPAddr         string
+	SMTPFrom         string
+	SMTPUser         string
+	SMTPPassword     string
+	DemoOnEmpty      bool
 	// Signing: the agreement seal's key and certificate chain (both or neither; generated under
 	// DataDir/signing when neither), an RFC 3161 timestamp authority, and whether webhooks may
 	// reach private addresses.
@@ -183,6 +188,15 @@ var options = []option{
 	{name: "ZONEFAIR_LIVE_BENCH", def: "false", help: "enable the anonymous bench:* live channels for load tests", set: func(c *Config, v string) (err error) {
 		c.LiveBench, err = strconv.ParseBool(v)
 		return err
+	}},
+	{name: "ZONEFAIR_LIVE_PING_INTERVAL", def: "25s", help: "how often live connections are pinged", set: func(c *Config, v string) error {
+		return liveTimer(&c.LivePingInterval, v)
+	}},
+	{name: "ZONEFAIR_LIVE_PONG_TIMEOUT", def: "10s", help: "how long after a ping a silent live connection is kept", set: func(c *Config, v string) error {
+		return liveTimer(&c.LivePongTimeout, v)
+	}},
+	{name: "ZONEFAIR_LIVE_WRITE_TIMEOUT", def: "10s", help: "how long one write to a live connection may wait before the client counts as slow", set: func(c *Config, v string) error {
+		return liveTimer(&c.LiveWriteTimeout, v)
 	}},
 	{name: "ZONEFAIR_SIGNING_KEY_FILE", def: "", help: "PEM private key that seals signed agreements; generated in DATA_DIR/signing when empty", set: func(c *Config, v string) error {
 		c.SigningKeyFile = v
@@ -327,6 +341,16 @@ func (c *Config) EnsureSecret() error {
 	return nil
 }
 
+// liveTimer parses one of the live engine's timers: a duration from 100 ms to an hour.
+func liveTimer(dst *time.Duration, v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 100*time.Millisecond || d > time.Hour {
+		return errors.New("want a duration from 100ms to 1h, e.g. 25s")
+	}
+	*dst = d
+	return nil
+}
+
 // LogValue lists the effective configuration with secrets left out, for the start-up log.
 func (c *Config) LogValue() slog.Value {
 	db := "sqlite:" + c.SQLitePath()
@@ -348,6 +372,9 @@ func (c *Config) LogValue() slog.Value {
 		slog.Duration("shutdown_timeout", c.ShutdownTimeout),
 		slog.Int("body_limit", c.BodyLimit),
 		slog.Bool("live_bench", c.LiveBench),
+		slog.Duration("live_ping_interval", c.LivePingInterval),
+		slog.Duration("live_pong_timeout", c.LivePongTimeout),
+		slog.Duration("live_write_timeout", c.LiveWriteTimeout),
 		slog.String("smtp", cmp.Or(c.SMTPAddr, "(outbox only)")),
 		slog.Bool("secret_set", c.Secret != ""),
 	)

@@ -23,17 +23,20 @@ func TestDefaults(t *testing.T) {
 
 func TestBadValuesNameTheVariable(t *testing.T) {
 	for name, value := range map[string]string{
-		"ZONEFAIR_ADDR":             "8080",
-		"ZONEFAIR_DATABASE_URL":     "mysql://x",
-		"ZONEFAIR_REDIS_URL":        "localhost:6379",
-		"ZONEFAIR_SECRET":           "short",
-		"ZONEFAIR_BASE_URL":         "localhost",
-		"ZONEFAIR_LOG_LEVEL":        "loud",
-		"ZONEFAIR_LOG_FORMAT":       "xml",
-		"ZONEFAIR_SHUTDOWN_TIMEOUT": "15",
-		"ZONEFAIR_BODY_LIMIT":       "lots",
-		"ZONEFAIR_TRUSTED_PROXIES":  "10.0.0.1, nginx",
-		"ZONEFAIR_REDIS_PREFIX":     "zf:*",
+		"ZONEFAIR_ADDR":               "8080",
+		"ZONEFAIR_DATABASE_URL":       "mysql://x",
+		"ZONEFAIR_REDIS_URL":          "localhost:6379",
+		"ZONEFAIR_SECRET":             "short",
+		"ZONEFAIR_BASE_URL":           "localhost",
+		"ZONEFAIR_LOG_LEVEL":          "loud",
+		"ZONEFAIR_LOG_FORMAT":         "xml",
+		"ZONEFAIR_SHUTDOWN_TIMEOUT":   "15",
+		"ZONEFAIR_BODY_LIMIT":         "lots",
+		"ZONEFAIR_TRUSTED_PROXIES":    "10.0.0.1, nginx",
+		"ZONEFAIR_REDIS_PREFIX":       "zf:*",
+		"ZONEFAIR_LIVE_PING_INTERVAL": "25",
+		"ZONEFAIR_LIVE_PONG_TIMEOUT":  "1ms",
+		"ZONEFAIR_LIVE_WRITE_TIMEOUT": "2h",
 	} {
 		_, err := Load(env(map[string]string{name: value}))
 		if err == nil || !strings.Contains(err.Error(), name) {
@@ -52,6 +55,23 @@ func TestTrustedProxiesAndRedisPrefix(t *testing.T) {
 	}
 	if d, _ := Load(env(nil)); d.TrustedProxies != nil || d.RedisPrefix != "zf:" {
 		t.Fatalf("defaults: proxies %q, prefix %q", d.TrustedProxies, d.RedisPrefix)
+	}
+}
+
+func TestLiveTimers(t *testing.T) {
+	d, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.LivePingInterval != 25*time.Second || d.LivePongTimeout != 10*time.Second || d.LiveWriteTimeout != 10*time.Second {
+		t.Fatalf("defaults: ping %v, pong %v, write %v", d.LivePingInterval, d.LivePongTimeout, d.LiveWriteTimeout)
+	}
+	c, err := Load(env(map[string]string{"ZONEFAIR_LIVE_PING_INTERVAL": "2s", "ZONEFAIR_LIVE_PONG_TIMEOUT": "1500ms", "ZONEFAIR_LIVE_WRITE_TIMEOUT": "1s"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LivePingInterval != 2*time.Second || c.LivePongTimeout != 1500*time.Millisecond || c.LiveWriteTimeout != time.Second {
+		t.Fatalf("got ping %v, pong %v, write %v", c.LivePingInterval, c.LivePongTimeout, c.LiveWriteTimeout)
 	}
 }
 

@@ -230,6 +230,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	hub, err := live.New(live.Options{
 		Backend: backend, Authenticate: server.LiveIdentity, AllowedOrigins: []string{cfg.Origin()},
 		Logger: log, Registerer: reg, EnableBench: cfg.LiveBench,
+		PingInterval: cfg.LivePingInterval, PongTimeout: cfg.LivePongTimeout, WriteTimeout: cfg.LiveWriteTimeout,
 	})
 	if err != nil {
 		return err
