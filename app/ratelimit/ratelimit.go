@@ -2,13 +2,15 @@
 // upload files, on top of the limits the capability packages set themselves (login,
 // registration, briefing chat and questions). Counters live in the shared live state, so with
 // Redis a limit holds across every instance behind the load balancer.
+//
+// A limit belongs to the route the request matched (web.Router.Guard), so every spelling of
+// a path that reaches the route (other case, trailing slash, encoded characters) counts against
+// the same budget.
 package ratelimit
 
 import (
 	"log/slog"
-	"regexp"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -25,32 +27,46 @@ var (
 	Upload = livestate.Limit{Events: 10, Per: time.Minute}
 )
 
+// rule is one budget: its name keys the counters, so routes sharing a name share a budget.
 type rule struct {
-	name   string
-	method string
-	path   *regexp.Regexp
-	limit  livestate.Limit
+	name  string
+	limit livestate.Limit
 }
 
-// Middleware refuses a request over its route's limit with 429 and Retry-After, and logs it.
-// Every route registered with Upload is limited as an upload; applying and booth chat have
-// their own limits. It must be installed after the session middleware and before the routes;
-// it reads the routes from r when the first request arrives.
-func Middleware(r *web.Router, limiter livestate.RateLimiter, log *slog.Logger) fiber.Handler {
-	var (
-		once  sync.Once
-		rules []rule
-	)
-	return func(c *fiber.Ctx) error {
-		once.Do(func() { rules = compile(r.Routes()) })
-		if c.Method() == fiber.MethodGet {
-			return c.Next()
+// routed are the limits of single routes, by method and declared path.
+var routed = map[[2]string]rule{
+	{fiber.MethodPost, "/api/v1/jobs/:id/apply"}:                  {"apply", Apply},
+	{fiber.MethodPost, "/api/v1/chat/conversations/:id/messages"}: {"chat", Chat},
+}
+
+// ruleFor is the budget of route rt, if any. Every route registered with Upload shares one:
+// a flood spread over several upload routes is one flood.
+func ruleFor(rt web.Route) (rule, bool) {
+	if ru, ok := routed[[2]string{rt.Method, rt.Path}]; ok {
+		return ru, true
+	}
+	if rt.Upload && rt.Method != fiber.MethodGet {
+		return rule{"upload", Upload}, true
+	}
+	return rule{}, false
+}
+
+// Budget tells whether route rt is limited, under which budget name and to what.
+func Budget(rt web.Route) (name string, limit livestate.Limit, ok bool) {
+	ru, ok := ruleFor(rt)
+	return ru.name, ru.limit, ok
+}
+
+// Guard is the router's guard (web.Router.Guard) that refuses a request over its route's limit
+// with 429 and Retry-After, and logs it. The caller is the account, or the address for
+// anonymous callers.
+func Guard(limiter livestate.RateLimiter, log *slog.Logger) func(rt web.Route) fiber.Handler {
+	return func(rt web.Route) fiber.Handler {
+		ru, ok := ruleFor(rt)
+		if !ok {
+			return nil
 		}
-		path := c.Path()
-		for _, ru := range rules {
-			if ru.method != c.Method() || !ru.path.MatchString(path) {
-				continue
-			}
+		return func(c *fiber.Ctx) error {
 			who := "ip:" + c.IP()
 			p, err := web.ResolvePrincipal(c)
 			if err != nil {
@@ -66,31 +82,10 @@ func Middleware(r *web.Router, limiter livestate.RateLimiter, log *slog.Logger) 
 			if !res.Allowed {
 				secs := int(res.RetryAfter.Seconds() + 0.999)
 				c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(secs, 1)))
-				log.Warn("rate limited", "request_id", web.RequestID(c), "limit", ru.name, "who", who, "ip", c.IP(), "path", path)
+				log.Warn("rate limited", "request_id", web.RequestID(c), "limit", ru.name, "route", rt.Method+" "+rt.Path, "who", who, "ip", c.IP())
 				return errs.New(errs.ErrRateLimited, "rate_limited")
 			}
 			return c.Next()
 		}
-		return c.Next()
 	}
-}
-
-var param = regexp.MustCompile(`:[A-Za-z]+`)
-
-func pattern(p string) *regexp.Regexp {
-	return regexp.MustCompile("^" + param.ReplaceAllString(regexp.QuoteMeta(p), `[^/]+`) + "/?$")
-}
-
-func compile(routes []web.Route) []rule {
-	out := []rule{
-		{"apply", fiber.MethodPost, pattern("/api/v1/jobs/:id/apply"), Apply},
-		{"chat", fiber.MethodPost, pattern("/api/v1/chat/conversations/:id/messages"), Chat},
-	}
-	for _, rt := range routes {
-		if rt.Upload {
-			// One budget for every upload route: a flood spread over several routes is one flood.
-			out = append(out, rule{"upload", rt.Method, pattern(rt.Path), Upload})
-		}
-	}
-	return out
 }

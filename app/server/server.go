@@ -100,7 +100,7 @@ func New(d Deps) (*App, error) {
 	sessions := &account.Sessions{Store: d.State.Sessions, Users: users, TTL: 14 * 24 * time.Hour, Secure: d.Config.SecureCookies(), Log: d.Log,
 		Read: d.State.ReadRequest, Watch: slices.Concat(jobfair.Versions, account.Versions)}
 	f.Use(sessions.Middleware())
-	f.Use(ratelimit.Middleware(r, d.State.Limiter, d.Log))
+	r.Guard = ratelimit.Guard(d.State.Limiter, d.Log)
 
 	health := &health{db: d.DB, state: d.State, extra: d.Ready}
 	if d.Live != nil {

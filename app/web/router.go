@@ -36,9 +36,16 @@ type Route struct {
 }
 
 // Router registers routes on a fiber app and keeps their declarations.
+//
+// Routing ignores case and a trailing slash (fiber's defaults): /API/V1/Jobs/ is /api/v1/jobs.
+// Anything that depends on which endpoint was called, such as a rate limit, therefore hangs on
+// the matched route (Guard), never on the spelling of the request's path.
 type Router struct {
 	app    *fiber.App
 	routes []Route
+	// Guard, when set before routes are registered, gives each route a handler run after its
+	// access check and before its own handler (nil for none).
+	Guard func(rt Route) fiber.Handler
 
 	once sync.Once
 	doc  []byte
@@ -57,7 +64,7 @@ func (r *Router) Handle(rt Route) {
 		panic("web: route without handler: " + rt.Method + " " + rt.Path)
 	}
 	access := rt.Access
-	r.app.Add(rt.Method, rt.Path, func(c *fiber.Ctx) error {
+	handlers := []fiber.Handler{func(c *fiber.Ctx) error {
 		// The caller's account is read before any route that checks who calls or changes
 		// something; a public page reads it only if it asks (DeferPrincipal).
 		if !access.public || !readOnly(c.Method()) {
@@ -74,7 +81,13 @@ func (r *Router) Handle(rt Route) {
 		// A public page that asked for its caller when their account could not be read
 		// fails as every page did before it would have started.
 		return principalError(c)
-	}, rt.Handler)
+	}}
+	if r.Guard != nil {
+		if g := r.Guard(rt); g != nil {
+			handlers = append(handlers, g)
+		}
+	}
+	r.app.Add(rt.Method, rt.Path, append(handlers, rt.Handler)...)
 	r.routes = append(r.routes, rt)
 }
 
