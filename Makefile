@@ -69,7 +69,7 @@ test-cluster:
 # Live-engine load test through the real binary: `make bench-live` (one instance, state in
 # process) or `make bench-live REDIS=redis://127.0.0.1:6379/0` (two instances sharing Redis).
 # Extra load-generator flags go in BENCH_ARGS, e.g. BENCH_ARGS="-slow 0.01" or "-drop 5000".
-BENCH_ARGS ?= -clients 10000 -rate 5 -warmup 3s -duration 15s
+BENCH_ARGS ?= -clients 10000 -rate 5 -duration 10m
 bench-live: $(BIN)
 	@set -e; dir=$$(mktemp -d); trap 'kill $$pids 2>/dev/null; rm -rf $$dir' EXIT; \
 	ulimit -n $$(ulimit -Hn); pids=; urls=; mets=; \

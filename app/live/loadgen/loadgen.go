@@ -1,6 +1,9 @@
 // Package loadgen drives a running Zonefair instance (or several) with many websocket clients in
 // one benchmark room and reports delivery rate, latency, memory per connection, slow-consumer
-// disconnects and offset recovery. The servers must run with ZONEFAIR_LIVE_BENCH=1.
+// disconnects, offset recovery, the connections held at the end and every connection lost that
+// it did not drop on purpose; it fails when one was. The servers must run with
+// ZONEFAIR_LIVE_BENCH=1. Runs should span many of the servers' ping intervals (25 s by default):
+// a shorter one cannot show what the keep-alive does to connections.
 package loadgen
 
 import (
@@ -17,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -55,7 +59,7 @@ func Run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.Float64Var(&c.rate, "rate", 10, "publications per second (in total)")
 	fs.IntVar(&c.size, "size", 100, "padding bytes per publication")
 	fs.DurationVar(&c.warmup, "warmup", 3*time.Second, "publishing before measuring")
-	fs.DurationVar(&c.duration, "duration", 20*time.Second, "measured publishing time")
+	fs.DurationVar(&c.duration, "duration", 2*time.Minute, "measured publishing time")
 	fs.Float64Var(&c.slow, "slow", 0, "fraction of clients that never read (slow consumers)")
 	fs.IntVar(&c.drop, "drop", 0, "clients to drop at once after the measurement and reconnect from their offsets")
 	fs.DurationVar(&c.dropFor, "drop-for", 2*time.Second, "how long dropped clients stay away")
@@ -109,25 +113,54 @@ func raiseFileLimit() error {
 
 // stats are shared by all clients.
 type stats struct {
+	start      time.Time
 	measuring  atomic.Bool
 	deliveries atomic.Int64
 	gaps       atomic.Int64
 	dups       atomic.Int64
+	pings      atomic.Int64 // the servers' keep-alive pings the readers answered
 	hist       histogram
+
+	mu   sync.Mutex
+	lost []loss // connections that ended without the generator dropping them
+}
+
+// loss is one connection lost that the generator did not drop on purpose.
+type loss struct {
+	at   time.Duration // since the start of the run
+	who  string
+	code int    // the server's close code; 1006 when the connection ended without one
+	why  string // the close reason, or the error that ended it
+}
+
+func (st *stats) lose(who string, code int, why string) {
+	st.mu.Lock()
+	st.lost = append(st.lost, loss{at: time.Since(st.start), who: who, code: code, why: why})
+	st.mu.Unlock()
+}
+
+func (st *stats) losses() []loss {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return slices.Clone(st.lost)
 }
 
 type client struct {
-	url    string
-	slow   bool
-	ws     *websocket.Conn // slow clients: dialled, joined, then never read
-	cut    func()          // reading clients: cuts the connection the receive loops read
-	rcv    *receivers
-	joined chan joinReply
-	mu     sync.Mutex
-	epoch  string
-	last   uint64
-	resume bool // the pending join carries since
-	done   chan struct{}
+	n        int // its place in the list, to name it in reports
+	st       *stats
+	planned  atomic.Bool // the generator is dropping it on purpose
+	joinedOK atomic.Bool // its last connection joined the room
+	url      string
+	slow     bool
+	ws       *websocket.Conn // slow clients: dialled, joined, then never read
+	cut      func()          // reading clients: cuts the connection the receive loops read
+	rcv      *receivers
+	joined   chan joinReply
+	mu       sync.Mutex
+	epoch    string
+	last     uint64
+	resume   bool // the pending join carries since
+	done     chan struct{}
 }
 
 type joinReply struct {
@@ -193,10 +226,19 @@ func (cl *client) connect(room string, st *stats) error {
 
 // kill drops the connection without a close handshake, as a network failure would.
 func (cl *client) kill() {
+	cl.planned.Store(true)
 	if cl.cut != nil {
 		cl.cut()
 	} else if cl.ws != nil {
-		cl.kill()
+		_ = cl.ws.Close()
+	}
+}
+
+// ended is told how a reading client's connection ended; one the generator did not drop is a
+// loss.
+func (cl *client) ended(code int, why string) {
+	if !cl.planned.Load() {
+		cl.st.lose(fmt.Sprintf("client %d", cl.n), code, why)
 	}
 }
 
@@ -272,7 +314,7 @@ func number(b, key []byte) uint64 {
 }
 
 func run(ctx context.Context, c config, out io.Writer) error {
-	st := &stats{}
+	st := &stats{start: time.Now()}
 	rssBefore := rss(c.pids)
 	rcv, err := newReceivers(st)
 	if err != nil {
@@ -288,7 +330,7 @@ func run(ctx context.Context, c config, out io.Writer) error {
 		if slow {
 			marked++
 		}
-		cls[i] = &client{url: c.urls[i%len(c.urls)], slow: slow, rcv: rcv}
+		cls[i] = &client{n: i, st: st, url: c.urls[i%len(c.urls)], slow: slow, rcv: rcv}
 	}
 	start := time.Now()
 	failed := connectAll(ctx, cls, c, st)
@@ -306,7 +348,7 @@ func run(ctx context.Context, c config, out io.Writer) error {
 		go func() {
 			defer pubWG.Done()
 			if err := publish(pctx, c.urls[i%len(c.urls)], c, &sent); err != nil && pctx.Err() == nil {
-				fmt.Fprintf(out, "publisher %d: %v\n", i, err)
+				st.lose(fmt.Sprintf("publisher %d", i), 1006, err.Error())
 			}
 		}()
 	}
@@ -322,19 +364,7 @@ func run(ctx context.Context, c config, out io.Writer) error {
 	srvCPU, myCPU := cpu(c.pids)-srvCPU0, ownCPU()-ownCPU0
 	published := sent.Load() - sentBefore
 
-	held := 0
-	for _, cl := range cls {
-		select {
-		case <-cl.done:
-			if cl.slow {
-				held++ // a slow client reads nothing, so done says nothing about it
-			}
-		default:
-			held++
-		}
-	}
 	readers := c.clients - failed - countSlow(cls)
-	fmt.Fprintf(out, "connections held at the end: %d\n", held)
 	fmt.Fprintf(out, "publications: %d in %v (%.1f/s), %d bytes padding each\n", published,
 		elapsed.Round(time.Millisecond), float64(published)/elapsed.Seconds(), c.size)
 	fmt.Fprintf(out, "deliveries: %d (%.0f/s); expected about %d\n", st.deliveries.Load(),
@@ -357,12 +387,58 @@ func run(ctx context.Context, c config, out io.Writer) error {
 	if c.drop > 0 {
 		dropAndRecover(ctx, cls, c, st, out)
 	}
+	lost := st.losses()
+	fmt.Fprintf(out, "connections held at the end: %d of %d readers, %d of %d publishers (after %v)\n",
+		held(cls), readers, c.publishers-publishersLost(lost), c.publishers, time.Since(st.start).Round(time.Second))
+	if n := countSlow(cls); n > 0 {
+		fmt.Fprintf(out, "slow clients (never read, expected to be closed): %d\n", n)
+	}
+	if readers > 0 {
+		fmt.Fprintf(out, "keep-alive pings answered: %d, %.1f per reader\n", st.pings.Load(), float64(st.pings.Load())/float64(readers))
+	}
+	fmt.Fprintf(out, "unplanned disconnects: %d\n", len(lost))
+	for i, l := range lost {
+		if i == 20 {
+			fmt.Fprintf(out, "  … and %d more\n", len(lost)-i)
+			break
+		}
+		fmt.Fprintf(out, "  %v %s: close %d %s\n", l.at.Round(time.Millisecond), l.who, l.code, l.why)
+	}
 	stopPub()
 	pubWG.Wait()
 	for _, cl := range cls {
 		cl.kill()
 	}
+	if failed > 0 || len(lost) > 0 {
+		return fmt.Errorf("%d clients failed to connect and %d connections were lost that the generator did not drop", failed, len(lost))
+	}
 	return nil
+}
+
+// held counts reading clients whose connection is open.
+func held(cls []*client) int {
+	n := 0
+	for _, cl := range cls {
+		if cl.slow || !cl.joinedOK.Load() {
+			continue
+		}
+		select {
+		case <-cl.done:
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+func publishersLost(lost []loss) int {
+	n := 0
+	for _, l := range lost {
+		if strings.HasPrefix(l.who, "publisher") {
+			n++
+		}
+	}
+	return n
 }
 
 func countSlow(cls []*client) int {
@@ -397,6 +473,7 @@ func connectAll(ctx context.Context, cls []*client, c config, st *stats) int {
 }
 
 func connectJoined(cl *client, room string, st *stats) error {
+	cl.joinedOK.Store(false)
 	if err := cl.connect(room, st); err != nil {
 		return err
 	}
@@ -408,6 +485,7 @@ func connectJoined(cl *client, room string, st *stats) error {
 		if r.Recovered != nil && !*r.Recovered {
 			return errors.New("not recovered")
 		}
+		cl.joinedOK.Store(true)
 		return nil
 	case <-time.After(30 * time.Second):
 		return errors.New("join timed out")
@@ -443,8 +521,10 @@ func dropAndRecover(ctx context.Context, cls []*client, c config, st *stats, out
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
+			cl.planned.Store(false)
 			if err := connectJoined(cl, c.room, st); err != nil {
 				failed.Add(1)
+				st.lose(fmt.Sprintf("client %d", cl.n), 1006, "reconnect: "+err.Error())
 			}
 		}()
 	}

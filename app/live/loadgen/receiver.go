@@ -42,6 +42,8 @@ type rconn struct {
 	cl      *client
 	done    chan struct{}
 	pending []byte // the start of a frame that has not fully arrived
+	code    int    // the server's close code, 1006 until a close frame arrives
+	reason  string
 }
 
 func newReceivers(st *stats) (*receivers, error) {
@@ -96,7 +98,7 @@ func (r *receivers) dial(cl *client, join []byte, done chan struct{}) (cut func(
 	l := r.loops[r.next%len(r.loops)]
 	r.next++
 	r.mu.Unlock()
-	c := &rconn{fd: fd, cl: cl, done: done}
+	c := &rconn{fd: fd, cl: cl, done: done, code: 1006}
 	l.mu.Lock()
 	l.conns[fd] = c
 	l.mu.Unlock()
@@ -135,6 +137,7 @@ func (l *loop) drop(c *rconn) {
 	l.mu.Unlock()
 	_ = syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, c.fd, nil)
 	_ = syscall.Close(c.fd)
+	c.cl.ended(c.code, c.reason)
 	close(c.done)
 }
 
@@ -185,8 +188,8 @@ func (l *loop) run(st *stats, stop chan struct{}) {
 }
 
 // frames takes the bytes just read and hands every complete text message to the client; it
-// reports false when the connection is to end (a close frame or a frame a bench client never
-// gets).
+// reports false when the connection is to end (a close frame, whose code and reason it keeps, or
+// a frame a bench client never gets).
 func (c *rconn) frames(b []byte, now int64, st *stats) bool {
 	if len(c.pending) > 0 {
 		c.pending = append(c.pending, b...)
@@ -210,7 +213,13 @@ func (c *rconn) frames(b []byte, now int64, st *stats) bool {
 			if _, err := syscall.Write(c.fd, pong); err != nil {
 				return false
 			}
+			st.pings.Add(1)
 		case op == 0xA:
+		case op == 0x8:
+			if len(payload) >= 2 {
+				c.code, c.reason = int(binary.BigEndian.Uint16(payload)), string(payload[2:])
+			}
+			return false
 		default:
 			return false // close, binary or fragmented
 		}
