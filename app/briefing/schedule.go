@@ -43,8 +43,9 @@ func (in *Input) check(ctx context.Context, g *gorm.DB, p *web.Principal) error 
 	in.ZoneIDs = slices.Compact(in.ZoneIDs)
 	slices.Sort(in.ProjectIDs)
 	in.ProjectIDs = slices.Compact(in.ProjectIDs)
+	// Zone staff may host with other zones, never for them alone.
 	if p.Role != web.RoleAdmin && !slices.Contains(in.ZoneIDs, p.ZoneID) {
-		return errs.Invalid("zoneIds", "briefing.own_zone")
+		return errs.New(errs.ErrForbidden, "briefing.own_zone")
 	}
 	var n int64
 	if err := g.WithContext(ctx).Model(&zone.Zone{}).Where("id IN ?", in.ZoneIDs).Count(&n).Error; err != nil {
@@ -314,6 +315,7 @@ func (s *Service) Register(ctx context.Context, id int64, p *web.Principal, in R
 	if err := s.DB.WithContext(ctx).First(&u, p.UserID).Error; err != nil {
 		return Registration{}, err
 	}
+	notice := map[string]any{"briefingId": id, "titleZh": a.b.TitleZh, "titleEn": a.b.TitleEn, "startsAt": a.b.StartsAt}
 	r := Registration{BriefingID: id, UserID: p.UserID, RawAnswers: marshal(answers), Answers: answers,
 		Organization: firstNonEmpty(clean(in.Organization), u.Organization), Country: firstNonEmpty(clean(in.Country), u.Country), Industry: in.Industry}
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -338,11 +340,14 @@ func (s *Service) Register(ctx context.Context, id int64, p *web.Principal, in R
 			return err
 		}
 		if s.Notify != nil {
-			_, err := s.Notify.Add(tx, p.UserID, "briefing.registered", map[string]any{"briefingId": id, "titleZh": a.b.TitleZh, "titleEn": a.b.TitleEn, "startsAt": a.b.StartsAt})
+			_, err := s.Notify.Add(tx, p.UserID, "briefing.registered", notice)
 			return err
 		}
 		return nil
 	})
+	if err == nil && s.Notify != nil {
+		s.Notify.Publish(ctx, p.UserID, "briefing.registered", notice)
+	}
 	return r, err
 }
 

@@ -67,6 +67,9 @@ func (s *Service) CreateSlots(ctx context.Context, p *web.Principal, in SlotInpu
 
 // scope sets the zone and enterprise a new slot belongs to, from who publishes it.
 func (s *Service) scope(ctx context.Context, p *web.Principal, in SlotInput, m *Meeting) error {
+	if _, err := p.CreatesIn(in.ZoneID); err != nil {
+		return err
+	}
 	switch p.Role {
 	case web.RoleEnterprise:
 		if in.Kind == Negotiation {
@@ -162,8 +165,11 @@ func (s *Service) CancelSlot(ctx context.Context, p *web.Principal, id int64) (M
 	if err != nil {
 		return m, err
 	}
-	if m.Source != FromSlot || (!manages(p, &m) && m.HostID != p.UserID) {
+	if m.Source != FromSlot {
 		return m, missing()
+	}
+	if !manages(p, &m) && m.HostID != p.UserID {
+		return m, errs.Forbidden()
 	}
 	if m.Status != Open {
 		return m, errs.New(errs.ErrConflict, "meeting.not_open")

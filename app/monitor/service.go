@@ -105,12 +105,11 @@ func (s *Service) zoneOf(ctx context.Context, zoneID int64) (zone.Zone, bool, er
 // Submit stores a key zone's first report for a month (zone staff their zone, admins any)
 // and raises the alerts its figures call for.
 func (s *Service) Submit(ctx context.Context, p *web.Principal, in ReportInput) (Report, error) {
-	// Zone staff report for their own zone: naming none means it, naming another is refused
-	// (not quietly filed under their own zone).
-	if in.ZoneID == 0 && p.Role != web.RoleAdmin {
-		in.ZoneID = p.ZoneID
+	zoneID, err := p.CreatesIn(in.ZoneID)
+	if err != nil {
+		return Report{}, err
 	}
-	if !p.ManagesZone(in.ZoneID) {
+	if in.ZoneID = zoneID; !p.ManagesZone(in.ZoneID) {
 		return Report{}, errs.Forbidden()
 	}
 	if err := s.checkMonth(in.Month); err != nil {

@@ -67,8 +67,12 @@ func (s *Service) SavePackage(ctx context.Context, id int64, p *web.Principal, i
 			return pk, notFound(err, "policy_package")
 		}
 		in.ZoneID = pk.ZoneID
-	} else if p.Role != web.RoleAdmin || in.ZoneID == 0 {
-		in.ZoneID = p.ZoneID
+	} else {
+		zoneID, err := p.CreatesIn(in.ZoneID)
+		if err != nil {
+			return pk, err
+		}
+		in.ZoneID = zoneID
 	}
 	if !p.ManagesZone(in.ZoneID) {
 		return pk, errs.Forbidden()

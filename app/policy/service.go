@@ -95,7 +95,11 @@ func (in *Input) check(p *web.Principal) error {
 		if in.Level != ZoneLevel && in.Level != Municipal {
 			return errs.Invalid("level", "policy.level_zone")
 		}
-		in.ZoneID = p.ZoneID
+		zoneID, err := p.CreatesIn(in.ZoneID)
+		if err != nil {
+			return err
+		}
+		in.ZoneID = zoneID
 	case web.RoleProvince:
 		if in.Level != Provincial {
 			return errs.Invalid("level", "policy.level_province")

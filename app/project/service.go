@@ -93,10 +93,11 @@ func (in Input) apply(p *Project) error {
 
 // Create lists a project in the caller's zone (admins name the zone).
 func (s *Service) Create(ctx context.Context, p *web.Principal, in Input) (Project, error) {
-	if p.Role != web.RoleAdmin || in.ZoneID == 0 {
-		in.ZoneID = p.ZoneID
+	zoneID, err := p.CreatesIn(in.ZoneID)
+	if err != nil {
+		return Project{}, err
 	}
-	if !p.ManagesZone(in.ZoneID) {
+	if in.ZoneID = zoneID; !p.ManagesZone(in.ZoneID) {
 		return Project{}, errs.Forbidden()
 	}
 	if err := zone.NewStore(s.DB).Exists(ctx, in.ZoneID); err != nil {

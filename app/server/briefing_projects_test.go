@@ -33,7 +33,7 @@ func TestProjectsSearchFollowAndLeads(t *testing.T) {
 		staff, admin, inv := e.as(web.RoleZoneStaff), e.as(web.RoleAdmin), e.as(web.RoleInvestor)
 		battery := newProject(e, staff, nil)
 		chips := newProject(e, admin, map[string]any{"zoneId": e.zoneB.ID, "titleZh": "晶圆封测", "titleEn": "Wafer packaging", "industry": "semiconductors", "amount": 5000000, "currency": "CNY"})
-		staff.do("POST", "/api/v1/projects", map[string]any{"zoneId": e.zoneB.ID, "titleZh": "越权", "titleEn": "Other zone", "industry": "automotive", "currency": "CNY"}).want(201)
+		staff.do("POST", "/api/v1/projects", map[string]any{"zoneId": e.zoneB.ID, "titleZh": "越权", "titleEn": "Other zone", "industry": "automotive", "currency": "CNY"}).want(403)
 		staff.do("PUT", fmt.Sprintf("/api/v1/projects/%d", chips.ID), map[string]any{"titleZh": "改动", "titleEn": "Changed", "industry": "automotive", "currency": "CNY"}).want(403)
 
 		search := func(q string) []int64 {

@@ -260,14 +260,14 @@ func TestMeetingAccess(t *testing.T) {
 		f.ent.do("POST", roomPath(s.ID, "/chat"), `{"text":`).want(400)
 		f.ent.do("POST", roomPath(s.ID, "/chat"), map[string]any{"text": strings.Repeat("x", 2001)}).want(400)
 
-		// Zone B's staff neither see nor withdraw zone A's slots.
+		// Zone B's staff neither see nor withdraw zone A's slots (403: the slot is another zone's).
 		bStaff := e.anon()
 		bStaff.do("POST", "/api/v1/auth/register", map[string]any{"email": "b@example.test", "password": testPassword, "name": "B", "role": "graduate"}).want(201)
 		e.db.Table("users").Where("email = ?", "b@example.test").Updates(map[string]any{"role": "zone_staff", "zone_id": e.zoneB.ID})
 		e.accountsChanged()
 		bStaff = e.anon()
 		bStaff.do("POST", "/api/v1/auth/login", map[string]string{"email": "b@example.test", "password": testPassword}).want(200)
-		bStaff.do("DELETE", slotPath(s.ID, ""), nil).want(404)
+		bStaff.do("DELETE", slotPath(s.ID, ""), nil).want(403)
 		bStaff.do("GET", roomPath(s.ID, ""), nil).want(404)
 		var list []meeting.Meeting
 		bStaff.do("GET", "/api/v1/meeting-slots", nil).want(200).json(&list)

@@ -182,10 +182,11 @@ func (h *Handlers) create(c *fiber.Ctx) error {
 		return err
 	}
 	p := web.CurrentPrincipal(c)
-	if in.ZoneID == 0 {
-		in.ZoneID = p.ZoneID
+	zoneID, err := p.CreatesIn(in.ZoneID)
+	if err != nil {
+		return err
 	}
-	if in.ZoneID == 0 {
+	if in.ZoneID = zoneID; in.ZoneID == 0 {
 		return errs.Invalid("zoneId", "field.required")
 	}
 	var n int64

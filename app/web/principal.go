@@ -5,6 +5,8 @@ import (
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
+
+	"zonefair/app/errs"
 )
 
 // Role is what a user is on the platform.
@@ -40,6 +42,23 @@ type Principal struct {
 // ManagesZone reports whether p may manage zone zoneID: admins everywhere, zone staff at home.
 func (p *Principal) ManagesZone(zoneID int64) bool {
 	return p != nil && (p.Role == RoleAdmin || (p.Role == RoleZoneStaff && p.ZoneID == zoneID))
+}
+
+// CreatesIn is the zone a new object of p's belongs to when the request names zone named (0 for
+// none): the one rule for every kind of object that belongs to a zone. Zone and enterprise
+// staff create in their own zone, which naming none means; naming another is forbidden, never
+// quietly filed under their own. Admins create in the zone they name (0 when they name none;
+// the caller decides whether that is allowed).
+func (p *Principal) CreatesIn(named int64) (int64, error) {
+	switch {
+	case p == nil:
+		return 0, errs.Forbidden()
+	case p.Role == RoleAdmin:
+		return named, nil
+	case named != 0 && named != p.ZoneID:
+		return 0, errs.Forbidden()
+	}
+	return p.ZoneID, nil
 }
 
 // ReviewsProvince reports whether p reviews the zones of province: admins everywhere, province
