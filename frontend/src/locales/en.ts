@@ -31,6 +31,7 @@ export default {
     analytics: 'Analytics',
     agreements: 'Agreements',
     menu: 'Menu',
+    more: 'More',
     language: 'Language',
   },
   user: {

@@ -32,6 +32,7 @@ const zhCN: typeof en = {
     analytics: '数据分析',
     agreements: '签约协议',
     menu: '菜单',
+    more: '更多',
     language: '语言',
   },
   user: {
