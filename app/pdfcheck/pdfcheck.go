@@ -1,7 +1,8 @@
 // Package pdfcheck decides whether an upload is a PDF by its content, never by its name or
-// declared type: it must start with a PDF header, end with an end-of-file marker (a file cut
-// short in transfer is refused rather than stored half-readable), parse completely, not be
-// encrypted, and have at least one page, every one of them readable.
+// declared type: it must start with a PDF header, end with its cross-reference data and an
+// end-of-file marker, every object that data lists must be where it says (a file cut short in
+// transfer, or cut and given a new end, is refused rather than stored half-readable), it must
+// parse completely, not be encrypted, and have at least one page, every one of them readable.
 package pdfcheck
 
 import (
@@ -23,7 +24,7 @@ func Pages(body []byte, maxPages int, tooManyKey string) (int, error) {
 	if len(body) == 0 {
 		return 0, errs.Invalid("file", "upload.empty")
 	}
-	if !bytes.HasPrefix(body, []byte("%PDF-")) || !bytes.Contains(body[max(0, len(body)-1024):], []byte("%%EOF")) {
+	if !bytes.HasPrefix(body, []byte("%PDF-")) || !xrefIntact(body) {
 		return 0, refuse("upload.pdf")
 	}
 	once.Do(api.DisableConfigDir)

@@ -150,7 +150,7 @@ func TestLogoUpload(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		staff := e.as(web.RoleZoneStaff)
 		path := fmt.Sprintf("/api/v1/zones/%d/logo", e.zoneA.ID)
-		png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), make([]byte, 64)...)
+		png := testPNG(t, 64, 64)
 		upload(staff, path, "fake.png", []byte("%PDF-1.4 not an image")).want(415)
 		upload(staff, path, "empty.png", nil).want(400)
 		upload(staff, path, "big.png", append(png, make([]byte, zone.MaxLogoBytes)...)).want(413)

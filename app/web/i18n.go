@@ -58,6 +58,7 @@ var messages = map[string][2]string{
 	"upload.missing":              {"请选择要上传的文件。", "Choose a file to upload."},
 	"upload.empty":                {"文件为空。", "The file is empty."},
 	"upload.image":                {"请上传 PNG、JPEG 或 WebP 图片。", "Upload a PNG, JPEG or WebP image."},
+	"upload.image_size":           {"图片尺寸须在 16×16 到 2048×2048 像素之间。", "The image must be between 16×16 and 2048×2048 pixels."},
 	"upload.too_large":            {"文件过大（上限 %s）。", "The file is too large (limit %s)."},
 	"field.required":              {"必填。", "Required."},
 	"field.email":                 {"请输入有效的邮箱地址。", "Enter a valid email address."},

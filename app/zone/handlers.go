@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -177,22 +176,25 @@ func (h *Handlers) uploadLogo(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if len(body) == 0 {
-		return errs.Invalid("file", "upload.empty")
+	ct, ext, err := checkLogo(body)
+	if err != nil {
+		return err
 	}
-	ct := http.DetectContentType(body)
-	ext := map[string]string{"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}[ct]
-	if ext == "" {
-		e := errs.New(errs.ErrUnsupported, "upload.image")
-		e.Fields = []errs.FieldError{{Field: "file", Key: "upload.image"}}
-		return e
+	before, err := h.Store.Get(c.UserContext(), id)
+	if err != nil {
+		return err
 	}
 	rel, err := h.save(id, ext, body)
 	if err != nil {
 		return err
 	}
 	if err := h.Store.SetLogo(c.UserContext(), id, rel, ct); err != nil {
+		h.remove(rel)
 		return err
+	}
+	// The replaced logo is no longer shown anywhere.
+	if before.LogoPath != "" && before.LogoPath != rel {
+		h.remove(before.LogoPath)
 	}
 	return h.get(c)
 }
@@ -208,9 +210,19 @@ func (h *Handlers) save(zoneID int64, ext string, body []byte) (string, error) {
 	}
 	tmp := full + ".part"
 	if err := os.WriteFile(tmp, body, 0o640); err != nil {
+		_ = os.Remove(tmp)
 		return "", err
 	}
-	return rel, os.Rename(tmp, full)
+	if err := os.Rename(tmp, full); err != nil {
+		_ = os.Remove(tmp)
+		return "", err
+	}
+	return rel, nil
+}
+
+// remove deletes the stored file rel (relative to UploadDir); a file already gone is fine.
+func (h *Handlers) remove(rel string) {
+	_ = os.Remove(filepath.Join(h.UploadDir, filepath.Clean(rel)))
 }
 
 func (h *Handlers) logo(c *fiber.Ctx) error {

@@ -31,6 +31,7 @@ import (
 	"zonefair/app/notify"
 	"zonefair/app/seed"
 	"zonefair/app/server"
+	"zonefair/app/uploads"
 	"zonefair/app/version"
 	"zonefair/frontend"
 )
@@ -261,6 +262,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	go app.Briefings.Run(work)
 	go app.Monitor.Run(work)
 	go app.Meetings.Run(work)
+	go uploads.Run(work, g, filepath.Join(cfg.DataDir, "uploads"), log)
 	errc := make(chan error, 1)
 	go func() { errc <- app.Fiber.Listener(ln) }()
 	log.Info("zonefair ready", "url", cfg.BaseURL, "addr", ln.Addr().String(), "startup_ms", time.Since(started).Milliseconds())
