@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from '@playwright/test'
+import { livePingMs, livePongTimeoutMs, liveWriteTimeoutMs } from './timers'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const port = Number(process.env.E2E_PORT || 18080)
@@ -34,6 +35,9 @@ const instance = (p: number) => ({
   ZONEFAIR_REDIS_URL: redis,
   ZONEFAIR_REDIS_PREFIX: prefix,
   ZONEFAIR_LOG_LEVEL: 'warn',
+  ZONEFAIR_LIVE_PING_INTERVAL: `${livePingMs}ms`,
+  ZONEFAIR_LIVE_WRITE_TIMEOUT: `${liveWriteTimeoutMs}ms`,
+  ZONEFAIR_LIVE_PONG_TIMEOUT: `${livePongTimeoutMs}ms`,
 })
 const server = { timeout: 60_000, reuseExistingServer: false, stdout: 'pipe', stderr: 'pipe' } as const
 
