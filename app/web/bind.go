@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/gofiber/fiber/v2"
@@ -89,6 +90,11 @@ func Bind(c *fiber.Ctx, dst any) error {
 // DecodeJSON decodes one JSON value strictly into dst, turning decoder errors into field
 // errors a person can act on.
 func DecodeJSON(body []byte, dst any) error {
+	if !utf8.Valid(body) {
+		if field := badJSONField(body); field != "" {
+			return badUTF8(field)
+		}
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {

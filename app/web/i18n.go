@@ -61,6 +61,7 @@ var messages = map[string][2]string{
 	"upload.image_size":           {"图片尺寸须在 16×16 到 2048×2048 像素之间。", "The image must be between 16×16 and 2048×2048 pixels."},
 	"upload.too_large":            {"文件过大（上限 %s）。", "The file is too large (limit %s)."},
 	"field.required":              {"必填。", "Required."},
+	"field.utf8":                  {"含有无效的 UTF-8 字节。", "Contains bytes that are not valid UTF-8."},
 	"field.email":                 {"请输入有效的邮箱地址。", "Enter a valid email address."},
 	"field.min":                   {"至少 %s 个字符。", "At least %s characters."},
 	"field.max":                   {"最多 %s 个字符。", "At most %s characters."},

@@ -71,6 +71,7 @@ func NewApp(o Options) *fiber.App {
 		ReferrerPolicy:            "strict-origin-when-cross-origin",
 		PermissionPolicy:          "camera=(self), microphone=(self), geolocation=()",
 	}))
+	app.Use(validUTF8)
 	return app
 }
 
