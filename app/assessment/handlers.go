@@ -263,7 +263,7 @@ func (h *Handlers) template(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 		name += ".csv"
 	}
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	c.Set(fiber.HeaderContentDisposition, web.ContentDisposition("attachment", name))
 	return c.Send(buf.Bytes())
 }
 

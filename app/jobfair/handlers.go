@@ -448,7 +448,7 @@ func (h *Handlers) uploadResume(c *fiber.Ctx) error {
 
 func sendPDF(c *fiber.Ctx, name string, body []byte) error {
 	c.Set(fiber.HeaderContentType, "application/pdf")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="resume.pdf"; filename*=UTF-8''`+pathEscape(name))
+	c.Set(fiber.HeaderContentDisposition, web.ContentDisposition("attachment", name))
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	c.Set("X-Content-Type-Options", "nosniff")
 	return c.Send(body)

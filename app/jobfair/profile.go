@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -13,6 +12,7 @@ import (
 
 	"zonefair/app/errs"
 	"zonefair/app/pdfcheck"
+	"zonefair/app/web"
 )
 
 // MaxResumeBytes bounds an uploaded resume.
@@ -186,22 +186,8 @@ func (s *Service) ReadResume(rel string) ([]byte, error) {
 // displayName keeps a printable, bounded version of the uploader's filename for display and
 // for the download's suggested name.
 func displayName(name string) string {
-	name = filepath.Base(filepath.Clean("/" + name))
-	out := make([]rune, 0, len(name))
-	for _, r := range name {
-		if r < 0x20 || r == 0x7f || r == '"' || r == '\\' {
-			continue
-		}
-		out = append(out, r)
-	}
-	if len(out) > 120 {
-		out = out[len(out)-120:]
-	}
-	if len(out) == 0 || string(out) == "/" || string(out) == "." {
+	if name = web.DisplayName(name); name == "" {
 		return "resume.pdf"
 	}
-	return string(out)
+	return name
 }
-
-// pathEscape percent-encodes a filename for Content-Disposition's filename*.
-func pathEscape(s string) string { return url.PathEscape(s) }

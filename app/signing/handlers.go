@@ -412,7 +412,7 @@ func (h *Handlers) decline(c *fiber.Ctx) error {
 
 func sendPDF(c *fiber.Ctx, body []byte, name string) error {
 	c.Set(fiber.HeaderContentType, "application/pdf")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	c.Set(fiber.HeaderContentDisposition, web.ContentDisposition("attachment", name))
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	c.Set("X-Content-Type-Options", "nosniff")
 	return c.Send(body)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"mime"
 	"reflect"
 	"strconv"
 	"strings"
@@ -203,28 +202,24 @@ func BindQuery(c *fiber.Ctx, dst any) error {
 // SendCSV answers with a CSV download named name, never cached.
 func SendCSV(c *fiber.Ctx, name string, body []byte) error {
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	c.Set(fiber.HeaderContentDisposition, ContentDisposition("attachment", name))
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(body)
 }
 
 // SendPDF answers with a stored PDF under its uploaded name: disposition "inline" to open it in
-// the browser, "attachment" to download it. The name is quoted, or encoded (RFC 2231) when it is
-// not plain ASCII; the answer is private to the caller and never sniffed as another type.
+// the browser, "attachment" to download it (ContentDisposition); the answer is private to the
+// caller and never sniffed as another type.
 func SendPDF(c *fiber.Ctx, disposition, name string, body []byte) error {
 	c.Set(fiber.HeaderContentType, "application/pdf")
-	d := mime.FormatMediaType(disposition, map[string]string{"filename": name})
-	if d == "" {
-		d = disposition + `; filename="attachment.pdf"`
-	}
-	c.Set(fiber.HeaderContentDisposition, d)
+	c.Set(fiber.HeaderContentDisposition, ContentDisposition(disposition, name))
 	c.Set(fiber.HeaderCacheControl, "private, max-age=3600")
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	return c.Send(body)
 }
 
-// FormFile reads the multipart field "file" of at most limit bytes and returns its name (a copy:
-// the request's memory is reused) and content. A missing file is invalid; a larger one is
+// FormFile reads the multipart field "file" of at most limit bytes and returns its display name
+// (DisplayName, "" when none is left; a copy: the request's memory is reused) and content. A missing file is invalid; a larger one is
 // refused as too large, naming the limit.
 func FormFile(c *fiber.Ctx, limit int64) (name string, body []byte, err error) {
 	fh, err := c.FormFile("file")
@@ -251,7 +246,7 @@ func FormFile(c *fiber.Ctx, limit int64) (name string, body []byte, err error) {
 	if int64(len(body)) > limit {
 		return "", nil, tooLarge()
 	}
-	return strings.Clone(fh.Filename), body, nil
+	return strings.Clone(DisplayName(fh.Filename)), body, nil
 }
 
 // sizeText writes a byte limit the way people read it: "10 MiB", "512 KiB".
