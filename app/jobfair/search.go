@@ -487,7 +487,7 @@ type searchedAt struct {
 // search is Search of a normal q, through fresh or, when the caller read them, with the shared
 // versions v; it also says what the search read (the items it was last made with).
 func (s *Store) search(ctx context.Context, q Query, now time.Time, v []int64) (Results, searchedAt, error) {
-	tokens := queryTokens(q.Q)
+	tokens := searchTokens(q.Q)
 	var (
 		out Results
 		at  searchedAt

@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/kljensen/snowball/english"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -13,8 +14,12 @@ import (
 // bigrams plus the last character of each run: a query of two or more CJK characters becomes
 // its bigrams (all must match), and a one-character query is a prefix range over the terms,
 // which finds the character wherever it stands. Latin text is indexed as lower-cased words and
-// queried by prefix, so "engin" finds "engineer". PostgreSQL and SQLite compare the terms byte
-// by byte, so the same query finds the same jobs on both.
+// queried by prefix, so "engin" finds "engineer". Each Latin word is also indexed by its English
+// (Snowball) stem, and the job search asks for a word's stem besides its prefix, so "engineers"
+// finds "engineer" and "accountants" finds "accountant". Words joined by hyphens are indexed
+// joined too, and a query joins them the same way, so "e-commerce" and "ecommerce" find each
+// other. PostgreSQL and SQLite compare the terms byte by byte, so the same query finds the same
+// jobs on both.
 
 // Field weights: a match in the title counts most.
 const (
@@ -30,11 +35,43 @@ const (
 	maxQueryTokens = 16
 )
 
-// token is one condition of a query: an exact term, or a prefix range [lo, hi).
+// stemMark starts a stem term. It is neither a letter nor a digit, so no word term starts with
+// it, and it sorts after every letter and digit, so no prefix range of a word reaches a stem.
+const stemMark = "~"
+
+// stemTerm is the stem term of a Latin word, or "" for a word without letters.
+func stemTerm(word string) string {
+	if !strings.ContainsFunc(word, unicode.IsLetter) {
+		return ""
+	}
+	return stemMark + english.Stem(word, true)
+}
+
+// unhyphenate removes the hyphens between letters or digits of Latin words, so that
+// "e-commerce" reads "ecommerce".
+func unhyphenate(s string) string {
+	if !strings.Contains(s, "-") {
+		return s
+	}
+	rs := []rune(s)
+	word := func(r rune) bool { return !isCJK(r) && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
+	out := rs[:0:0]
+	for i, r := range rs {
+		if r == '-' && i > 0 && i+1 < len(rs) && word(rs[i-1]) && word(rs[i+1]) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}
+
+// token is one condition of a query: an exact term, or a prefix range [lo, hi); with stem set,
+// also that stem term.
 type token struct {
 	term   string
 	prefix bool
 	hi     string
+	stem   string
 }
 
 func isCJK(r rune) bool {
@@ -84,9 +121,23 @@ func addTerms(terms map[string]int16, text string, weight int16) {
 			terms[t] = weight
 		}
 	}
+	latin := func(run string) {
+		put(run)
+		if st := stemTerm(run); st != "" {
+			put(st)
+		}
+	}
+	if n := norm.NFKC.String(text); unhyphenate(n) != n {
+		// The joined words; the words of the text come again below, which costs nothing.
+		runs(unhyphenate(n), func(run string, cjk bool) {
+			if !cjk {
+				latin(run)
+			}
+		})
+	}
 	runs(text, func(run string, cjk bool) {
 		if !cjk {
-			put(run)
+			latin(run)
 			return
 		}
 		var prev rune = -1
@@ -138,6 +189,18 @@ func queryTokens(q string) []token {
 			}
 		}
 	})
+	return out
+}
+
+// searchTokens are the job search's tokens for a search box: those of queryTokens over the
+// query with its hyphenated words joined, each Latin word also matching by its stem.
+func searchTokens(q string) []token {
+	out := queryTokens(unhyphenate(norm.NFKC.String(q)))
+	for i, t := range out {
+		if t.prefix && !isCJK([]rune(t.term)[0]) {
+			out[i].stem = stemTerm(t.term)
+		}
+	}
 	return out
 }
 

@@ -25,6 +25,26 @@ func TestQueryTokens(t *testing.T) {
 	}
 }
 
+func TestSearchTokensJoinCompoundsAndStem(t *testing.T) {
+	got := searchTokens("E-commerce engineers 电商-运营 R&D")
+	want := []token{
+		{term: "ecommerce", prefix: true, hi: "ecommercf", stem: "~ecommerc"},
+		{term: "engineers", prefix: true, hi: "engineert", stem: "~engin"},
+		{term: "电商"}, {term: "运营"},
+		{term: "r"}, {term: "d"},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("searchTokens = %+v, want %+v", got, want)
+	}
+	terms := map[string]int16{}
+	addTerms(terms, "E-commerce Engineers, full-time", weightTitle)
+	for _, term := range []string{"e", "commerce", "ecommerce", "~ecommerc", "engineers", "~engin", "fulltime", "full", "time"} {
+		if terms[term] != weightTitle {
+			t.Errorf("term %q not indexed: %v", term, terms)
+		}
+	}
+}
+
 // TestEveryCharacterIsFindable proves a one-character query's prefix range covers every
 // character of an indexed text, wherever it stands in its run.
 func TestEveryCharacterIsFindable(t *testing.T) {

@@ -169,9 +169,50 @@ func (t *textIndex) match(tokens []token) []scored {
 	return out
 }
 
-// postings of one token; for a prefix, the union of every term in range with the best weight
-// per job. While scoring, w holds the sum over tokens: at most 16 tokens × weight 8.
+// postings of one token: those of its term or prefix range, and of its stem, with the best
+// weight per job.
 func (t *textIndex) postings(tk token) []posting {
+	p := t.termPostings(tk)
+	if tk.stem == "" {
+		return p
+	}
+	n, ok := t.ids[tk.stem]
+	if !ok {
+		return p
+	}
+	return union(p, t.post[n])
+}
+
+// union merges two posting lists ordered by slot, keeping the best weight of a slot in both.
+func union(a, b []posting) []posting {
+	switch {
+	case len(a) == 0:
+		return b
+	case len(b) == 0:
+		return a
+	}
+	out := make([]posting, 0, max(len(a), len(b)))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i].slot < b[j].slot:
+			out = append(out, a[i])
+			i++
+		case a[i].slot > b[j].slot:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, posting{a[i].slot, max(a[i].w, b[j].w)})
+			i, j = i+1, j+1
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
+}
+
+// termPostings of one token's term; for a prefix, the union of every term in range with the
+// best weight per job. While scoring, w holds the sum over tokens: at most 16 tokens × weight 8.
+func (t *textIndex) termPostings(tk token) []posting {
 	if !tk.prefix {
 		if n, ok := t.ids[tk.term]; ok {
 			return t.post[n]

@@ -262,6 +262,12 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	go app.Briefings.Run(work)
 	go app.Monitor.Run(work)
 	go app.Meetings.Run(work)
+	go func() {
+		// Terms made by an older tokeniser are made again while the site serves.
+		if _, err := app.Fair.Store.RefreshTerms(work, log); err != nil && work.Err() == nil {
+			log.Error("rewriting job search terms failed; searches use the old terms", "err", err)
+		}
+	}()
 	go uploads.Run(work, g, filepath.Join(cfg.DataDir, "uploads"), log)
 	errc := make(chan error, 1)
 	go func() { errc <- app.Fiber.Listener(ln) }()

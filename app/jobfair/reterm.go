@@ -1,0 +1,116 @@
+package jobfair
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// termsVersion numbers the way jobs' search terms are made (addTerms); the terms of jobs
+// stored under an older one are made again by RefreshTerms. 2: English stems and joined
+// hyphenated words.
+const termsVersion = 2
+
+// termsVersionRow is the row of job_search_state whose seq records the version the stored terms
+// were made with; without it they were made by version 1.
+const termsVersionRow = 2
+
+// refreshBatch is how many jobs RefreshTerms rewrites per transaction.
+const refreshBatch = 200
+
+// RefreshTerms makes the search terms of every job again when they were made by an older
+// version of the tokeniser, and records the version. It works through the jobs in batches,
+// each a transaction of its own that takes a search sequence number, so every instance catches
+// up batch by batch and searches keep answering meanwhile; an interrupted run resumes from the
+// start next time (rewriting terms twice is harmless). It returns how many jobs it rewrote.
+func (s *Store) RefreshTerms(ctx context.Context, log *slog.Logger) (int, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	var version int64
+	if err := s.db.WithContext(ctx).Raw("SELECT COALESCE(MAX(seq), 1) FROM job_search_state WHERE id = ?", termsVersionRow).Scan(&version).Error; err != nil {
+		return 0, err
+	}
+	if version >= termsVersion {
+		return 0, nil
+	}
+	start := time.Now()
+	log.Info("rewriting job search terms", "from_version", version, "to_version", termsVersion)
+	var last int64
+	done := 0
+	for {
+		var n int
+		var seq int64
+		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			var err error
+			// The sequence's row lock, taken first, keeps job writers out until the batch commits.
+			if seq, err = bumpSeq(tx); err != nil {
+				return err
+			}
+			n, last, err = refreshTerms(tx, last, seq)
+			return err
+		})
+		if err != nil {
+			return done, err
+		}
+		if n == 0 {
+			break
+		}
+		done += n
+		s.committed(ctx, seq)
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("DELETE FROM job_search_state WHERE id = ?", termsVersionRow).Error; err != nil {
+			return err
+		}
+		return tx.Exec("INSERT INTO job_search_state (id, seq) VALUES (?, ?)", termsVersionRow, termsVersion).Error
+	})
+	if err == nil {
+		log.Info("job search terms rewritten", "jobs", done, "took", time.Since(start).Round(time.Millisecond))
+	}
+	return done, err
+}
+
+// refreshTerms rewrites the terms of up to refreshBatch jobs after id after, marking them with
+// search sequence seq; it returns how many it rewrote and the last id.
+func refreshTerms(tx *gorm.DB, after, seq int64) (int, int64, error) {
+	var jobs []Job
+	if err := tx.Where("id > ?", after).Order("id").Limit(refreshBatch).Find(&jobs).Error; err != nil || len(jobs) == 0 {
+		return 0, after, err
+	}
+	ids := make([]int64, len(jobs))
+	for i, j := range jobs {
+		ids[i] = j.ID
+	}
+	var majors []jobMajor
+	if err := tx.Where("job_id IN ?", ids).Find(&majors).Error; err != nil {
+		return 0, after, err
+	}
+	byJob := map[int64][]string{}
+	for _, m := range majors {
+		byJob[m.JobID] = append(byJob[m.JobID], m.Major)
+	}
+	var terms []jobTerm
+	for i := range jobs {
+		j := &jobs[i]
+		j.Majors = slices.Sorted(slices.Values(byJob[j.ID]))
+		t, err := jobTerms(tx, j)
+		if err != nil {
+			return 0, after, err
+		}
+		terms = append(terms, t...)
+	}
+	if err := tx.Where("job_id IN ?", ids).Delete(&jobTerm{}).Error; err != nil {
+		return 0, after, err
+	}
+	if err := tx.CreateInBatches(terms, 500).Error; err != nil {
+		return 0, after, err
+	}
+	if err := tx.Model(&Job{}).Where("id IN ?", ids).UpdateColumn("search_seq", seq).Error; err != nil {
+		return 0, after, err
+	}
+	return len(jobs), ids[len(ids)-1], nil
+}
