@@ -2,8 +2,8 @@ package jobfair
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -517,13 +517,7 @@ func (s *Store) decorateAppsTx(tx *gorm.DB, apps []Application) error {
 	return (&Store{db: tx}).decorateApps(tx.Statement.Context, apps)
 }
 
-var statusNames = map[string][2]string{
-	StatusViewed:    {"已查看", "viewed"},
-	StatusInterview: {"邀请面试", "invited to interview"},
-	StatusOffer:     {"录用意向", "offer"},
-	StatusRejected:  {"未通过", "not selected"},
-}
-
+// emailGraduates emails each graduate what their application.updated notification says.
 func (s *Service) emailGraduates(ctx context.Context, apps []Application) {
 	if s.Notify == nil || len(apps) == 0 {
 		return
@@ -548,21 +542,12 @@ func (s *Service) emailGraduates(ctx context.Context, apps []Application) {
 		if !ok {
 			continue
 		}
-		u := users[i]
-		link := s.BaseURL + "/jobfair/applications"
-		m := notify.Mail{To: u.Email}
-		names := statusNames[a.Status]
-		if u.Locale == string(web.LocaleEn) {
-			title := a.JobTitle
-			if a.JobTitleEn != "" {
-				title = a.JobTitleEn
-			}
-			m.Subject = fmt.Sprintf("Your application for %s: %s", title, names[1])
-			m.Text = fmt.Sprintf("%s has updated your application for %s: %s.\n\nSee it at %s\n", a.EmployerEn, title, names[1], link)
-		} else {
-			m.Subject = fmt.Sprintf("您申请的%s：%s", a.JobTitle, names[0])
-			m.Text = fmt.Sprintf("%s 更新了您对「%s」的申请：%s。\n\n查看：%s\n", a.EmployerZh, a.JobTitle, names[0], link)
+		raw, err := json.Marshal(statusNotice{a})
+		if err != nil {
+			continue
 		}
-		s.Notify.Email(ctx, m)
+		if m, ok := notify.Render("application.updated", raw); ok {
+			s.Notify.Email(ctx, m.Mail(users[i].Email, users[i].Locale, s.BaseURL))
+		}
 	}
 }

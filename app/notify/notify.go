@@ -6,6 +6,7 @@ package notify
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"time"
@@ -21,16 +22,25 @@ type Publisher interface {
 // UserChannel is the live channel only userID may join.
 func UserChannel(userID int64) string { return "user:" + strconv.FormatInt(userID, 10) }
 
-// Notification is one entry in a user's notification list. Kind says how the interface
-// renders Data (e.g. "application.updated" with the application).
+// Notification is one entry in a user's notification list. Kind says what Data holds (e.g.
+// "application.updated" with the application); TextZh, TextEn and Link say it in words.
 type Notification struct {
 	ID        int64           `json:"id"`
 	UserID    int64           `json:"-"`
 	Kind      string          `json:"kind"`
 	Data      json.RawMessage `json:"data" gorm:"-"`
 	Raw       string          `json:"-" gorm:"column:data"`
+	TextZh    string          `json:"textZh" gorm:"-"`
+	TextEn    string          `json:"textEn" gorm:"-"`
+	Link      string          `json:"link" gorm:"-"`
 	ReadAt    *time.Time      `json:"readAt"`
 	CreatedAt time.Time       `json:"createdAt"`
+}
+
+// words fills in what n says from its kind and data.
+func (n *Notification) words() {
+	m, _ := Render(n.Kind, n.Data)
+	n.TextZh, n.TextEn, n.Link = m.TextZh, m.TextEn, m.Link
 }
 
 // TableName is the notifications table.
@@ -43,29 +53,59 @@ type Service struct {
 	// Mail sends email; nil stores it in the outbox.
 	Mail Sender
 	Log  *slog.Logger
+	// BaseURL is the public address that links in emails start with; without it (seeding,
+	// tests) notifications are not emailed, since their links would lead nowhere.
+	BaseURL string
 }
 
 // Add stores a notification for userID inside tx, the caller's transaction, so it exists
-// exactly when the change it reports does.
+// exactly when the change it reports does. A kind without a message, or data that does not
+// say what the kind needs, is refused with ErrUnknownKind.
 func (s *Service) Add(tx *gorm.DB, userID int64, kind string, data any) (Notification, error) {
 	raw, err := json.Marshal(data)
 	if err != nil {
 		return Notification{}, err
 	}
+	if _, ok := Render(kind, raw); !ok {
+		return Notification{}, fmt.Errorf("%w: %s", ErrUnknownKind, kind)
+	}
 	n := Notification{UserID: userID, Kind: kind, Data: raw, Raw: string(raw)}
+	n.words()
 	return n, tx.Create(&n).Error
 }
 
-// Publish sends kind/data to userID's open pages. It is called after the change committed; a
-// failure is logged, not returned, because the change itself has happened and the stored
-// notification still tells the user.
+// Publish sends kind/data to userID's open pages and, for the kinds whose package sends no
+// email of its own, emails the notification's words in the user's language. It is called after
+// the change committed; a failure is logged, not returned, because the change itself has
+// happened and the stored notification still tells the user.
 func (s *Service) Publish(ctx context.Context, userID int64, kind string, data any) {
-	if s.Pub == nil {
+	if s.Pub != nil {
+		if _, err := s.Pub.Publish(ctx, UserChannel(userID), kind, data); err != nil {
+			s.log().Warn("live publish failed", "user_id", userID, "kind", kind, "err", err)
+		}
+	}
+	if k, ok := lookup(kind); ok && k.mail && s.BaseURL != "" {
+		s.mailNotice(ctx, userID, kind, data)
+	}
+}
+
+// mailNotice emails userID what a notification of kind with data says.
+func (s *Service) mailNotice(ctx context.Context, userID int64, kind string, data any) {
+	raw, err := json.Marshal(data)
+	if err != nil {
 		return
 	}
-	if _, err := s.Pub.Publish(ctx, UserChannel(userID), kind, data); err != nil {
-		s.log().Warn("live publish failed", "user_id", userID, "kind", kind, "err", err)
+	m, ok := Render(kind, raw)
+	if !ok {
+		s.log().Warn("notification mail without words", "user_id", userID, "kind", kind)
+		return
 	}
+	var u struct{ Email, Locale string }
+	if err := s.DB.WithContext(ctx).Table("users").Select("email, locale").Where("id = ?", userID).Take(&u).Error; err != nil {
+		s.log().Warn("notification mail: user", "user_id", userID, "err", err)
+		return
+	}
+	s.Email(ctx, m.Mail(u.Email, u.Locale, s.BaseURL))
 }
 
 // PublishTo sends kind/data to any live channel, after a commit, logging failures.
@@ -138,6 +178,7 @@ func (s *Service) List(ctx context.Context, userID int64, q ListQuery) (List, er
 	}
 	for i := range out.Items {
 		out.Items[i].Data = json.RawMessage(out.Items[i].Raw)
+		out.Items[i].words()
 	}
 	err := s.DB.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", userID).Count(&out.Unread).Error
 	return out, err

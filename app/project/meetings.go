@@ -38,6 +38,7 @@ func (s *Service) RequestMeeting(ctx context.Context, p *web.Principal, in Meeti
 		in.Minutes = 30
 	}
 	m := Meeting{InvestorID: p.UserID, Message: in.Message, Minutes: in.Minutes, Status: MeetingPending}
+	notice := map[string]any{"investor": p.Name}
 	switch {
 	case in.ProjectID > 0:
 		pr, err := s.Get(ctx, in.ProjectID, nil)
@@ -45,6 +46,7 @@ func (s *Service) RequestMeeting(ctx context.Context, p *web.Principal, in Meeti
 			return m, err
 		}
 		m.ProjectID, m.ZoneID = &pr.ID, pr.ZoneID
+		notice["titleZh"], notice["titleEn"] = pr.TitleZh, pr.TitleEn
 	case in.ZoneID > 0 && in.BriefingID == 0:
 		m.ZoneID = in.ZoneID
 	}
@@ -89,12 +91,13 @@ func (s *Service) RequestMeeting(ctx context.Context, p *web.Principal, in Meeti
 		if err := tx.Table("users").Where("role = ? AND zone_id = ?", web.RoleZoneStaff, m.ZoneID).Pluck("id", &staff).Error; err != nil {
 			return err
 		}
-		return s.notifyAll(tx, staff, "meeting.requested", map[string]any{"meetingId": m.ID, "investor": p.Name, "projectId": m.ProjectID, "briefingId": m.BriefingID})
+		notice["meetingId"], notice["projectId"], notice["briefingId"] = m.ID, m.ProjectID, m.BriefingID
+		return s.notifyAll(tx, staff, "meeting.requested", notice)
 	})
 	if err != nil {
 		return m, err
 	}
-	s.publishAll(ctx, staff, "meeting.requested", map[string]any{"meetingId": m.ID})
+	s.publishAll(ctx, staff, "meeting.requested", notice)
 	return s.Meeting(ctx, m.ID, p)
 }
 
@@ -216,6 +219,7 @@ func (s *Service) DecideMeeting(ctx context.Context, id int64, p *web.Principal,
 		cols["starts_at"], cols["meeting_url"] = at, url
 	}
 	var staff []int64
+	var data map[string]any
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		allowed := []string{MeetingPending}
 		if to == MeetingCancelled {
@@ -237,13 +241,14 @@ func (s *Service) DecideMeeting(ctx context.Context, id int64, p *web.Principal,
 		if err := tx.Table("users").Where("role = ? AND zone_id = ?", web.RoleZoneStaff, m.ZoneID).Pluck("id", &staff).Error; err != nil {
 			return err
 		}
-		data := map[string]any{"meetingId": id, "status": to, "startsAt": cols["starts_at"]}
+		data = map[string]any{"meetingId": id, "status": to, "startsAt": cols["starts_at"],
+			"investor": m.InvestorName, "zoneNameZh": m.ZoneNameZh, "zoneNameEn": m.ZoneNameEn}
 		return s.notifyAll(tx, append(staff, m.InvestorID), "meeting."+to, data)
 	})
 	if err != nil {
 		return m, err
 	}
-	s.publishAll(ctx, append(staff, m.InvestorID), "meeting."+to, map[string]any{"meetingId": id})
+	s.publishAll(ctx, append(staff, m.InvestorID), "meeting."+to, data)
 	return s.Meeting(ctx, id, p)
 }
 

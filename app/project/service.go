@@ -366,7 +366,7 @@ func (s *Service) ExpressInterest(ctx context.Context, id int64, p *web.Principa
 	if err != nil {
 		return l, err
 	}
-	s.publishAll(ctx, staff, "project.interest", map[string]any{"leadId": l.ID, "projectId": id})
+	s.publishAll(ctx, staff, "project.interest", map[string]any{"leadId": l.ID, "projectId": id, "titleZh": pr.TitleZh, "titleEn": pr.TitleEn, "investor": p.Name})
 	return l, nil
 }
 
@@ -514,7 +514,7 @@ func (s *Service) UpdateLead(ctx context.Context, id int64, p *web.Principal, in
 				return errs.New(errs.ErrConflict, "project.lead_changed")
 			}
 			n.FromStatus, n.ToStatus = l.Status, in.Status
-			if err := s.notifyAll(tx, []int64{l.InvestorID}, "project.lead", map[string]any{"leadId": id, "projectId": l.ProjectID, "status": in.Status}); err != nil {
+			if err := s.notifyAll(tx, []int64{l.InvestorID}, "project.lead", leadNotice(l, in.Status)); err != nil {
 				return err
 			}
 		}
@@ -524,9 +524,14 @@ func (s *Service) UpdateLead(ctx context.Context, id int64, p *web.Principal, in
 		return l, err
 	}
 	if moved {
-		s.publishAll(ctx, []int64{l.InvestorID}, "project.lead", map[string]any{"leadId": id, "projectId": l.ProjectID, "status": in.Status})
+		s.publishAll(ctx, []int64{l.InvestorID}, "project.lead", leadNotice(l, in.Status))
 	}
 	return s.Lead(ctx, id, p)
+}
+
+// leadNotice is the data of the notification telling an investor their lead moved to status.
+func leadNotice(l Lead, status string) map[string]any {
+	return map[string]any{"leadId": l.ID, "projectId": l.ProjectID, "status": status, "titleZh": l.ProjectTitleZh, "titleEn": l.ProjectTitleEn}
 }
 
 // missing is a 404 naming what was not found.

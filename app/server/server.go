@@ -143,7 +143,7 @@ func New(d Deps) (*App, error) {
 	accounts.Routes(r)
 	(&account.Invitations{DB: d.DB, Zones: zones, Users: users, Sessions: sessions, BaseURL: d.Config.BaseURL}).Routes(r)
 	(&zone.Handlers{Store: zones, UploadDir: filepath.Join(d.Config.DataDir, "uploads")}).Routes(r)
-	notices := &notify.Service{DB: d.DB, Pub: d.Publisher, Mail: d.Mail, Log: d.Log}
+	notices := &notify.Service{DB: d.DB, Pub: d.Publisher, Mail: d.Mail, Log: d.Log, BaseURL: d.Config.BaseURL}
 	(&notify.Handlers{Service: notices, Outbox: &notify.Outbox{DB: d.DB}}).Routes(r)
 	fair := &jobfair.Service{Store: jobs, Notify: notices, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}
 	(&jobfair.Handlers{Service: fair}).Routes(r)

@@ -230,7 +230,8 @@ test('a graduate applies, the employer moves it to interview, the graduate sees 
   await page.getByTestId('notif-bell').click()
   await expect(page.getByTestId('notif-list')).toBeVisible()
   await expect(page.getByTestId('notif-item').first()).toContainText('Drug R&D Assistant')
-  await expect(page.getByTestId('notif-item').first()).toContainText('Interview')
+  await expect(page.getByTestId('notif-item').first()).toContainText('invited to interview')
+  await expect(page.getByTestId('notif-item').filter({ hasText: 'You have a new notification' })).toHaveCount(0)
   await shot(page, 'notifications-en', { fullPage: false })
   await page.keyboard.press('Escape')
 

@@ -14692,8 +14692,11 @@ export interface components {
             /** Format: int64 */
             id: number;
             kind: string;
+            link: string;
             /** Format: date-time */
             readAt: string | null;
+            textEn: string;
+            textZh: string;
         };
         NotifyOutboxPage: {
             items: components["schemas"]["NotifyStored"][] | null;

@@ -6,7 +6,6 @@ export default {
     markAll: 'Mark all read',
     empty: 'No notifications yet.',
     more: 'Show older',
-    applicationUpdated: 'Your application for “{job}” is now: {status}',
     generic: 'You have a new notification.',
   },
   applicationStatus: {

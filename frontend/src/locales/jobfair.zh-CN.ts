@@ -7,7 +7,6 @@ const zhCN: typeof en = {
     markAll: '全部标为已读',
     empty: '暂无通知。',
     more: '查看更早',
-    applicationUpdated: '您申请的「{job}」状态更新为：{status}',
     generic: '您有一条新通知。',
   },
   applicationStatus: {

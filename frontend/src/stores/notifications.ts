@@ -106,5 +106,17 @@ export const useNotificationsStore = defineStore('notifications', () => {
     }
   }
 
-  return { items, unread, hasMore, userId, load, more, start, stop, on, markAllRead }
+  /** Marks one notification read, as opening it does. */
+  async function markRead(id: number) {
+    try {
+      await api.markRead({ ids: [id] })
+      const now = new Date().toISOString()
+      items.value = items.value.map((n) => (n.id === id && !n.readAt ? { ...n, readAt: now } : n))
+      unread.value = Math.max(0, unread.value - 1)
+    } catch (e) {
+      toastError(e)
+    }
+  }
+
+  return { items, unread, hasMore, userId, load, more, start, stop, on, markAllRead, markRead }
 })
