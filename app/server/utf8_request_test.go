@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"zonefair/app/web"
@@ -34,5 +36,11 @@ func TestInvalidUTF8Refused(t *testing.T) {
 		field(e.anon().do("GET", "/api/v1/jobs/%FF", nil), "path")
 
 		field(e.as(web.RoleGraduate).upload("/api/v1/graduate/resume", "简历\xff.pdf", pdf("CV")), "file")
+
+		// The User-Agent is kept with the session and with signatures.
+		req := httptest.NewRequest("POST", "/api/v1/auth/login", strings.NewReader(`{"email":"graduate@example.test","password":"`+testPassword+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("User-Agent", "Mozilla/5.0 \xff")
+		field(e.anon().send(req), "User-Agent")
 	})
 }

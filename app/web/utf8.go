@@ -19,11 +19,15 @@ import (
 // badUTF8 is the refusal naming field.
 func badUTF8(field string) error { return errs.Invalid(field, "field.utf8") }
 
-// validUTF8 refuses a request whose path, query parameters or form fields and file names are
-// not UTF-8; JSON bodies are checked where they are decoded (DecodeJSON).
+// validUTF8 refuses a request whose path, query parameters, User-Agent (kept with sessions and
+// signatures) or form fields and file names are not UTF-8; JSON bodies are checked where they
+// are decoded (DecodeJSON).
 func validUTF8(c *fiber.Ctx) error {
 	if !utf8.Valid(c.Request().URI().Path()) {
 		return badUTF8("path")
+	}
+	if !utf8.Valid(c.Request().Header.UserAgent()) {
+		return badUTF8(fiber.HeaderUserAgent)
 	}
 	var bad string
 	c.Context().QueryArgs().VisitAll(func(k, v []byte) {
