@@ -22,32 +22,35 @@ const maxBatch = 64 << 10
 
 var newline = []byte{'\n'}
 
-// client is one websocket connection. Its reader runs on the handler goroutine; exactly one
-// writer goroutine drains its queue.
+// client is one websocket connection. Its reader runs on the handler goroutine. What the hub's
+// flushers cannot write without waiting is written by a writer goroutine of the connection's
+// own, started when there is such work and ending when it is done: an idle connection holds
+// no goroutine but its reader.
 type client struct {
 	h    *Hub
 	ws   *websocket.Conn
 	id   Identity
-	conn string // connection id, unique across nodes
-	wake chan struct{}
-	done chan struct{} // writer finished
+	conn string        // connection id, unique across nodes
+	done chan struct{} // the connection's last writer finished
 
 	raw syscall.RawConn // the socket, for the flusher's writes that do not wait; nil: writer only
 	fl  *flusher
 
-	mu     sync.Mutex
-	owner  uint8  // who writes to the socket now: ownNone, ownFlusher or ownWriter
-	rest   []byte // the unwritten end of a message the flusher began; goes out first
-	failed bool   // a flusher's write failed: the writer ends the connection
-	queue  [][]byte
-	spare  [][]byte
-	queued int
-	ping   bool
-	pong   []byte // the payload of a ping the peer sent, to answer
-	closed bool
-	code   int
-	why    string
-	rooms  map[string]*room
+	mu      sync.Mutex
+	writing bool   // a writer goroutine runs, or is about to
+	ended   bool   // the last writer has finished: no other starts
+	owner   uint8  // who writes to the socket now: ownNone, ownFlusher or ownWriter
+	rest    []byte // the unwritten end of a message the flusher began; goes out first
+	failed  bool   // a flusher's write failed: the writer ends the connection
+	queue   [][]byte
+	spare   [][]byte
+	queued  int
+	ping    bool
+	pong    []byte // the payload of a ping the peer sent, to answer
+	closed  bool
+	code    int
+	why     string
+	rooms   map[string]*room
 
 	tokens float64
 	refill time.Time
@@ -73,21 +76,24 @@ func (c *client) send(f []byte) bool {
 		c.fl.add(c)
 		return true
 	}
+	c.wakeLocked()
 	c.mu.Unlock()
-	c.signal()
 	return true
 }
 
 // handOver gives the socket to c's writer; the caller holds c.mu and owns the socket.
 func (c *client) handOver() {
 	c.owner = ownWriter
-	c.signal()
+	c.wakeLocked()
 }
 
-func (c *client) signal() {
-	select {
-	case c.wake <- struct{}{}:
-	default:
+// wakeLocked makes sure a writer looks at what c has to write: a running writer does before
+// it stops, otherwise one is started. While a flusher owns the socket nothing is started: the
+// flusher hands the socket over when the writer is needed. The caller holds c.mu.
+func (c *client) wakeLocked() {
+	if !c.writing && !c.ended && c.owner != ownFlusher {
+		c.writing = true
+		go c.writeLoop()
 	}
 }
 
@@ -102,8 +108,8 @@ func (c *client) needsWriter() bool {
 func (c *client) answerPing(data string) error {
 	c.mu.Lock()
 	c.pong = []byte(data)
+	c.wakeLocked()
 	c.mu.Unlock()
-	c.signal()
 	return nil
 }
 
@@ -120,8 +126,8 @@ func (c *client) answerClose(code int, _ string) error {
 func (c *client) pingSoon() {
 	c.mu.Lock()
 	c.ping = true
+	c.wakeLocked()
 	c.mu.Unlock()
-	c.signal()
 }
 
 func (c *client) close(code int, why string) {
@@ -141,7 +147,7 @@ func (c *client) closeLocked(code int, why string) {
 		c.queue, c.queued = nil, 0
 	}
 	c.h.m.disconnect(code)
-	c.signal()
+	c.wakeLocked()
 }
 
 // kill drops the connection without a close handshake.
@@ -168,64 +174,74 @@ func (c *client) forget(ch string) {
 	c.mu.Unlock()
 }
 
+// writeLoop writes what the flushers could not, and pings, pongs and the close, until the
+// socket can go back to the flushers or the connection ends.
 func (c *client) writeLoop() {
-	defer close(c.done)
 	// Data frames are framed here and written straight to the socket: the websocket library
 	// would re-arm the deadline, lock and copy through a pooled buffer on every message, which
 	// is a measurable share of a broadcast to thousands of clients. Only the socket's owner
 	// writes, and the library is used for control frames only, so the two never interleave.
 	w := writer{c: c, raw: socket(c.ws)}
-	for range c.wake {
-		c.mu.Lock()
+	c.mu.Lock()
+	for {
 		if c.owner == ownFlusher {
-			// The flusher hands the socket over when it needs this writer.
+			// The flusher hands the socket over when it needs a writer.
+			c.writing = false
 			c.mu.Unlock()
-			continue
+			return
 		}
 		c.owner = ownWriter
-		for {
-			rest, q, ping, pong, closed, code, why, failed := c.rest, c.queue, c.ping, c.pong, c.closed, c.code, c.why, c.failed
-			c.rest, c.queue, c.spare, c.queued, c.ping, c.pong = nil, c.spare[:0], nil, 0, false, nil
+		rest, q, ping, pong, closed, code, why, failed := c.rest, c.queue, c.ping, c.pong, c.closed, c.code, c.why, c.failed
+		c.rest, c.queue, c.spare, c.queued, c.ping, c.pong = nil, c.spare[:0], nil, 0, false, nil
+		c.mu.Unlock()
+		var err error
+		if failed {
+			err = net.ErrClosed
+		}
+		if err == nil {
+			err = w.data(rest, q)
+		}
+		clear(q)
+		if err == nil && ping {
+			err = w.control(websocket.PingMessage, nil)
+		}
+		if err == nil && pong != nil {
+			err = w.control(websocket.PongMessage, pong)
+		}
+		if err != nil {
+			w.fail(err)
+			c.finish()
+			return
+		}
+		if closed {
+			if code != 0 {
+				w.closing(code, why)
+			}
+			c.finish()
+			return
+		}
+		c.mu.Lock()
+		if c.spare == nil && cap(q) <= 64 {
+			c.spare = q
+		}
+		if len(c.queue) == 0 && !c.needsWriter() {
+			// Caught up: the flushers write again until the socket is full next time. Their
+			// writes never wait, so the socket goes back to them without a deadline: one left
+			// behind would fail the first of their writes after it passed.
+			w.disarm()
+			c.owner, c.writing = ownNone, false
 			c.mu.Unlock()
-			var err error
-			if failed {
-				err = net.ErrClosed
-			}
-			if err == nil {
-				err = w.data(rest, q)
-			}
-			clear(q)
-			if err == nil && ping {
-				err = w.control(websocket.PingMessage, nil)
-			}
-			if err == nil && pong != nil {
-				err = w.control(websocket.PongMessage, pong)
-			}
-			if err != nil {
-				w.fail(err)
-				return
-			}
-			if closed {
-				if code != 0 {
-					w.closing(code, why)
-				}
-				return
-			}
-			c.mu.Lock()
-			if c.spare == nil && cap(q) <= 64 {
-				c.spare = q
-			}
-			if len(c.queue) == 0 && !c.needsWriter() {
-				// Caught up: the flushers write again until the socket is full next time. Their
-				// writes never wait, so the socket goes back to them without a deadline: one left
-				// behind would fail the first of their writes after it passed.
-				w.disarm()
-				c.owner = ownNone
-				c.mu.Unlock()
-				break
-			}
+			return
 		}
 	}
+}
+
+// finish records that the connection's last writer is done.
+func (c *client) finish() {
+	c.mu.Lock()
+	c.ended, c.writing = true, false
+	c.mu.Unlock()
+	close(c.done)
 }
 
 // writer is the state of a connection's writer goroutine between its writes.

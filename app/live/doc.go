@@ -90,15 +90,16 @@
 //
 // # Writing to connections
 //
-// Each connection has one outbound queue, capped in bytes, and one writer goroutine of its own.
-// A publication is serialized once and its frame queued to every subscriber without blocking.
-// The hub's flushers (one per core) then write each connection's queued frames with a single
-// non-blocking writev; a broadcast to 10,000 clients thus wakes two goroutines rather than
-// 10,000. When a socket has no room for a whole message, the rest of it, any ping, pong or close,
-// and everything after go to the connection's own writer, the only place that ever waits on the
-// socket; it hands the connection back to the flushers once it has caught up. Exactly one of
-// them writes to a socket at a time, so frames never interleave, and a client that falls behind
-// holds up only its own writer until its queue overflows (close 4009).
+// Each connection has one outbound queue, capped in bytes. A publication is serialized once and
+// its frame queued to every subscriber without blocking. The hub's flushers (one per core) then
+// write each connection's queued frames with a single non-blocking writev; a broadcast to 10,000
+// clients thus wakes two goroutines rather than 10,000. When a socket has no room for a whole
+// message, the rest of it, any ping, pong or close, and everything after go to a writer
+// goroutine of the connection's own, the only place that ever waits on the socket; it is
+// started for that work and hands the socket back to the flushers, and ends, once it has caught
+// up, so an idle connection holds one goroutine (its reader). Exactly one of them writes to a
+// socket at a time, so frames never interleave, and a client that falls behind holds up only
+// its own writer until its queue overflows or a write waits out the write timeout (close 4009).
 //
 // # Timers and deadlines
 //

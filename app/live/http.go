@@ -113,7 +113,7 @@ func (h *Hub) originAllowed(c *fiber.Ctx) bool {
 func (h *Hub) serve(wc *websocket.Conn) {
 	id, _ := wc.Locals(identityKey).(Identity)
 	c := &client{h: h, ws: wc.Conn, id: id, conn: h.node.ID() + "-" + itoa(h.seq.Add(1)),
-		wake: make(chan struct{}, 1), done: make(chan struct{}), rooms: map[string]*room{},
+		done: make(chan struct{}), rooms: map[string]*room{},
 		tokens: float64(h.o.Burst), refill: time.Now()}
 	c.raw = rawConn(socket(wc.Conn))
 	c.fl = h.flush[int(h.seq.Load())%len(h.flush)]
@@ -139,7 +139,6 @@ func (h *Hub) serve(wc *websocket.Conn) {
 	}()
 
 	h.limitSendBuffer(socket(c.ws))
-	go c.writeLoop()
 	c.readLoop()
 
 	c.mu.Lock()

@@ -16,10 +16,11 @@ import (
 // Keep-alive tests run with the engine's timers shortened through Options, and each lasts
 // several of those timers: a connection is only proven to hold when it has lived through them.
 
-// fastTimers pings every 100 ms and gives a write 30 ms: far shorter than the quiet spells the
-// tests leave, so a deadline left behind by one write would fail the next.
+// fastTimers pings every 400 ms and gives a write 150 ms: shorter than the quiet spells the
+// tests leave after a ping, so a deadline left behind by one write would fail the next, yet
+// long enough for a busy machine running the race detector.
 func fastTimers(o *Options) {
-	o.PingInterval, o.PongTimeout, o.WriteTimeout = 100*time.Millisecond, time.Second, 30*time.Millisecond
+	o.PingInterval, o.PongTimeout, o.WriteTimeout = 400*time.Millisecond, 2*time.Second, 150*time.Millisecond
 }
 
 // pinged dials as user and counts the server's pings, answering each as browsers do.
@@ -69,7 +70,7 @@ func TestTrafficBetweenPingsKeepsConnection(t *testing.T) {
 				t.Fatalf("ping: %+v", r.Error)
 			}
 			// A spell longer than the write timeout between messages.
-			time.Sleep(45 * time.Millisecond)
+			time.Sleep(200 * time.Millisecond)
 			viewer.open("viewer")
 			chatter.open("chatter")
 		}
@@ -92,7 +93,7 @@ func TestIdleConnectionSurvivesPings(t *testing.T) {
 			c.open("idle connection")
 			return pings.Load() >= 6
 		})
-		time.Sleep(60 * time.Millisecond) // quiet for twice the write timeout after the last ping
+		time.Sleep(300 * time.Millisecond) // quiet for twice the write timeout after the last ping
 		if r := c.call(map[string]any{"op": "ping"}); r.Error != nil {
 			t.Fatalf("ping after a quiet spell: %+v", r.Error)
 		}
