@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
@@ -22,6 +23,9 @@ type Index struct {
 	db *gorm.DB
 
 	sync sync.Mutex // one catch-up at a time
+
+	warming atomic.Bool // Warm was asked for: readiness waits for the first load
+	loaded  atomic.Bool // a catch-up has completed: the index holds every job
 
 	mu   sync.RWMutex
 	seq  int64
@@ -92,6 +96,14 @@ func newIndex(g *gorm.DB) *Index {
 
 // catchUp loads the jobs written since the index last looked.
 func (ix *Index) catchUp(ctx context.Context) error {
+	if err := ix.update(ctx); err != nil {
+		return err
+	}
+	ix.loaded.Store(true)
+	return nil
+}
+
+func (ix *Index) update(ctx context.Context) error {
 	seq, err := currentSeq(ctx, ix.db)
 	if err != nil {
 		return err

@@ -1,7 +1,11 @@
 package jobfair
 
+// What an instance does with the job search as it starts: load the index before searches come
+// (Warm, IndexReady) and make again the terms an older tokeniser made (RefreshTerms).
+
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"slices"
 	"time"
@@ -113,4 +117,34 @@ func refreshTerms(tx *gorm.DB, after, seq int64) (int, int64, error) {
 		return 0, after, err
 	}
 	return len(jobs), ids[len(ids)-1], nil
+}
+
+// Warm loads the search index now rather than at the first search; until it is loaded,
+// IndexReady reports it, so a load balancer sends a starting instance no searches to wait.
+func (s *Store) Warm(ctx context.Context, log *slog.Logger) error {
+	if log == nil {
+		log = slog.Default()
+	}
+	s.index.warming.Store(true)
+	start := time.Now()
+	if err := s.index.catchUp(ctx); err != nil {
+		return err
+	}
+	s.index.mu.RLock()
+	n := len(s.index.jobs)
+	s.index.mu.RUnlock()
+	log.Info("job search index loaded", "jobs", n, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// errIndexLoading is IndexReady's answer while Warm has not finished.
+var errIndexLoading = errors.New("job search index is loading")
+
+// IndexReady reports whether searches are answered without waiting for the index to load: an
+// error while Warm is loading it. A store nobody warms loads at its first search, and is ready.
+func (s *Store) IndexReady(context.Context) error {
+	if s.index.warming.Load() && !s.index.loaded.Load() {
+		return errIndexLoading
+	}
+	return nil
 }
