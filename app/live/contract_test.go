@@ -4,14 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
-
-	"github.com/fasthttp/websocket"
 )
 
 func TestOrderingUnderConcurrentPublishers(t *testing.T) {
@@ -198,22 +194,7 @@ func TestSlowConsumerIsolation(t *testing.T) {
 		ch := "room:slow"
 		fast := dial(t, s, "1:fast:")
 		fast.join(ch)
-		// The slow client joins and then never reads again.
-		// A small receive buffer stops the kernel from absorbing megabytes on its behalf.
-		d := websocket.Dialer{NetDial: (&net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
-			return rc.Control(func(fd uintptr) {
-				_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 8<<10)
-			})
-		}}).Dial}
-		ws, _, err := d.Dial("ws"+strings.TrimPrefix(s.url, "http")+"/ws", nil)
-		must(t, err)
-		defer ws.Close()
-		req, _ := json.Marshal(map[string]any{"id": 1, "op": "join", "ch": ch})
-		must(t, ws.WriteMessage(1, req))
-		eventually(t, "slow client joined", func() bool {
-			r := s.h.lookup(ch)
-			return r != nil && !r.empty() && func() bool { r.mu.Lock(); defer r.mu.Unlock(); return len(r.subs) == 2 }()
-		})
+		joinStalled(t, s, ch) // joins, then never reads again
 		big := strings.Repeat("x", 8<<10)
 		const n = 800 // 6.4 MB: more than the socket buffers (at most 4 MiB here) plus the 64 KiB queue
 		ctx := context.Background()

@@ -133,20 +133,7 @@ func TestStalledReaderIsClosedAsSlow(t *testing.T) {
 		ch := "room:stall"
 		reader := dial(t, s, "1:reader:")
 		reader.join(ch)
-		d := websocket.Dialer{NetDial: (&net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
-			return rc.Control(func(fd uintptr) {
-				_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 8<<10)
-			})
-		}}).Dial}
-		ws, _, err := d.Dial("ws"+strings.TrimPrefix(s.url, "http")+"/ws", nil)
-		must(t, err)
-		defer ws.Close()
-		req, _ := json.Marshal(map[string]any{"id": 1, "op": "join", "ch": ch})
-		must(t, ws.WriteMessage(websocket.TextMessage, req))
-		eventually(t, "the stalled reader to join", func() bool {
-			r := s.h.lookup(ch)
-			return r != nil && func() bool { r.mu.Lock(); defer r.mu.Unlock(); return len(r.subs) == 2 }()
-		})
+		joinStalled(t, s, ch)
 		pad := strings.Repeat("x", 4<<10)
 		for i := 0; s.counter("zonefair_live_disconnects_total", "4009") == 0; i++ {
 			if i == 2000 {
@@ -208,4 +195,25 @@ func TestQuietRoomWithSubscribersKeepsItsHistory(t *testing.T) {
 			t.Fatalf("resume from before the quiet spell: %+v", rj)
 		}
 	})
+}
+
+// joinStalled dials a client that joins ch and then never reads: a small receive buffer stops
+// the kernel from absorbing megabytes on its behalf. It returns once the hub has it in ch.
+func joinStalled(t *testing.T, s *server, ch string) *websocket.Conn {
+	t.Helper()
+	d := websocket.Dialer{NetDial: (&net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		return rc.Control(func(fd uintptr) {
+			_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 8<<10)
+		})
+	}}).Dial}
+	ws, _, err := d.Dial("ws"+strings.TrimPrefix(s.url, "http")+"/ws", nil)
+	must(t, err)
+	t.Cleanup(func() { _ = ws.Close() })
+	req, _ := json.Marshal(map[string]any{"id": 1, "op": "join", "ch": ch})
+	must(t, ws.WriteMessage(websocket.TextMessage, req))
+	eventually(t, "the stalled client to join", func() bool {
+		r := s.h.lookup(ch)
+		return r != nil && func() bool { r.mu.Lock(); defer r.mu.Unlock(); return len(r.subs) == 2 }()
+	})
+	return ws
 }
