@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net"
 	"net/http"
@@ -352,7 +353,7 @@ func run(ctx context.Context, c config, out io.Writer) error {
 			}
 		}()
 	}
-	slowBefore := scrape(c.metrics)
+	closedBefore := scrape(c.metrics)
 	sleep(ctx, c.warmup)
 	st.hist.reset()
 	sentBefore := sent.Load()
@@ -380,7 +381,8 @@ func run(ctx context.Context, c config, out io.Writer) error {
 			100*srvCPU.Seconds()/elapsed.Seconds(), 100*myCPU.Seconds()/elapsed.Seconds())
 	}
 	if len(c.metrics) > 0 {
-		fmt.Fprintf(out, "slow-consumer disconnects (close 4009): %.0f\n", scrape(c.metrics)-slowBefore)
+		fmt.Fprintf(out, "connections the servers closed, by code (4009 slow consumer, 4010 keep-alive timeout): %s\n",
+			closedSince(closedBefore, scrape(c.metrics)))
 	}
 	fmt.Fprintf(out, "order: %d gaps, %d duplicates\n", st.gaps.Load(), st.dups.Load())
 
@@ -598,9 +600,9 @@ func rss(pids []int) int64 {
 	return total
 }
 
-// scrape sums zonefair_live_disconnects_total{code="4009"} over the servers.
-func scrape(urls []string) float64 {
-	var total float64
+// scrape sums zonefair_live_disconnects_total over the servers, by close code.
+func scrape(urls []string) map[string]float64 {
+	total := map[string]float64{}
 	for _, u := range urls {
 		res, err := http.Get(u)
 		if err != nil {
@@ -608,16 +610,31 @@ func scrape(urls []string) float64 {
 		}
 		s := bufio.NewScanner(res.Body)
 		for s.Scan() {
-			line := s.Text()
-			if strings.HasPrefix(line, `zonefair_live_disconnects_total{code="4009"}`) {
-				f := strings.Fields(line)
-				v, _ := strconv.ParseFloat(f[len(f)-1], 64)
-				total += v
+			rest, ok := strings.CutPrefix(s.Text(), `zonefair_live_disconnects_total{code="`)
+			if !ok {
+				continue
 			}
+			code, value, _ := strings.Cut(rest, `"}`)
+			v, _ := strconv.ParseFloat(strings.TrimSpace(value), 64)
+			total[code] += v
 		}
 		_ = res.Body.Close()
 	}
 	return total
+}
+
+// closedSince describes the connections the servers closed between two scrapes, by code.
+func closedSince(before, after map[string]float64) string {
+	var parts []string
+	for _, code := range slices.Sorted(maps.Keys(after)) {
+		if n := after[code] - before[code]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s ×%.0f", code, n))
+		}
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // cpu sums user and system time of the processes (Linux clock ticks of 10 ms).
