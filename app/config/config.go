@@ -55,6 +55,11 @@ type Config struct {
 	WebhooksAllowPrivate bool
 	// ICEServers are the STUN/TURN servers meeting pages use for their peer connections.
 	ICEServers []ICEServer
+	// LiveKit is the video server (SFU) for briefing stages and group meetings; without its URL
+	// briefings keep their external stream and meetings go peer to peer.
+	LiveKitURL       string
+	LiveKitAPIKey    string
+	LiveKitAPISecret string
 }
 
 // ICEServer is one STUN or TURN server as a browser's RTCPeerConnection takes it.
@@ -244,6 +249,30 @@ var options = []option{
 		}
 		return nil
 	}},
+	{name: "ZONEFAIR_LIVEKIT_URL", def: "", help: "LiveKit server browsers connect to (ws:// or wss://) for briefing stages and group meetings; empty keeps the external stream and peer-to-peer meetings", set: func(c *Config, v string) error {
+		if v != "" {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "ws" && u.Scheme != "wss" && u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return errors.New("want an absolute ws(s):// or http(s):// URL, e.g. wss://video.example.org")
+			}
+		}
+		c.LiveKitURL = strings.TrimRight(v, "/")
+		return nil
+	}},
+	{name: "ZONEFAIR_LIVEKIT_API_KEY", def: "", help: "API key of ZONEFAIR_LIVEKIT_URL", set: func(c *Config, v string) error {
+		if (v == "") != (c.LiveKitURL == "") {
+			return errors.New("set together with ZONEFAIR_LIVEKIT_URL")
+		}
+		c.LiveKitAPIKey = v
+		return nil
+	}},
+	{name: "ZONEFAIR_LIVEKIT_API_SECRET", def: "", secret: true, help: "API secret of ZONEFAIR_LIVEKIT_API_KEY: signs access tokens and checks the server's webhooks", set: func(c *Config, v string) error {
+		if (v == "") != (c.LiveKitURL == "") {
+			return errors.New("set together with ZONEFAIR_LIVEKIT_URL")
+		}
+		c.LiveKitAPISecret = v
+		return nil
+	}},
 	{name: "ZONEFAIR_DEMO", def: "false", help: "load demo data at start when the database is empty", set: func(c *Config, v string) (err error) {
 		c.DemoOnEmpty, err = strconv.ParseBool(v)
 		return err
@@ -376,6 +405,7 @@ func (c *Config) LogValue() slog.Value {
 		slog.Duration("live_pong_timeout", c.LivePongTimeout),
 		slog.Duration("live_write_timeout", c.LiveWriteTimeout),
 		slog.String("smtp", cmp.Or(c.SMTPAddr, "(outbox only)")),
+		slog.String("livekit", cmp.Or(c.LiveKitURL, "(off)")),
 		slog.Bool("secret_set", c.Secret != ""),
 	)
 }

@@ -122,3 +122,30 @@ func TestLogValueHidesSecrets(t *testing.T) {
 		t.Fatalf("start-up log lacks the database host: %s", out)
 	}
 }
+
+func TestLiveKitSettingsGoTogether(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(dir, "lk")
+	if err := os.WriteFile(secret, []byte("lk-secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(env(map[string]string{"ZONEFAIR_LIVEKIT_URL": "wss://video.example.org/", "ZONEFAIR_LIVEKIT_API_KEY": "key", "ZONEFAIR_LIVEKIT_API_SECRET_FILE": secret}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LiveKitURL != "wss://video.example.org" || c.LiveKitAPIKey != "key" || c.LiveKitAPISecret != "lk-secret" {
+		t.Fatalf("livekit %q %q %q", c.LiveKitURL, c.LiveKitAPIKey, c.LiveKitAPISecret)
+	}
+	if strings.Contains(fmt.Sprint(c.LogValue()), "lk-secret") {
+		t.Fatal("the LiveKit secret is logged")
+	}
+	for _, m := range []map[string]string{
+		{"ZONEFAIR_LIVEKIT_URL": "wss://video.example.org"},
+		{"ZONEFAIR_LIVEKIT_API_KEY": "key", "ZONEFAIR_LIVEKIT_API_SECRET": "s"},
+		{"ZONEFAIR_LIVEKIT_URL": "video.example.org", "ZONEFAIR_LIVEKIT_API_KEY": "key", "ZONEFAIR_LIVEKIT_API_SECRET": "s"},
+	} {
+		if _, err := Load(env(m)); err == nil || !strings.Contains(err.Error(), "ZONEFAIR_LIVEKIT_") {
+			t.Fatalf("%v: %v", m, err)
+		}
+	}
+}

@@ -38,6 +38,7 @@ func (h *Handlers) Routes(r *web.Router) {
 	add(web.Route{Method: "PUT", Path: rooms + "/:id/notes", Summary: "Save the interviewer's notes (host)", Access: staff, Request: NotesInput{}, Status: 204, Handler: h.notes})
 	add(web.Route{Method: "POST", Path: rooms + "/:id/outcome", Summary: "Record the outcome (host): moves the application or the lead, and ends the meeting", Access: staff, Request: OutcomeInput{}, Response: Meeting{}, Handler: h.outcome})
 	add(web.Route{Method: "POST", Path: rooms + "/:id/end", Summary: "End the meeting without an outcome (host)", Access: staff, Response: Meeting{}, Handler: h.end})
+	add(web.Route{Method: "POST", Path: rooms + "/:id/members", Summary: "Invite colleagues and investors by email (host and staff who manage it; up to 16 people)", Access: staff, Request: InviteInput{}, Response: Meeting{}, Handler: h.invite})
 	add(web.Route{Method: "POST", Path: "/api/v1/meeting-requests/:id/room", Summary: "The room of an accepted meeting request, created on first use", Access: web.Roles(web.RoleAdmin, web.RoleZoneStaff, web.RoleInvestor), Response: Meeting{}, Handler: h.requestRoom})
 	add(web.Route{Method: "GET", Path: queue, Summary: "A booth's walk-up queue: the caller's place and expected wait (staff: everyone waiting)", Access: web.LoggedIn, Response: Queue{}, Handler: h.queue(h.Service.QueueFor)})
 	add(web.Route{Method: "POST", Path: queue, Summary: "Join a booth's walk-up queue", Access: web.Roles(web.RoleGraduate), Response: Queue{}, Handler: h.queue(h.Service.JoinQueue)})
@@ -271,4 +272,10 @@ func (h *Handlers) takeNext(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(m)
+}
+
+func (h *Handlers) invite(c *fiber.Ctx) error {
+	return withBody(c, fiber.StatusOK, func(p *web.Principal, id int64, in InviteInput) (Meeting, error) {
+		return h.Service.Invite(c.UserContext(), p, id, in)
+	})
 }

@@ -31,6 +31,7 @@ import (
 	"zonefair/app/project"
 	"zonefair/app/ratelimit"
 	"zonefair/app/signing"
+	"zonefair/app/video"
 	"zonefair/app/web"
 	"zonefair/app/zone"
 )
@@ -84,7 +85,8 @@ func New(d Deps) (*App, error) {
 	if err := startProfiling(d.Log); err != nil {
 		return nil, err
 	}
-	f := web.NewApp(web.Options{Logger: d.Log, BodyLimit: d.Config.BodyLimit, Registry: d.Registry, TrustProxy: d.Config.TrustedProxies})
+	f := web.NewApp(web.Options{Logger: d.Log, BodyLimit: d.Config.BodyLimit, Registry: d.Registry, TrustProxy: d.Config.TrustedProxies,
+		ConnectSrc: video.Origins(d.Config.LiveKitURL)})
 	r := web.NewRouter(f)
 
 	if d.Publisher == nil && d.Live != nil {
@@ -102,12 +104,12 @@ func New(d Deps) (*App, error) {
 	f.Use(sessions.Middleware())
 	r.Guard = ratelimit.Guard(d.State.Limiter, d.Log)
 
-	health := &health{db: d.DB, state: d.State, extra: d.Ready}
+	health := &health{db: d.DB, state: d.State, extra: map[string]func(context.Context) error{}}
+	for k, f := range d.Ready {
+		health.extra[k] = f
+	}
 	if d.Live != nil {
-		health.extra = map[string]func(context.Context) error{"live_fanout": d.Live.Ready}
-		for k, f := range d.Ready {
-			health.extra[k] = f
-		}
+		health.extra["live_fanout"] = d.Live.Ready
 		r.Handle(web.Route{Method: "POST", Path: "/api/v1/live/ticket", Tag: "live", Summary: "A single-use ticket (30 s) for opening the websocket as yourself", Access: web.LoggedIn, Response: LiveTicket{}, Handler: d.Live.TicketHandler})
 		r.Handle(web.Route{Method: "GET", Path: "/api/v1/live/ws", Tag: "live", Summary: "The real-time websocket (protocol in app/live/doc.go); anonymous callers may only read rooms that allow it", Access: web.Public, Produces: "application/json", Status: 101, Handler: d.Live.Handler()})
 	}
@@ -167,6 +169,13 @@ func New(d Deps) (*App, error) {
 	(&project.Handlers{Service: projects}).Routes(r)
 	meetings := &meeting.Service{DB: d.DB, Notify: notices, Jobs: fair, Projects: projects, ICE: d.Config.ICEServers, BaseURL: d.Config.BaseURL, Log: d.Log}
 	(&meeting.Handlers{Service: meetings}).Routes(r)
+	videos := &video.Service{DB: d.DB, Server: video.Server{URL: d.Config.LiveKitURL, APIKey: d.Config.LiveKitAPIKey, APISecret: d.Config.LiveKitAPISecret},
+		Briefings: briefings, Meetings: meetings, Pub: d.Publisher, Log: d.Log}
+	(&video.Handlers{Service: videos}).Routes(r)
+	if videos.Enabled() {
+		health.extra["video"] = videos.Ready
+	}
+	video.Register(d.Registry, videos)
 	(&policy.Handlers{Service: &policy.Service{DB: d.DB, Notify: notices, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}}).Routes(r)
 	monitoring := &monitor.Service{DB: d.DB, Notify: notices, Log: d.Log}
 	(&monitor.Handlers{Service: monitoring}).Routes(r)

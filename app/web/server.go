@@ -26,6 +26,9 @@ type Options struct {
 	Registry  prometheus.Registerer
 	// TrustProxy names the load balancers whose X-Forwarded-For is believed.
 	TrustProxy []string
+	// ConnectSrc adds origins pages may fetch from besides their own (the video server's API,
+	// which its browser client asks when a connection fails).
+	ConnectSrc []string
 }
 
 // NewApp builds the fiber app with Zonefair's middleware in front of every route.
@@ -65,7 +68,7 @@ func NewApp(o Options) *fiber.App {
 		// upgrade response in memory for its whole life: document headers there are pure cost.
 		Next: isWebSocketUpgrade,
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data: blob: https:; style-src 'self' 'unsafe-inline'; " +
-			"script-src 'self'; connect-src 'self' ws: wss:; media-src 'self' blob: https:; frame-src https:; " +
+			"script-src 'self'; connect-src " + strings.Join(append([]string{"'self'", "ws:", "wss:"}, o.ConnectSrc...), " ") + "; media-src 'self' blob: https:; frame-src https:; " +
 			"font-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
 		CrossOriginEmbedderPolicy: "unsafe-none",
 		ReferrerPolicy:            "strict-origin-when-cross-origin",

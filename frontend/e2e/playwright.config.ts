@@ -38,6 +38,10 @@ const instance = (p: number) => ({
   ZONEFAIR_LIVE_PING_INTERVAL: `${livePingMs}ms`,
   ZONEFAIR_LIVE_WRITE_TIMEOUT: `${liveWriteTimeoutMs}ms`,
   ZONEFAIR_LIVE_PONG_TIMEOUT: `${livePongTimeoutMs}ms`,
+  // A video server (LiveKit) for the video specs, when the run has one (.ci/run starts it).
+  ZONEFAIR_LIVEKIT_URL: process.env.ZONEFAIR_TEST_LIVEKIT_URL || '',
+  ZONEFAIR_LIVEKIT_API_KEY: process.env.ZONEFAIR_TEST_LIVEKIT_URL ? process.env.ZONEFAIR_TEST_LIVEKIT_API_KEY || 'devkey' : '',
+  ZONEFAIR_LIVEKIT_API_SECRET: process.env.ZONEFAIR_TEST_LIVEKIT_URL ? process.env.ZONEFAIR_TEST_LIVEKIT_API_SECRET || 'secret' : '',
 })
 const server = { timeout: 60_000, reuseExistingServer: false, stdout: 'pipe', stderr: 'pipe' } as const
 

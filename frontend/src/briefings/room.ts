@@ -4,6 +4,7 @@ import { computed, onBeforeUnmount, ref, shallowRef } from 'vue'
 import { briefingApi, type Briefing, type Moderation, type Poll, type Question, type Room, type RoomChatMessage } from '@/api/briefings'
 import { liveClient } from '@/live/state'
 import type { Publication, Subscription } from '@/live/client'
+import type { VideoStage } from '@/api/video'
 
 /** A chat message, with the channel offset it arrived at when it came live. */
 export interface ChatLine extends RoomChatMessage {
@@ -51,6 +52,8 @@ export function useRoom(id: number, myId: () => number | null) {
   const count = ref(0)
   const ceremony = ref<Ceremony | null>(null)
   const moderation = ref<Moderation[]>([])
+  // The video stage's raised hands and presenters, as the last "video.stage" carried them.
+  const videoStage = ref<VideoStage | null>(null)
   const loadError = ref<unknown>(null)
   const ended = computed(() => briefing.value?.phase === 'ended')
   let sub: Subscription | null = null
@@ -176,6 +179,9 @@ export function useRoom(id: number, myId: () => number | null) {
           stop()
         }
         return
+      case 'video.stage':
+        videoStage.value = d as VideoStage
+        return
       case 'signing.ceremony':
         ceremony.value = { title: String(d.title ?? ''), parties: Array.isArray(d.parties) ? d.parties.map(String) : [] }
     }
@@ -249,6 +255,7 @@ export function useRoom(id: number, myId: () => number | null) {
     count,
     ceremony,
     moderation,
+    videoStage,
     ended,
     loadError,
     load,

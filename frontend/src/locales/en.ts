@@ -6,6 +6,7 @@ import signing from './signing.en'
 import assessment from './assessment.en'
 import policy from './policy.en'
 import monitor from './monitor.en'
+import video from './video.en'
 
 export default {
   app: {
@@ -268,4 +269,5 @@ export default {
   ...assessment,
   ...policy,
   ...monitor,
+  ...video,
 }

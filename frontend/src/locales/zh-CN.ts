@@ -7,6 +7,7 @@ import signing from './signing.zh-CN'
 import assessment from './assessment.zh-CN'
 import policy from './policy.zh-CN'
 import monitor from './monitor.zh-CN'
+import video from './video.zh-CN'
 
 const zhCN: typeof en = {
   app: {
@@ -269,6 +270,7 @@ const zhCN: typeof en = {
   ...assessment,
   ...policy,
   ...monitor,
+  ...video,
 }
 
 export default zhCN

@@ -1,0 +1,243 @@
+package video
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/livekit/protocol/auth"
+	"github.com/livekit/protocol/livekit"
+	"github.com/twitchtv/twirp"
+	"gorm.io/gorm"
+
+	"zonefair/app/briefing"
+	"zonefair/app/errs"
+	"zonefair/app/web"
+)
+
+// Stage states.
+const (
+	Hand    = "hand"
+	OnStage = "stage"
+)
+
+// stageRow is one row of video_stage.
+type stageRow struct {
+	BriefingID int64
+	UserID     int64
+	Name       string
+	State      string
+	HandAt     *int64
+	UpdatedNs  int64
+	By         int64
+}
+
+func (stageRow) TableName() string { return "video_stage" }
+
+// Person is someone at the stage.
+type Person struct {
+	UserID   int64     `json:"userId"`
+	Identity string    `json:"identity"`
+	Name     string    `json:"name"`
+	Since    time.Time `json:"since"`
+}
+
+// Stage is a briefing's raised hands (oldest first) and the attendees on stage; it goes out
+// as "video.stage" on the briefing's live channel after every change.
+type Stage struct {
+	Hands      []Person `json:"hands"`
+	Presenters []Person `json:"presenters"`
+	Max        int      `json:"max"` // presenters at once, the host included
+}
+
+// On reports whether userID is on stage.
+func (st Stage) On(userID int64) bool {
+	return slices.ContainsFunc(st.Presenters, func(p Person) bool { return p.UserID == userID })
+}
+
+// Stage reads briefing id's stage.
+func (s *Service) Stage(ctx context.Context, id int64) (Stage, error) {
+	var rows []stageRow
+	st := Stage{Hands: []Person{}, Presenters: []Person{}, Max: MaxStage}
+	if err := s.DB.WithContext(ctx).Where("briefing_id = ?", id).Order("updated_ns, user_id").Find(&rows).Error; err != nil {
+		return st, err
+	}
+	for _, r := range rows {
+		p := Person{UserID: r.UserID, Identity: Identity(r.UserID), Name: r.Name, Since: time.Unix(0, r.UpdatedNs).UTC()}
+		if r.State == OnStage {
+			st.Presenters = append(st.Presenters, p)
+		} else {
+			st.Hands = append(st.Hands, p)
+		}
+	}
+	return st, nil
+}
+
+// StageOf returns briefing id's stage to someone in its room.
+func (s *Service) StageOf(ctx context.Context, id int64, p *web.Principal) (Stage, error) {
+	a, err := s.Briefings.VideoAccess(ctx, id, p)
+	if err != nil {
+		return Stage{}, err
+	}
+	if !a.Host && (!a.Registered || a.Removed) {
+		return Stage{}, errs.New(errs.ErrForbidden, "video.register")
+	}
+	return s.Stage(ctx, id)
+}
+
+// HandInput raises or lowers the caller's hand.
+type HandInput struct {
+	Raised *bool `json:"raised" validate:"required"`
+}
+
+// RaiseHand raises or lowers a registered attendee's hand during the live briefing. Lowering
+// does not take a presenter off stage; hosts do that.
+func (s *Service) RaiseHand(ctx context.Context, id int64, p *web.Principal, raised bool) (Stage, error) {
+	if err := s.off(); err != nil {
+		return Stage{}, err
+	}
+	a, err := s.Briefings.VideoAccess(ctx, id, p)
+	if err != nil {
+		return Stage{}, err
+	}
+	switch {
+	case a.Host:
+		return Stage{}, errs.New(errs.ErrConflict, "video.host_stage")
+	case a.Removed:
+		return Stage{}, errs.New(errs.ErrForbidden, "video.removed")
+	case !a.Registered:
+		return Stage{}, errs.New(errs.ErrForbidden, "video.register")
+	case a.Briefing.PhaseAt(s.now()) != briefing.Live:
+		return Stage{}, errs.New(errs.ErrConflict, "video.not_live")
+	}
+	g := s.DB.WithContext(ctx)
+	now := s.now().UnixNano()
+	if raised {
+		row := stageRow{BriefingID: id, UserID: p.UserID, Name: p.Name, State: Hand, HandAt: &now, UpdatedNs: now}
+		err = g.Transaction(func(tx *gorm.DB) error {
+			var n int64
+			if err := tx.Model(&stageRow{}).Where("briefing_id = ? AND user_id = ?", id, p.UserID).Count(&n).Error; err != nil || n > 0 {
+				return err // already raised or on stage: nothing changes
+			}
+			return tx.Create(&row).Error
+		})
+	} else {
+		err = g.Where("briefing_id = ? AND user_id = ? AND state = ?", id, p.UserID, Hand).Delete(&stageRow{}).Error
+	}
+	if err != nil {
+		return Stage{}, err
+	}
+	return s.stageChanged(ctx, id)
+}
+
+// StageInput brings an attendee on stage or sends them back.
+type StageInput struct {
+	UserID int64 `json:"userId" validate:"required,gte=1"`
+	On     *bool `json:"on" validate:"required"`
+}
+
+// SetStage is a host bringing a registered attendee on stage (at most MaxStage-1 at once) or
+// sending them back to the audience. The video server changes their rights at once; tracks
+// they published are stopped when they leave the stage.
+func (s *Service) SetStage(ctx context.Context, id int64, p *web.Principal, in StageInput) (Stage, error) {
+	if err := s.off(); err != nil {
+		return Stage{}, err
+	}
+	a, err := s.Briefings.VideoAccess(ctx, id, p)
+	if err != nil {
+		return Stage{}, err
+	}
+	if !a.Host {
+		return Stage{}, errs.New(errs.ErrForbidden, "briefing.not_host")
+	}
+	if a.Briefing.PhaseAt(s.now()) != briefing.Live {
+		return Stage{}, errs.New(errs.ErrConflict, "video.not_live")
+	}
+	if *in.On {
+		err = s.bringOn(ctx, id, p, in.UserID)
+	} else {
+		err = s.DB.WithContext(ctx).Where("briefing_id = ? AND user_id = ?", id, in.UserID).Delete(&stageRow{}).Error
+	}
+	if err != nil {
+		return Stage{}, err
+	}
+	s.permit(ctx, id, in.UserID, *in.On)
+	return s.stageChanged(ctx, id)
+}
+
+func (s *Service) bringOn(ctx context.Context, id int64, host *web.Principal, userID int64) error {
+	ok, err := s.Briefings.Attendee(ctx, id, userID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errs.Invalid("userId", "video.not_attendee")
+	}
+	var name string
+	if err := s.DB.WithContext(ctx).Table("users").Select("name").Where("id = ?", userID).Scan(&name).Error; err != nil {
+		return err
+	}
+	now := s.now().UnixNano()
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var rows []stageRow
+		if err := tx.Where("briefing_id = ? AND state = ?", id, OnStage).Find(&rows).Error; err != nil {
+			return err
+		}
+		if slices.ContainsFunc(rows, func(r stageRow) bool { return r.UserID == userID }) {
+			return nil
+		}
+		if len(rows) >= MaxStage-1 {
+			return errs.New(errs.ErrConflict, "video.stage_full")
+		}
+		res := tx.Model(&stageRow{}).Where("briefing_id = ? AND user_id = ?", id, userID).
+			Updates(map[string]any{"state": OnStage, "updated_ns": now, "by": host.UserID, "name": name})
+		if res.Error != nil || res.RowsAffected > 0 {
+			return res.Error
+		}
+		return tx.Create(&stageRow{BriefingID: id, UserID: userID, Name: name, State: OnStage, UpdatedNs: now, By: host.UserID}).Error
+	})
+}
+
+// stageChanged reads the stage and tells the room.
+func (s *Service) stageChanged(ctx context.Context, id int64) (Stage, error) {
+	st, err := s.Stage(ctx, id)
+	if err != nil {
+		return st, err
+	}
+	if s.Pub != nil {
+		if _, err := s.Pub.Publish(ctx, briefing.Channel(id), "video.stage", st); err != nil {
+			s.log().Warn("video stage publish failed", "briefing_id", id, "err", err)
+		}
+	}
+	return st, nil
+}
+
+// permit changes a connected participant's rights on the video server. A participant who is
+// not connected gets the new rights with their next token, so "not found" is no failure.
+func (s *Service) permit(ctx context.Context, id, userID int64, publish bool) {
+	room := Room(KindBriefing, id)
+	tok, err := auth.NewAccessToken(s.Server.APIKey, s.Server.APISecret).
+		SetVideoGrant(&auth.VideoGrant{RoomAdmin: true, Room: room}).SetValidFor(time.Minute).ToJWT()
+	if err != nil {
+		s.log().Warn("video admin token", "err", err)
+		return
+	}
+	h := make(http.Header)
+	h.Set("Authorization", "Bearer "+tok)
+	ctx, err = twirp.WithHTTPRequestHeaders(ctx, h)
+	if err != nil {
+		return
+	}
+	perm := &livekit.ParticipantPermission{CanSubscribe: true, CanPublish: publish, CanPublishData: publish}
+	if publish {
+		perm.CanPublishSources = []livekit.TrackSource{livekit.TrackSource_CAMERA, livekit.TrackSource_MICROPHONE, livekit.TrackSource_SCREEN_SHARE, livekit.TrackSource_SCREEN_SHARE_AUDIO}
+	}
+	rooms := livekit.NewRoomServiceProtobufClient(s.apiURL(), s.client())
+	_, err = rooms.UpdateParticipant(ctx, &livekit.UpdateParticipantRequest{Room: room, Identity: Identity(userID), Permission: perm})
+	var te twirp.Error
+	if err != nil && !(errors.As(err, &te) && te.Code() == twirp.NotFound) {
+		s.log().Warn("video participant rights not changed; they apply on the next connection", "briefing_id", id, "user_id", userID, "err", err)
+	}
+}

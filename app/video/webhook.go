@@ -1,0 +1,164 @@
+package video
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"time"
+
+	"github.com/livekit/protocol/auth"
+	"github.com/livekit/protocol/livekit"
+	"github.com/livekit/protocol/webhook"
+	"google.golang.org/protobuf/encoding/protojson"
+	"gorm.io/gorm"
+
+	"zonefair/app/errs"
+)
+
+// presence is one row of video_presence: one stay of one person in one room.
+type presence struct {
+	ID          int64
+	Kind        string
+	RefID       int64
+	UserID      int64
+	Participant string
+	Published   bool
+	JoinedNs    int64
+	LeftNs      *int64
+	Seconds     int
+}
+
+func (presence) TableName() string { return "video_presence" }
+
+// verify checks that body was signed by the video server: the Authorization header is a token
+// of our API key whose sha256 claim is the body's hash.
+func (s *Service) verify(authz string, body []byte) error {
+	if authz == "" {
+		return errs.New(errs.ErrUnauthorized, "video.signature")
+	}
+	v, err := auth.ParseAPIToken(authz)
+	if err != nil || v.APIKey() != s.Server.APIKey {
+		return errs.New(errs.ErrUnauthorized, "video.signature")
+	}
+	claims, err := v.Verify(s.Server.APISecret)
+	if err != nil {
+		return errs.New(errs.ErrUnauthorized, "video.signature")
+	}
+	sum := sha256.Sum256(body)
+	if claims.Sha256 != base64.StdEncoding.EncodeToString(sum[:]) {
+		return errs.New(errs.ErrUnauthorized, "video.signature")
+	}
+	return nil
+}
+
+// Webhook records one event the video server signed: who joined and left which room, and who
+// published there (was on stage). Events of rooms Zonefair did not name are accepted and
+// ignored; an unsigned or altered body is 401, a body that is not an event 400. Deliveries may
+// repeat: each change applies once.
+func (s *Service) Webhook(ctx context.Context, authz string, body []byte) error {
+	if err := s.off(); err != nil {
+		return err
+	}
+	if err := s.verify(authz, body); err != nil {
+		return err
+	}
+	var ev livekit.WebhookEvent
+	if err := (protojson.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(bytes.TrimSpace(body), &ev); err != nil {
+		return errs.Invalid("body", "field.invalid")
+	}
+	kind, ref, ok := parseRoom(ev.GetRoom().GetName())
+	if !ok {
+		return nil
+	}
+	at := s.now()
+	if ev.CreatedAt > 0 {
+		at = time.Unix(ev.CreatedAt, 0).UTC()
+	}
+	g := s.DB.WithContext(ctx)
+	pi := ev.GetParticipant()
+	user, known := parseIdentity(pi.GetIdentity())
+	switch ev.Event {
+	case webhook.EventParticipantJoined:
+		if !known {
+			return nil
+		}
+		var n int64
+		if err := g.Model(&presence{}).Where("participant = ?", pi.GetSid()).Count(&n).Error; err != nil || n > 0 {
+			return err
+		}
+		joined := at
+		if pi.GetJoinedAt() > 0 {
+			joined = time.Unix(pi.GetJoinedAt(), 0).UTC()
+		}
+		return g.Create(&presence{Kind: kind, RefID: ref, UserID: user, Participant: pi.GetSid(), JoinedNs: joined.UnixNano()}).Error
+	case webhook.EventTrackPublished:
+		return g.Model(&presence{}).Where("participant = ?", pi.GetSid()).Update("published", true).Error
+	case webhook.EventParticipantLeft:
+		return leave(g.Where("participant = ?", pi.GetSid()), at)
+	case webhook.EventRoomFinished:
+		return leave(g.Where("kind = ? AND ref_id = ?", kind, ref), at)
+	}
+	return nil
+}
+
+// leave closes the open stays tx selects at time at.
+func leave(tx *gorm.DB, at time.Time) error {
+	var open []presence
+	if err := tx.Where("left_ns IS NULL").Find(&open).Error; err != nil {
+		return err
+	}
+	ns := at.UnixNano()
+	for _, p := range open {
+		secs := max(0, int((ns-p.JoinedNs)/int64(time.Second)))
+		err := tx.Session(&gorm.Session{NewDB: true}).Model(&presence{}).Where("id = ? AND left_ns IS NULL", p.ID).
+			Updates(map[string]any{"left_ns": ns, "seconds": secs}).Error
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Stay is one person's time in a video room.
+type Stay struct {
+	UserID   int64      `json:"userId"`
+	Name     string     `json:"name"`
+	OnStage  bool       `json:"onStage"` // published camera, microphone or screen
+	JoinedAt time.Time  `json:"joinedAt"`
+	LeftAt   *time.Time `json:"leftAt"` // nil while still in the room
+	Seconds  int        `json:"seconds"`
+}
+
+// Stays lists who was in a room and for how long, first joined first.
+func (s *Service) Stays(ctx context.Context, kind string, ref int64) ([]Stay, error) {
+	var rows []struct {
+		UserID    int64
+		Published bool
+		JoinedNs  int64
+		LeftNs    *int64
+		Seconds   int
+		Name      string
+	}
+	err := s.DB.WithContext(ctx).Table("video_presence vp").Select("vp.user_id, vp.published, vp.joined_ns, vp.left_ns, vp.seconds, u.name").Joins("LEFT JOIN users u ON u.id = vp.user_id").
+		Where("vp.kind = ? AND vp.ref_id = ?", kind, ref).Order("vp.joined_ns, vp.id").Scan(&rows).Error
+	out := make([]Stay, 0, len(rows))
+	for _, r := range rows {
+		st := Stay{UserID: r.UserID, Name: r.Name, OnStage: r.Published, JoinedAt: time.Unix(0, r.JoinedNs).UTC(), Seconds: r.Seconds}
+		if r.LeftNs != nil {
+			t := time.Unix(0, *r.LeftNs).UTC()
+			st.LeftAt = &t
+		}
+		out = append(out, st)
+	}
+	return out, err
+}
+
+// Counts is how many rooms have someone in them and how many people are in rooms, as the
+// webhooks recorded them (every instance reads the same rows).
+func (s *Service) Counts(ctx context.Context) (rooms, participants int64, err error) {
+	var row struct{ Rooms, Participants int64 }
+	err = s.DB.WithContext(ctx).Model(&presence{}).Select("COUNT(DISTINCT kind || '-' || CAST(ref_id AS TEXT)) AS rooms, COUNT(*) AS participants").
+		Where("left_ns IS NULL").Scan(&row).Error
+	return row.Rooms, row.Participants, err
+}

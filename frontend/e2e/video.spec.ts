@@ -1,0 +1,183 @@
+// Video on the video server (LiveKit), with Chromium's fake camera: a zone host goes live from
+// the briefing's room and two investors — on two instances when the run has a second — watch
+// the host's video play; one raises a hand, is brought on stage and the other sees them; then
+// a four-person meeting where everyone sees the three others. Screenshots of the stage and the
+// call in both languages go to ../screenshots/. Skipped when the run has no video server.
+import type { APIRequestContext, Browser, BrowserContext, Page } from '@playwright/test'
+import { demoPassword, expect, expectNoHorizontalScroll, logIn, shot, switchLanguage, test } from './helpers'
+
+const staff = 'staff.suzhou@zonefair.test'
+const investor = 'investor@zonefair.test'
+const second = process.env.E2E_SECOND_URL
+
+test.skip(!process.env.ZONEFAIR_TEST_LIVEKIT_URL, 'needs a video server: set ZONEFAIR_TEST_LIVEKIT_URL (.ci/run starts LiveKit)')
+test.use({
+  launchOptions: {
+    executablePath: process.env.ZONEFAIR_TEST_CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  },
+})
+
+/** Calls the API as the context's logged-in user, with its CSRF token. */
+async function call(req: APIRequestContext, method: string, path: string, data?: unknown) {
+  const me = await req.get('/api/v1/auth/me')
+  const token = (await me.json()).csrfToken as string
+  const res = await req.fetch(`/api/v1${path}`, { method, data, headers: { 'X-CSRF-Token': token } })
+  expect(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`).toBeTruthy()
+  return res.status() === 204 ? null : res.json()
+}
+
+const contexts: BrowserContext[] = []
+test.afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()))
+})
+
+/** A logged-in page in a context of its own (a demo account, or a new investor). */
+async function person(browser: Browser, who: { email?: string; name?: string; baseURL?: string }): Promise<{ page: Page; id: number; email: string }> {
+  const ctx = await browser.newContext({ ...(who.baseURL ? { baseURL: who.baseURL } : {}), permissions: ['camera', 'microphone'] })
+  contexts.push(ctx)
+  const page = await ctx.newPage()
+  let email = who.email ?? ''
+  if (email) {
+    await logIn(page, email, demoPassword)
+  } else {
+    email = `investor-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@example.com`
+    const res = await page.request.post('/api/v1/auth/register', {
+      data: { email, password: demoPassword, name: who.name ?? 'Investor', role: 'investor', locale: 'en', organization: 'Rhein Capital', country: 'Germany' },
+    })
+    expect(res.ok(), await res.text()).toBeTruthy()
+    await page.goto('/')
+  }
+  await expect(page.getByTestId('user-menu')).toBeVisible()
+  if ((await page.locator('html').getAttribute('lang')) !== 'en') await switchLanguage(page, 'en')
+  const me = await (await page.request.get('/api/v1/auth/me')).json()
+  return { page, id: me.user.id as number, email }
+}
+
+/** The page plays someone's camera: the video has a size and its time moves on. */
+async function seesVideo(page: Page, userId: number) {
+  const v = page.locator(`[data-testid="video-tile"][data-identity="user-${userId}"][data-source="camera"] video`)
+  await expect(v).toBeVisible({ timeout: 30_000 })
+  await expect.poll(() => v.evaluate((el: HTMLVideoElement) => el.videoWidth), { timeout: 30_000 }).toBeGreaterThan(0)
+  const t0 = await v.evaluate((el: HTMLVideoElement) => el.currentTime)
+  await expect.poll(() => v.evaluate((el: HTMLVideoElement) => el.currentTime), { timeout: 15_000 }).toBeGreaterThan(t0)
+}
+
+async function shots(page: Page, name: string) {
+  for (const lang of ['en', 'zh-CN'] as const) {
+    await switchLanguage(page, lang)
+    for (const [w, h] of [
+      [1366, 900],
+      [375, 812],
+    ] as const) {
+      await page.setViewportSize({ width: w, height: h })
+      if (w === 375) await expectNoHorizontalScroll(page)
+      await shot(page, `${name}-${lang}-${w}`)
+    }
+  }
+  await switchLanguage(page, 'en')
+  await page.setViewportSize({ width: 1280, height: 800 })
+}
+
+test('a host goes live, two investors watch, one is brought on stage and seen by the other', async ({ browser }) => {
+  test.setTimeout(240_000)
+  const host = await person(browser, { email: staff })
+  const me = await (await host.page.request.get('/api/v1/auth/me')).json()
+  const start = new Date(Date.now() + 60_000)
+  const b = await call(host.page.request, 'POST', '/briefings', {
+    titleZh: `视频推介会 ${Date.now()}`,
+    titleEn: `Video briefing ${Date.now()}`,
+    agendaZh: '1. 概况',
+    agendaEn: '1. Overview',
+    startsAt: start.toISOString(),
+    endsAt: new Date(start.getTime() + 3600_000).toISOString(),
+    visibility: 'registered',
+    capacity: 0,
+    zoneIds: [me.user.zoneId],
+    presenters: [{ name: 'Li Wei', title: 'Director', organization: 'SIP' }],
+    registrationQuestions: [],
+  })
+  await call(host.page.request, 'POST', `/briefings/${b.id}/start`)
+
+  // The host goes live from the room: camera and microphone.
+  await host.page.goto(`/briefings/${b.id}/live`)
+  await expect(host.page.getByTestId('stage-empty')).toBeVisible()
+  await host.page.getByTestId('go-live').click()
+  await seesVideo(host.page, host.id)
+  await expect(host.page.getByTestId('call-controls')).toBeVisible()
+
+  // Two registered investors, the second on the second instance, see the host's video.
+  const a = await person(browser, { email: investor })
+  const c = await person(browser, { name: 'Erika Müller', baseURL: second })
+  if (second) expect(c.page.url()).toContain(second)
+  for (const p of [a, c]) {
+    await call(p.page.request, 'POST', `/briefings/${b.id}/registration`, { answers: {} })
+    await p.page.goto(`/briefings/${b.id}/live`)
+    await seesVideo(p.page, host.id)
+    await expect(p.page.getByTestId('go-live')).toHaveCount(0) // attendees do not publish
+    await expect(p.page.getByTestId('stage-volume')).toBeVisible()
+  }
+  // An investor who did not register gets no token.
+  const stranger = await person(browser, { name: 'Nobody' })
+  const refused = await stranger.page.request.post(`/api/v1/video/briefings/${b.id}/token`, {
+    headers: { 'X-CSRF-Token': (await (await stranger.page.request.get('/api/v1/auth/me')).json()).csrfToken },
+  })
+  expect(refused.status()).toBe(403)
+
+  // The first raises a hand; the host brings them on stage; the other investor sees them.
+  await a.page.getByTestId('stage-hand').click()
+  const row = host.page.locator(`[data-testid="stage-hand-row"][data-user="${a.id}"]`)
+  await expect(row).toBeVisible()
+  await shots(host.page, 'video-stage-host')
+  await row.getByTestId('stage-bring-on').click()
+  await expect(host.page.locator(`[data-testid="stage-presenter"][data-user="${a.id}"]`)).toBeVisible()
+  await seesVideo(a.page, a.id)
+  await seesVideo(c.page, a.id)
+  await seesVideo(host.page, a.id)
+  await shots(c.page, 'video-stage-attendee')
+
+  // Sent back: the others no longer see them.
+  await host.page.locator(`[data-testid="stage-presenter"][data-user="${a.id}"]`).getByTestId('stage-send-back').click()
+  await expect(c.page.locator(`[data-testid="video-tile"][data-identity="user-${a.id}"]`)).toHaveCount(0, { timeout: 20_000 })
+  await seesVideo(c.page, host.id)
+})
+
+test('a four-person meeting: everyone sees the three others', async ({ browser }) => {
+  test.setTimeout(240_000)
+  const host = await person(browser, { email: staff })
+  const slots = await call(host.page.request, 'POST', '/meeting-slots', {
+    kind: 'negotiation',
+    title: `Video negotiation ${Date.now()}`,
+    startsAt: new Date(Date.now() + 5 * 60_000 + Math.floor(Math.random() * 600) * 60_000).toISOString(),
+    timeZone: 'Asia/Shanghai',
+    minutes: 60,
+    bufferMinutes: 0,
+  })
+  const id = slots[0].id as number
+  const guests = [await person(browser, { email: investor }), await person(browser, { name: 'Hans Weber', baseURL: second }), await person(browser, { name: 'Mia Chen' })]
+  const m = await call(host.page.request, 'POST', `/meeting-rooms/${id}/members`, { emails: guests.map((g) => g.email) })
+  expect(m.guests.length).toBe(3)
+  const all = [host, ...guests]
+  for (const p of all) {
+    await p.page.goto(`/meetings/room/${id}`)
+    await p.page.getByTestId('room-join').click()
+    await expect(p.page.getByTestId('meeting-call')).toBeVisible()
+  }
+  for (const p of all) {
+    for (const other of all) if (other !== p) await seesVideo(p.page, other.id)
+    await expect(p.page.getByTestId('meeting-call')).toHaveAttribute('data-people', '4')
+  }
+  // Call controls: muting shows on the others' tiles.
+  await guests[0]!.page.getByTestId('toggle-mic').click()
+  await expect(guests[0]!.page.getByTestId('toggle-mic')).toHaveAttribute('aria-pressed', 'false')
+  await shots(host.page, 'video-meeting')
+})
