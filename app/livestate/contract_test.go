@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"zonefair/app/db/dbtest"
 	"zonefair/app/livestate"
 	"zonefair/app/testenv"
 )
@@ -32,6 +33,15 @@ var backends = []backend{
 		client, prefix := testenv.Redis(t)
 		return openRedis(t, client, prefix)
 	}},
+	{"database-sqlite", func(t testing.TB) *livestate.State { return openDatabase(t, "sqlite") }},
+	{"database-postgres", func(t testing.TB) *livestate.State { return openDatabase(t, "postgres") }},
+}
+
+// openDatabase is the state of an instance without Redis on a fresh migrated database of kind.
+func openDatabase(t testing.TB, kind string) *livestate.State {
+	st := livestate.NewDatabase(dbtest.Open(t, kind))
+	t.Cleanup(func() { _ = st.Close() })
+	return st
 }
 
 // openRedis gives the State its own client, because State.Close closes it and testenv still
@@ -97,7 +107,7 @@ func present(t *testing.T, st *livestate.State, key string) bool {
 
 func TestKind(t *testing.T) {
 	each(t, func(t *testing.T, st *livestate.State) {
-		if st.Kind != "memory" && st.Kind != "redis" {
+		if st.Kind != "memory" && st.Kind != "redis" && st.Kind != "database" {
 			t.Errorf("Kind = %q", st.Kind)
 		}
 		if err := st.Ping(context.Background()); err != nil {

@@ -168,9 +168,11 @@ func openDB(ctx context.Context, cfg *config.Config, log *slog.Logger) (*gorm.DB
 	return db.Open(ctx, db.Options{Postgres: cfg.Postgres(), URL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath(), Logger: log})
 }
 
-func openState(ctx context.Context, cfg *config.Config) (*livestate.State, *redis.Client, error) {
+// openState is Redis when configured; otherwise sessions live in the database g (a restart
+// keeps users logged in) and counters in this process.
+func openState(ctx context.Context, cfg *config.Config, g *gorm.DB) (*livestate.State, *redis.Client, error) {
 	if cfg.RedisURL == "" {
-		return livestate.NewMemory(), nil, nil
+		return livestate.NewDatabase(g), nil, nil
 	}
 	opts, err := redis.ParseURL(cfg.RedisURL)
 	if err != nil {
@@ -218,7 +220,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		}
 		seed.Print(os.Stderr, accounts)
 	}
-	state, rdb, err := openState(ctx, cfg)
+	state, rdb, err := openState(ctx, cfg, g)
 	if err != nil {
 		return err
 	}
