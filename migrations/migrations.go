@@ -24,6 +24,7 @@ var Steps = []Step{
 	{Version: 9, Name: "project attachments and incentive policies", Up: v9ProjectLinks},
 	{Version: 10, Name: "re-sent agreements point to the one they replace", Up: v10AgreementResend},
 	{Version: 11, Name: "authenticated head of each agreement's audit trail", Up: v11AuditHeadMAC},
+	{Version: 12, Name: "conversations between employers and graduates on applications", Up: v12ApplicationMessages},
 	{Version: 13, Name: "login sessions in the database when there is no Redis", Up: v13Sessions},
 	{Version: 14, Name: "video stage of briefings and presence in video rooms", Up: v14Video},
 }

@@ -60,12 +60,15 @@ type Application struct {
 	JobTitleEn string `json:"jobTitleEn" gorm:"-"`
 	EmployerZh string `json:"employerZh" gorm:"-"`
 	EmployerEn string `json:"employerEn" gorm:"-"`
+	// Note is what the employer wrote to the graduate with the latest move (e.g. an interview's
+	// time and place).
+	Note string `json:"note" gorm:"-"`
 }
 
 // TableName is the applications table.
 func (Application) TableName() string { return "applications" }
 
-// Event is one step of an application's history. Notes are for the employer's eyes.
+// Event is one step of an application's history, with the employer's note to the graduate.
 type Event struct {
 	ID            int64     `json:"id"`
 	ApplicationID int64     `json:"-"`
@@ -255,7 +258,37 @@ func (s *Store) Mine(ctx context.Context, userID int64) ([]Application, error) {
 	if err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("id DESC").Limit(500).Find(&apps).Error; err != nil {
 		return nil, err
 	}
-	return apps, s.decorateApps(ctx, apps)
+	if err := s.decorateApps(ctx, apps); err != nil {
+		return nil, err
+	}
+	return apps, s.latestNotes(ctx, apps)
+}
+
+// latestNotes fills in each application's note: that of its latest move.
+func (s *Store) latestNotes(ctx context.Context, apps []Application) error {
+	if len(apps) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(apps))
+	for i, a := range apps {
+		ids[i] = a.ID
+	}
+	var rows []struct {
+		ApplicationID int64
+		Note          string
+	}
+	latest := s.db.Model(&Event{}).Select("MAX(id)").Where("application_id IN ?", ids).Group("application_id")
+	if err := s.db.WithContext(ctx).Model(&Event{}).Select("application_id, note").Where("id IN (?)", latest).Scan(&rows).Error; err != nil {
+		return err
+	}
+	notes := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		notes[r.ApplicationID] = r.Note
+	}
+	for i := range apps {
+		apps[i].Note = notes[apps[i].ID]
+	}
+	return nil
 }
 
 // Applicant is an application as its employer sees it, with the graduate's profile.
@@ -426,20 +459,21 @@ func (s *Service) ApplicationFor(ctx context.Context, p *web.Principal, id int64
 	}
 	if !employer {
 		for i := range d.Events {
-			d.Events[i].Note, d.Events[i].ActorID = "", 0
+			d.Events[i].ActorID = 0
 		}
 		d.Email, d.Phone, d.ContactEmail = "", "", ""
 	}
 	return d, nil
 }
 
-// StatusRequest moves one application.
+// StatusRequest moves one application; the note goes to the graduate with the notification.
 type StatusRequest struct {
 	Status string `json:"status" validate:"required,oneof=viewed interview offer rejected"`
 	Note   string `json:"note,omitempty" validate:"max=3000,text"`
 }
 
-// BulkStatusRequest moves several applications at once; all move or none.
+// BulkStatusRequest moves several applications at once, all with the same note; all move or
+// none.
 type BulkStatusRequest struct {
 	IDs    []int64 `json:"ids" validate:"required,min=1,max=500,dive,gte=1"`
 	Status string  `json:"status" validate:"required,oneof=viewed interview offer rejected"`
@@ -484,7 +518,7 @@ func (s *Service) ChangeStatus(ctx context.Context, p *web.Principal, ids []int6
 			if err := tx.Create(&Event{ApplicationID: a.ID, FromStatus: a.Status, ToStatus: status, Note: note, ActorID: p.UserID}).Error; err != nil {
 				return err
 			}
-			a.Status, a.UpdatedAt = status, now
+			a.Status, a.UpdatedAt, a.Note = status, now, note
 		}
 		if err := s.Store.decorateAppsTx(tx, apps); err != nil {
 			return err

@@ -74,6 +74,8 @@ func (h *Handlers) Routes(r *web.Router) {
 	route("POST", "/api/v1/applications/:id/withdraw", "Withdraw your application (until an offer)", graduate, web.Route{Response: Application{}}, h.withdraw)
 	route("GET", "/api/v1/applications/:id", "An application: its graduate, or its employer (who marks it viewed)", web.Roles(web.RoleGraduate, web.RoleAdmin, web.RoleZoneStaff, web.RoleEnterprise), web.Route{Response: ApplicationDetail{}}, h.application)
 	route("GET", "/api/v1/applications/:id/resume", "The resume sent with an application", web.Roles(web.RoleGraduate, web.RoleAdmin, web.RoleZoneStaff, web.RoleEnterprise), web.Route{Produces: "application/pdf"}, h.applicationResume)
+	route("GET", "/api/v1/applications/:id/messages", "An application's conversation between its employer and its graduate, oldest first", web.Roles(web.RoleGraduate, web.RoleAdmin, web.RoleZoneStaff, web.RoleEnterprise), web.Route{Response: Thread{}}, h.thread)
+	route("POST", "/api/v1/applications/:id/messages", "Write to the other side of an application", web.Roles(web.RoleGraduate, web.RoleAdmin, web.RoleZoneStaff, web.RoleEnterprise), web.Route{Request: MessageInput{}, Response: AppMessage{}, Status: 201}, h.sayOnApplication)
 	route("POST", "/api/v1/applications/:id/status", "Move an application through the pipeline", employer, web.Route{Request: StatusRequest{}, Response: Application{}}, h.status)
 	route("GET", "/api/v1/employer/applications", "Your applicants, filtered and sorted", employer, web.Route{Query: ApplicantQuery{}, Response: ApplicantPage{}}, h.applicants)
 	route("GET", "/api/v1/employer/applications.csv", "Your applicants as CSV (UTF-8 with BOM)", employer, web.Route{Query: ApplicantQuery{}, Produces: "text/csv"}, h.applicantsCSV)
@@ -525,6 +527,34 @@ func (h *Handlers) application(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(d)
+}
+
+func (h *Handlers) thread(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", "application")
+	if err != nil {
+		return err
+	}
+	t, err := h.Service.Thread(c.UserContext(), web.CurrentPrincipal(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(t)
+}
+
+func (h *Handlers) sayOnApplication(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", "application")
+	if err != nil {
+		return err
+	}
+	var in MessageInput
+	if err := web.Bind(c, &in); err != nil {
+		return err
+	}
+	m, err := h.Service.SayOnApplication(c.UserContext(), web.CurrentPrincipal(c), id, in.Body)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(m)
 }
 
 func (h *Handlers) applicationResume(c *fiber.Ctx) error {

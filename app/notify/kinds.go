@@ -58,11 +58,17 @@ type notice struct {
 	SubjectEn   string     `json:"subjectEn"`
 	StartsAt    *time.Time `json:"startsAt"`
 	TimeZone    string     `json:"timeZone"`
+	// ApplicationID, Sender and ForEmployer are of application.message: ForEmployer links to
+	// the employer's view of the application.
+	ApplicationID int64  `json:"applicationId"`
+	Sender        string `json:"sender"`
+	ForEmployer   bool   `json:"forEmployer"`
 }
 
 // kinds maps every notification kind to its message.
 var kinds = map[string]kind{
 	"application.updated": {render: applicationUpdated},
+	"application.message": {render: applicationMessage, mail: true},
 	"meeting.booked":      {render: slotMeeting("已预约会议", "Meeting booked")},
 	"meeting.reminder":    {render: slotMeeting("会议即将开始", "Meeting starts soon")},
 	"meeting.called":      {render: slotMeeting("轮到您了，请进入面试间", "It is your turn: join the interview room"), mail: true},
@@ -162,6 +168,25 @@ func applicationUpdated(d notice) Message {
 		m.TextEn += ". Note: " + d.Note
 	}
 	return m
+}
+
+func applicationMessage(d notice) Message {
+	if d.ApplicationID == 0 || d.JobTitle == "" || d.Sender == "" || d.Note == "" {
+		return Message{}
+	}
+	link := "/applications?id=" + id(d.ApplicationID) + "&messages=1"
+	if d.ForEmployer {
+		link = "/employer/applicants?application=" + id(d.ApplicationID)
+	}
+	body := []rune(d.Note)
+	if len(body) > 140 {
+		body = append(body[:139], '…')
+	}
+	return Message{
+		TextZh: fmt.Sprintf("%s 就「%s」的申请留言：%s", d.Sender, d.JobTitle, string(body)),
+		TextEn: fmt.Sprintf("%s wrote about the application for %s: %s", d.Sender, or(d.JobTitleEn, d.JobTitle), string(body)),
+		Link:   link,
+	}
 }
 
 // slotMeeting words the notifications of booked meeting slots (app/meeting).

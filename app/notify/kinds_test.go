@@ -13,6 +13,7 @@ var samples = func() map[string]map[string]any {
 	at := time.Date(2026, 5, 20, 6, 30, 0, 0, time.UTC)
 	return map[string]map[string]any{
 		"application.updated": {"id": 7, "status": "interview", "jobTitle": "数据工程师", "jobTitleEn": "Data engineer", "employerZh": "苏州示例科技", "employerEn": "Suzhou Example Tech", "note": "5月22日 10:00，A座3楼"},
+		"application.message": {"applicationId": 7, "jobTitle": "数据工程师", "jobTitleEn": "Data engineer", "sender": "Wang Fang", "note": "Bring your transcript", "forEmployer": false},
 		"meeting.booked":      {"meetingId": 3, "kind": "interview", "startsAt": at, "timeZone": "Asia/Shanghai", "title": "数据工程师"},
 		"meeting.reminder":    {"meetingId": 3, "kind": "negotiation", "startsAt": at, "timeZone": "Asia/Shanghai"},
 		"meeting.called":      {"meetingId": 4, "kind": "interview", "startsAt": at, "timeZone": "Asia/Shanghai", "title": "Booth queue"},
@@ -65,6 +66,7 @@ func TestWordsNameWhatHappenedToWhat(t *testing.T) {
 		kind, zh, en, link string
 	}{
 		{"application.updated", "「数据工程师」的申请：邀请面试。留言：5月22日", "Data engineer: invited to interview. Note: 5月22日", "/applications?id=7"},
+		{"application.message", "Wang Fang 就「数据工程师」的申请留言：Bring your transcript", "Wang Fang wrote about the application for Data engineer: Bring your transcript", "/applications?id=7&messages=1"},
 		{"meeting.booked", "已预约会议：面试 · 数据工程师，2026-05-20 14:30 CST", "Meeting booked: interview · 数据工程师, 2026-05-20 14:30 CST", "/meetings/room/3"},
 		{"meeting.cancelled", "会议已取消", "Meeting cancelled: interview", "/meetings/room/3"},
 		{"meeting.requested", "Anna Investor 请求会面，关于项目「新能源电池项目」", "Anna Investor asks to meet about the project Battery plant", "/meetings/9"},

@@ -188,15 +188,23 @@ func TestEmployerPipeline(t *testing.T) {
 		if notes.Unread != 0 {
 			t.Fatalf("unread after marking all read: %d", notes.Unread)
 		}
-		// The graduate sees the history without the employer's notes.
+		// The graduate sees the history with the employer's note to them, but not who moved it.
 		g.do("GET", fmt.Sprintf("/api/v1/applications/%d", a1.ID), nil).want(200).json(&d)
 		if len(d.Events) != 3 || d.Events[0].FromStatus != "" || d.Events[0].ToStatus != "submitted" || a1.CreatedAt.IsZero() || a1.Status != "submitted" {
 			t.Fatalf("history of a new application: %+v (application %+v)", d.Events, a1)
 		}
-		for _, ev := range d.Events {
-			if ev.Note != "" {
-				t.Fatalf("graduate sees an employer note: %+v", d.Events)
+		if last := d.Events[2]; last.Note != "<i>二面</i>" || last.ActorID != 0 {
+			t.Fatalf("graduate's view of the move: %+v", last)
+		}
+		var mine jobfair.ApplicationList
+		g.do("GET", "/api/v1/graduate/applications", nil).want(200).json(&mine)
+		for _, a := range mine.Items {
+			if want := map[bool]string{true: "<i>二面</i>"}[a.ID == a1.ID]; a.Note != want {
+				t.Fatalf("note of application %d in the graduate's list: %q", a.ID, a.Note)
 			}
+		}
+		if !strings.Contains(notes.Items[0].TextZh, "<i>二面</i>") || notes.Items[0].Link != fmt.Sprintf("/applications?id=%d", a1.ID) {
+			t.Fatalf("notification of the move: %+v", notes.Items[0])
 		}
 		ent.do("GET", fmt.Sprintf("/api/v1/applications/%d", a1.ID), nil).want(200).json(&d)
 		if d.Events[len(d.Events)-1].Note != "<i>二面</i>" {
@@ -205,7 +213,7 @@ func TestEmployerPipeline(t *testing.T) {
 		// No SMTP is configured: the mail waits in the outbox for admins.
 		var box notify.OutboxPage
 		admin.do("GET", "/api/v1/admin/outbox", nil).want(200).json(&box)
-		if box.Total != 2 || box.Items[0].To != "pipeline@example.test" {
+		if box.Total != 2 || box.Items[0].To != "pipeline@example.test" || !strings.Contains(box.Items[0].Body, "<i>二面</i>") {
 			t.Fatalf("outbox: %+v", box)
 		}
 		staff.do("GET", "/api/v1/admin/outbox", nil).want(403)

@@ -231,8 +231,28 @@ test('a graduate applies, the employer moves it to interview, the graduate sees 
   await expect(page.getByTestId('notif-list')).toBeVisible()
   await expect(page.getByTestId('notif-item').first()).toContainText('Drug R&D Assistant')
   await expect(page.getByTestId('notif-item').first()).toContainText('invited to interview')
+  await expect(page.getByTestId('notif-item').first()).toContainText('线上面试：周五 10:00')
   await expect(page.getByTestId('notif-item').filter({ hasText: 'You have a new notification' })).toHaveCount(0)
   await shot(page, 'notifications-en', { fullPage: false })
+  await page.getByTestId('notif-bell').click()
+  await expect(page.locator('.notif-popper')).toBeHidden()
+
+  // The employer's note is on the application; the two sides talk about it, live.
+  await expect(mine.getByTestId('application-note')).toContainText('线上面试：周五 10:00')
+  await mine.getByTestId('application-messages').click()
+  const thread = page.getByTestId('thread-drawer')
+  await expect(thread.getByTestId('application-thread')).toBeVisible()
+  await thread.getByTestId('thread-input').fill('May I bring a portfolio?')
+  await thread.getByTestId('thread-send').click()
+  await expect(thread.getByTestId('thread-message')).toHaveCount(1)
+  // The employer's drawer stayed open after the move: the message arrives there live.
+  const hrThread = hr.getByTestId('applicant-drawer').getByTestId('application-thread')
+  await expect(hrThread.getByTestId('thread-body')).toHaveText(['May I bring a portfolio?'])
+  await hrThread.getByTestId('thread-input').fill('Yes, please do.')
+  await hrThread.getByTestId('thread-send').click()
+  await expect(thread.getByTestId('thread-body')).toHaveText(['May I bring a portfolio?', 'Yes, please do.'])
+  await shot(page, 'application-thread-en', { fullPage: false })
+  await hr.keyboard.press('Escape')
   await page.keyboard.press('Escape')
 
   // The organiser's analytics count the application and its interview.

@@ -318,6 +318,139 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An application's conversation between its employer and its graduate, oldest first
+         * @description Access: graduate, admin, zone_staff, enterprise_staff.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JobfairThread"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebErrorBody"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebErrorBody"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Write to the other side of an application
+         * @description Access: graduate, admin, zone_staff, enterprise_staff.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["JobfairMessageInput"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JobfairAppMessage"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebErrorBody"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebErrorBody"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebErrorBody"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications/{id}/resume": {
         parameters: {
             query?: never;
@@ -14563,6 +14696,19 @@ export interface components {
             /** Format: int64 */
             zoneId: number;
         };
+        JobfairAppMessage: {
+            /** Format: int64 */
+            applicationId: number;
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
+            fromEmployer: boolean;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            senderId: number;
+            senderName: string;
+        };
         JobfairApplicant: {
             contactEmail: string;
             coverNote: string;
@@ -14587,6 +14733,7 @@ export interface components {
             major: string;
             majorName: string;
             name: string;
+            note: string;
             phone: string;
             resumeName: string;
             school: string;
@@ -14625,6 +14772,7 @@ export interface components {
             jobTitle: string;
             jobTitleEn: string;
             major: string;
+            note: string;
             resumeName: string;
             /** @enum {string} */
             status: "submitted" | "viewed" | "interview" | "offer" | "rejected" | "withdrawn";
@@ -14660,6 +14808,7 @@ export interface components {
             major: string;
             majorName: string;
             name: string;
+            note: string;
             phone: string;
             resumeName: string;
             school: string;
@@ -15024,6 +15173,10 @@ export interface components {
         JobfairStatusRequest: {
             note: string;
             status: string;
+        };
+        JobfairThread: {
+            channel: string;
+            items: components["schemas"]["JobfairAppMessage"][] | null;
         };
         MeetingBookInput: {
             /** Format: int64 */

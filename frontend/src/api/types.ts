@@ -180,6 +180,9 @@ export type ConversationList = { items: Conversation[] | null }
 export type ConversationQuery = QueryOf<'/api/v1/chat/conversations'>
 
 export type ChatMessage = S['JobfairMessage']
+/** An application's conversation and one of its messages. */
+export type Thread = S['JobfairThread']
+export type AppMessage = S['JobfairAppMessage']
 
 export type MessagePage = S['JobfairMessagePage']
 

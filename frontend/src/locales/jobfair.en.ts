@@ -178,6 +178,15 @@ export default {
     justUpdated: 'Just updated',
     liveOn: 'Live updates on',
     liveOff: 'Live updates paused',
+    employerNote: 'From the employer:',
+  },
+  thread: {
+    title: 'Messages',
+    titleWith: 'Messages about {job}',
+    empty: 'No messages yet. Questions about this application go here.',
+    employer: 'Employer',
+    placeholder: 'Write to the other side (Enter sends)',
+    open: 'Messages',
   },
   chat: {
     title: 'Booth chat',

@@ -179,6 +179,15 @@ const zhCN: typeof en = {
     justUpdated: '刚刚更新',
     liveOn: '实时更新中',
     liveOff: '实时更新已暂停',
+    employerNote: '招聘方留言：',
+  },
+  thread: {
+    title: '沟通',
+    titleWith: '关于「{job}」的沟通',
+    empty: '暂无消息。关于这份申请的问题可以在这里沟通。',
+    employer: '招聘方',
+    placeholder: '给对方留言（回车发送）',
+    open: '沟通',
   },
   chat: {
     title: '展位咨询',
