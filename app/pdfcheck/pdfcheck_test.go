@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strconv"
 	"testing"
 
 	"github.com/go-pdf/fpdf"
@@ -85,6 +86,14 @@ func TestPagesRefusesCutFiles(t *testing.T) {
 			return append(bytes.Clone(inc[:len(body)*6/10]), inc[len(body):]...)
 		}(),
 	}
+	// A file with a cross-reference stream, cut and given its own end again.
+	xs := streamed(t, body)
+	m := startXref.FindSubmatch(xs[len(xs)-64:])
+	if m == nil {
+		t.Fatal("no startxref in the streamed file")
+	}
+	off, _ := strconv.Atoi(string(m[1]))
+	cases["xref stream cut"] = append(bytes.Clone(xs[:off*4/10]), xs[off:]...)
 	for _, pct := range []int{10, 40, 70, 95} {
 		cases[fmt.Sprintf("cut at %d%% + %%%%EOF", pct)] = append(bytes.Clone(body[:len(body)*pct/100]), []byte("\n%%EOF\n")...)
 	}
