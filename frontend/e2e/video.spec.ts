@@ -143,6 +143,13 @@ test('a host goes live, two investors watch, one is brought on stage and seen by
   await seesVideo(a.page, a.id)
   await seesVideo(c.page, a.id)
   await seesVideo(host.page, a.id)
+  // The video server's signed webhooks recorded who was in the room and who was on stage.
+  await expect
+    .poll(async () => {
+      const stays = (await call(host.page.request, 'GET', `/video/briefings/${b.id}/presence`)) as { userId: number; onStage: boolean }[]
+      return [host.id, a.id, c.id].map((id) => stays.some((s) => s.userId === id && (id === c.id || s.onStage)))
+    }, { timeout: 20_000 })
+    .toEqual([true, true, true])
   await shots(c.page, 'video-stage-attendee')
 
   // Sent back: the others no longer see them.

@@ -28,6 +28,7 @@ export default {
     off: 'Live video needs a video server',
     offStream: 'This site has no video server (LiveKit) configured, so the host’s camera cannot go live here; the briefing’s external stream plays below.',
     offNoStream: 'This site has no video server (LiveKit) configured, so the host’s camera cannot go live here. Ask the host for the briefing’s stream link, or follow the slides.',
+    offHost: 'This site has no video server (LiveKit) configured, so you cannot go live from here. Add the briefing’s external stream address in its settings, or ask the platform’s operators to set up a video server (ZONEFAIR_LIVEKIT_URL).',
     goLive: 'Go live with camera and microphone',
     stopLive: 'Leave the stage',
     hostIdle: 'You are not live yet. Go live to show your camera, microphone or screen to every attendee.',
