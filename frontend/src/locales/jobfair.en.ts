@@ -299,5 +299,6 @@ export default {
     funnel: 'Application funnel',
     topMajors: 'Top majors of applicants',
     noData: 'No applications yet.',
+    quiet: 'No job has been viewed or applied for here yet. Figures appear as soon as graduates do.',
   },
 }

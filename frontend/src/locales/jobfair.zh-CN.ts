@@ -300,6 +300,7 @@ const zhCN: typeof en = {
     funnel: '投递漏斗',
     topMajors: '投递者热门专业',
     noData: '暂无投递。',
+    quiet: '这里尚无岗位浏览或投递。毕业生开始浏览和投递后，这里会显示数据。',
   },
 }
 
