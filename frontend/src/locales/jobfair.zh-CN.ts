@@ -125,7 +125,7 @@ const zhCN: typeof en = {
     coverNote: '求职附言（选填）',
     sendApplication: '确认投递',
     applied: '投递成功。',
-    youApplied: '已投递',
+    youApplied: '我的申请',
     seeApplications: '查看我的投递',
     closedForApplications: '已停止接收投递',
     loginToApply: '登录后投递',

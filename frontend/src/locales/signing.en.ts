@@ -182,7 +182,7 @@ export default {
       forSigner: 'For signer',
       pickSigner: 'Choose the signer first.',
       saveFields: 'Save fields',
-      hasPages: 'Document: {n} pages',
+      hasPages: 'Document: {n} pages | Document: one page | Document: {n} pages',
       noPages: 'No document yet',
       hasSigners: 'Signers: {n}',
       needSignature: 'Needs a signature field: {names}',

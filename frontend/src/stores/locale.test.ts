@@ -82,3 +82,18 @@ describe('locale store', () => {
     expect(s.pick('', 'Suzhou')).toBe('Suzhou')
   })
 })
+
+describe('an explicit choice', () => {
+  it('is remembered as chosen; the browser’s language is not', () => {
+    browser('zh-CN')
+    const store = useLocaleStore()
+    expect(store.locale).toBe('zh-CN')
+    expect(store.chosen).toBe(false)
+    store.set('en')
+    expect(store.chosen).toBe(true)
+    setActivePinia(createPinia())
+    const again = useLocaleStore()
+    expect(again.locale).toBe('en')
+    expect(again.chosen).toBe(true)
+  })
+})

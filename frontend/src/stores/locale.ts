@@ -25,6 +25,8 @@ function browserLanguages(): string[] {
 
 export const useLocaleStore = defineStore('locale', () => {
   const locale = ref<Locale>(stored() ?? detectLocale(browserLanguages()))
+  /** The user picked the language on this device; until then it is the browser's. */
+  const chosen = ref(stored() !== null)
 
   function apply() {
     i18n.global.locale.value = locale.value
@@ -33,6 +35,7 @@ export const useLocaleStore = defineStore('locale', () => {
 
   function set(l: Locale) {
     locale.value = l
+    chosen.value = true
     try {
       localStorage.setItem(storageKey, l)
     } catch {
@@ -50,5 +53,5 @@ export const useLocaleStore = defineStore('locale', () => {
   }
 
   apply()
-  return { locale, set, element, pick }
+  return { locale, chosen, set, element, pick }
 })
