@@ -88,6 +88,9 @@ export default {
     clear: 'Clear all',
     results: 'No jobs found | {n} job found | {n} jobs found',
     empty: 'No jobs match your search. Try fewer filters or other words.',
+    filters: 'Filters',
+    filtersApplied: 'Filters ({n} applied)',
+    showResults: 'Show no jobs | Show 1 job | Show {n} jobs',
     filter: {
       fair: 'Job fair',
       zone: 'Zone',

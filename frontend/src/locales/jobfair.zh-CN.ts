@@ -89,6 +89,9 @@ const zhCN: typeof en = {
     clear: '清除全部',
     results: '共 {n} 个职位',
     empty: '没有符合条件的职位，请减少筛选条件或更换关键词。',
+    filters: '筛选',
+    filtersApplied: '筛选（已选 {n} 项）',
+    showResults: '查看 {n} 个职位',
     filter: {
       fair: '招聘会',
       zone: '开发区',
