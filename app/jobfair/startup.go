@@ -120,15 +120,25 @@ func refreshTerms(tx *gorm.DB, after, seq int64) (int, int64, error) {
 }
 
 // Warm loads the search index now rather than at the first search; until it is loaded,
-// IndexReady reports it, so a load balancer sends a starting instance no searches to wait.
+// IndexReady reports it, so a load balancer sends a starting instance no searches to wait. A
+// failed load (the database away at start) is tried again until it succeeds or ctx ends.
 func (s *Store) Warm(ctx context.Context, log *slog.Logger) error {
 	if log == nil {
 		log = slog.Default()
 	}
 	s.index.warming.Store(true)
 	start := time.Now()
-	if err := s.index.catchUp(ctx); err != nil {
-		return err
+	for wait := time.Second; ; wait = min(2*wait, 30*time.Second) {
+		err := s.index.catchUp(ctx)
+		if err == nil {
+			break
+		}
+		log.Warn("loading the job search index failed; trying again", "err", err, "in", wait)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
 	}
 	s.index.mu.RLock()
 	n := len(s.index.jobs)

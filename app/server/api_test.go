@@ -207,7 +207,7 @@ func TestOperationalEndpointsAndHeaders(t *testing.T) {
 			Checks map[string]string `json:"checks"`
 		}
 		res.json(&st)
-		if st.Status != "ok" || st.Checks["database"] != "ok" || st.Checks["live_state"] != "ok" {
+		if st.Status != "ok" || st.Checks["database"] != "ok" || st.Checks["live_state"] != "ok" || st.Checks["search_index"] != "ok" {
 			t.Fatalf("readyz %s", res.body)
 		}
 		if res.header.Get("X-Request-ID") == "" || res.header.Get("X-Content-Type-Options") != "nosniff" || res.header.Get("Content-Security-Policy") == "" || res.header.Get("X-Frame-Options") == "" {

@@ -104,7 +104,7 @@ func New(d Deps) (*App, error) {
 	f.Use(sessions.Middleware())
 	r.Guard = ratelimit.Guard(d.State.Limiter, d.Log)
 
-	health := &health{db: d.DB, state: d.State, extra: map[string]func(context.Context) error{}}
+	health := &health{db: d.DB, state: d.State, extra: map[string]func(context.Context) error{"search_index": jobs.IndexReady}}
 	for k, f := range d.Ready {
 		health.extra[k] = f
 	}

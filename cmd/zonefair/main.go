@@ -265,7 +265,11 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	go app.Monitor.Run(work)
 	go app.Meetings.Run(work)
 	go func() {
-		// Terms made by an older tokeniser are made again while the site serves.
+		// The search index loads before searches come (/readyz says so meanwhile); then terms
+		// an older tokeniser made are made again while the site serves.
+		if app.Fair.Store.Warm(work, log) != nil {
+			return // shutting down
+		}
 		if _, err := app.Fair.Store.RefreshTerms(work, log); err != nil && work.Err() == nil {
 			log.Error("rewriting job search terms failed; searches use the old terms", "err", err)
 		}
