@@ -59,6 +59,18 @@ type OutboxQuery struct {
 
 // List returns one page of the outbox.
 func (o *Outbox) List(ctx context.Context, q OutboxQuery) (OutboxPage, error) {
+	return o.page(o.DB.WithContext(ctx), q)
+}
+
+// ListTo returns one page of the outbox's mail to address.
+func (o *Outbox) ListTo(ctx context.Context, address string, q OutboxQuery) (OutboxPage, error) {
+	if address == "" {
+		return OutboxPage{Items: []Stored{}}, nil
+	}
+	return o.page(o.DB.WithContext(ctx).Where("recipient = ?", address), q)
+}
+
+func (o *Outbox) page(g *gorm.DB, q OutboxQuery) (OutboxPage, error) {
 	if q.Page == 0 {
 		q.Page = 1
 	}
@@ -66,11 +78,10 @@ func (o *Outbox) List(ctx context.Context, q OutboxQuery) (OutboxPage, error) {
 		q.PageSize = 50
 	}
 	out := OutboxPage{Items: []Stored{}}
-	g := o.DB.WithContext(ctx)
-	if err := g.Model(&Stored{}).Count(&out.Total).Error; err != nil {
+	if err := g.Session(&gorm.Session{}).Model(&Stored{}).Count(&out.Total).Error; err != nil {
 		return out, err
 	}
-	err := g.Order("id DESC").Offset((q.Page - 1) * q.PageSize).Limit(q.PageSize).Find(&out.Items).Error
+	err := g.Session(&gorm.Session{}).Order("id DESC").Offset((q.Page - 1) * q.PageSize).Limit(q.PageSize).Find(&out.Items).Error
 	return out, err
 }
 

@@ -73,3 +73,17 @@ func TestNotificationsSayWhatHappened(t *testing.T) {
 		}
 	})
 }
+
+// TestMailboxOnlyInDemos keeps each user's mail to the outbox's admins unless the demo mailbox
+// is on (ZONEFAIR_DEMO without SMTP), which these tests' servers are not.
+func TestMailboxOnlyInDemos(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		var info notify.MailboxInfo
+		e.as(web.RoleInvestor).do("GET", "/api/v1/mailbox/info", nil).want(200).json(&info)
+		if info.Enabled {
+			t.Fatal("mailbox open outside a demo")
+		}
+		e.as(web.RoleInvestor).do("GET", "/api/v1/mailbox", nil).want(404)
+		e.anon().do("GET", "/api/v1/mailbox/info", nil).want(401)
+	})
+}

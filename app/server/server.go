@@ -146,7 +146,8 @@ func New(d Deps) (*App, error) {
 	(&account.Invitations{DB: d.DB, Zones: zones, Users: users, Sessions: sessions, BaseURL: d.Config.BaseURL}).Routes(r)
 	(&zone.Handlers{Store: zones, UploadDir: filepath.Join(d.Config.DataDir, "uploads")}).Routes(r)
 	notices := &notify.Service{DB: d.DB, Pub: d.Publisher, Mail: d.Mail, Log: d.Log, BaseURL: d.Config.BaseURL}
-	(&notify.Handlers{Service: notices, Outbox: &notify.Outbox{DB: d.DB}}).Routes(r)
+	// In a demo without SMTP, each user reads their own mail (sign-in codes, notices) on the site.
+	(&notify.Handlers{Service: notices, Outbox: &notify.Outbox{DB: d.DB}, Mailbox: d.Config.DemoOnEmpty && d.Mail == nil}).Routes(r)
 	fair := &jobfair.Service{Store: jobs, Notify: notices, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}
 	(&jobfair.Handlers{Service: fair}).Routes(r)
 	seal, err := signing.LoadIdentity(d.Config.SigningKeyFile, d.Config.SigningCertFile, filepath.Join(d.Config.DataDir, "signing"))

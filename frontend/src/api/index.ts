@@ -43,7 +43,9 @@ import type {
   InvitationCreate,
   InvitationInfo,
   LoginRequest,
+  MailboxInfo,
   Meta,
+  OutboxPage,
   PasswordChange,
   RegisterRequest,
   Session,
@@ -155,4 +157,7 @@ export const api = {
 
   notifications: (q: NotificationQuery = {}) => client.get<NotificationList>('/notifications', { ...q }),
   markRead: (b: ReadRequest = {}) => client.post<void>('/notifications/read', b),
+  mailboxInfo: () => client.get<MailboxInfo>('/mailbox/info'),
+  mailbox: (q: { page?: number; pageSize?: number } = {}) => client.get<OutboxPage>('/mailbox', { ...q }),
+  outbox: (q: { page?: number; pageSize?: number } = {}) => client.get<OutboxPage>('/admin/outbox', { ...q }),
 }

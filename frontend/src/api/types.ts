@@ -182,6 +182,9 @@ export type ConversationQuery = QueryOf<'/api/v1/chat/conversations'>
 export type ChatMessage = S['JobfairMessage']
 /** An application's conversation and one of its messages. */
 export type Thread = S['JobfairThread']
+/** Mail kept because no SMTP server is configured. */
+export type OutboxPage = S['NotifyOutboxPage']
+export type MailboxInfo = S['NotifyMailboxInfo']
 export type AppMessage = S['JobfairAppMessage']
 
 export type MessagePage = S['JobfairMessagePage']

@@ -42,6 +42,17 @@ export default {
     profile: 'My graduate profile',
     logout: 'Log out',
     loggedOut: 'You have logged out.',
+    mailbox: 'Demo mailbox',
+    outbox: 'Outbox',
+  },
+  mail: {
+    mineTitle: 'Demo mailbox',
+    mineSubtitle: 'This demo sends no email. What the platform would have mailed you, such as signing codes and notices, is shown here.',
+    outboxTitle: 'Outbox',
+    outboxSubtitle: 'No SMTP server is configured: every email waits here instead of being sent.',
+    to: 'To',
+    empty: 'No mail yet.',
+    demo: 'Demo',
   },
   roles: {
     admin: 'Platform administrator',

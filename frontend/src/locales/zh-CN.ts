@@ -43,6 +43,17 @@ const zhCN: typeof en = {
     profile: '我的求职档案',
     logout: '退出登录',
     loggedOut: '您已退出登录。',
+    mailbox: '演示邮箱',
+    outbox: '待发邮件',
+  },
+  mail: {
+    mineTitle: '演示邮箱',
+    mineSubtitle: '本演示不发送电子邮件。平台本应发给您的邮件（如签署验证码和各类通知）都显示在这里。',
+    outboxTitle: '待发邮件',
+    outboxSubtitle: '未配置 SMTP 服务器：所有邮件都保存在这里，不会发出。',
+    to: '收件人',
+    empty: '暂无邮件。',
+    demo: '演示',
   },
   roles: {
     admin: '平台管理员',

@@ -66,6 +66,8 @@ export const routes: RouteRecordRaw[] = [
   { path: '/policies/:id(\\d+)/edit', name: 'policy-edit', component: () => import('@/policies/PolicyEdit.vue'), props: (r) => ({ id: Number(r.params.id) }), meta: { auth: true, roles: ['admin', 'zone_staff', 'province_staff'] } },
   { path: '/policies/packages/:id(\\d+)', name: 'policy-package', component: () => import('@/policies/PackagePage.vue'), props: (r) => ({ id: Number(r.params.id) }) },
   { path: '/monitoring', name: 'monitoring', component: () => import('@/monitor/MonitorDashboard.vue'), meta: { auth: true, roles: ['admin', 'province_staff', 'zone_staff'] } },
+  { path: '/mailbox', name: 'mailbox', component: () => import('@/mail/MailPage.vue'), props: { mode: 'mine' }, meta: { auth: true } },
+  { path: '/admin/outbox', name: 'outbox', component: () => import('@/mail/MailPage.vue'), props: { mode: 'outbox' }, meta: { auth: true, roles: ['admin'] } },
   { path: '/account', name: 'account', component: () => import('@/account/AccountPage.vue'), meta: { auth: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/notfound/NotFoundPage.vue') },
 ]
