@@ -21,15 +21,18 @@ run: $(BIN)
 build: $(BIN)
 
 $(BIN): frontend/dist/index.html $(GO_SOURCES)
+	@echo "Building $(BIN) with Go (the first build downloads and compiles the modules: a few minutes)..."
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $@ ./cmd/zonefair
 
 frontend: frontend/dist/index.html
 
 frontend/node_modules/.package-lock.json: frontend/package.json frontend/package-lock.json
+	@echo "Installing the web interface's packages with npm..."
 	cd frontend && $(NPM) ci --no-audit --no-fund
 	@touch $@
 
 frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SOURCES)
+	@echo "Building the web interface (type check and bundle)..."
 	cd frontend && $(NPM) run build
 
 test: test-go test-frontend test-e2e
