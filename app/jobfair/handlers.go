@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -416,9 +417,11 @@ func (h *Handlers) employerJobs(c *fiber.Ctx) error {
 	return c.JSON(page)
 }
 
+// profile answers a graduate without a profile with an empty one (saved false), not 404: a
+// first visit to the profile page is no error.
 func (h *Handlers) profile(c *fiber.Ctx) error {
 	p, err := h.store().Profile(c.UserContext(), web.CurrentPrincipal(c).UserID)
-	if err != nil {
+	if err != nil && !errors.Is(err, errs.ErrNotFound) {
 		return err
 	}
 	return c.JSON(p)

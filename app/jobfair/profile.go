@@ -39,12 +39,14 @@ type Profile struct {
 	UpdatedAt        time.Time  `json:"updatedAt"`
 
 	HasResume bool `json:"hasResume" gorm:"-"`
+	// Saved is false for a graduate who has not written a profile yet: the rest is empty.
+	Saved bool `json:"saved" gorm:"-"`
 }
 
 // TableName is the graduate_profiles table.
 func (Profile) TableName() string { return "graduate_profiles" }
 
-func (p *Profile) fill() { p.HasResume = p.ResumePath != "" }
+func (p *Profile) fill() { p.HasResume, p.Saved = p.ResumePath != "", p.UserID != 0 }
 
 // ProfileInput is a graduate's profile as they write it.
 type ProfileInput struct {

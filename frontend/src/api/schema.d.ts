@@ -15263,6 +15263,7 @@ export interface components {
             resumeSize: number;
             /** Format: date-time */
             resumeUploadedAt: string | null;
+            saved: boolean;
             school: string;
             skills: string;
             /** Format: date-time */
