@@ -171,8 +171,25 @@ test('a four-person meeting: everyone sees the three others', async ({ browser }
   })
   const id = slots[0].id as number
   const guests = [await person(browser, { email: investor }), await person(browser, { name: 'Hans Weber', baseURL: second }), await person(browser, { name: 'Mia Chen' })]
-  const m = await call(host.page.request, 'POST', `/meeting-rooms/${id}/members`, { emails: guests.map((g) => g.email) })
-  expect(m.guests.length).toBe(3)
+  // The host invites the investor's team from the room.
+  await host.page.goto(`/meetings/room/${id}`)
+  for (const lang of ['zh-CN', 'en'] as const) {
+    await switchLanguage(host.page, lang)
+    // A click that lands while the language menu is still closing is tried again.
+    await expect(async () => {
+      await host.page.getByTestId('invite-open').click()
+      await expect(host.page.getByTestId('invite-emails')).toBeVisible({ timeout: 3_000 })
+    }).toPass({ timeout: 20_000 })
+    await host.page.locator('textarea[data-testid="invite-emails"], [data-testid="invite-emails"] textarea').fill(guests.map((g) => g.email).join('\n'))
+    await shot(host.page, `video-meeting-invite-${lang}`, { fullPage: false })
+    if (lang === 'zh-CN') {
+      await host.page.getByTestId('invite-dialog').getByRole('button', { name: '取消' }).click()
+      await expect(host.page.getByTestId('invite-dialog')).toBeHidden()
+    }
+  }
+  await host.page.getByTestId('invite-send').click()
+  await expect(host.page.getByTestId('invite-dialog')).toBeHidden()
+  await expect(host.page.getByText('Hans Weber').first()).toBeVisible()
   const all = [host, ...guests]
   for (const p of all) {
     await p.page.goto(`/meetings/room/${id}`)

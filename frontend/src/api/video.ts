@@ -2,6 +2,7 @@
 // who was in each room. The shapes come from the generated schema.
 import { client } from './index'
 import type { components } from './schema'
+import type { Meeting } from './meetings'
 
 type S = components['schemas']
 
@@ -21,5 +22,7 @@ export const videoApi = {
   setStage: (id: number, userId: number, on: boolean) => client.post<VideoStage>(`${v}/briefings/${id}/stage`, { userId, on }),
   briefingPresence: (id: number) => client.get<VideoStay[]>(`${v}/briefings/${id}/presence`),
   meetingToken: (id: number) => client.post<VideoToken>(`${v}/meetings/${id}/token`),
+  // Group meetings are the video server's: the invitation route belongs to the meeting rooms.
+  invite: (id: number, emails: string[]) => client.post<Meeting>(`/meeting-rooms/${id}/members`, { emails }),
   meetingPresence: (id: number) => client.get<VideoStay[]>(`${v}/meetings/${id}/presence`),
 }

@@ -56,6 +56,12 @@ export default {
     join: 'Join with camera and microphone',
     sfu: 'Through the video server: up to {n} people.',
     people: '{n} in the call',
+    invite: 'Invite people',
+    inviteTitle: 'Invite to this meeting',
+    inviteHint: 'Colleagues of this zone or enterprise and investors, by the email of their Zonefair account; room for {n} more (at most {max} people).',
+    invitePlaceholder: 'one email per line, or separated by commas',
+    inviteSend: 'Invite {n}',
+    invited: '{n} invited: they are told and find the meeting among theirs.',
     alone: 'Waiting for the others to join…',
   },
 }

@@ -58,6 +58,12 @@ const zhCN: typeof en = {
     join: '开启摄像头和麦克风加入',
     sfu: '经由视频服务器：最多 {n} 人。',
     people: '通话中 {n} 人',
+    invite: '邀请参会人',
+    inviteTitle: '邀请参加本次会面',
+    inviteHint: '可邀请本园区或本企业的同事以及投资者，填写其 Zonefair 账号邮箱；还可邀请 {n} 人（最多 {max} 人）。',
+    invitePlaceholder: '每行一个邮箱，或用逗号分隔',
+    inviteSend: '邀请 {n} 人',
+    invited: '已邀请 {n} 人：对方会收到通知，并在其会面列表中看到本次会面。',
     alone: '等待其他人加入…',
   },
 }
