@@ -119,11 +119,16 @@ func TestFairPages(t *testing.T) {
 // TestChatChannelRights checks the channel types handed to the live hub.
 func TestChatChannelRights(t *testing.T) {
 	types := jobfair.ChatChannels()
-	if len(types) != 2 || types[0].Name != jobfair.ChatChannelType || types[1].Name != jobfair.BoothChannelType {
+	if len(types) != 3 || types[0].Name != jobfair.ChatChannelType || types[1].Name != jobfair.BoothChannelType || types[2].Name != jobfair.ApplicationChannelType {
 		t.Fatalf("channel types: %+v", types)
 	}
 	grad := live.Identity{UserID: 7, Role: string(web.RoleGraduate)}
 	staff := live.Identity{UserID: 8, Role: string(web.RoleZoneStaff), ZoneID: 3}
+	// An application's thread: its graduate and its zone's staff, never anonymous readers.
+	if types[2].Rights(grad, "12.7.3.0") != live.CanJoin || types[2].Rights(grad, "12.9.3.0") != 0 ||
+		types[2].Rights(staff, "12.7.3.0") != live.CanJoin || types[2].Rights(live.Identity{}, "12.7.3.0") != 0 {
+		t.Fatal("application channel rights")
+	}
 	if types[0].Rights(grad, "1.3.7") != live.CanJoin || types[0].Rights(grad, "1.3.9") != 0 ||
 		types[0].Rights(staff, "1.3.7") != live.CanJoin || types[0].Rights(live.Identity{}, "1.3.7") != 0 {
 		t.Fatal("conversation channel rights")
