@@ -393,8 +393,21 @@ func (c *client) readLoop() {
 			c.drain()
 			return
 		}
-		c.handle(msg)
+		c.handleAside(msg)
 	}
+}
+
+// handleAside handles a request on a goroutine of its own and waits for it. Handling (decoding,
+// joining, the backend) needs a deep stack, and a goroutine keeps the stack it once grew to:
+// the reader, which spends a connection's life waiting for the next frame, stays shallow.
+func (c *client) handleAside(msg []byte) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		c.handle(msg)
+	}()
+	wg.Wait()
 }
 
 // drain reads and drops what the client still sends after the server decided to close, until
