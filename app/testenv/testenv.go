@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/redis/go-redis/v9"
+
+	"zonefair/app/errs"
 )
 
 // Variables that point tests at real services.
@@ -35,15 +38,24 @@ func Name(prefix string) string {
 // dropped when the test ends. The test is skipped when ZONEFAIR_TEST_POSTGRES_URL is unset.
 func PostgresURL(tb testing.TB) string {
 	tb.Helper()
+	return PostgresCopy(tb, "")
+}
+
+// PostgresCopy is PostgresURL with a database copied from template (CREATE DATABASE …
+// TEMPLATE), which nobody may be connected to; an empty template is PostgreSQL's own, empty.
+func PostgresCopy(tb testing.TB, template string) string {
+	tb.Helper()
+	PostgresSkip(tb)
 	base := os.Getenv(PostgresEnv)
-	if base == "" {
-		tb.Skipf("skipping PostgreSQL test: set %s (e.g. postgres://postgres@127.0.0.1:5432/test) to run it", PostgresEnv)
-	}
 	u, err := url.Parse(base)
 	if err != nil {
 		tb.Fatalf("%s: %v", PostgresEnv, err)
 	}
 	name := Name("zf_test_")
+	create := "CREATE DATABASE " + name
+	if template != "" {
+		create += " TEMPLATE " + pgx.Identifier{template}.Sanitize()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, base)
@@ -51,7 +63,7 @@ func PostgresURL(tb testing.TB) string {
 		tb.Fatalf("connect to %s: %v", PostgresEnv, err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+	if _, err := conn.Exec(ctx, create); err != nil {
 		tb.Fatalf("create test database: %v", err)
 	}
 	tb.Cleanup(func() {
@@ -69,6 +81,14 @@ func PostgresURL(tb testing.TB) string {
 	})
 	u.Path = "/" + name
 	return u.String()
+}
+
+// PostgresSkip skips the test when ZONEFAIR_TEST_POSTGRES_URL is unset.
+func PostgresSkip(tb testing.TB) {
+	tb.Helper()
+	if os.Getenv(PostgresEnv) == "" {
+		tb.Skipf("skipping PostgreSQL test: set %s (e.g. postgres://postgres@127.0.0.1:5432/test) to run it", PostgresEnv)
+	}
 }
 
 // RedisURL returns the Redis URL for tests, skipping the test when ZONEFAIR_TEST_REDIS_URL is
@@ -127,5 +147,22 @@ func Must(tb testing.TB, err error) {
 	tb.Helper()
 	if err != nil {
 		tb.Fatal(fmt.Errorf("set-up: %w", err))
+	}
+}
+
+// Refused fails the test unless err is a domain error of kind (errs.ErrConflict…) with message
+// key, or with key on its first field for invalid input; what names the attempt.
+func Refused(tb testing.TB, what string, err, kind error, key string) {
+	tb.Helper()
+	var e *errs.Error
+	if !errors.Is(err, kind) || !errors.As(err, &e) {
+		tb.Fatalf("%s: %v, want %v %s", what, err, kind, key)
+	}
+	got := e.Key
+	if len(e.Fields) > 0 {
+		got = e.Fields[0].Key
+	}
+	if got != key {
+		tb.Fatalf("%s: %v (key %s), want %s", what, err, got, key)
 	}
 }
