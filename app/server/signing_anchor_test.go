@@ -1,10 +1,11 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/hkdf"
 	"crypto/sha256"
-	"strings"
+	"slices"
 	"testing"
 
 	"zonefair/app/signing"
@@ -63,8 +64,13 @@ func TestSigningAuditCutFound(t *testing.T) {
 		}
 		var v signing.Verdict
 		e.anon().upload("/api/v1/signing/verify", "sealed.pdf", file).want(200).json(&v)
-		if v.Verdict != signing.VerdictIntact || !v.Agreement.AuditIntact || !strings.Contains(v.Agreement.AuditProof, "sealed file records the end") {
+		if v.Verdict != signing.VerdictIntact || v.Altered != signing.AlteredNone || !v.Agreement.AuditIntact ||
+			v.Agreement.AuditProof != signing.ProofAnchored || v.Agreement.FileAnchor != signing.FileRecorded || len(v.Agreement.AuditProblems) != 0 {
 			t.Fatalf("untouched sealed file: %+v %+v", v, v.Agreement)
+		}
+		sealedAt := v.Agreement.FileSeq // the entry the file records; its completion follows
+		if sealedAt < second(t, e, d.ID) || v.Agreement.AuditCount < int(sealedAt)+1 {
+			t.Fatalf("the file records entry %d of %d", sealedAt, v.Agreement.AuditCount)
 		}
 		all := e.head(t, d.ID)
 		restore := func() {
@@ -78,44 +84,49 @@ func TestSigningAuditCutFound(t *testing.T) {
 			}
 			e.db.Exec("UPDATE signing_agreements SET audit_seq = ?, audit_head = ?, audit_mac = ? WHERE id = ?", all.AuditSeq, all.AuditHead, all.AuditMAC, d.ID)
 		}
-		var second int64
-		for _, ev := range before.Events {
-			if ev.Kind == signing.EventSigned && ev.UserID == e.users[web.RoleInvestor].ID {
-				second = ev.Seq
-			}
-		}
-		if second < 2 {
-			t.Fatalf("no second signature in %+v", before.Events)
-		}
+		second := second(t, e, d.ID)
 		prev := before.Events[second-2].Hash
 		for _, attack := range []struct {
 			name     string
 			from     int64
 			prev     string
 			mac      string
-			fileOnly bool // only the sealed file can tell
+			fileOnly bool                   // only the sealed file can tell
+			trail    []signing.AuditProblem // what the trail check says
+			kept     bool                   // the trail still holds what the file records
 		}{
-			{"cut before the second signature, MAC kept", second, prev, all.AuditMAC, false},
-			{"cut before the second signature, MAC emptied", second, prev, "", false},
-			{"cut of the last entry", int64(len(before.Events)), before.Events[len(before.Events)-2].Hash, all.AuditMAC, false},
-			{"cut to a head copied earlier with its MAC", earlier.AuditSeq + 1, earlier.AuditHead, earlier.AuditMAC, true},
+			{"cut before the second signature, MAC kept", second, prev, all.AuditMAC, false, []signing.AuditProblem{
+				{Code: signing.ProblemHeadUnauthenticated, Entry: second - 1}, {Code: signing.ProblemNoCompletion, Found: second - 1}}, false},
+			{"cut before the second signature, MAC emptied", second, prev, "", false, []signing.AuditProblem{
+				{Code: signing.ProblemHeadUnauthenticated, Entry: second - 1}, {Code: signing.ProblemNoCompletion, Found: second - 1}}, false},
+			{"cut of the last entry", int64(len(before.Events)), before.Events[len(before.Events)-2].Hash, all.AuditMAC, false, []signing.AuditProblem{
+				{Code: signing.ProblemHeadUnauthenticated, Entry: int64(len(before.Events) - 1)}}, true},
+			{"cut to a head copied earlier with its MAC", earlier.AuditSeq + 1, earlier.AuditHead, earlier.AuditMAC, true, []signing.AuditProblem{
+				{Code: signing.ProblemNoCompletion, Found: earlier.AuditSeq}}, false},
 		} {
 			e.cut(t, d.ID, attack.from, attack.prev, attack.mac)
 			var trail signing.Trail
 			staff.do("GET", apath(d.ID, "/audit"), nil).want(200).json(&trail)
-			if trail.Chain.Intact && !attack.fileOnly {
-				t.Errorf("%s: trail check says intact", attack.name)
+			if trail.Chain.Intact && !attack.fileOnly || !slices.Equal(trail.Chain.Problems, attack.trail) {
+				t.Errorf("%s: trail check says %v, want %v", attack.name, trail.Chain.Problems, attack.trail)
 			}
+			v = signing.Verdict{}
 			e.anon().do("GET", "/api/v1/signing/verify?sha256="+d.FinalSHA256, nil).want(200).json(&v)
-			if v.Agreement == nil || v.Agreement.AuditIntact && !attack.fileOnly {
-				t.Errorf("%s: public record says the trail is intact", attack.name)
+			if v.Agreement == nil || !attack.fileOnly && (v.Agreement.AuditIntact || v.Verdict != signing.VerdictAltered || v.Altered != signing.AlteredTrail) {
+				t.Errorf("%s: the record by hash says %q (%s), trail intact %v", attack.name, v.Verdict, v.Altered, v.Agreement != nil && v.Agreement.AuditIntact)
 			}
 			v = signing.Verdict{}
 			e.anon().upload("/api/v1/signing/verify", "sealed.pdf", file).want(200).json(&v)
-			if v.Verdict != signing.VerdictAltered || v.Agreement == nil || v.Agreement.AuditIntact {
-				t.Errorf("%s: sealed file verdict %q", attack.name, v.Verdict)
-			} else if where := strings.Join(v.Agreement.AuditProblems, " "); !strings.Contains(where, "trail ends at entry") {
-				t.Errorf("%s: problems do not say where the trail ends: %q", attack.name, where)
+			// The file itself is the sealed one: what changed is the trail, which ends before
+			// the entry and completion the seal records (or, cut after them, fails its own check).
+			shorter := signing.AuditProblem{Code: signing.ProblemTrailShorter, Found: attack.from - 1, Recorded: sealedAt + 1}
+			if attack.kept {
+				shorter = attack.trail[0]
+			}
+			if v.Verdict != signing.VerdictAltered || v.Altered != signing.AlteredTrail || v.Agreement == nil || v.Agreement.AuditIntact {
+				t.Errorf("%s: sealed file verdict %q (%s)", attack.name, v.Verdict, v.Altered)
+			} else if ps := v.Agreement.AuditProblems; len(ps) == 0 || ps[0] != shorter || v.Agreement.FileSeq != sealedAt {
+				t.Errorf("%s: problems %v do not start with %v", attack.name, ps, shorter)
 			}
 			restore()
 		}
@@ -134,6 +145,7 @@ func TestSigningLegacyTrailAnchored(t *testing.T) {
 		ctx := context.Background()
 		staff := e.as(web.RoleZoneStaff)
 		d := e.signBoth(e.sent(staff, e.sequential()))
+		sealed := e.as(web.RoleInvestor).do("GET", apath(d.ID, "/sealed"), nil).want(200).body
 		var trail signing.Trail
 		staff.do("GET", apath(d.ID, "/audit"), nil).want(200).json(&trail)
 		// Written as the server did before: the same entries in the keyed format, no head MAC.
@@ -142,8 +154,17 @@ func TestSigningLegacyTrailAnchored(t *testing.T) {
 		e.db.Exec("UPDATE signing_agreements SET audit_mac = '' WHERE id = ?", d.ID)
 		var v signing.Verdict
 		e.anon().do("GET", "/api/v1/signing/verify?sha256="+d.FinalSHA256, nil).want(200).json(&v)
-		if v.Agreement == nil || !v.Agreement.AuditIntact || !strings.Contains(v.Agreement.AuditProof, "length was not") {
+		if v.Verdict != signing.VerdictIntact || v.Agreement == nil || !v.Agreement.AuditIntact || v.Agreement.AuditProof != signing.ProofLegacy {
 			t.Fatalf("legacy trail: %+v", v.Agreement)
+		}
+		// A file sealed before files recorded the end of their trail verifies as before, and
+		// says that only the trail's own check holds for it.
+		legacy := e.legacyFile(t, d.ID, sealed)
+		v = signing.Verdict{}
+		e.anon().upload("/api/v1/signing/verify", "legacy.pdf", legacy).want(200).json(&v)
+		if v.Verdict != signing.VerdictIntact || v.Agreement == nil || !v.Agreement.AuditIntact ||
+			v.Agreement.FileAnchor != signing.FileLegacy || v.Agreement.AuditProof != signing.ProofLegacy {
+			t.Fatalf("legacy file: %+v %+v", v, v.Agreement)
 		}
 		for run, want := range []int{1, 0} {
 			if n, err := e.app.Signing.KeyLegacyTrails(ctx); err != nil || n != want {
@@ -155,15 +176,51 @@ func TestSigningLegacyTrailAnchored(t *testing.T) {
 		if !trail.Chain.Intact || !trail.Chain.Anchored || last.Kind != signing.EventAnchored {
 			t.Fatalf("anchored legacy trail: %+v %+v", trail.Chain, last)
 		}
+		v = signing.Verdict{}
+		e.anon().upload("/api/v1/signing/verify", "legacy.pdf", legacy).want(200).json(&v)
+		if v.Verdict != signing.VerdictIntact || v.Agreement.FileAnchor != signing.FileLegacy || v.Agreement.AuditProof != signing.ProofAnchored {
+			t.Fatalf("legacy file after anchoring: %+v %+v", v, v.Agreement)
+		}
 		e.cut(t, d.ID, 3, trail.Events[1].Hash, e.head(t, d.ID).AuditMAC)
 		staff.do("GET", apath(d.ID, "/audit"), nil).want(200).json(&trail)
-		if trail.Chain.Intact {
-			t.Fatal("a cut after anchoring reported intact")
+		if trail.Chain.Intact || trail.Chain.Problems[0] != (signing.AuditProblem{Code: signing.ProblemHeadUnauthenticated, Entry: 2}) {
+			t.Fatalf("a cut after anchoring: %v", trail.Chain.Problems)
+		}
+		v = signing.Verdict{}
+		e.anon().upload("/api/v1/signing/verify", "legacy.pdf", legacy).want(200).json(&v)
+		if v.Verdict != signing.VerdictAltered || v.Altered != signing.AlteredTrail || v.Agreement.FileAnchor != signing.FileLegacy {
+			t.Fatalf("legacy file of a cut trail: %+v %+v", v, v.Agreement)
 		}
 		if n, err := e.app.Signing.KeyLegacyTrails(ctx); err != nil || n != 0 {
 			t.Fatalf("a cut trail was anchored again: %d %v", n, err)
 		}
 	})
+}
+
+// second is the entry of agreement id's trail that holds the investor's (second) signature.
+func second(t *testing.T, e *signEnv, id int64) int64 {
+	t.Helper()
+	var seq int64
+	e.db.Raw("SELECT seq FROM signing_events WHERE agreement_id = ? AND kind = ? AND user_id = ?", id, signing.EventSigned, e.users[web.RoleInvestor].ID).Scan(&seq)
+	if seq < 2 {
+		t.Fatalf("agreement %d: no second signature", id)
+	}
+	return seq
+}
+
+// legacyFile makes agreement id's sealed file look like one sealed before sealed files recorded
+// the end of their trail: the record is taken out (the same length, so the file stays a PDF)
+// and the agreement's final hash follows, as it would have been at sealing.
+func (e *signEnv) legacyFile(t *testing.T, id int64, file []byte) []byte {
+	t.Helper()
+	out := bytes.Replace(file, []byte("audit trail entry "), []byte("audit trail-entry "), 1)
+	if bytes.Equal(out, file) {
+		t.Fatal("the sealed file records no end of its trail")
+	}
+	if err := e.db.Exec("UPDATE signing_agreements SET final_sha256 = ? WHERE id = ?", signing.Hash(out), id).Error; err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // legacyAuditKey derives the audit key from the server secret as the server does.

@@ -273,7 +273,7 @@ func TestSigningTamperedTrail(t *testing.T) {
 			t.Fatal(err)
 		}
 		staff.do("GET", apath(d.ID, "/audit"), nil).want(200).json(&trail)
-		if trail.Chain.Intact || len(trail.Chain.Problems) == 0 || !strings.Contains(trail.Chain.Problems[0], "edited") {
+		if trail.Chain.Intact || len(trail.Chain.Problems) == 0 || trail.Chain.Problems[0].Code != signing.ProblemEdited {
 			t.Fatalf("edited row not found: %+v", trail.Chain)
 		}
 		var verdict signing.Verdict

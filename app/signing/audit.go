@@ -149,17 +149,63 @@ type Chain struct {
 	// Anchored tells that the trail's length is authenticated too, so entries cut from its end
 	// are found; false for a trail written before that (its Proof says what then holds).
 	Anchored bool `json:"anchored"`
-	// Proof says in words what the check can prove of this trail.
-	Proof    string   `json:"proof"`
-	Problems []string `json:"problems"`
+	// Proof says what the check can prove of this trail: ProofAnchored, ProofLegacy or
+	// ProofUnkeyed. The pages word it in the reader's language.
+	Proof    string         `json:"proof" enum:"anchored,legacy,unkeyed"`
+	Problems []AuditProblem `json:"problems"`
 }
 
-// Proofs of a trail.
+// What the check of a trail can prove.
 const (
-	proofAnchored = "every entry and the trail's length are authenticated by the server key: entries edited, reordered, inserted or removed (also from the end) are found"
-	proofLegacy   = "every entry is authenticated by the server key, but the trail's length was not: entries removed from its end before it was anchored cannot be found"
-	proofUnkeyed  = "entries are chained by plain SHA-256 only: whoever can write the database can rewrite them"
+	// ProofAnchored: every entry and the trail's length are authenticated by the server key, so
+	// entries edited, reordered, inserted or removed (also from the end) are found.
+	ProofAnchored = "anchored"
+	// ProofLegacy: every entry is authenticated by the server key but the trail's length was
+	// not, so entries removed from its end before it was anchored cannot be found.
+	ProofLegacy = "legacy"
+	// ProofUnkeyed: entries are chained by plain SHA-256 only; whoever can write the database
+	// can rewrite them.
+	ProofUnkeyed = "unkeyed"
 )
+
+// AuditProblem is one way an audit trail fails its check: a code, which the pages word in the
+// reader's language, with the entries it concerns (0 where the code names none).
+type AuditProblem struct {
+	Code string `json:"code" enum:"sequence,not_chained,edited,older_format,unkeyed_start,empty,length,head_rewritten,head_unauthenticated,no_completion,seal_no_entry,trail_shorter,seal_entry_rewritten,seal_completion_rewritten"`
+	// Entry is the entry concerned (for unkeyed_start, the last of the entries concerned).
+	Entry int64 `json:"entry"`
+	// Found is what the trail holds: its number of entries, or the sequence number an entry carries.
+	Found int64 `json:"found"`
+	// Recorded is what the agreement row or the sealed file records.
+	Recorded int64 `json:"recorded"`
+}
+
+// Codes of audit problems. The trail's own check:
+const (
+	ProblemSequence            = "sequence"             // entry Entry carries sequence Found: one is missing or was inserted
+	ProblemNotChained          = "not_chained"          // entry Entry does not follow the one before (reordered or replaced)
+	ProblemEdited              = "edited"               // entry Entry does not match its hash
+	ProblemOlderFormat         = "older_format"         // entry Entry is in an older format after the trail was anchored
+	ProblemUnkeyedStart        = "unkeyed_start"        // entries 1–Entry are not sealed by the key
+	ProblemEmpty               = "empty"                // no entries, yet every agreement starts with one
+	ProblemLength              = "length"               // the trail holds Found entries, the agreement records Recorded
+	ProblemHeadRewritten       = "head_rewritten"       // entry Entry, the last, is not the end the agreement records
+	ProblemHeadUnauthenticated = "head_unauthenticated" // the trail ends at entry Entry, not at the end the server recorded
+	ProblemNoCompletion        = "no_completion"        // a completed agreement whose trail of Found entries holds no completion
+)
+
+// Codes of audit problems found by comparing an uploaded sealed file with the trail:
+const (
+	ProblemSealNoEntry             = "seal_no_entry"             // the sealed file records no entry
+	ProblemTrailShorter            = "trail_shorter"             // the trail ends at entry Found, the seal records Recorded entries
+	ProblemSealEntryRewritten      = "seal_entry_rewritten"      // entry Entry is not the one the seal records
+	ProblemSealCompletionRewritten = "seal_completion_rewritten" // entry Entry is not the completion of this file
+)
+
+// String describes p for logs.
+func (p AuditProblem) String() string {
+	return fmt.Sprintf("%s(entry %d, found %d, recorded %d)", p.Code, p.Entry, p.Found, p.Recorded)
+}
 
 // checkChain recomputes every hash of events (ordered by seq) under key and compares the end of
 // the chain with the head kept on the agreement, so edited, reordered, inserted and deleted
@@ -168,35 +214,36 @@ const (
 // head must carry the head MAC, so a trail cut short, head and count set back to an earlier
 // entry, is found too. A nil key checks an unkeyed trail (a process without the server secret).
 func checkChain(a Agreement, events []Event, key []byte) Chain {
-	c := Chain{Count: len(events), Problems: []string{}}
+	c := Chain{Count: len(events), Problems: []AuditProblem{}}
+	add := func(p AuditProblem) { c.Problems = append(c.Problems, p) }
 	prev := ""
 	keyed := false
 	for i, e := range events {
 		f := formatNone
 		switch {
 		case e.Seq != int64(i+1):
-			c.Problems = append(c.Problems, fmt.Sprintf("entry %d: sequence %d, expected %d (an entry is missing or was inserted)", i+1, e.Seq, i+1))
+			add(AuditProblem{Code: ProblemSequence, Entry: int64(i + 1), Found: e.Seq})
 		case e.PrevHash != prev:
-			c.Problems = append(c.Problems, fmt.Sprintf("entry %d: does not follow the previous entry", e.Seq))
+			add(AuditProblem{Code: ProblemNotChained, Entry: e.Seq})
 		default:
 			f = e.format(key)
 		}
 		switch {
 		case f == formatNone:
 			if e.Seq == int64(i+1) && e.PrevHash == prev {
-				c.Problems = append(c.Problems, fmt.Sprintf("entry %d: content does not match its hash (edited)", e.Seq))
+				add(AuditProblem{Code: ProblemEdited, Entry: e.Seq})
 			}
 		case f == formatPlain && key != nil && keyed:
-			c.Problems = append(c.Problems, fmt.Sprintf("entry %d: content does not match its hash (edited)", e.Seq))
+			add(AuditProblem{Code: ProblemEdited, Entry: e.Seq})
 		case f == formatPlain:
 			if key != nil {
 				c.Unkeyed++
 			}
 		case f == formatKeyed && c.Anchored:
-			c.Problems = append(c.Problems, fmt.Sprintf("entry %d: written in an older format after the trail was anchored (rewritten)", e.Seq))
+			add(AuditProblem{Code: ProblemOlderFormat, Entry: e.Seq})
 		default:
 			if !keyed && c.Unkeyed > 0 && e.Kind != EventKeyed {
-				c.Problems = append(c.Problems, fmt.Sprintf("entries 1–%d are not sealed by the key (rewritten without it)", c.Unkeyed))
+				add(AuditProblem{Code: ProblemUnkeyedStart, Entry: int64(c.Unkeyed)})
 			}
 			keyed = true
 			c.Anchored = c.Anchored || f == formatAnchored
@@ -204,26 +251,29 @@ func checkChain(a Agreement, events []Event, key []byte) Chain {
 		prev = e.Hash
 	}
 	if key != nil && c.Unkeyed > 0 && !keyed {
-		c.Problems = append(c.Problems, fmt.Sprintf("entries 1–%d are not sealed by the key (rewritten without it)", c.Unkeyed))
+		add(AuditProblem{Code: ProblemUnkeyedStart, Entry: int64(c.Unkeyed)})
 	}
 	if key != nil && len(events) == 0 && a.AuditSeq == 0 && a.ID != 0 {
-		c.Problems = append(c.Problems, "the trail is empty, yet every agreement starts with an entry (entries deleted)")
+		add(AuditProblem{Code: ProblemEmpty})
 	}
-	if int64(len(events)) != a.AuditSeq || prev != a.AuditHead {
-		c.Problems = append(c.Problems, fmt.Sprintf("trail ends at entry %d but the agreement recorded %d entries (entries deleted or added)", len(events), a.AuditSeq))
-	} else if (c.Anchored || a.AuditMAC != "") && key != nil && !hmac.Equal([]byte(headMAC(key, a.ID, a.AuditSeq, a.AuditHead)), []byte(a.AuditMAC)) {
-		c.Problems = append(c.Problems, fmt.Sprintf("trail ends at entry %d, which is not the end the server recorded (entries removed from the end, or the head rewritten)", len(events)))
+	switch n := int64(len(events)); {
+	case n != a.AuditSeq:
+		add(AuditProblem{Code: ProblemLength, Found: n, Recorded: a.AuditSeq})
+	case prev != a.AuditHead:
+		add(AuditProblem{Code: ProblemHeadRewritten, Entry: n})
+	case (c.Anchored || a.AuditMAC != "") && key != nil && !hmac.Equal([]byte(headMAC(key, a.ID, a.AuditSeq, a.AuditHead)), []byte(a.AuditMAC)):
+		add(AuditProblem{Code: ProblemHeadUnauthenticated, Entry: n})
 	}
 	if a.Status == StatusCompleted && !slices.ContainsFunc(events, func(e Event) bool { return e.Kind == EventCompleted }) {
-		c.Problems = append(c.Problems, fmt.Sprintf("the agreement is completed but its trail of %d entries holds no completion (entries removed from the end)", len(events)))
+		add(AuditProblem{Code: ProblemNoCompletion, Found: int64(len(events))})
 	}
 	switch {
 	case c.Anchored:
-		c.Proof = proofAnchored
+		c.Proof = ProofAnchored
 	case keyed:
-		c.Proof = proofLegacy
+		c.Proof = ProofLegacy
 	default:
-		c.Proof = proofUnkeyed
+		c.Proof = ProofUnkeyed
 	}
 	c.Intact = len(c.Problems) == 0
 	return c

@@ -162,19 +162,25 @@ func TestSealRecordsTrailEnd(t *testing.T) {
 	good[1].Hash = head
 	good[2] = Event{Seq: 3, Kind: EventCompleted, Detail: detail("sha256", sum)}
 	r := &Sealed{AuditIntact: true, events: good}
-	if !r.checkFile(withAnchor, sum) || !strings.Contains(r.AuditProof, "records the end") {
+	if !r.checkFile(withAnchor, sum) || r.FileAnchor != FileRecorded || r.FileSeq != 2 || len(r.AuditProblems) != 0 {
 		t.Fatalf("trail holding the file's end: %+v", r)
 	}
 	r = &Sealed{AuditIntact: true, events: good[:2]}
-	if r.checkFile(withAnchor, sum) || !strings.Contains(strings.Join(r.AuditProblems, " "), "trail ends at entry 2") {
+	if r.checkFile(withAnchor, sum) || len(r.AuditProblems) != 1 || r.AuditProblems[0] != (AuditProblem{Code: ProblemTrailShorter, Found: 2, Recorded: 3}) {
 		t.Fatalf("trail cut before the completion: %+v", r)
 	}
-	r = &Sealed{AuditIntact: true, events: good}
-	if r.checkFile(withAnchor, Hash([]byte("another file"))) {
-		t.Fatal("a completion naming another file passed")
+	rewritten := append([]Event(nil), good...)
+	rewritten[1].Hash = strings.Repeat("cd", 32)
+	r = &Sealed{AuditIntact: true, events: rewritten}
+	if r.checkFile(withAnchor, sum) || r.AuditProblems[0] != (AuditProblem{Code: ProblemSealEntryRewritten, Entry: 2}) {
+		t.Fatalf("entry the seal records rewritten: %+v", r)
 	}
 	r = &Sealed{AuditIntact: true, events: good}
-	if !r.checkFile([]byte("%PDF-1.7 sealed before files recorded it"), sum) || !strings.Contains(r.AuditProof, "sealed before") {
+	if r.checkFile(withAnchor, Hash([]byte("another file"))) || r.AuditProblems[0] != (AuditProblem{Code: ProblemSealCompletionRewritten, Entry: 3}) {
+		t.Fatalf("a completion naming another file passed: %+v", r)
+	}
+	r = &Sealed{AuditIntact: true, events: good}
+	if !r.checkFile([]byte("%PDF-1.7 sealed before files recorded it"), sum) || r.FileAnchor != FileLegacy || r.FileSeq != 0 {
 		t.Fatalf("legacy file: %+v", r)
 	}
 }

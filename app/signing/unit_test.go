@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -29,21 +30,24 @@ func TestChainFindsEveryChange(t *testing.T) {
 	if c := checkChain(a, events, key); !c.Intact {
 		t.Fatalf("intact chain reported broken: %v", c.Problems)
 	}
-	cases := map[string]func([]Event) []Event{
-		"edited": func(es []Event) []Event { es[1].IP = "198.51.100.9"; return es },
-		"re-hashed": func(es []Event) []Event {
+	cases := map[string]struct {
+		change func([]Event) []Event
+		first  AuditProblem // the first problem named
+	}{
+		"edited": {func(es []Event) []Event { es[1].IP = "198.51.100.9"; return es }, AuditProblem{Code: ProblemEdited, Entry: 2}},
+		"re-hashed": {func(es []Event) []Event {
 			es[1].Kind = EventDeclined
 			es[1].Hash = es[1].digest(key, formatKeyed)
 			return es
-		},
-		"deleted":   func(es []Event) []Event { return append(es[:1], es[2:]...) },
-		"truncated": func(es []Event) []Event { return es[:3] },
-		"reordered": func(es []Event) []Event { es[1], es[2] = es[2], es[1]; return es },
+		}, AuditProblem{Code: ProblemNotChained, Entry: 3}},
+		"deleted":   {func(es []Event) []Event { return append(es[:1], es[2:]...) }, AuditProblem{Code: ProblemSequence, Entry: 2, Found: 3}},
+		"truncated": {func(es []Event) []Event { return es[:3] }, AuditProblem{Code: ProblemLength, Found: 3, Recorded: 4}},
+		"reordered": {func(es []Event) []Event { es[1], es[2] = es[2], es[1]; return es }, AuditProblem{Code: ProblemSequence, Entry: 2, Found: 3}},
 	}
-	for name, change := range cases {
-		es := change(append([]Event(nil), events...))
-		if c := checkChain(a, es, key); c.Intact || len(c.Problems) == 0 {
-			t.Errorf("%s trail reported intact", name)
+	for name, tc := range cases {
+		es := tc.change(append([]Event(nil), events...))
+		if c := checkChain(a, es, key); c.Intact || len(c.Problems) == 0 || c.Problems[0] != tc.first {
+			t.Errorf("%s trail: problems %v, want first %v", name, c.Problems, tc.first)
 		}
 	}
 }
@@ -73,14 +77,22 @@ func TestChainAnchoredFindsCut(t *testing.T) {
 		return a, es[:n]
 	}
 	a, es := build(formatAnchored)
-	if c := checkChain(a, es, key); !c.Intact || !c.Anchored || c.Proof != proofAnchored {
+	if c := checkChain(a, es, key); !c.Intact || !c.Anchored || c.Proof != ProofAnchored {
 		t.Fatalf("anchored trail: %+v", c)
 	}
 	ca, ces := cut(a, es, 3)
 	c := checkChain(ca, ces, key)
-	if c.Intact || !strings.Contains(strings.Join(c.Problems, " "), "entry 3, which is not the end") {
-		t.Fatalf("cut anchored trail: %+v", c)
+	want := []AuditProblem{{Code: ProblemHeadUnauthenticated, Entry: 3}}
+	if c.Intact || !slices.Equal(c.Problems, want) {
+		t.Fatalf("cut anchored trail: %+v, want %v", c, want)
 	}
+	ca.Status = StatusCompleted
+	c = checkChain(ca, ces, key)
+	want = append(want, AuditProblem{Code: ProblemNoCompletion, Found: 3})
+	if !slices.Equal(c.Problems, want) {
+		t.Fatalf("cut completed trail: %v, want %v", c.Problems, want)
+	}
+	ca.Status = ""
 	ca.AuditMAC = ""
 	if c := checkChain(ca, ces, key); c.Intact {
 		t.Fatal("cut anchored trail without its head MAC reported intact")
@@ -104,7 +116,7 @@ func TestChainAnchoredFindsCut(t *testing.T) {
 
 	la, les := build(formatKeyed)
 	la, les = cut(la, les, 3)
-	if c := checkChain(la, les, key); !c.Intact || c.Anchored || c.Proof != proofLegacy {
+	if c := checkChain(la, les, key); !c.Intact || c.Anchored || c.Proof != ProofLegacy {
 		t.Fatalf("legacy trail: %+v", c)
 	}
 }

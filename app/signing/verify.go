@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"regexp"
 	"time"
 
@@ -24,7 +23,11 @@ const (
 
 // Verdict answers "did Zonefair seal this, when, between whom, and is it unaltered?".
 type Verdict struct {
-	Verdict   string         `json:"verdict" enum:"intact,altered,original,sealed,pending,unknown"`
+	Verdict string `json:"verdict" enum:"intact,altered,original,sealed,pending,unknown"`
+	// Altered says, for an altered verdict, what was changed: the file (it is not the document
+	// sealed), or the trail (the file is the sealed document, but the agreement's audit trail no
+	// longer holds what the seal records or fails its own check); none otherwise.
+	Altered   string         `json:"altered" enum:"none,file,trail"`
 	SHA256    string         `json:"sha256,omitempty"`
 	Signature *SignatureInfo `json:"signature,omitempty"`
 	Agreement *Sealed        `json:"agreement,omitempty"`
@@ -51,10 +54,19 @@ type Sealed struct {
 	CompletedAt    *time.Time     `json:"completedAt"`
 	Signers        []SealedSigner `json:"signers"`
 	AuditIntact    bool           `json:"auditIntact"`
-	// AuditProof says what the check of the trail (and, for an uploaded sealed file, of the end
-	// of the trail the file records) can prove; AuditProblems says where it fails.
-	AuditProof    string   `json:"auditProof"`
-	AuditProblems []string `json:"auditProblems"`
+	// AuditCount is the number of entries in the trail.
+	AuditCount int `json:"auditCount"`
+	// AuditProof says what the check of the trail can prove (see Chain.Proof).
+	AuditProof string `json:"auditProof" enum:"anchored,legacy,unkeyed"`
+	// FileAnchor says, for an uploaded sealed file, whether it records the end of the trail at
+	// sealing (FileSeq, compared with the trail) or was sealed before files recorded it, so
+	// that only the trail's own check holds; unchecked when no file was uploaded.
+	FileAnchor string `json:"fileAnchor" enum:"unchecked,recorded,legacy"`
+	// FileSeq is the entry the sealed file records as the end of the trail at sealing (0 unless
+	// FileAnchor is recorded); its completion follows it.
+	FileSeq int64 `json:"fileSeq"`
+	// AuditProblems says where the checks fail, as codes with the entries concerned.
+	AuditProblems []AuditProblem `json:"auditProblems"`
 
 	agreement Agreement
 	events    []Event
@@ -73,12 +85,12 @@ var tokenRef = regexp.MustCompile(`/verify/([A-Za-z0-9_-]{32})`)
 // VerifyFile judges an uploaded PDF.
 func (s *Service) VerifyFile(ctx context.Context, body []byte) (Verdict, error) {
 	sum := Hash(body)
-	v := Verdict{SHA256: sum, Signature: s.embedded(body)}
+	v := Verdict{SHA256: sum, Altered: AlteredNone, Signature: s.embedded(body)}
 	found, err := s.lookup(ctx, "final_sha256 = ? AND status = ?", sum, StatusCompleted)
 	if err != nil || found != nil {
 		v.Verdict, v.Agreement = VerdictIntact, found
 		if found != nil && !found.checkFile(body, sum) {
-			v.Verdict = VerdictAltered
+			v.Verdict, v.Altered = VerdictAltered, AlteredTrail
 		}
 		return v, err
 	}
@@ -89,24 +101,28 @@ func (s *Service) VerifyFile(ctx context.Context, body []byte) (Verdict, error) 
 	// A changed copy still carries the verification link that sealing wrote into it.
 	if m := tokenRef.FindSubmatch(body); m != nil {
 		if found, err = s.lookup(ctx, "verify_token = ? AND status = ?", string(m[1]), StatusCompleted); err != nil || found != nil {
-			v.Verdict, v.Agreement = VerdictAltered, found
+			v.Verdict, v.Altered, v.Agreement = VerdictAltered, AlteredFile, found
 			return v, err
 		}
 	}
 	v.Verdict = VerdictUnknown
 	if v.Signature.ByZonefair {
 		// Signed with our certificate yet matching no record: altered, and its record unknown.
-		v.Verdict = VerdictAltered
+		v.Verdict, v.Altered = VerdictAltered, AlteredFile
 	}
 	return v, nil
 }
 
 // VerifyHash judges a SHA-256 given by hand.
 func (s *Service) VerifyHash(ctx context.Context, sum string) (Verdict, error) {
-	v := Verdict{SHA256: sum, Verdict: VerdictUnknown}
+	v := Verdict{SHA256: sum, Verdict: VerdictUnknown, Altered: AlteredNone}
 	found, err := s.lookup(ctx, "final_sha256 = ? AND status = ?", sum, StatusCompleted)
 	if err != nil || found != nil {
 		v.Verdict, v.Agreement = VerdictIntact, found
+		if found != nil && !found.AuditIntact {
+			// The hash is the sealed document's, but its record no longer checks out.
+			v.Verdict, v.Altered = VerdictAltered, AlteredTrail
+		}
 		return v, err
 	}
 	if found, err = s.lookup(ctx, "original_sha256 = ? AND status <> ?", sum, StatusDraft); found != nil {
@@ -119,9 +135,9 @@ func (s *Service) VerifyHash(ctx context.Context, sum string) (Verdict, error) {
 func (s *Service) VerifyToken(ctx context.Context, token string) (Verdict, error) {
 	found, err := s.lookup(ctx, "verify_token = ? AND status <> ?", token, StatusDraft)
 	if err != nil || found == nil {
-		return Verdict{Verdict: VerdictUnknown}, err
+		return Verdict{Verdict: VerdictUnknown, Altered: AlteredNone}, err
 	}
-	v := Verdict{Verdict: VerdictPending, Agreement: found}
+	v := Verdict{Verdict: VerdictPending, Altered: AlteredNone, Agreement: found}
 	if found.Status == StatusCompleted {
 		v.Verdict, v.SHA256 = VerdictSealed, found.FinalSHA256
 	}
@@ -156,15 +172,24 @@ func (s *Service) lookup(ctx context.Context, where string, args ...any) (*Seale
 		return nil, err
 	}
 	c := checkChain(a, events, s.auditKey())
-	out.AuditIntact, out.AuditProof, out.AuditProblems = c.Intact, c.Proof, c.Problems
+	out.AuditIntact, out.AuditCount, out.AuditProof, out.AuditProblems = c.Intact, c.Count, c.Proof, c.Problems
+	out.FileAnchor = FileUnchecked
 	out.agreement, out.events = a, events
 	return out, nil
 }
 
-// Proofs of a sealed file's trail.
+// What an altered verdict found changed.
 const (
-	proofFileAnchored = "the sealed file records the end of the trail at sealing; the trail holds it and the completion of this very file"
-	proofFileLegacy   = "this file was sealed before sealed files recorded the end of their trail: only the trail's own check holds for it"
+	AlteredNone  = "none"
+	AlteredFile  = "file"
+	AlteredTrail = "trail"
+)
+
+// What an uploaded sealed file records of its trail (Sealed.FileAnchor).
+const (
+	FileUnchecked = "unchecked" // no file was uploaded
+	FileRecorded  = "recorded"  // the file records the end of the trail at sealing
+	FileLegacy    = "legacy"    // sealed before files recorded it: only the trail's own check holds
 )
 
 // checkFile compares the end of the trail that sealed file body (whose SHA-256 is sum) records
@@ -174,23 +199,26 @@ const (
 func (r *Sealed) checkFile(body []byte, sum string) bool {
 	seq, head, ok := fileAnchor(body)
 	if !ok {
-		r.AuditProof += "; " + proofFileLegacy
+		r.FileAnchor = FileLegacy
 		return r.AuditIntact
 	}
-	r.AuditProof = proofFileAnchored + "; " + r.AuditProof
-	var problems []string
+	r.FileAnchor, r.FileSeq = FileRecorded, seq
+	var p *AuditProblem
 	switch n := int64(len(r.events)); {
 	case seq < 1:
-		problems = append(problems, "the sealed file records no entry")
+		p = &AuditProblem{Code: ProblemSealNoEntry}
 	case n < seq+1:
-		problems = append(problems, fmt.Sprintf("the sealed file records entry %d followed by the completion, but the trail ends at entry %d (entries removed)", seq, n))
+		p = &AuditProblem{Code: ProblemTrailShorter, Found: n, Recorded: seq + 1}
 	case r.events[seq-1].Hash != head:
-		problems = append(problems, fmt.Sprintf("entry %d of the trail is not the one the sealed file records (rewritten)", seq))
+		p = &AuditProblem{Code: ProblemSealEntryRewritten, Entry: seq}
 	case r.events[seq].Kind != EventCompleted || r.events[seq].Detail != detail("sha256", sum):
-		problems = append(problems, fmt.Sprintf("entry %d of the trail is not the completion of this file (rewritten)", seq+1))
+		p = &AuditProblem{Code: ProblemSealCompletionRewritten, Entry: seq + 1}
 	}
-	r.AuditProblems = append(r.AuditProblems, problems...)
-	r.AuditIntact = r.AuditIntact && len(problems) == 0
+	if p != nil {
+		// What the seal records is the strongest evidence: it comes first.
+		r.AuditProblems = append([]AuditProblem{*p}, r.AuditProblems...)
+		r.AuditIntact = false
+	}
 	return r.AuditIntact
 }
 

@@ -3,8 +3,14 @@
 // zone and is told why; both sign with one-time codes read from the mail outbox; the sealed PDF
 // downloads; the public verification page says "intact" for it and "altered" for a copy with
 // one byte flipped; the briefing the agreement is linked to shows the signing ceremony live.
+// Then its record is tampered with in the database as an attacker who can write every table
+// could: the page says, in both languages, what the check proves for a file sealed before files
+// recorded the end of their trail, and names where a trail cut short ends.
 // Screenshots of every signing page in both languages go to ../screenshots/.
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import type { APIRequestContext, APIResponse, Browser, Page } from '@playwright/test'
 import { demoPassword, expect, expectNoHorizontalScroll, logIn, shot, switchLanguage, test, type UILocale } from './helpers'
 
@@ -33,6 +39,27 @@ async function codeFor(req: APIRequestContext, email: string, after: Set<number>
     code = /(\d{6})/.exec(mail!.subject)![1]!
   }).toPass({ timeout: 10_000 })
   return code
+}
+
+/** Runs SQL on the test instance's database (SQLite), as someone who can write every table. */
+function sql(statement: string): string {
+  const db = path.join(process.env.ZONEFAIR_E2E_DATA!, 'zonefair.db')
+  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, statement], { encoding: 'utf8' }).trim()
+}
+
+/** Shoots the verification page at 1366 and 375 px in both languages, leaving it in English at 1366. */
+async function verifyShots(page: Page, name: string, check: (l: UILocale) => Promise<void>) {
+  for (const width of [1366, 375]) {
+    await page.setViewportSize({ width, height: width > 400 ? 900 : 812 })
+    for (const l of ['en', 'zh-CN'] as const) {
+      if ((await page.locator('html').getAttribute('lang')) !== l) await switchLanguage(page, l)
+      await check(l)
+      await expectNoHorizontalScroll(page)
+      await shot(page, `signing-verify-${name}-${l}-${width}`)
+    }
+  }
+  await switchLanguage(page, 'en')
+  await page.setViewportSize({ width: 1366, height: 900 })
 }
 
 /** Takes the same page in both languages, leaving it in English. */
@@ -177,6 +204,8 @@ test('an agreement signed in order, sealed and verified', async ({ browser }) =>
   await visitor.getByTestId('verify-upload').locator('input[type=file]').setInputFiles({ name: 'flipped.pdf', mimeType: 'application/pdf', buffer: flipped })
   await expect(visitor.getByTestId('verdict')).toHaveAttribute('data-verdict', 'altered')
   await expect(visitor.getByTestId('verdict-title')).toHaveText('Altered')
+  await expect(visitor.getByTestId('verdict-explain')).toContainText('differs from the sealed document')
+  await expect(visitor.getByTestId('audit-problems')).toHaveCount(0)
   await bothLanguages(visitor, 'verify-altered', ['en'])
   await switchLanguage(visitor, 'zh-CN')
   await visitor.getByTestId('verify-upload').locator('input[type=file]').setInputFiles({ name: 'sealed.pdf', mimeType: 'application/pdf', buffer: sealed })
@@ -210,6 +239,66 @@ test('an agreement signed in order, sealed and verified', async ({ browser }) =>
   await zone.getByTestId('webhooks').getByRole('button', { name: 'Add webhook' }).click()
   await expect(zone.getByTestId('webhook-secret')).not.toBeEmpty()
   await bothLanguages(zone, 'webhooks')
+
+  // What the page says the check proves, and where an altered trail fails, in both languages.
+  const upload = async (name: string, buffer: Buffer) => {
+    await visitor.getByTestId('verify-upload').locator('input[type=file]').setInputFiles({ name, mimeType: 'application/pdf', buffer })
+  }
+  await visitor.goto('/verify')
+  await upload('sealed.pdf', sealed)
+  await expect(visitor.getByTestId('verdict')).toHaveAttribute('data-verdict', 'intact')
+  const entries = Number(sql(`SELECT audit_seq FROM signing_agreements WHERE id = ${id}`))
+  const recorded = Number(/audit trail entry (\d+) head/.exec(sealed.toString('latin1'))![1]) + 1 // the entry the seal records, then the completion
+  await verifyShots(visitor, 'intact', async (l) => {
+    const proves = visitor.getByTestId('audit-proves')
+    await expect(proves).toContainText(l === 'en' ? 'byte for byte the document Zonefair sealed' : '逐字节一致')
+    await expect(proves).toContainText(l === 'en' ? `and the trail’s length are sealed` : '及记录的长度均以平台密钥封存')
+    await expect(proves).toContainText(l === 'en' ? `entry ${recorded - 1}, followed by the completion` : `第 ${recorded - 1} 条，其后是本文件的完成记录`)
+  })
+
+  // A file sealed before sealed files recorded the end of their trail: its record is made to
+  // point at a copy without that line, as such a file was sealed.
+  const legacy = Buffer.from(sealed.toString('latin1').replace('audit trail entry ', 'audit trail-entry '), 'latin1')
+  const finalHash = sql(`SELECT final_sha256 FROM signing_agreements WHERE id = ${id}`)
+  sql(`UPDATE signing_agreements SET final_sha256 = '${createHash('sha256').update(legacy).digest('hex')}' WHERE id = ${id}`)
+  await upload('legacy.pdf', legacy)
+  await expect(visitor.getByTestId('verdict')).toHaveAttribute('data-verdict', 'intact')
+  await verifyShots(visitor, 'legacy', async (l) => {
+    await expect(visitor.getByTestId('verdict-title')).toHaveText(l === 'en' ? 'Intact' : '完好')
+    await expect(visitor.getByTestId('audit-proves')).toContainText(
+      l === 'en' ? 'the file is intact and signed, but how long the trail was at sealing cannot be proven' : '文件完好且已签署，但无法据此证明封存时审计记录有多长',
+    )
+  })
+  sql(`UPDATE signing_agreements SET final_sha256 = '${finalHash}' WHERE id = ${id}`)
+
+  // The trail cut back before the investor's signature, its count and head set back to the
+  // entry before, as the server would have left them: the sealed file still records the rest.
+  const second = Number(sql(`SELECT seq FROM signing_events WHERE agreement_id = ${id} AND kind = 'signed' ORDER BY seq DESC LIMIT 1`))
+  const kept = second - 1
+  sql(
+    `DELETE FROM signing_events WHERE agreement_id = ${id} AND seq >= ${second}; ` +
+      `UPDATE signing_agreements SET audit_seq = ${kept}, audit_head = (SELECT hash FROM signing_events WHERE agreement_id = ${id} AND seq = ${kept}) WHERE id = ${id}`,
+  )
+  expect(entries).toBeGreaterThan(second)
+  await upload('sealed.pdf', sealed)
+  await expect(visitor.getByTestId('verdict')).toHaveAttribute('data-verdict', 'altered')
+  await verifyShots(visitor, 'cut', async (l) => {
+    await expect(visitor.getByTestId('verdict-title')).toHaveText(l === 'en' ? 'Altered' : '已被改动')
+    // The file did not change: the page does not say it did.
+    await expect(visitor.getByTestId('verdict-explain')).toContainText(l === 'en' ? 'The document itself is exactly the one Zonefair sealed' : '文件本身与 Zonefair 封存的完全一致')
+    await expect(visitor.getByTestId('verdict-explain')).not.toContainText(l === 'en' ? 'differs from the sealed document' : '与封存文件不一致')
+    await expect(visitor.getByTestId('audit-problems').locator('li').first()).toHaveText(
+      l === 'en'
+        ? `The trail ends at entry ${kept} but the seal records ${recorded}: entries were removed after sealing.`
+        : `审计记录止于第 ${kept} 条，而封存文件记录到第 ${recorded} 条：封存后有记录被删除。`,
+    )
+  })
+  // The agreement's own trail view says so too.
+  await inv.setViewportSize({ width: 1280, height: 800 })
+  await inv.goto(`/signing/${id}`)
+  await inv.getByRole('tab', { name: 'Audit trail' }).click()
+  await expect(inv.getByTestId('chain-broken')).toContainText(`The trail ends at entry ${kept}, which is not the end the server recorded`)
+  await shot(inv, 'signing-audit-cut-en')
 })
 
 test('an admin manages the agreement templates', async ({ browser }) => {

@@ -15963,12 +15963,23 @@ export interface components {
             /** @enum {string} */
             status: "ok" | "unavailable";
         };
+        SigningAuditProblem: {
+            /** @enum {string} */
+            code: "sequence" | "not_chained" | "edited" | "older_format" | "unkeyed_start" | "empty" | "length" | "head_rewritten" | "head_unauthenticated" | "no_completion" | "seal_no_entry" | "trail_shorter" | "seal_entry_rewritten" | "seal_completion_rewritten";
+            /** Format: int64 */
+            entry: number;
+            /** Format: int64 */
+            found: number;
+            /** Format: int64 */
+            recorded: number;
+        };
         SigningChain: {
             anchored: boolean;
             count: number;
             intact: boolean;
-            problems: string[] | null;
-            proof: string;
+            problems: components["schemas"]["SigningAuditProblem"][] | null;
+            /** @enum {string} */
+            proof: "anchored" | "legacy" | "unkeyed";
             unkeyed: number;
         };
         SigningCodeSent: {
@@ -16179,11 +16190,17 @@ export interface components {
             recipients: components["schemas"]["SigningRecipientInput"][] | null;
         };
         SigningSealed: {
+            auditCount: number;
             auditIntact: boolean;
-            auditProblems: string[] | null;
-            auditProof: string;
+            auditProblems: components["schemas"]["SigningAuditProblem"][] | null;
+            /** @enum {string} */
+            auditProof: "anchored" | "legacy" | "unkeyed";
             /** Format: date-time */
             completedAt: string | null;
+            /** @enum {string} */
+            fileAnchor: "unchecked" | "recorded" | "legacy";
+            /** Format: int64 */
+            fileSeq: number;
             finalSha256: string;
             /** Format: int64 */
             id: number;
@@ -16262,6 +16279,8 @@ export interface components {
         };
         SigningVerdict: {
             agreement: components["schemas"]["SigningSealed"];
+            /** @enum {string} */
+            altered: "none" | "file" | "trail";
             sha256: string;
             signature: components["schemas"]["SigningSignatureInfo"];
             /** @enum {string} */

@@ -38,6 +38,7 @@ export default {
       downloaded: 'Sealed PDF downloaded',
       reminded: 'Reminder sent',
       keyed: 'Trail sealed with the key',
+      anchored: 'Trail length sealed with the key',
       reissued: 'Re-sent as a new draft',
     },
     list: {
@@ -119,7 +120,6 @@ export default {
     },
     audit: {
       intact: 'Audit trail intact: {n} entries, each chained to the one before.',
-      keyed: 'Every entry is sealed with the platform key: no entry can be edited, removed or rewritten unnoticed.',
       unkeyed: 'The first {n} entries predate the key and are sealed by the checkpoint that follows them.',
       broken: 'The audit trail has been altered.',
       when: 'Time',
@@ -129,6 +129,32 @@ export default {
       ip: 'IP address',
       detail: 'Detail',
       hash: 'Hash',
+    },
+    // What the check of an audit trail (and of the end of it a sealed file records) can prove.
+    proof: {
+      file: 'Your file is byte for byte the document Zonefair sealed: its SHA-256 is the one recorded at sealing.',
+      anchored: 'Every entry of the audit trail ({n} entries) and the trail’s length are sealed with the platform key: an entry edited, reordered, inserted or removed, also from the end, is detected.',
+      legacy: 'Every entry of the audit trail ({n} entries) is sealed with the platform key, but not the trail’s length: it was written before that, so entries removed from its end back then cannot be detected.',
+      unkeyed: 'The entries of the audit trail are chained by plain SHA-256 only: whoever can write the database could rewrite them unnoticed.',
+      fileRecorded: 'The sealed file records the end of the trail at sealing: entry {entry}, followed by the completion of this very file. The trail is compared with it, so a trail cut short is detected.',
+      fileLegacy: 'This file was sealed before sealed files recorded the end of their trail: the file is intact and signed, but how long the trail was at sealing cannot be proven from it. Only the trail’s own check holds.',
+    },
+    // Where a check of an audit trail fails.
+    problem: {
+      sequence: 'Entry {entry} carries the number {found}: an entry before it is missing or was inserted.',
+      not_chained: 'Entry {entry} does not follow the entry before it: entries were reordered or replaced.',
+      edited: 'Entry {entry} no longer matches its seal: it was edited.',
+      older_format: 'Entry {entry} is in an older format although the trail was already anchored: it was rewritten.',
+      unkeyed_start: 'Entries 1–{entry} are not sealed with the platform key: they were rewritten without it.',
+      empty: 'The trail is empty, yet every agreement starts with an entry: its entries were deleted.',
+      length: 'The trail ends at entry {found} but the agreement records {recorded} entries: entries were deleted or added.',
+      head_rewritten: 'Entry {entry}, the last, is not the end of the trail that the agreement records: it was rewritten.',
+      head_unauthenticated: 'The trail ends at entry {entry}, which is not the end the server recorded: entries were removed from its end, or its end was rewritten.',
+      no_completion: 'The agreement is completed, but its trail of {found} entries holds no completion: entries were removed from its end.',
+      seal_no_entry: 'The sealed file records no entry of the trail.',
+      trail_shorter: 'The trail ends at entry {found} but the seal records {recorded}: entries were removed after sealing.',
+      seal_entry_rewritten: 'Entry {entry} of the trail is not the one the seal records: it was rewritten.',
+      seal_completion_rewritten: 'Entry {entry} of the trail is not the completion of this file: it was rewritten.',
     },
     build: {
       newTitle: 'New agreement',
@@ -212,6 +238,7 @@ export default {
       explain: {
         intact: 'This file is exactly the document Zonefair sealed. Not a byte has changed.',
         altered: 'This file claims to be a sealed Zonefair agreement but differs from the sealed document: it has been changed.',
+        alteredTrail: 'The document itself is exactly the one Zonefair sealed, but the record of its signing, the audit trail, was altered afterwards.',
         original: 'This is the document as sent for signature, not the sealed version with the signatures.',
         sealed: 'This agreement was signed and sealed. Compare your file’s SHA-256 with the one below, or upload it.',
         pending: 'This agreement exists but has not been signed by everyone yet.',
@@ -225,6 +252,8 @@ export default {
       audit: 'Audit trail',
       auditIntact: 'Intact',
       auditBroken: 'Altered',
+      proves: 'What this check proves',
+      found: 'What was altered',
       finalHash: 'SHA-256 of the sealed PDF',
       yourHash: 'SHA-256 of your file',
       signature: 'Digital signature in the file',

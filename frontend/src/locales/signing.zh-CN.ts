@@ -38,6 +38,7 @@ export default {
       downloaded: '下载封存文件',
       reminded: '发送提醒',
       keyed: '以平台密钥封存记录',
+      anchored: '以平台密钥封存记录长度',
       reissued: '已重新发送为新草稿',
     },
     list: {
@@ -119,7 +120,6 @@ export default {
     },
     audit: {
       intact: '审计记录完整：共 {n} 条，每条都与前一条链接。',
-      keyed: '每条记录都以平台密钥封存：任何修改、删除或重写都会被发现。',
       unkeyed: '前 {n} 条记录早于密钥启用，由其后的检查点封存。',
       broken: '审计记录已被篡改。',
       when: '时间',
@@ -129,6 +129,32 @@ export default {
       ip: 'IP 地址',
       detail: '详情',
       hash: '哈希',
+    },
+    // 审计记录（及封存文件所记录的审计末尾）的检查能证明什么。
+    proof: {
+      file: '您的文件与 Zonefair 封存的文件逐字节一致：其 SHA-256 与封存时登记的相同。',
+      anchored: '审计记录的每一条（共 {n} 条）及记录的长度均以平台密钥封存：任何一条被修改、调换、插入或删除（包括从末尾删除）都会被发现。',
+      legacy: '审计记录的每一条（共 {n} 条）均以平台密钥封存，但记录的长度没有：该记录写于长度封存启用之前，当时从末尾删除的记录无法被发现。',
+      unkeyed: '审计记录仅以普通 SHA-256 串联：能写入数据库的人可以不留痕迹地改写它们。',
+      fileRecorded: '封存文件记录了封存时审计记录的末尾：第 {entry} 条，其后是本文件的完成记录。审计记录与之比对，因此被截短的记录会被发现。',
+      fileLegacy: '本文件封存于封存文件开始记录审计末尾之前：文件完好且已签署，但无法据此证明封存时审计记录有多长，只能依靠审计记录本身的检查。',
+    },
+    // 审计记录的检查在何处不通过。
+    problem: {
+      sequence: '第 {entry} 条记录的序号为 {found}：其前有记录缺失或被插入。',
+      not_chained: '第 {entry} 条记录与前一条不相衔接：记录被调换或替换。',
+      edited: '第 {entry} 条记录与其封存值不符：已被修改。',
+      older_format: '审计记录锚定后，第 {entry} 条却采用旧格式：已被改写。',
+      unkeyed_start: '第 1–{entry} 条记录未经平台密钥封存：已在没有密钥的情况下被改写。',
+      empty: '审计记录为空，而每份协议都以一条记录开始：记录已被删除。',
+      length: '审计记录止于第 {found} 条，而协议登记了 {recorded} 条：有记录被删除或添加。',
+      head_rewritten: '最后一条（第 {entry} 条）不是协议登记的审计末尾：已被改写。',
+      head_unauthenticated: '审计记录止于第 {entry} 条，这不是服务器登记的末尾：末尾的记录被删除，或末尾被改写。',
+      no_completion: '协议已完成，但其 {found} 条审计记录中没有完成记录：末尾的记录被删除。',
+      seal_no_entry: '封存文件没有记录任何审计条目。',
+      trail_shorter: '审计记录止于第 {found} 条，而封存文件记录到第 {recorded} 条：封存后有记录被删除。',
+      seal_entry_rewritten: '第 {entry} 条审计记录不是封存文件所记录的那一条：已被改写。',
+      seal_completion_rewritten: '第 {entry} 条审计记录不是本文件的完成记录：已被改写。',
     },
     build: {
       newTitle: '新建协议',
@@ -212,6 +238,7 @@ export default {
       explain: {
         intact: '该文件与 Zonefair 封存的文件完全一致，没有任何改动。',
         altered: '该文件自称是 Zonefair 封存的协议，但与封存文件不一致：已被改动。',
+        alteredTrail: '文件本身与 Zonefair 封存的完全一致，但其签署过程的记录（审计记录）在封存后被改动。',
         original: '这是发出签署时的文件，不是带有签名的封存版本。',
         sealed: '本协议已签署并封存。请将您文件的 SHA-256 与下方比对，或上传文件查验。',
         pending: '本协议存在，但尚未由各方签署完毕。',
@@ -225,6 +252,8 @@ export default {
       audit: '审计记录',
       auditIntact: '完整',
       auditBroken: '已被篡改',
+      proves: '本次查验能证明什么',
+      found: '被改动之处',
       finalHash: '封存 PDF 的 SHA-256',
       yourHash: '您文件的 SHA-256',
       signature: '文件内的数字签名',

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { clampBox, mergeFields, mergeMismatch, modeOf, normalizeHash, orderSteps, placeField, waitingFor, type Row } from './format'
-import type { Recipient } from '@/api/signing'
+import { createI18n } from 'vue-i18n'
+import openapi from '@/api/openapi.json'
+import en from '@/locales/en'
+import zhCN from '@/locales/zh-CN'
+import { auditProblemText, clampBox, mergeFields, mergeMismatch, modeOf, normalizeHash, orderSteps, placeField, waitingFor, type Row } from './format'
+import type { AuditProblem, Recipient } from '@/api/signing'
 
 const row = (kind: Row['kind'], step = 1): Row => ({ userId: 1, name: 'n', email: 'e', kind, party: '', step })
 
@@ -56,5 +60,24 @@ describe('template merge fields', () => {
   it('finds fields only one language uses', () => {
     expect(mergeMismatch('{{zone}} {{amount}}', '{{zone}} {{investor}}')).toEqual(['amount', 'investor'])
     expect(mergeMismatch('{{zone}}', '{{ zone }}')).toEqual([])
+  })
+})
+
+describe('audit trail wording', () => {
+  // Every code the server may send (read from the API document) is worded in both languages,
+  // with the entries it names filled in.
+  const schemas = (openapi as { components: { schemas: Record<string, { properties: Record<string, { enum?: string[] }> }> } }).components.schemas
+  const codes = schemas.SigningAuditProblem!.properties.code!.enum!
+  const proofs = schemas.SigningSealed!.properties.auditProof!.enum!
+  it.each(['en', 'zh-CN'] as const)('words every problem and proof in %s', (l) => {
+    const { t } = createI18n({ legacy: false, locale: l, messages: { 'zh-CN': zhCN, en }, missingWarn: false }).global
+    expect(codes.length).toBeGreaterThan(10)
+    for (const code of codes) {
+      const text = auditProblemText(t, { code: code as AuditProblem['code'], entry: 9, found: 9, recorded: 14 })
+      expect(text, code).not.toContain('signing.problem')
+      expect(text, code).not.toMatch(/[{}]/)
+    }
+    expect(auditProblemText(t, { code: 'trail_shorter', entry: 0, found: 9, recorded: 14 })).toMatch(l === 'en' ? /ends at entry 9 but the seal records 14/ : /止于第 9 条.*第 14 条/)
+    for (const p of [...proofs, 'fileRecorded', 'fileLegacy', 'file']) expect(t(`signing.proof.${p}`, { n: 3, entry: 2 })).not.toMatch(/signing\.proof|[{}]/)
   })
 })

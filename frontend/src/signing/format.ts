@@ -1,5 +1,5 @@
 // Display and layout rules shared by the signing pages.
-import type { AgreementStatus, Field, FieldInput, FieldKind, PageSize, Recipient, RecipientRole, VerdictKind } from '@/api/signing'
+import type { AgreementStatus, AuditProblem, Field, FieldInput, FieldKind, PageSize, Recipient, RecipientRole, VerdictKind } from '@/api/signing'
 
 type TagType = 'primary' | 'success' | 'info' | 'warning' | 'danger'
 
@@ -27,6 +27,13 @@ export const verdictTone: Record<VerdictKind, 'success' | 'error' | 'warning' | 
   original: 'warning',
   pending: 'info',
   unknown: 'info',
+}
+
+type Translate = (key: string, named: Record<string, unknown>) => string
+
+/** Where an audit trail's check fails, in the reader's language: the server sends a code with the entries concerned. */
+export function auditProblemText(t: Translate, p: AuditProblem): string {
+  return t(`signing.problem.${p.code}`, { entry: p.entry, found: p.found, recorded: p.recorded })
 }
 
 /** The kinds of recipient the builder offers; both signatories sign, for a different party. */
