@@ -1,6 +1,7 @@
 # Zonefair — `make run` starts the platform on http://localhost:8080 with demo data;
 # `make test` runs every test suite (PostgreSQL, Redis and browser tests skip, saying so,
-# unless ZONEFAIR_TEST_POSTGRES_URL, ZONEFAIR_TEST_REDIS_URL and a Chromium are available).
+# unless ZONEFAIR_TEST_POSTGRES_URL, ZONEFAIR_TEST_REDIS_URL and a Chromium are available);
+# the Go tests end with the list of what was skipped and why.
 
 GO      ?= go
 NPM     ?= npm
@@ -41,7 +42,7 @@ test-go:
 	@[ -n "$$ZONEFAIR_TEST_POSTGRES_URL" ] || echo "NOTE: PostgreSQL storage tests will be skipped: set ZONEFAIR_TEST_POSTGRES_URL (see README)."
 	@[ -n "$$ZONEFAIR_TEST_REDIS_URL" ] || echo "NOTE: Redis live-state tests will be skipped: set ZONEFAIR_TEST_REDIS_URL (see README)."
 	$(GO) vet ./...
-	$(GO) test -race -count=1 -timeout 20m ./...
+	$(GO) run ./.ci/testsummary $(GO) test -race -count=1 -timeout 20m -json ./...
 
 test-frontend: frontend/node_modules/.package-lock.json
 	cd frontend && $(NPM) test
