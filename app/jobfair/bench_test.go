@@ -23,33 +23,6 @@ import (
 //
 //	ZONEFAIR_TEST_POSTGRES_URL=… go test ./app/jobfair -run '^$' -bench . -benchtime 400x -timeout 60m
 
-var benchTitles = [][2]string{
-	{"财务会计", "Accountant"}, {"总账会计", "General Ledger Accountant"}, {"成本会计", "Cost Accountant"},
-	{"审计助理", "Audit Assistant"}, {"出纳", "Cashier"}, {"机械工程师", "Mechanical Engineer"},
-	{"机械设计工程师", "Mechanical Design Engineer"}, {"设备维护工程师", "Equipment Maintenance Engineer"},
-	{"电气工程师", "Electrical Engineer"}, {"嵌入式软件工程师", "Embedded Software Engineer"},
-	{"Java 开发工程师", "Java Developer"}, {"前端开发工程师", "Frontend Developer"}, {"测试工程师", "QA Engineer"},
-	{"数据分析师", "Data Analyst"}, {"工艺工程师", "Process Engineer"}, {"质量工程师", "Quality Engineer"},
-	{"半导体工艺工程师", "Semiconductor Process Engineer"}, {"芯片验证工程师", "Chip Verification Engineer"},
-	{"药物研发助理", "Drug R&D Assistant"}, {"化学分析员", "Chemical Analyst"}, {"销售代表", "Sales Representative"},
-	{"外贸业务员", "Foreign Trade Specialist"}, {"市场专员", "Marketing Specialist"}, {"人力资源专员", "HR Specialist"},
-	{"行政助理", "Administrative Assistant"}, {"物流专员", "Logistics Coordinator"}, {"采购专员", "Purchasing Specialist"},
-	{"法务专员", "Legal Specialist"}, {"工业设计师", "Industrial Designer"}, {"生产管理培训生", "Production Management Trainee"},
-}
-
-var benchPhrases = []string{
-	"负责日常账务处理与报表编制", "参与新产品的设计与开发", "协助完成设备调试与维护", "熟悉办公软件",
-	"具备良好的沟通能力和团队合作精神", "英语六级优先", "能适应倒班", "提供住宿和班车", "五险一金", "年终奖金",
-	"参与客户需求分析", "撰写技术文档", "跟进生产现场问题", "熟悉 ISO 质量体系", "work with international teams",
-	"fluent English preferred", "training provided for graduates", "SAP experience is a plus",
-}
-
-var benchCities = [][2]string{{"苏州", "Suzhou"}, {"天津", "Tianjin"}, {"北京", "Beijing"}, {"广州", "Guangzhou"}, {"大连", "Dalian"},
-	{"青岛", "Qingdao"}, {"昆山", "Kunshan"}, {"上海", "Shanghai"}, {"宁波", "Ningbo"}, {"合肥", "Hefei"}}
-
-var benchProvinces = [][2]string{{"jiangsu", "east"}, {"tianjin", "east"}, {"beijing", "east"}, {"guangdong", "east"}, {"liaoning", "northeast"},
-	{"shandong", "east"}, {"jiangsu", "east"}, {"shanghai", "east"}, {"zhejiang", "east"}, {"anhui", "central"}}
-
 type benchData struct {
 	store  *Store
 	fairID int64

@@ -91,13 +91,18 @@ func (s *Store) shared(ctx context.Context) ([]int64, bool) {
 // fromVersions is fresh without a database read, given the shared versions v: the index
 // catches up only when a writer has raised the sequence past it, and names come from the
 // cache.
-func (s *Store) fromVersions(ctx context.Context, now time.Time, v []int64, read func() ([]Job, int64)) ([]Job, error) {
-	jobs, at := read()
+func (s *Store) fromVersions(ctx context.Context, now time.Time, v []int64, read func() ([]Job, int64, error)) ([]Job, error) {
+	jobs, at, err := read()
+	if err != nil {
+		return nil, err
+	}
 	if at < v[0] {
 		if err := s.index.catchUp(ctx); err != nil {
 			return nil, err
 		}
-		jobs, _ = read()
+		if jobs, _, err = read(); err != nil {
+			return nil, err
+		}
 	}
 	nm, err := s.cachedNames(ctx, jobs, v[1])
 	if err != nil {

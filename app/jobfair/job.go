@@ -11,7 +11,17 @@ import (
 	"gorm.io/gorm"
 
 	"zonefair/app/errs"
+	"zonefair/app/textsearch"
 	"zonefair/app/web"
+)
+
+// Search term weights per field: a match in the title counts most.
+const (
+	weightTitle    = 8
+	weightEmployer = 4
+	weightTag      = 3
+	weightCity     = 2
+	weightBody     = 1
 )
 
 // The states of a job posting.
@@ -181,19 +191,19 @@ func jobTerms(tx *gorm.DB, j *Job) ([]jobTerm, error) {
 
 func termsOf(j *Job, employer, zone string) []jobTerm {
 	m := map[string]int16{}
-	addTerms(m, j.Title+" "+j.TitleEn, weightTitle)
-	addTerms(m, employer, weightEmployer)
-	addTerms(m, zone, weightCity)
+	textsearch.AddTerms(m, j.Title+" "+j.TitleEn, weightTitle)
+	textsearch.AddTerms(m, employer, weightEmployer)
+	textsearch.AddTerms(m, zone, weightCity)
 	if c, ok := find(Categories, j.Category); ok {
-		addTerms(m, c.NameZh+" "+c.NameEn, weightTag)
+		textsearch.AddTerms(m, c.NameZh+" "+c.NameEn, weightTag)
 	}
 	for _, code := range j.Majors {
 		if mj, ok := find(Majors, code); ok {
-			addTerms(m, mj.NameZh+" "+mj.NameEn, weightTag)
+			textsearch.AddTerms(m, mj.NameZh+" "+mj.NameEn, weightTag)
 		}
 	}
-	addTerms(m, j.CityZh+" "+j.CityEn, weightCity)
-	addTerms(m, j.Description+" "+j.Languages, weightBody)
+	textsearch.AddTerms(m, j.CityZh+" "+j.CityEn, weightCity)
+	textsearch.AddTerms(m, j.Description+" "+j.Languages, weightBody)
 	out := make([]jobTerm, 0, len(m))
 	for t, w := range m {
 		out = append(out, jobTerm{Term: t, JobID: j.ID, Weight: w})
@@ -225,16 +235,16 @@ func (s *Store) Job(ctx context.Context, id int64, now time.Time) (Job, error) {
 }
 
 // jobsByID loads jobs in the order of ids, leaving out ids that do not exist. Jobs are only
-// written with the search sequence advanced, so the search index holds each as stored at the
-// sequence it has caught up to: reading them from it needs no query of its own (see fresh). A
-// Store inside a transaction has no index and reads the tables.
+// written with the search sequence advanced, so a row kept by the index (see stored) is
+// current while the index holds the job at the row's sequence: reading it again needs no
+// query of its own (see fresh). A Store inside a transaction has no index and reads the tables.
 func (s *Store) jobsByID(ctx context.Context, ids []int64, now time.Time) ([]Job, error) {
 	out := []Job{}
 	if len(ids) == 0 {
 		return out, nil
 	}
 	if s.index != nil {
-		jobs, err := s.fresh(ctx, now, func() ([]Job, int64) { return s.index.stored(ids) })
+		jobs, err := s.fresh(ctx, now, func() ([]Job, int64, error) { return s.stored(ctx, ids) })
 		if err != nil {
 			return nil, err
 		}
@@ -266,13 +276,16 @@ func (s *Store) jobsByID(ctx context.Context, ids []int64, now time.Time) ([]Job
 // query unless something changed. Otherwise it takes one: the query that fetches their names
 // also reads the current sequence, and when the index turns out to have been behind, it
 // catches up and reads again: then it holds at least everything written before the call.
-func (s *Store) fresh(ctx context.Context, now time.Time, read func() ([]Job, int64)) ([]Job, error) {
+func (s *Store) fresh(ctx context.Context, now time.Time, read func() ([]Job, int64, error)) ([]Job, error) {
 	if v, ok := s.shared(ctx); ok {
 		return s.fromVersions(ctx, now, v, read)
 	}
 	checked := time.Now()
 	for caughtUp := false; ; caughtUp = true {
-		jobs, at := read()
+		jobs, at, err := read()
+		if err != nil {
+			return nil, err
+		}
 		current, err := s.decorate(ctx, jobs, now, true)
 		if err != nil {
 			return nil, err

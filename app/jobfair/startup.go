@@ -6,6 +6,7 @@ package jobfair
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"slices"
 	"time"
@@ -120,16 +121,37 @@ func refreshTerms(tx *gorm.DB, after, seq int64) (int, int64, error) {
 }
 
 // Warm loads the search index now rather than at the first search; until it is loaded,
-// IndexReady reports it, so a load balancer sends a starting instance no searches to wait. A
-// failed load (the database away at start) is tried again until it succeeds or ctx ends.
+// IndexReady reports it, so a load balancer sends a starting instance no searches to wait. With
+// KeepSnapshots it starts from the snapshot and catches up from its sequence, or writes one
+// after loading the tables. A failed load (the database away at start) is tried again
+// until it succeeds or ctx ends.
 func (s *Store) Warm(ctx context.Context, log *slog.Logger) error {
 	if log == nil {
 		log = slog.Default()
 	}
 	s.index.warming.Store(true)
 	start := time.Now()
+	fromSnapshot := false
+	if s.index.snapshot.path != "" {
+		err := s.loadSnapshot(ctx, log)
+		switch {
+		case err == nil:
+			fromSnapshot = true
+		case errors.Is(err, fs.ErrNotExist):
+		default:
+			log.Warn("job search index snapshot not used; loading from the database", "err", err)
+		}
+	}
 	for wait := time.Second; ; wait = min(2*wait, 30*time.Second) {
 		err := s.index.catchUp(ctx)
+		if err == nil && fromSnapshot {
+			if err = s.checkCount(ctx); err != nil {
+				log.Warn("job search index snapshot not used; loading from the database", "err", err)
+				s.index.reset()
+				fromSnapshot = false
+				continue
+			}
+		}
 		if err == nil {
 			break
 		}
@@ -140,10 +162,13 @@ func (s *Store) Warm(ctx context.Context, log *slog.Logger) error {
 		case <-time.After(wait):
 		}
 	}
-	s.index.mu.RLock()
-	n := len(s.index.jobs)
-	s.index.mu.RUnlock()
-	log.Info("job search index loaded", "jobs", n, "took", time.Since(start).Round(time.Millisecond))
+	log.Info("job search index loaded", "jobs", s.index.engine.Len(), "from_snapshot", fromSnapshot, "took", time.Since(start).Round(time.Millisecond))
+	if !fromSnapshot && s.index.snapshot.path != "" {
+		// Searches are answered meanwhile: the index is loaded.
+		if err := s.SaveSnapshot(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("writing the job search index snapshot failed", "err", err)
+		}
+	}
 	return nil
 }
 

@@ -6,7 +6,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"zonefair/app/jobfair"
+	"zonefair/app/textsearch"
 	"zonefair/app/web"
 )
 
@@ -67,7 +67,7 @@ func (s *Service) Search(ctx context.Context, p *web.Principal, q Query) (Page, 
 	}
 	tx = s.filter(tx, q)
 	order := "policies.issued_on DESC, policies.id DESC"
-	if tokens := jobfair.QueryTokens(q.Q); len(tokens) > 0 {
+	if tokens := textsearch.QueryTokens(q.Q); len(tokens) > 0 {
 		sql, args := matchSQL(tokens)
 		tx = tx.Joins("JOIN ("+sql+") m ON m.policy_id = policies.id", args...)
 		order = "m.score DESC, " + order
@@ -135,7 +135,7 @@ func escapeLike(s string) string {
 }
 
 // matchSQL selects the policies matching every token with the sum of their best weights.
-func matchSQL(tokens []jobfair.QueryToken) (string, []any) {
+func matchSQL(tokens []textsearch.Token) (string, []any) {
 	parts := make([]string, 0, len(tokens))
 	args := make([]any, 0, 2*len(tokens)+1)
 	for _, t := range tokens {

@@ -10,8 +10,8 @@ import (
 	"gorm.io/gorm"
 
 	"zonefair/app/errs"
-	"zonefair/app/jobfair"
 	"zonefair/app/notify"
+	"zonefair/app/textsearch"
 	"zonefair/app/web"
 	"zonefair/app/zone"
 )
@@ -263,10 +263,10 @@ func (s *Service) writeIndex(tx *gorm.DB, pol *Policy) error {
 		}
 	}
 	m := map[string]int16{}
-	jobfair.AddTerms(m, pol.TitleZh+" "+pol.TitleEn, 8)
-	jobfair.AddTerms(m, pol.IssuerZh+" "+pol.IssuerEn+" "+pol.DocNumber, 4)
-	jobfair.AddTerms(m, pol.SummaryZh+" "+pol.SummaryEn, 2)
-	jobfair.AddTerms(m, pol.BodyZh+" "+pol.BodyEn+" "+pol.ApplyZh+" "+pol.ApplyEn, 1)
+	textsearch.AddTerms(m, pol.TitleZh+" "+pol.TitleEn, 8)
+	textsearch.AddTerms(m, pol.IssuerZh+" "+pol.IssuerEn+" "+pol.DocNumber, 4)
+	textsearch.AddTerms(m, pol.SummaryZh+" "+pol.SummaryEn, 2)
+	textsearch.AddTerms(m, pol.BodyZh+" "+pol.BodyEn+" "+pol.ApplyZh+" "+pol.ApplyEn, 1)
 	terms := make([]termRow, 0, len(m))
 	for t, w := range m {
 		terms = append(terms, termRow{Term: t, PolicyID: pol.ID, Weight: w})

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"time"
 
@@ -24,7 +26,9 @@ import (
 	"zonefair/app/backup"
 	"zonefair/app/config"
 	"zonefair/app/db"
+	"zonefair/app/jobfair"
 	jobload "zonefair/app/jobfair/loadgen"
+	"zonefair/app/jobfair/searchbench"
 	"zonefair/app/live"
 	"zonefair/app/live/loadgen"
 	"zonefair/app/livestate"
@@ -55,6 +59,8 @@ Commands:
   version     print the version
   bench live  run the live-engine load generator (zonefair bench live -h)
   bench jobfair  run the job-fair-day load generator (zonefair bench jobfair -h)
+  bench gen-jobs  add generated bilingual jobs to the database (zonefair bench gen-jobs -h)
+  bench search  time job searches per query type against an instance (zonefair bench search -h)
   help        this text
 
 Settings (environment variables):
@@ -73,13 +79,19 @@ func run(args []string, stdout io.Writer) error {
 		fmt.Fprint(stdout, usage+config.Help())
 		return nil
 	case "bench":
-		if len(args) < 2 || (args[1] != "live" && args[1] != "jobfair") {
-			return errors.New("usage: zonefair bench live|jobfair [flags]")
+		if len(args) < 2 || !slices.Contains([]string{"live", "jobfair", "gen-jobs", "search"}, args[1]) {
+			return errors.New("usage: zonefair bench live|jobfair|gen-jobs|search [flags]")
+		}
+		if args[1] == "gen-jobs" {
+			return genJobs(args[2:], stdout)
 		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
-		if args[1] == "jobfair" {
+		switch args[1] {
+		case "jobfair":
 			return jobload.Run(ctx, args[2:], stdout)
+		case "search":
+			return searchbench.Run(ctx, args[2:], stdout)
 		}
 		return loadgen.Run(ctx, args[2:], stdout)
 	}
@@ -125,6 +137,46 @@ func run(args []string, stdout io.Writer) error {
 	default:
 		return fmt.Errorf("unknown command %q (try `zonefair help`)", cmd)
 	}
+}
+
+// genJobs adds generated jobs to the configured database (migrated first).
+func genJobs(args []string, stdout io.Writer) error {
+	fl := flag.NewFlagSet("zonefair bench gen-jobs", flag.ContinueOnError)
+	fl.SetOutput(stdout)
+	n := fl.Int("n", 1_000_000, "jobs to add")
+	fairs := fl.Int("fairs", 6, "fairs to add (at least 3: one upcoming, one over, the rest open)")
+	seed := fl.Uint64("seed", 1, "random seed")
+	workers := fl.Int("workers", 3, "batches written at once")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	g, err := openDB(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close(g)
+	if err := db.Migrate(ctx, g, log); err != nil {
+		return err
+	}
+	start := time.Now()
+	last := start
+	err = jobfair.Generate(ctx, g, jobfair.GenOptions{Jobs: *n, Fairs: *fairs, Seed: *seed, Workers: *workers, Progress: func(done int) {
+		if time.Since(last) > 10*time.Second || done == *n {
+			last = time.Now()
+			fmt.Fprintf(stdout, "%d jobs written in %s\n", done, time.Since(start).Round(time.Second))
+		}
+	}})
+	if err == nil {
+		fmt.Fprintf(stdout, "done: %d jobs in %s\n", *n, time.Since(start).Round(time.Second))
+	}
+	return err
 }
 
 // probe asks the instance listening on ZONEFAIR_ADDR for path (/readyz by default); the image
@@ -265,11 +317,14 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	go app.Monitor.Run(work)
 	go app.Meetings.Run(work)
 	go func() {
-		// The search index loads before searches come (/readyz says so meanwhile); then terms
-		// an older tokeniser made are made again while the site serves.
+		// The search index loads before searches come (/readyz says so meanwhile), from its
+		// snapshot in the data directory when it has one; then terms an older tokeniser made
+		// are made again while the site serves.
+		app.Fair.Store.KeepSnapshots(filepath.Join(cfg.DataDir, "search"))
 		if app.Fair.Store.Warm(work, log) != nil {
 			return // shutting down
 		}
+		go app.Fair.Store.RunSnapshots(work, log)
 		if _, err := app.Fair.Store.RefreshTerms(work, log); err != nil && work.Err() == nil {
 			log.Error("rewriting job search terms failed; searches use the old terms", "err", err)
 		}
@@ -299,6 +354,9 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	defer done()
 	if err := app.Fair.Store.FlushViews(flush); err != nil {
 		log.Warn("job fair page views counted last were not written", "err", err)
+	}
+	if err := app.Fair.Store.SaveSnapshot(flush); err != nil {
+		log.Warn("the job search index snapshot was not written", "err", err)
 	}
 	log.Info("stopped")
 	return nil

@@ -1,4 +1,8 @@
-package jobfair
+// Package textsearch is the bilingual text search shared by the capabilities that search
+// (jobs, policies): the tokenizer that turns Chinese and English text into index terms and a
+// search box into query tokens, and Index, an in-memory faceted search index over compressed
+// bitmaps.
+package textsearch
 
 import (
 	"strings"
@@ -9,7 +13,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// The search index holds, per job, the terms of its text with the weight of the most
+// An index holds, per document, the terms of its text with the weight of the most
 // important field each appears in. Chinese has no spaces, so CJK text is indexed as character
 // bigrams plus the last character of each run: a query of two or more CJK characters becomes
 // its bigrams (all must match), and a one-character query is a prefix range over the terms,
@@ -19,19 +23,11 @@ import (
 // finds "engineer" and "accountants" finds "accountant". Words joined by hyphens are indexed
 // joined too, and a query joins them the same way, so "e-commerce" and "ecommerce" find each
 // other. PostgreSQL and SQLite compare the terms byte by byte, so the same query finds the same
-// jobs on both.
-
-// Field weights: a match in the title counts most.
-const (
-	weightTitle    = 8
-	weightEmployer = 4
-	weightTag      = 3
-	weightCity     = 2
-	weightBody     = 1
-)
+// documents on both.
 
 const (
-	maxTermBytes   = 64
+	// MaxTermBytes is the longest term stored; longer ones are cut at a character boundary.
+	MaxTermBytes   = 64
 	maxQueryTokens = 16
 )
 
@@ -65,13 +61,13 @@ func unhyphenate(s string) string {
 	return string(out)
 }
 
-// token is one condition of a query: an exact term, or a prefix range [lo, hi); with stem set,
+// Token is one condition of a query: an exact term, or a prefix range [lo, hi); with stem set,
 // also that stem term.
-type token struct {
-	term   string
-	prefix bool
-	hi     string
-	stem   string
+type Token struct {
+	Term   string
+	Prefix bool
+	Hi     string
+	Stem   string
 }
 
 func isCJK(r rune) bool {
@@ -111,11 +107,11 @@ func runs(s string, f func(run string, cjk bool)) {
 	flush(len(s))
 }
 
-// addTerms adds the index terms of text to terms, keeping the highest weight per term.
-func addTerms(terms map[string]int16, text string, weight int16) {
+// AddTerms adds the index terms of text to terms, keeping the highest weight per term.
+func AddTerms(terms map[string]int16, text string, weight int16) {
 	put := func(t string) {
-		if len(t) > maxTermBytes {
-			t = truncate(t, maxTermBytes)
+		if len(t) > MaxTermBytes {
+			t = truncate(t, MaxTermBytes)
 		}
 		if terms[t] < weight {
 			terms[t] = weight
@@ -151,24 +147,24 @@ func addTerms(terms map[string]int16, text string, weight int16) {
 	})
 }
 
-// queryTokens turns a search box into tokens, all of which a job must match.
-func queryTokens(q string) []token {
-	var out []token
+// QueryTokens turns a search box into tokens, all of which a job must match.
+func QueryTokens(q string) []Token {
+	var out []Token
 	seen := map[string]bool{}
-	add := func(t token) {
-		if len(t.term) > maxTermBytes {
-			t.term, t.prefix = truncate(t.term, maxTermBytes), true
+	add := func(t Token) {
+		if len(t.Term) > MaxTermBytes {
+			t.Term, t.Prefix = truncate(t.Term, MaxTermBytes), true
 		}
-		key := t.term
-		if t.prefix {
+		key := t.Term
+		if t.Prefix {
 			key += "*"
 		}
 		if seen[key] || len(out) >= maxQueryTokens {
 			return
 		}
 		seen[key] = true
-		if t.prefix {
-			t.hi = successor(t.term)
+		if t.Prefix {
+			t.Hi = Successor(t.Term)
 		}
 		out = append(out, t)
 	}
@@ -176,14 +172,14 @@ func queryTokens(q string) []token {
 		n := utf8.RuneCountInString(run)
 		switch {
 		case cjk && n == 1, !cjk && n >= 2:
-			add(token{term: run, prefix: true})
+			add(Token{Term: run, Prefix: true})
 		case !cjk:
-			add(token{term: run})
+			add(Token{Term: run})
 		default:
 			var prev rune = -1
 			for _, r := range run {
 				if prev >= 0 {
-					add(token{term: string(prev) + string(r)})
+					add(Token{Term: string(prev) + string(r)})
 				}
 				prev = r
 			}
@@ -192,20 +188,20 @@ func queryTokens(q string) []token {
 	return out
 }
 
-// searchTokens are the job search's tokens for a search box: those of queryTokens over the
+// SearchTokens are the job search's tokens for a search box: those of QueryTokens over the
 // query with its hyphenated words joined, each Latin word also matching by its stem.
-func searchTokens(q string) []token {
-	out := queryTokens(unhyphenate(norm.NFKC.String(q)))
+func SearchTokens(q string) []Token {
+	out := QueryTokens(unhyphenate(norm.NFKC.String(q)))
 	for i, t := range out {
-		if t.prefix && !isCJK([]rune(t.term)[0]) {
-			out[i].stem = stemTerm(t.term)
+		if t.Prefix && !isCJK([]rune(t.Term)[0]) {
+			out[i].Stem = stemTerm(t.Term)
 		}
 	}
 	return out
 }
 
-// successor is the smallest string greater than every string that starts with p.
-func successor(p string) string {
+// Successor is the smallest string greater than every string that starts with p.
+func Successor(p string) string {
 	r, size := utf8.DecodeLastRuneInString(p)
 	next := r + 1
 	if next >= 0xD800 && next < 0xE000 {
