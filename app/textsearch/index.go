@@ -2,6 +2,7 @@ package textsearch
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -390,6 +391,9 @@ type Result struct {
 }
 
 type cached struct {
+	mu    sync.Mutex
+	pages map[string][]uint32 // order and depth → the first slots in that order
+
 	hits   *roaring.Bitmap
 	total  int
 	counts map[int]map[string]int
@@ -442,11 +446,23 @@ func (ix *Index) Search(q Query) Result {
 		out.IDs = []int64{}
 		return out
 	}
-	var page []uint32
-	if q.Relevance && len(q.Tokens) > 0 {
-		page = ix.byRelevance(c, q.Keys, k)
-	} else {
-		page = ix.byKeys(c.hits, q.Keys, k)
+	relevance := q.Relevance && len(q.Tokens) > 0
+	order := fmt.Sprint(relevance, q.Keys, k)
+	c.mu.Lock()
+	page, ok := c.pages[order]
+	c.mu.Unlock()
+	if !ok {
+		if relevance {
+			page = ix.byRelevance(c, q.Keys, k)
+		} else {
+			page = ix.byKeys(c.hits, q.Keys, k)
+		}
+		c.mu.Lock()
+		if c.pages == nil || len(c.pages) >= 16 {
+			c.pages = map[string][]uint32{}
+		}
+		c.pages[order] = page
+		c.mu.Unlock()
 	}
 	page = page[min(q.Offset, len(page)):]
 	out.IDs = make([]int64, len(page))
