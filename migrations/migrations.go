@@ -27,6 +27,7 @@ var Steps = []Step{
 	{Version: 12, Name: "conversations between employers and graduates on applications", Up: v12ApplicationMessages},
 	{Version: 13, Name: "login sessions in the database when there is no Redis", Up: v13Sessions},
 	{Version: 14, Name: "video stage of briefings and presence in video rooms", Up: v14Video},
+	{Version: 15, Name: "booth conversations with an enterprise's staff", Up: v15EnterpriseChat},
 }
 
 // Latest is the version a fully migrated database has.

@@ -45,6 +45,7 @@ func (h *Handlers) Routes(r *web.Router) {
 	r.Handle(web.Route{Method: "POST", Path: "/api/v1/auth/register", Tag: "account", Summary: "Register as a graduate or an investor", Access: web.Public, Request: RegisterRequest{}, Response: SessionResponse{}, Status: 201, Handler: h.register})
 	r.Handle(web.Route{Method: "POST", Path: "/api/v1/auth/login", Tag: "account", Summary: "Log in", Access: web.Public, Request: LoginRequest{}, Response: SessionResponse{}, Handler: h.login})
 	r.Handle(web.Route{Method: "POST", Path: "/api/v1/auth/logout", Tag: "account", Summary: "Log out", Access: web.LoggedIn, Status: 204, Handler: h.logout})
+	r.Handle(web.Route{Method: "GET", Path: "/api/v1/auth/session", Tag: "account", Summary: "Who is logged in: the user and CSRF token, or a null user for a visitor (never 401)", Access: web.Public, Response: SessionState{}, Handler: h.session})
 	r.Handle(web.Route{Method: "GET", Path: "/api/v1/auth/me", Tag: "account", Summary: "The logged-in user", Access: web.LoggedIn, Response: SessionResponse{}, Handler: h.me})
 	r.Handle(web.Route{Method: "PATCH", Path: "/api/v1/account", Tag: "account", Summary: "Edit your profile", Access: web.LoggedIn, Request: ProfilePatch{}, Response: User{}, Handler: h.updateProfile})
 	r.Handle(web.Route{Method: "POST", Path: "/api/v1/account/password", Tag: "account", Summary: "Change your password (other sessions are logged out)", Access: web.LoggedIn, Request: PasswordRequest{}, Status: 204, Handler: h.changePassword})
@@ -164,6 +165,30 @@ func (h *Handlers) me(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(SessionResponse{User: u, CSRFToken: p.CSRFToken})
+}
+
+// SessionState is the session as a page starts it: the logged-in user (null for a visitor) and
+// the CSRF token to send with mutating requests (empty for a visitor).
+type SessionState struct {
+	User      *User  `json:"user"`
+	CSRFToken string `json:"csrfToken"`
+}
+
+// session answers every caller with 200, so a visitor's page asks who is logged in without
+// a failed request in its console; a session that has ended reads as a visitor.
+func (h *Handlers) session(c *fiber.Ctx) error {
+	p, err := web.ResolvePrincipal(c)
+	if err != nil {
+		return err
+	}
+	if p == nil {
+		return c.JSON(SessionState{})
+	}
+	u, err := h.Users.ByID(c.UserContext(), p.UserID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(SessionState{User: &u, CSRFToken: p.CSRFToken})
 }
 
 // ProfilePatch edits the caller's own profile; absent fields stay.

@@ -15,27 +15,34 @@ import (
 )
 
 // Live channel types of booth chat. A conversation's channel is "chat:<fair>.<zone>.<graduate>"
-// so the right to join follows from the name alone; a booth's inbox, where its staff hear of
-// every message, is "booth:<fair>.<zone>".
+// with the booth's zone staff, "chat:<fair>.<zone>.<graduate>.<enterprise>" with one of the
+// booth's enterprises, so the right to join follows from the name alone; a booth's inbox, where
+// its staff hear of every message, is "booth:<fair>.<zone>", and an enterprise's inbox at the
+// booth "booth:<fair>.<zone>.<enterprise>".
 const (
 	ChatChannelType  = "chat"
 	BoothChannelType = "booth"
 )
 
-// Conversation is one graduate's chat with one booth's staff.
+// Conversation is one graduate's chat with one booth's staff: the zone's (EnterpriseID 0) or
+// those of one of the booth's enterprises, who answer their enterprise's conversations.
 type Conversation struct {
 	ID            int64     `json:"id"`
 	FairID        int64     `json:"fairId"`
 	ZoneID        int64     `json:"zoneId"`
 	GraduateID    int64     `json:"graduateId"`
+	EnterpriseID  int64     `json:"enterpriseId"`
 	LastMessageAt time.Time `json:"lastMessageAt"`
 	CreatedAt     time.Time `json:"createdAt"`
 
-	Channel      string   `json:"channel" gorm:"-"`
-	GraduateName string   `json:"graduateName" gorm:"-"`
-	ZoneNameZh   string   `json:"zoneNameZh" gorm:"-"`
-	ZoneNameEn   string   `json:"zoneNameEn" gorm:"-"`
-	Last         *Message `json:"lastMessage" gorm:"-"`
+	Channel      string `json:"channel" gorm:"-"`
+	GraduateName string `json:"graduateName" gorm:"-"`
+	ZoneNameZh   string `json:"zoneNameZh" gorm:"-"`
+	ZoneNameEn   string `json:"zoneNameEn" gorm:"-"`
+	// The enterprise's names, empty for a conversation with the zone's staff.
+	EnterpriseNameZh string   `json:"enterpriseNameZh" gorm:"-"`
+	EnterpriseNameEn string   `json:"enterpriseNameEn" gorm:"-"`
+	Last             *Message `json:"lastMessage" gorm:"-"`
 }
 
 // TableName is the chat_conversations table.
@@ -55,9 +62,17 @@ type Message struct {
 // TableName is the chat_messages table.
 func (Message) TableName() string { return "chat_messages" }
 
-// ChatChannel names the live channel of a conversation.
+// ChatChannel names the live channel of a conversation with the booth's zone staff.
 func ChatChannel(fairID, zoneID, graduateID int64) string {
 	return fmt.Sprintf("%s:%d.%d.%d", ChatChannelType, fairID, zoneID, graduateID)
+}
+
+// channel names the live channel of conversation c.
+func (c Conversation) channel() string {
+	if c.EnterpriseID == 0 {
+		return ChatChannel(c.FairID, c.ZoneID, c.GraduateID)
+	}
+	return fmt.Sprintf("%s:%d.%d.%d.%d", ChatChannelType, c.FairID, c.ZoneID, c.GraduateID, c.EnterpriseID)
 }
 
 // BoothChannel names the live channel of a booth's inbox.
@@ -65,10 +80,22 @@ func BoothChannel(fairID, zoneID int64) string {
 	return fmt.Sprintf("%s:%d.%d", BoothChannelType, fairID, zoneID)
 }
 
-// CanJoinChat reports whether a user may join the live channel of type typ with key: the
-// graduate of a conversation, and the staff of the booth's zone. It needs no database, so the
-// live engine can call it on every join.
+// EnterpriseInboxChannel names the live channel where an enterprise's staff hear of every
+// message to their enterprise at a booth.
+func EnterpriseInboxChannel(fairID, zoneID, enterpriseID int64) string {
+	return fmt.Sprintf("%s:%d.%d.%d", BoothChannelType, fairID, zoneID, enterpriseID)
+}
+
+// CanJoinChat is CanJoinChatAs for a user of no enterprise.
 func CanJoinChat(typ, key string, userID int64, role string, zoneID int64) bool {
+	return CanJoinChatAs(typ, key, userID, role, zoneID, 0)
+}
+
+// CanJoinChatAs reports whether a user may join the live channel of type typ with key: the
+// graduate of a conversation, the staff of the booth's zone, and for a conversation with an
+// enterprise (and its inbox) that enterprise's staff. It needs no database, so the live engine
+// can call it on every join.
+func CanJoinChatAs(typ, key string, userID int64, role string, zoneID, enterpriseID int64) bool {
 	parts := strings.Split(key, ".")
 	nums := make([]int64, len(parts))
 	for i, p := range parts {
@@ -79,17 +106,26 @@ func CanJoinChat(typ, key string, userID int64, role string, zoneID int64) bool 
 		nums[i] = n
 	}
 	staff := role == string(web.RoleZoneStaff)
+	// Enterprise staff of the enterprise named last, at a booth of their own zone.
+	hr := func(ent int64) bool {
+		return role == string(web.RoleEnterprise) && enterpriseID != 0 && enterpriseID == ent && zoneID == nums[1]
+	}
 	switch {
 	case typ == ChatChannelType && len(nums) == 3:
 		return (role == string(web.RoleGraduate) && userID == nums[2]) || (staff && zoneID == nums[1])
+	case typ == ChatChannelType && len(nums) == 4:
+		return (role == string(web.RoleGraduate) && userID == nums[2]) || (staff && zoneID == nums[1]) || hr(nums[3])
 	case typ == BoothChannelType && len(nums) == 2:
 		return staff && zoneID == nums[1]
+	case typ == BoothChannelType && len(nums) == 3:
+		return (staff && zoneID == nums[1]) || hr(nums[2])
 	}
 	return false
 }
 
-// OpenConversation returns graduateID's conversation with the booth, creating it once.
-func (s *Store) OpenConversation(ctx context.Context, fairID, zoneID, graduateID int64, now time.Time) (Conversation, error) {
+// OpenConversation returns graduateID's conversation with the booth's zone staff (enterpriseID
+// 0) or with one of the booth's enterprises, creating it once.
+func (s *Store) OpenConversation(ctx context.Context, fairID, zoneID, graduateID, enterpriseID int64, now time.Time) (Conversation, error) {
 	ok, err := s.inFair(ctx, fairID, zoneID)
 	if err != nil {
 		return Conversation{}, err
@@ -97,12 +133,21 @@ func (s *Store) OpenConversation(ctx context.Context, fairID, zoneID, graduateID
 	if !ok {
 		return Conversation{}, errs.NotFound("booth")
 	}
-	c := Conversation{FairID: fairID, ZoneID: zoneID, GraduateID: graduateID, LastMessageAt: now}
 	g := s.db.WithContext(ctx)
+	if enterpriseID != 0 {
+		var n int64
+		if err := g.Table("enterprises").Where("id = ? AND zone_id = ?", enterpriseID, zoneID).Count(&n).Error; err != nil {
+			return Conversation{}, err
+		}
+		if n == 0 {
+			return Conversation{}, errs.Invalid("enterpriseId", "field.enterprise_zone")
+		}
+	}
+	c := Conversation{FairID: fairID, ZoneID: zoneID, GraduateID: graduateID, EnterpriseID: enterpriseID, LastMessageAt: now}
 	if err := g.Clauses(clause.OnConflict{DoNothing: true}).Create(&c).Error; err != nil {
 		return c, err
 	}
-	if err := g.Where("fair_id = ? AND zone_id = ? AND graduate_id = ?", fairID, zoneID, graduateID).First(&c).Error; err != nil {
+	if err := g.Where("fair_id = ? AND zone_id = ? AND graduate_id = ? AND enterprise_id = ?", fairID, zoneID, graduateID, enterpriseID).First(&c).Error; err != nil {
 		return c, err
 	}
 	list := []Conversation{c}
@@ -112,7 +157,8 @@ func (s *Store) OpenConversation(ctx context.Context, fairID, zoneID, graduateID
 	return list[0], nil
 }
 
-// ConversationQuery lists conversations: a graduate's own, or a booth's for its staff.
+// ConversationQuery lists conversations: a graduate's own, a booth's for its zone staff, an
+// enterprise's for its staff.
 type ConversationQuery struct {
 	FairID int64 `query:"fairId" validate:"gte=0"`
 	Before int64 `query:"before" validate:"gte=0"`
@@ -135,6 +181,11 @@ func (s *Store) Conversations(ctx context.Context, p *web.Principal, q Conversat
 		tx = tx.Where("graduate_id = ?", p.UserID)
 	case web.RoleZoneStaff:
 		tx = tx.Where("zone_id = ?", p.ZoneID)
+	case web.RoleEnterprise:
+		if p.EnterpriseID == 0 {
+			return ConversationList{Items: []Conversation{}}, nil
+		}
+		tx = tx.Where("zone_id = ? AND enterprise_id = ?", p.ZoneID, p.EnterpriseID)
 	default:
 		return ConversationList{}, errs.Forbidden()
 	}
@@ -152,9 +203,12 @@ func (s *Store) decorateConversations(ctx context.Context, list []Conversation) 
 	if len(list) == 0 {
 		return nil
 	}
-	ids, users, zones := []int64{}, []int64{}, []int64{}
+	ids, users, zones, ents := []int64{}, []int64{}, []int64{}, []int64{}
 	for _, c := range list {
 		ids, users, zones = append(ids, c.ID), append(users, c.GraduateID), append(zones, c.ZoneID)
+		if c.EnterpriseID != 0 {
+			ents = append(ents, c.EnterpriseID)
+		}
 	}
 	var names []struct {
 		ID   int64
@@ -164,8 +218,17 @@ func (s *Store) decorateConversations(ctx context.Context, list []Conversation) 
 		ID             int64
 		NameZh, NameEn string
 	}
+	var en []struct {
+		ID             int64
+		NameZh, NameEn string
+	}
 	var last []Message
 	g := s.db.WithContext(ctx)
+	if len(ents) > 0 {
+		if err := g.Table("enterprises").Select("id, name_zh, name_en").Where("id IN ?", ents).Scan(&en).Error; err != nil {
+			return err
+		}
+	}
 	if err := g.Table("users").Select("id, name").Where("id IN ?", users).Scan(&names).Error; err != nil {
 		return err
 	}
@@ -176,7 +239,10 @@ func (s *Store) decorateConversations(ctx context.Context, list []Conversation) 
 		return err
 	}
 	nameOf, lastOf := map[int64]string{}, map[int64]Message{}
-	zoneOf := map[int64][2]string{}
+	zoneOf, entOf := map[int64][2]string{}, map[int64][2]string{}
+	for _, e := range en {
+		entOf[e.ID] = [2]string{e.NameZh, e.NameEn}
+	}
 	for _, n := range names {
 		nameOf[n.ID] = n.Name
 	}
@@ -188,9 +254,10 @@ func (s *Store) decorateConversations(ctx context.Context, list []Conversation) 
 	}
 	for i := range list {
 		c := &list[i]
-		c.Channel = ChatChannel(c.FairID, c.ZoneID, c.GraduateID)
+		c.Channel = c.channel()
 		c.GraduateName = nameOf[c.GraduateID]
 		c.ZoneNameZh, c.ZoneNameEn = zoneOf[c.ZoneID][0], zoneOf[c.ZoneID][1]
+		c.EnterpriseNameZh, c.EnterpriseNameEn = entOf[c.EnterpriseID][0], entOf[c.EnterpriseID][1]
 		if m, ok := lastOf[c.ID]; ok {
 			c.Last = &m
 		}
@@ -204,7 +271,7 @@ func (s *Store) conversationFor(ctx context.Context, p *web.Principal, id int64)
 	if err := s.db.WithContext(ctx).First(&c, id).Error; err != nil {
 		return c, notFound(err, "conversation")
 	}
-	if !CanJoinChat(ChatChannelType, strings.TrimPrefix(ChatChannel(c.FairID, c.ZoneID, c.GraduateID), ChatChannelType+":"), p.UserID, string(p.Role), p.ZoneID) {
+	if !CanJoinChatAs(ChatChannelType, strings.TrimPrefix(c.channel(), ChatChannelType+":"), p.UserID, string(p.Role), p.ZoneID, p.EnterpriseID) {
 		return c, errs.NotFound("conversation")
 	}
 	return c, nil
@@ -253,8 +320,8 @@ type MessageInput struct {
 	Body string `json:"body" validate:"required,min=1,max=2000,text"`
 }
 
-// Say stores a message from p in conversation id and publishes it to the conversation and to
-// the booth's inbox.
+// Say stores a message from p in conversation id and publishes it to the conversation, to the
+// booth's inbox and, for a conversation with an enterprise, to the enterprise's.
 func (s *Service) Say(ctx context.Context, p *web.Principal, id int64, body string) (Message, error) {
 	c, err := s.Store.conversationFor(ctx, p, id)
 	if err != nil {
@@ -275,8 +342,11 @@ func (s *Service) Say(ctx context.Context, p *web.Principal, id int64, body stri
 		return m, err
 	}
 	if s.Notify != nil {
-		s.Notify.PublishTo(ctx, ChatChannel(c.FairID, c.ZoneID, c.GraduateID), "chat.message", m)
+		s.Notify.PublishTo(ctx, c.channel(), "chat.message", m)
 		s.Notify.PublishTo(ctx, BoothChannel(c.FairID, c.ZoneID), "chat.message", m)
+		if c.EnterpriseID != 0 {
+			s.Notify.PublishTo(ctx, EnterpriseInboxChannel(c.FairID, c.ZoneID, c.EnterpriseID), "chat.message", m)
+		}
 	}
 	return m, nil
 }

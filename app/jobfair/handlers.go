@@ -82,10 +82,11 @@ func (h *Handlers) Routes(r *web.Router) {
 	route("GET", "/api/v1/employer/applications.csv", "Your applicants as CSV (UTF-8 with BOM)", employer, web.Route{Query: ApplicantQuery{}, Produces: "text/csv"}, h.applicantsCSV)
 	route("POST", "/api/v1/employer/applications/status", "Move several applications at once (all or none)", employer, web.Route{Request: BulkStatusRequest{}, Response: BulkResult{}}, h.bulkStatus)
 
-	route("POST", "/api/v1/fairs/:id/booths/:zoneId/chat", "Open (or return) your conversation with a booth", graduate, web.Route{Response: Conversation{}}, h.openChat)
-	route("GET", "/api/v1/chat/conversations", "Your conversations (staff: your booth's)", web.Roles(web.RoleGraduate, web.RoleZoneStaff), web.Route{Query: ConversationQuery{}, Response: ConversationList{}}, h.conversations)
-	route("GET", "/api/v1/chat/conversations/:id/messages", "A conversation's history, oldest first", web.Roles(web.RoleGraduate, web.RoleZoneStaff), web.Route{Query: MessageQuery{}, Response: MessagePage{}}, h.messages)
-	route("POST", "/api/v1/chat/conversations/:id/messages", "Send a message", web.Roles(web.RoleGraduate, web.RoleZoneStaff), web.Route{Request: MessageInput{}, Response: Message{}, Status: 201}, h.say)
+	route("POST", "/api/v1/fairs/:id/booths/:zoneId/chat", "Open (or return) your conversation with a booth's staff, or with one of its enterprises", graduate, web.Route{Query: OpenChatQuery{}, Response: Conversation{}}, h.openChat)
+	chatters := web.Roles(web.RoleGraduate, web.RoleZoneStaff, web.RoleEnterprise)
+	route("GET", "/api/v1/chat/conversations", "Your conversations (zone staff: your booth's; enterprise staff: your enterprise's)", chatters, web.Route{Query: ConversationQuery{}, Response: ConversationList{}}, h.conversations)
+	route("GET", "/api/v1/chat/conversations/:id/messages", "A conversation's history, oldest first", chatters, web.Route{Query: MessageQuery{}, Response: MessagePage{}}, h.messages)
+	route("POST", "/api/v1/chat/conversations/:id/messages", "Send a message", chatters, web.Route{Request: MessageInput{}, Response: Message{}, Status: 201}, h.say)
 }
 
 func (h *Handlers) store() *Store { return h.Service.Store }
@@ -644,6 +645,11 @@ func (h *Handlers) applicantsCSV(c *fiber.Ctx) error {
 	return web.SendCSV(c, "applicants.csv", buf.Bytes())
 }
 
+// OpenChatQuery names the enterprise of the booth to talk to; none means the booth's zone staff.
+type OpenChatQuery struct {
+	EnterpriseID int64 `query:"enterpriseId" validate:"gte=0"`
+}
+
 func (h *Handlers) openChat(c *fiber.Ctx) error {
 	id, err := web.ParamID(c, "id", "fair")
 	if err != nil {
@@ -653,7 +659,11 @@ func (h *Handlers) openChat(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	conv, err := h.store().OpenConversation(c.UserContext(), id, zoneID, web.CurrentPrincipal(c).UserID, h.Service.now())
+	var q OpenChatQuery
+	if err := web.BindQuery(c, &q); err != nil {
+		return err
+	}
+	conv, err := h.store().OpenConversation(c.UserContext(), id, zoneID, web.CurrentPrincipal(c).UserID, q.EnterpriseID, h.Service.now())
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ import (
 func ChatChannels() []live.ChannelType {
 	rights := func(typ string) func(live.Identity, string) live.Rights {
 		return func(id live.Identity, key string) live.Rights {
-			if !id.Anonymous() && CanJoinChat(typ, key, id.UserID, id.Role, id.ZoneID) {
+			if !id.Anonymous() && CanJoinChatAs(typ, key, id.UserID, id.Role, id.ZoneID, id.EnterpriseID) {
 				return live.CanJoin
 			}
 			return 0

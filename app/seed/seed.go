@@ -101,6 +101,9 @@ func Demo(ctx context.Context, g *gorm.DB, opts ...Option) ([]Account, error) {
 	if err := demoJobFair(ctx, g, "graduate@zonefair.test"); err != nil {
 		return nil, fmt.Errorf("job fair: %w", err)
 	}
+	if err := demoEnterpriseChat(ctx, g); err != nil {
+		return nil, fmt.Errorf("enterprise chat: %w", err)
+	}
 	if err := demoSigning(ctx, g); err != nil {
 		return nil, fmt.Errorf("signing: %w", err)
 	}

@@ -34,7 +34,7 @@ func TestBoothChat(t *testing.T) {
 		g.do("POST", msgs, map[string]any{"body": "a\x00b"}).want(400)
 		other.do("POST", msgs, map[string]any{"body": "intrusion"}).want(404)
 		other.do("GET", msgs, nil).want(404)
-		e.as(web.RoleEnterprise).do("GET", msgs, nil).want(403)
+		e.as(web.RoleEnterprise).do("GET", msgs, nil).want(404) // not their enterprise's conversation
 
 		var page jobfair.MessagePage
 		staff.do("GET", msgs, nil).want(200).json(&page)

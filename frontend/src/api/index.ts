@@ -49,6 +49,7 @@ import type {
   PasswordChange,
   RegisterRequest,
   Session,
+  SessionState,
   Thread,
   User,
   Zone,
@@ -93,6 +94,8 @@ export const api = {
   login: (b: LoginRequest) => client.post<Session>('/auth/login', b),
   logout: () => client.post<void>('/auth/logout'),
   me: () => client.get<Session>('/auth/me'),
+  /** The session without a 401 for visitors: their user is null. */
+  session: () => client.get<SessionState>('/auth/session'),
 
   updateAccount: (b: AccountUpdate) => client.patch<User>('/account', b),
   changePassword: (b: PasswordChange) => client.post<void>('/account/password', b),
@@ -150,7 +153,9 @@ export const api = {
   applicantsCsvUrl: (q: ApplicantQuery) => `/api/v1/employer/applications.csv${buildQuery({ ...q, page: undefined, pageSize: undefined })}`,
   moveApplications: (b: BulkStatusRequest) => client.post<BulkResult>('/employer/applications/status', b),
 
-  openChat: (fairId: number, zoneId: number) => client.post<Conversation>(`/fairs/${fairId}/booths/${zoneId}/chat`),
+  /** A graduate's conversation with a booth's zone staff, or with one of its enterprises. */
+  openChat: (fairId: number, zoneId: number, enterpriseId?: number) =>
+    client.post<Conversation>(`/fairs/${fairId}/booths/${zoneId}/chat${enterpriseId ? `?enterpriseId=${enterpriseId}` : ''}`),
   conversations: (q: ConversationQuery = {}) => client.get<ConversationList>('/chat/conversations', { ...q }),
   messages: (id: number, q: MessageQuery = {}) => client.get<MessagePage>(`/chat/conversations/${id}/messages`, { ...q }),
   say: (id: number, body: string) => client.post<ChatMessage>(`/chat/conversations/${id}/messages`, { body }),

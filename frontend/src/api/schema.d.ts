@@ -2100,6 +2100,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who is logged in: the user and CSRF token, or a null user for a visitor (never 401)
+         * @description Access: public.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccountSessionState"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/briefings": {
         parameters: {
             query?: never;
@@ -4068,8 +4107,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Your conversations (staff: your booth's)
-         * @description Access: graduate, zone_staff.
+         * Your conversations (zone staff: your booth's; enterprise staff: your enterprise's)
+         * @description Access: graduate, zone_staff, enterprise_staff.
          */
         get: {
             parameters: {
@@ -4139,7 +4178,7 @@ export interface paths {
         };
         /**
          * A conversation's history, oldest first
-         * @description Access: graduate, zone_staff.
+         * @description Access: graduate, zone_staff, enterprise_staff.
          */
         get: {
             parameters: {
@@ -4205,7 +4244,7 @@ export interface paths {
         put?: never;
         /**
          * Send a message
-         * @description Access: graduate, zone_staff.
+         * @description Access: graduate, zone_staff, enterprise_staff.
          */
         post: {
             parameters: {
@@ -5126,12 +5165,14 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Open (or return) your conversation with a booth
+         * Open (or return) your conversation with a booth's staff, or with one of its enterprises
          * @description Access: graduate.
          */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    enterpriseId?: number;
+                };
                 header?: never;
                 path: {
                     id: number;
@@ -5148,6 +5189,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["JobfairConversation"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebErrorBody"];
                     };
                 };
                 /** @description Unauthorized */
@@ -14210,6 +14260,10 @@ export interface components {
             csrfToken: string;
             user: components["schemas"]["AccountUser"];
         };
+        AccountSessionState: {
+            csrfToken: string;
+            user: components["schemas"]["AccountUser"];
+        };
         AccountUser: {
             country: string;
             /** Format: date-time */
@@ -15020,6 +15074,10 @@ export interface components {
             channel: string;
             /** Format: date-time */
             createdAt: string;
+            /** Format: int64 */
+            enterpriseId: number;
+            enterpriseNameEn: string;
+            enterpriseNameZh: string;
             /** Format: int64 */
             fairId: number;
             /** Format: int64 */

@@ -40,6 +40,9 @@ export type User = S['AccountUser']
 
 export type Session = S['AccountSessionResponse']
 
+/** Who is logged in as a page starts: a null user for a visitor. */
+export type SessionState = Omit<S['AccountSessionState'], 'user'> & { user: User | null }
+
 export type Zone = S['ZoneZone']
 
 export type Enterprise = S['ZoneEnterprise']

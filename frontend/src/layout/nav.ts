@@ -49,7 +49,7 @@ export const navItems: NavItem[] = [
   { key: 'jobs', to: { name: 'jobs' }, label: 'nav.jobs', icon: Search, match: ['jobs', 'job'], group: 'jobfair' },
   { key: 'applications', to: { name: 'applications' }, label: 'nav.applications', icon: Document, match: ['applications'], roles: ['graduate'], group: 'jobfair' },
   { key: 'hiring', to: { name: 'employer-jobs' }, label: 'nav.hiring', icon: Briefcase, match: ['employer-jobs', 'applicants'], roles: ['admin', 'zone_staff', 'enterprise_staff'], group: 'jobfair' },
-  { key: 'chat', to: { name: 'chat' }, label: 'nav.chat', icon: ChatDotRound, match: ['chat'], roles: ['graduate', 'zone_staff'], group: 'jobfair' },
+  { key: 'chat', to: { name: 'chat' }, label: 'nav.chat', icon: ChatDotRound, match: ['chat'], roles: ['graduate', 'zone_staff', 'enterprise_staff'], group: 'jobfair' },
   { key: 'analytics', to: { name: 'analytics' }, label: 'nav.analytics', icon: DataAnalysis, match: ['analytics'], roles: ['admin', 'zone_staff'], group: 'jobfair' },
   { key: 'meetings', to: { name: 'meetings' }, label: 'nav.meetings', icon: Calendar, match: ['meetings', 'meeting-room', 'meeting-request'], auth: true },
   { key: 'rankings', to: { name: 'rankings' }, label: 'assessment.navRankings', icon: TrendCharts, match: ['rankings'], group: 'performance' },

@@ -38,7 +38,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/jobs/:id(\\d+)', name: 'job', component: () => import('@/jobfair/JobPage.vue'), props: (r) => ({ id: Number(r.params.id) }) },
   { path: '/profile', name: 'profile', component: () => import('@/graduate/ProfilePage.vue'), meta: { auth: true, roles: ['graduate'] } },
   { path: '/applications', alias: '/jobfair/applications', name: 'applications', component: () => import('@/graduate/ApplicationsPage.vue'), meta: { auth: true, roles: ['graduate'] } },
-  { path: '/chat', name: 'chat', component: () => import('@/jobfair/ChatPage.vue'), meta: { auth: true, roles: ['graduate', 'zone_staff'] } },
+  { path: '/chat', name: 'chat', component: () => import('@/jobfair/ChatPage.vue'), meta: { auth: true, roles: ['graduate', 'zone_staff', 'enterprise_staff'] } },
   { path: '/employer/jobs', name: 'employer-jobs', component: () => import('@/employer/EmployerJobs.vue'), meta: { auth: true, roles: ['admin', 'zone_staff', 'enterprise_staff'] } },
   { path: '/employer/applicants', name: 'applicants', component: () => import('@/employer/ApplicantsPage.vue'), meta: { auth: true, roles: ['admin', 'zone_staff', 'enterprise_staff'] } },
   { path: '/analytics', name: 'analytics', component: () => import('@/employer/AnalyticsPage.vue'), meta: { auth: true, roles: ['admin', 'zone_staff'] } },

@@ -2,7 +2,7 @@
 import { computed, ref } from 'vue'
 import { defineStore } from 'pinia'
 import { api, ApiError } from '@/api'
-import type { InvitationAccept, LoginRequest, RegisterRequest, Session, User, Zone } from '@/api/types'
+import type { InvitationAccept, LoginRequest, RegisterRequest, Session, SessionState, User, Zone } from '@/api/types'
 
 export const useSessionStore = defineStore('session', () => {
   const user = ref<User | null>(null)
@@ -10,7 +10,7 @@ export const useSessionStore = defineStore('session', () => {
   const loaded = ref(false)
   let loading: Promise<void> | null = null
 
-  function set(s: Session) {
+  function set(s: Session | SessionState) {
     user.value = s.user
     csrfToken.value = s.csrfToken
     loaded.value = true
@@ -32,7 +32,8 @@ export const useSessionStore = defineStore('session', () => {
 
   async function refresh() {
     try {
-      set(await api.me())
+      // A visitor is answered with a null user, so the check logs no failed request.
+      set(await api.session())
     } catch (e) {
       if (!(e instanceof ApiError) || e.status !== 401) {
         // The site still works for visitors when /auth/me fails for another reason.
