@@ -24,7 +24,7 @@ func init() {
 		"assessment.year":                 {"年份须在 2000 至 2100 之间。", "The year must be between 2000 and 2100."},
 		"assessment.locked":               {"当前状态下不能修改数据。", "The data cannot be changed in its current state."},
 		"assessment.state":                {"当前状态下不能执行此操作。", "This step is not possible in the data's current state."},
-		"assessment.incomplete":           {"还有 %s 项指标未填写。", "%s indicators still have no value."},
+		"assessment.incomplete":           {"还有 %s 项指标未填写。", "One indicator still has no value. | %s indicators still have no value."},
 		"assessment.unknown_indicator":    {"未知的指标代码“%s”。", "Unknown indicator code “%s”."},
 		"assessment.not_number":           {"“%s”不是数字。", "“%s” is not a number."},
 		"assessment.out_of_range":         {"数值超出合理区间 %s。", "The value is outside the plausible range %s."},

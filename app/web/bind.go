@@ -163,7 +163,11 @@ func fieldError(fe validator.FieldError) errs.FieldError {
 		f.Key = "field.email"
 	case "min", "max":
 		f.Key = "field." + fe.Tag()
-		if k := fe.Kind(); k != reflect.String && k != reflect.Slice {
+		switch fe.Kind() {
+		case reflect.String:
+		case reflect.Slice, reflect.Array, reflect.Map: // a count of items, not of characters
+			f.Key = "field." + fe.Tag() + "_items"
+		default:
 			f.Key = map[string]string{"min": "field.gte", "max": "field.lte"}[fe.Tag()]
 		}
 	case "gte", "lte":

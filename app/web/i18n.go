@@ -31,6 +31,8 @@ func RequestLocale(c *fiber.Ctx) Locale {
 }
 
 // messages maps a key to its Chinese and English text. A "%s" is replaced by the parameter.
+// A text that counts something gives its singular and plural forms as "singular | plural": the
+// singular is used when the parameter is 1 (see Message).
 var messages = map[string][2]string{
 	"invalid_input":               {"提交的内容有误，请检查标出的字段。", "Some fields are not valid; please check them."},
 	"malformed_json":              {"请求内容不是有效的 JSON。", "The request body is not valid JSON."},
@@ -63,8 +65,10 @@ var messages = map[string][2]string{
 	"field.required":              {"必填。", "Required."},
 	"field.utf8":                  {"含有无效的 UTF-8 字节。", "Contains bytes that are not valid UTF-8."},
 	"field.email":                 {"请输入有效的邮箱地址。", "Enter a valid email address."},
-	"field.min":                   {"至少 %s 个字符。", "At least %s characters."},
-	"field.max":                   {"最多 %s 个字符。", "At most %s characters."},
+	"field.min":                   {"至少 %s 个字符。", "At least one character. | At least %s characters."},
+	"field.max":                   {"最多 %s 个字符。", "At most one character. | At most %s characters."},
+	"field.min_items":             {"至少 %s 项。", "At least one item. | At least %s items."},
+	"field.max_items":             {"最多 %s 项。", "At most one item. | At most %s items."},
 	"field.gte":                   {"不能小于 %s。", "Must be at least %s."},
 	"field.lte":                   {"不能大于 %s。", "Must be at most %s."},
 	"field.oneof":                 {"取值须为：%s。", "Must be one of: %s."},
@@ -123,7 +127,7 @@ var messages = map[string][2]string{
 	"signing.code_locked":         {"验证码错误次数过多，已失效，请重新获取。", "Too many wrong tries; this code is locked. Request a new one."},
 	"signing.code_needed":         {"请先获取验证码（每个验证码只能使用一次）。", "Request a code first (each code works once)."},
 	"signing.code_wait":           {"验证码已发送，请稍后再重新获取。", "A code was just sent; wait a moment before requesting another."},
-	"signing.code_wrong":          {"验证码不正确，还可尝试 %s 次。", "Wrong code; %s tries left."},
+	"signing.code_wrong":          {"验证码不正确，还可尝试 %s 次。", "Wrong code; one try left. | Wrong code; %s tries left."},
 	"signing.duplicate_recipient": {"同一人不能重复添加。", "This person is already a recipient."},
 	"signing.encrypted_pdf":       {"不支持加密或有密码保护的 PDF。", "Encrypted or password-protected PDFs are not accepted."},
 	"signing.expired":             {"该协议已过期，不能再签署。", "This agreement has expired and can no longer be signed."},
@@ -216,7 +220,8 @@ func AddMessages(m map[string][2]string) {
 	}
 }
 
-// Message renders key in locale, substituting param for %s.
+// Message renders key in locale, substituting param for %s. A text with plural forms
+// ("singular | plural") takes the singular when param is 1 and the plural otherwise.
 func Message(l Locale, key, param string) string {
 	m, ok := messages[key]
 	if !ok {
@@ -230,6 +235,12 @@ func Message(l Locale, key, param string) string {
 	s := m[1]
 	if l == LocaleZh {
 		s = m[0]
+	}
+	if singular, plural, ok := strings.Cut(s, " | "); ok {
+		s = plural
+		if strings.TrimSpace(param) == "1" {
+			s = singular
+		}
 	}
 	if strings.Contains(s, "%s") {
 		s = strings.Replace(s, "%s", param, 1)
