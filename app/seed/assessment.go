@@ -14,9 +14,19 @@ import (
 )
 
 // Demo assessment years: the first two are approved and published, so the later one shows the
-// exit-warning list; the last is approved for every zone but the first (whose staff still have
-// to report it) and not yet published.
+// exit-warning list; the last is not yet published: the first zone's staff still have to report
+// it, the zones in demoAwaiting wait for a reviewer, and the others are approved.
 var demoAssessmentYears = []int{2023, 2024, 2025}
+
+// demoAwaiting are the zones whose latest year waits for review: in Jiangsu (the demo province
+// reviewer's) two for the province and one passed on to the ministry, and one in Shaanxi (the
+// other province reviewer's).
+var demoAwaiting = map[string]string{
+	"kunshan-etdz": assessment.StatusSubmitted,
+	"nanjing-etdz": assessment.StatusSubmitted,
+	"nantong-etdz": assessment.StatusReviewed,
+	"xian-etdz":    assessment.StatusSubmitted,
+}
 
 // demoAssessment loads the 2021 edition and plausible yearly values for the demo zones.
 func demoAssessment(ctx context.Context, g *gorm.DB) error {
@@ -34,6 +44,12 @@ func demoAssessment(ctx context.Context, g *gorm.DB) error {
 			z, err := zones.BySlug(ctx, dz.Slug)
 			if err != nil {
 				return err
+			}
+			if status, ok := demoAwaiting[dz.Slug]; ok && year == demoAssessmentYears[len(demoAssessmentYears)-1] {
+				if err := svc.LoadAt(ctx, z.ID, year, demoValues(i, dz.Slug, year), z.NameZh+" "+z.NameEn, status); err != nil {
+					return err
+				}
+				continue
 			}
 			if err := svc.LoadApproved(ctx, z.ID, year, demoValues(i, dz.Slug, year), "商务部 Ministry of Commerce"); err != nil {
 				return err
