@@ -154,6 +154,13 @@ func demoBriefings(ctx context.Context, g *gorm.DB, uploadDir string) error {
 	if _, err := then.End(ctx, pb.ID, staff); err != nil {
 		return err
 	}
+	// Its video room: the host presented throughout, the investor was brought on stage for the
+	// Q&A, another watched, left and came back.
+	if err := demoStays(ctx, g, "briefing", pb.ID, past.StartsAt, []seedStay{
+		{staff.UserID, true, 0, 114}, {investor.UserID, false, 3, 82}, {investor.UserID, true, 85, 29}, {other.UserID, false, 6, 40}, {other.UserID, false, 70, 44},
+	}); err != nil {
+		return err
+	}
 
 	live := base
 	live.TitleZh, live.TitleEn = "集成电路产业云招商推介会（直播中）", "Integrated Circuits Cloud Investment Briefing (live)"

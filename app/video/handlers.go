@@ -3,7 +3,6 @@ package video
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"zonefair/app/errs"
 	"zonefair/app/web"
 )
 
@@ -23,11 +22,11 @@ func (h *Handlers) Routes(r *web.Router) {
 	add(web.Route{Method: "GET", Path: base, Summary: "Whether video goes through the video server (LiveKit), and where browsers connect", Access: web.Public, Response: Status{}, Handler: h.status})
 	add(web.Route{Method: "POST", Path: base + "/briefings/:id/token", Summary: "A token for the briefing's stage: hosts and attendees on stage publish, registered attendees watch (409 video.off without a video server)", Access: web.LoggedIn, Response: Token{}, Handler: h.briefingToken})
 	add(web.Route{Method: "GET", Path: base + "/briefings/:id/stage", Summary: "The briefing's raised hands and presenters on stage", Access: web.LoggedIn, Response: Stage{}, Handler: h.stage})
-	add(web.Route{Method: "POST", Path: base + "/briefings/:id/hand", Summary: "Raise or lower the caller's hand to be brought on stage", Access: web.LoggedIn, Request: HandInput{}, Response: Stage{}, Handler: h.hand})
-	add(web.Route{Method: "POST", Path: base + "/briefings/:id/stage", Summary: "Bring an attendee on stage or send them back (hosts; 409 when 4 present)", Access: host, Request: StageInput{}, Response: Stage{}, Handler: h.setStage})
-	add(web.Route{Method: "GET", Path: base + "/briefings/:id/presence", Summary: "Who was in the briefing's video room and on stage, and for how long (hosts)", Access: host, Response: []Stay{}, Handler: h.briefingStays})
+	add(web.Route{Method: "POST", Path: base + "/briefings/:id/hand", Summary: "Raise or lower the caller's hand: the host brings them on stage (with a video server) or replies and lowers it", Access: web.LoggedIn, Request: HandInput{}, Response: Stage{}, Handler: h.hand})
+	add(web.Route{Method: "POST", Path: base + "/briefings/:id/stage", Summary: "Bring an attendee on stage (hosts; 409 video.off without a video server, 409 when 4 present) or send them back, lowering their hand", Access: host, Request: StageInput{}, Response: Stage{}, Handler: h.setStage})
+	add(web.Route{Method: "GET", Path: base + "/briefings/:id/presence", Summary: "Who was in the briefing's video room and on stage, and for how long (hosts: the zones' staff, its creator, admins)", Access: host, Response: []Stay{}, Handler: h.briefingStays})
 	add(web.Route{Method: "POST", Path: base + "/meetings/:id/token", Summary: "A token for the meeting's video room (members, while the meeting is open)", Access: web.LoggedIn, Response: Token{}, Handler: h.meetingToken})
-	add(web.Route{Method: "GET", Path: base + "/meetings/:id/presence", Summary: "Who was in the meeting's video room and for how long (members)", Access: web.LoggedIn, Response: []Stay{}, Handler: h.meetingStays})
+	add(web.Route{Method: "GET", Path: base + "/meetings/:id/presence", Summary: "Who was in the meeting's video room and for how long (its participants)", Access: web.LoggedIn, Response: []Stay{}, Handler: h.meetingStays})
 	add(web.Route{Method: "POST", Path: base + "/webhook", Summary: "Events of the video server, signed with its API key (401 when the signature does not hold)", Access: web.Public, Status: 204, Handler: h.webhook})
 }
 
@@ -97,14 +96,7 @@ func (h *Handlers) briefingStays(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, err := h.Service.Briefings.VideoAccess(c.UserContext(), id, web.CurrentPrincipal(c))
-	if err != nil {
-		return err
-	}
-	if !a.Host {
-		return errs.New(errs.ErrForbidden, "briefing.not_host")
-	}
-	out, err := h.Service.Stays(c.UserContext(), KindBriefing, id)
+	out, err := h.Service.BriefingStays(c.UserContext(), id, web.CurrentPrincipal(c))
 	if err != nil {
 		return err
 	}
@@ -131,10 +123,7 @@ func (h *Handlers) meetingStays(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Service.Meetings.Room(c.UserContext(), web.CurrentPrincipal(c), id); err != nil {
-		return err
-	}
-	out, err := h.Service.Stays(c.UserContext(), KindMeeting, id)
+	out, err := h.Service.MeetingStays(c.UserContext(), id, web.CurrentPrincipal(c))
 	if err != nil {
 		return err
 	}

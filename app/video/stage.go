@@ -93,11 +93,10 @@ type HandInput struct {
 }
 
 // RaiseHand raises or lowers a registered attendee's hand during the live briefing. Lowering
-// does not take a presenter off stage; hosts do that.
+// does not take a presenter off stage; hosts do that. Hands are Zonefair's own: they work
+// without a video server too, and the host answers one by bringing the attendee on stage (with
+// a video server) or by replying and lowering it (SetStage with on false).
 func (s *Service) RaiseHand(ctx context.Context, id int64, p *web.Principal, raised bool) (Stage, error) {
-	if err := s.off(); err != nil {
-		return Stage{}, err
-	}
 	a, err := s.Briefings.VideoAccess(ctx, id, p)
 	if err != nil {
 		return Stage{}, err
@@ -139,11 +138,14 @@ type StageInput struct {
 }
 
 // SetStage is a host bringing a registered attendee on stage (at most MaxStage-1 at once) or
-// sending them back to the audience. The video server changes their rights at once; tracks
-// they published are stopped when they leave the stage.
+// sending them back to the audience, which also lowers a raised hand the host answered. The
+// video server changes their rights at once; tracks they published are stopped when they leave
+// the stage. Bringing on stage needs a video server; lowering a hand does not.
 func (s *Service) SetStage(ctx context.Context, id int64, p *web.Principal, in StageInput) (Stage, error) {
-	if err := s.off(); err != nil {
-		return Stage{}, err
+	if *in.On {
+		if err := s.off(); err != nil {
+			return Stage{}, err
+		}
 	}
 	a, err := s.Briefings.VideoAccess(ctx, id, p)
 	if err != nil {
@@ -163,7 +165,9 @@ func (s *Service) SetStage(ctx context.Context, id int64, p *web.Principal, in S
 	if err != nil {
 		return Stage{}, err
 	}
-	s.permit(ctx, id, in.UserID, *in.On)
+	if s.Enabled() {
+		s.permit(ctx, id, in.UserID, *in.On)
+	}
 	return s.stageChanged(ctx, id)
 }
 

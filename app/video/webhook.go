@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"zonefair/app/errs"
+	"zonefair/app/web"
 )
 
 // presence is one row of video_presence: one stay of one person in one room.
@@ -128,6 +129,28 @@ type Stay struct {
 	JoinedAt time.Time  `json:"joinedAt"`
 	LeftAt   *time.Time `json:"leftAt"` // nil while still in the room
 	Seconds  int        `json:"seconds"`
+}
+
+// BriefingStays lists who was in briefing id's video room and on stage, for those who may read
+// its attendance analytics: its hosts (staff of its zones, its creator, admins).
+func (s *Service) BriefingStays(ctx context.Context, id int64, p *web.Principal) ([]Stay, error) {
+	a, err := s.Briefings.VideoAccess(ctx, id, p)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Host {
+		return nil, errs.New(errs.ErrForbidden, "briefing.not_host")
+	}
+	return s.Stays(ctx, KindBriefing, id)
+}
+
+// MeetingStays lists who was in meeting id's video room, for its participants only: the
+// meeting's record is theirs (staff managing it without taking part get 403, others 404).
+func (s *Service) MeetingStays(ctx context.Context, id int64, p *web.Principal) ([]Stay, error) {
+	if _, err := s.Meetings.Room(ctx, p, id); err != nil {
+		return nil, err
+	}
+	return s.Stays(ctx, KindMeeting, id)
 }
 
 // Stays lists who was in a room and for how long, first joined first.

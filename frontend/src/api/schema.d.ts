@@ -13010,7 +13010,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Raise or lower the caller's hand to be brought on stage
+         * Raise or lower the caller's hand: the host brings them on stage (with a video server) or replies and lowers it
          * @description Access: any logged-in user.
          */
         post: {
@@ -13089,7 +13089,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Who was in the briefing's video room and on stage, and for how long (hosts)
+         * Who was in the briefing's video room and on stage, and for how long (hosts: the zones' staff, its creator, admins)
          * @description Access: admin, zone_staff.
          */
         get: {
@@ -13211,7 +13211,7 @@ export interface paths {
         };
         put?: never;
         /**
-         * Bring an attendee on stage or send them back (hosts; 409 when 4 present)
+         * Bring an attendee on stage (hosts; 409 video.off without a video server, 409 when 4 present) or send them back, lowering their hand
          * @description Access: admin, zone_staff.
          */
         post: {
@@ -13358,7 +13358,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Who was in the meeting's video room and for how long (members)
+         * Who was in the meeting's video room and for how long (its participants)
          * @description Access: any logged-in user.
          */
         get: {

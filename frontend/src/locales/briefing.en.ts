@@ -80,7 +80,7 @@ export default {
     unavailable: 'This room is not open to you.',
     backToBriefing: 'Back to the briefing',
     watching: '{n} in the room',
-    raiseHand: 'Raise hand / request a meeting',
+    requestMeeting: 'Request a meeting',
     start: 'Go live',
     end: 'End the briefing',
     endConfirm: 'End the briefing for everyone? The room becomes read-only and the replay opens.',

@@ -80,7 +80,7 @@ export default {
     unavailable: '直播间未对您开放。',
     backToBriefing: '返回推介会',
     watching: '{n} 人在线',
-    raiseHand: '举手 / 预约洽谈',
+    requestMeeting: '预约洽谈',
     start: '开始直播',
     end: '结束推介会',
     endConfirm: '确定为所有人结束推介会？直播间将变为只读，并开放回放。',
