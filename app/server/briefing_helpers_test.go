@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -19,12 +18,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"gorm.io/gorm"
 
-	"zonefair/app/config"
+	"zonefair/app/account"
 	"zonefair/app/db/dbtest"
 	"zonefair/app/live"
 	"zonefair/app/livestate"
 	"zonefair/app/server"
 	"zonefair/app/testenv"
+	"zonefair/app/web"
 )
 
 // liveEnv is an env whose application publishes through a real live hub, reachable over a
@@ -46,16 +46,18 @@ func eachLiveEnv(t *testing.T, f func(t *testing.T, e *liveEnv)) {
 	run := func(t *testing.T, g *gorm.DB, kind string, backends func() live.Backend) {
 		state := livestate.NewMemory()
 		t.Cleanup(func() { _ = state.Close() })
-		e := &liveEnv{env: newEnv(t, g), backend: kind}
+		e := &liveEnv{env: &env{t: t, db: g, state: state, users: map[web.Role]account.User{}}, backend: kind}
+		e.addFixture()
 		e.env.app, e.hub, e.wsURL = liveApp(t, g, backends(), state)
 		e.second, _, e.wsURL2 = liveApp(t, g, backends(), state)
 		f(t, e)
 	}
-	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
+	eachKind(t, func(t *testing.T, g *gorm.DB) {
 		mem := live.NewMemoryBackend()
 		run(t, g, "memory", func() live.Backend { return mem })
 	})
 	t.Run("postgres+redis", func(t *testing.T) {
+		t.Parallel()
 		client, prefix := testenv.Redis(t)
 		g := dbtest.Open(t, "postgres")
 		run(t, g, "redis", func() live.Backend { return live.NewRedisBackend(client, prefix) })
@@ -64,12 +66,7 @@ func eachLiveEnv(t *testing.T, f func(t *testing.T, e *liveEnv)) {
 
 func liveApp(t *testing.T, g *gorm.DB, backend live.Backend, state *livestate.State) (*server.App, *live.Hub, string) {
 	t.Helper()
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"ZONEFAIR_DATA_DIR": t.TempDir(), "ZONEFAIR_SECRET": strings.Repeat("s", 40)}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := testConfig(t, t.TempDir())
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	hub, err := live.New(live.Options{Backend: backend, Authenticate: server.LiveIdentity, Logger: quiet, Registerer: prometheus.NewRegistry(), Rate: 1000, Burst: 1000})
 	if err != nil {

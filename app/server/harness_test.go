@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +24,9 @@ import (
 	"zonefair/app/db/dbtest"
 	"zonefair/app/live"
 	"zonefair/app/livestate"
+	"zonefair/app/seed"
 	"zonefair/app/server"
+	"zonefair/app/signing"
 	"zonefair/app/web"
 	"zonefair/app/zone"
 )
@@ -47,14 +54,76 @@ func init() {
 	account.HashParams.Memory, account.HashParams.Iterations = 1024, 1
 }
 
-func newEnv(t *testing.T, g *gorm.DB) *env {
+// TestMain makes the agreements' sealing identity that every test application shares, as the
+// instances of one installation do, instead of a key pair per application, and has the demo
+// databases seeded in the background.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "zonefair-server-test-")
+	if err != nil {
+		panic(err)
+	}
+	testDir = dir
+	// zone.Store.Create sorts the industries it is given in place: the demo's are sorted here,
+	// before demo databases of both kinds are seeded at once, so that the seeds only read them.
+	for i := range zone.DemoZones {
+		slices.Sort(zone.DemoZones[i].Industries)
+	}
+	_, err = signing.LoadIdentity("", "", dir)
+	if err == nil {
+		sealFiles = map[string]string{"ZONEFAIR_SIGNING_KEY_FILE": filepath.Join(dir, "seal-key.pem"), "ZONEFAIR_SIGNING_CERT_FILE": filepath.Join(dir, "seal-cert.pem")}
+	}
+	flag.Parse()
+	if err == nil && flag.Lookup("test.run").Value.String() == "" {
+		// In a run of every test, the demo databases are seeded in the background while the
+		// first tests run (a run of chosen tests seeds them when one asks).
+		for _, kind := range dbtest.Kinds {
+			go func() { _ = dbtest.Prepare(kind, "demo", fillDemo(kind)) }()
+		}
+	}
+	code := 1
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sealing identity:", err)
+	} else {
+		code = m.Run()
+	}
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+var (
+	// testDir is the test process's own directory, removed when it ends.
+	testDir string
+	// sealFiles configures the sealing identity of every test application.
+	sealFiles map[string]string
+)
+
+// testConfig is an application's configuration for a test: its own data directory and the
+// shared sealing identity.
+func testConfig(t *testing.T, dataDir string) *config.Config {
 	t.Helper()
 	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"ZONEFAIR_DATA_DIR": t.TempDir(), "ZONEFAIR_SECRET": strings.Repeat("s", 40)}[k]
+		if v, ok := sealFiles[k]; ok {
+			return v
+		}
+		return map[string]string{"ZONEFAIR_DATA_DIR": dataDir, "ZONEFAIR_SECRET": strings.Repeat("s", 40)}[k]
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cfg
+}
+
+func newEnv(t *testing.T, g *gorm.DB) *env {
+	t.Helper()
+	e := newBareEnv(t, g)
+	e.addFixture()
+	return e
+}
+
+// newBareEnv is an env on g without the zones and accounts newEnv adds.
+func newBareEnv(t *testing.T, g *gorm.DB) *env {
+	t.Helper()
+	cfg := testConfig(t, t.TempDir())
 	state := livestate.NewMemory()
 	t.Cleanup(func() { _ = state.Close() })
 	hub, err := live.New(live.Options{Backend: live.NewMemoryBackend(), Authenticate: server.LiveIdentity, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
@@ -70,7 +139,13 @@ func newEnv(t *testing.T, g *gorm.DB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, hub: hub, app: app, db: g, state: state, users: map[web.Role]account.User{}}
+	return &env{t: t, hub: hub, app: app, db: g, state: state, users: map[web.Role]account.User{}}
+}
+
+// addFixture adds two zones with an enterprise each and an account of every role.
+func (e *env) addFixture() {
+	t, g := e.t, e.db
+	t.Helper()
 	ctx := context.Background()
 	zones := zone.NewStore(g)
 	e.zoneA = zone.Zone{Slug: "suzhou-industrial-park", NameZh: "苏州工业园区", NameEn: "Suzhou Industrial Park", Province: "jiangsu", Region: "east", CityZh: "苏州", CityEn: "Suzhou", Industries: []string{"electronics", "biomedicine"}}
@@ -101,7 +176,6 @@ func newEnv(t *testing.T, g *gorm.DB) *env {
 		}
 		e.users[role] = u
 	}
-	return e
 }
 
 // accountsChanged tells the instances that users were changed behind their back (by SQL), as
@@ -113,10 +187,63 @@ func (e *env) accountsChanged() {
 	}
 }
 
-// eachEnv runs f on SQLite and, when configured, PostgreSQL.
+// eachEnv runs f on SQLite and, when configured, PostgreSQL, the two at once (in parallel
+// with the other tests' databases: every env has its own database, state and application).
 func eachEnv(t *testing.T, f func(t *testing.T, e *env)) {
-	dbtest.Each(t, func(t *testing.T, g *gorm.DB) { f(t, newEnv(t, g)) })
+	eachKind(t, func(t *testing.T, g *gorm.DB) { f(t, newEnv(t, g)) })
 }
+
+// eachKind is dbtest.Each with the database kinds run in parallel.
+func eachKind(t *testing.T, f func(t *testing.T, g *gorm.DB)) {
+	for _, kind := range dbtest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			f(t, dbtest.Open(t, kind))
+		})
+	}
+}
+
+// eachDemo runs f in parallel on SQLite and PostgreSQL databases holding the demo data, each a
+// copy of its kind's demo database (demoDB).
+func eachDemo(t *testing.T, f func(t *testing.T, g *gorm.DB)) {
+	for _, kind := range dbtest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			f(t, demoDB(t, kind))
+		})
+	}
+}
+
+// eachDemoEnv runs f in parallel on SQLite and PostgreSQL with an application on a copy of the
+// demo data (without newEnv's zones and accounts), the demo's files in its upload directory.
+func eachDemoEnv(t *testing.T, f func(t *testing.T, e *env)) {
+	for _, kind := range dbtest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			e := newBareEnv(t, demoDB(t, kind))
+			if err := os.CopyFS(e.app.Briefings.UploadDir, os.DirFS(demoUploads(kind))); err != nil {
+				t.Fatal(err)
+			}
+			f(t, e)
+		})
+	}
+}
+
+// demoDB is a copy of the demo database of kind, seeded once per test process as
+// `zonefair seed-demo` seeds it, with its files (slides) under demoUploads(kind).
+func demoDB(t *testing.T, kind string) *gorm.DB {
+	t.Helper()
+	return dbtest.Seeded(t, kind, "demo", fillDemo(kind))
+}
+
+func fillDemo(kind string) func(g *gorm.DB) error {
+	return func(g *gorm.DB) error {
+		_, err := seed.Demo(context.Background(), g, seed.UploadDir(demoUploads(kind)))
+		return err
+	}
+}
+
+func demoUploads(kind string) string { return filepath.Join(testDir, "demo-uploads-"+kind) }
 
 // client keeps one browser's cookies and CSRF token.
 type client struct {

@@ -7,13 +7,11 @@ import (
 	"log/slog"
 	"mime/multipart"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"zonefair/app/account"
-	"zonefair/app/config"
 	"zonefair/app/jobfair"
 	"zonefair/app/server"
 	"zonefair/app/testenv"
@@ -63,13 +61,7 @@ type fairEnv struct {
 // a load balancer would be.
 func (e *env) instance(pub *recorder, dataDir string) *server.App {
 	e.t.Helper()
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"ZONEFAIR_DATA_DIR": dataDir, "ZONEFAIR_SECRET": strings.Repeat("s", 40)}[k]
-	})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	app, err := server.New(server.Deps{Config: cfg, DB: e.db, State: e.state, Publisher: pub, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	app, err := server.New(server.Deps{Config: testConfig(e.t, dataDir), DB: e.db, State: e.state, Publisher: pub, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		e.t.Fatal(err)
 	}

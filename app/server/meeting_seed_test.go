@@ -6,7 +6,6 @@ import (
 
 	"gorm.io/gorm"
 
-	"zonefair/app/db/dbtest"
 	"zonefair/app/meeting"
 	"zonefair/app/seed"
 )
@@ -14,11 +13,10 @@ import (
 // TestDemoMeetings: the demo has interview and negotiation slots and one booked interview,
 // of the demo graduate; seeding again adds nothing.
 func TestDemoMeetings(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
-		for range 2 {
-			if _, err := seed.Demo(context.Background(), g); err != nil {
-				t.Fatal(err)
-			}
+	eachDemo(t, func(t *testing.T, g *gorm.DB) {
+		// A copy of the seeded demo: seeding again adds nothing.
+		if _, err := seed.Demo(context.Background(), g); err != nil {
+			t.Fatal(err)
 		}
 		var kinds []struct {
 			Kind   string

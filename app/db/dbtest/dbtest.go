@@ -8,8 +8,10 @@ package dbtest
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -60,6 +62,25 @@ func Seeded(tb testing.TB, kind, name string, fill func(g *gorm.DB) error) *gorm
 	}
 	tb.Fatalf("unknown database kind %q", kind)
 	return nil
+}
+
+// Prepare builds the template Seeded(kind, name, fill) copies, unless it is built or being
+// built, so that a test process can have it made in the background before its tests ask for
+// it. An error is returned, and reported again to the tests that ask. PostgreSQL templates
+// are not made without ZONEFAIR_TEST_POSTGRES_URL.
+func Prepare(kind, name string, fill func(g *gorm.DB) error) error {
+	var err error
+	switch kind {
+	case "sqlite":
+		_, err = sqliteTemplate(name, fill)
+	case "postgres":
+		if os.Getenv(testenv.PostgresEnv) != "" {
+			_, err = postgresTemplate(name, fill)
+		}
+	default:
+		err = fmt.Errorf("unknown database kind %q", kind)
+	}
+	return err
 }
 
 // noSyncCommit has a test database's sessions commit without waiting for the disk: a test's
