@@ -165,7 +165,9 @@ func demoBriefings(ctx context.Context, g *gorm.DB, uploadDir string) error {
 	live := base
 	live.TitleZh, live.TitleEn = "集成电路产业云招商推介会（直播中）", "Integrated Circuits Cloud Investment Briefing (live)"
 	live.StartsAt, live.EndsAt = now.Add(-30*time.Minute), now.Add(90*time.Minute)
-	live.StreamURL = "https://live.zonefair.test/sip/ic-briefing.m3u8"
+	// No outside stream: the demo host goes live on the briefing's own video stage, and a demo
+	// must not point a player at an address that does not resolve.
+	live.StreamURL = ""
 	lb, err := svc.Create(ctx, staff, live)
 	if err != nil {
 		return err

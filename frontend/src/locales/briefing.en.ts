@@ -98,6 +98,7 @@ export default {
     next: 'Next slide',
     stream: 'Live stream',
     streamFailed: 'The stream cannot be played here.',
+    streamRetrying: 'Trying again every few seconds…',
     openStream: 'Open it in a new tab',
     qa: 'Q&A ({n})',
     ask: 'Ask',

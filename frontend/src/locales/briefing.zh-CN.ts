@@ -98,6 +98,7 @@ export default {
     next: '下一页',
     stream: '直播画面',
     streamFailed: '此处无法播放直播。',
+    streamRetrying: '正在每隔几秒重试……',
     openStream: '在新标签页打开',
     qa: '问答（{n}）',
     ask: '提问',
