@@ -87,6 +87,26 @@ func (s *Store) ByID(ctx context.Context, id int64) (User, error) {
 	return u, err
 }
 
+// ByIDs returns the users among ids that exist, in no particular order.
+func (s *Store) ByIDs(ctx context.Context, ids []int64) ([]User, error) {
+	var us []User
+	if len(ids) == 0 {
+		return us, nil
+	}
+	err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&us).Error
+	return us, err
+}
+
+// FindColleagues returns up to limit accounts other than graduates whose name or e-mail
+// contains q (case-insensitive), by name: the people an agreement or a meeting can name.
+func (s *Store) FindColleagues(ctx context.Context, q string, limit int) ([]User, error) {
+	like := "%" + strings.NewReplacer("%", "", "_", "").Replace(strings.ToLower(q)) + "%"
+	var us []User
+	err := s.db.WithContext(ctx).Where("role <> ? AND (LOWER(name) LIKE ? OR email LIKE ?)", web.RoleGraduate, like, like).
+		Order("name").Limit(limit).Find(&us).Error
+	return us, err
+}
+
 // identity reads only what a request's principal needs of user id (every request whose route
 // looks at its caller does this). With shared versions it is kept until the accounts version
 // moves (identities.go).

@@ -46,13 +46,15 @@ func TestLogsNeverShowValues(t *testing.T) {
 	if strings.Contains(out, "argon2id") {
 		t.Fatalf("log shows a value: %s", out)
 	}
-	if !strings.Contains(out, "no_such_table") {
-		t.Fatalf("a real error was not logged: %q", out)
+	// A slow statement is logged as a warning, which a loaded machine may produce for any of
+	// them; the errors are what this is about.
+	var errors []string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "level=ERROR") {
+			errors = append(errors, line)
+		}
 	}
-	if strings.Contains(out, "secret_rows") {
-		t.Fatalf("a unique violation was logged as an error: %s", out)
-	}
-	if n := strings.Count(out, "SQL executed"); n != 1 {
-		t.Fatalf("%d statements logged, want only the failed one: %s", n, out)
+	if len(errors) != 1 || !strings.Contains(errors[0], "no_such_table") {
+		t.Fatalf("logged as errors: %q, want only the failed insert into no_such_table", errors)
 	}
 }

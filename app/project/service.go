@@ -152,6 +152,15 @@ func notFound(err error, what string) error {
 	return err
 }
 
+// ZoneOf returns the zone project id belongs to.
+func (s *Service) ZoneOf(ctx context.Context, id int64) (int64, error) {
+	var pr Project
+	if err := s.DB.WithContext(ctx).Select("id", "zone_id").Take(&pr, id).Error; err != nil {
+		return 0, notFound(err, "project")
+	}
+	return pr.ZoneID, nil
+}
+
 // Get returns project id as the caller sees it.
 func (s *Service) Get(ctx context.Context, id int64, p *web.Principal) (Project, error) {
 	var pr Project

@@ -154,19 +154,20 @@ func New(d Deps) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	var signingSender signing.Sender = signing.Mailer{Service: notices, DB: d.DB}
+	briefings := &briefing.Service{DB: d.DB, Pub: d.Publisher, Notify: notices, Limiter: d.State.Limiter, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL, Log: d.Log}
+	projects := &project.Service{DB: d.DB, Notify: notices, Briefings: briefings, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}
+	var signingSender signing.Sender = signing.Mailer{Service: notices, DB: d.DB, Users: users}
 	if d.SigningSender != nil {
 		signingSender = d.SigningSender
 	}
 	agreements := &signing.Service{DB: d.DB, Sealer: &signing.Sealer{Identity: seal, TSAURL: d.Config.TSAURL}, Sender: signingSender,
-		Publisher: d.Publisher, Secret: []byte(d.Config.Secret), BaseURL: d.Config.BaseURL, Log: d.Log, Hooks: signing.NewHooks(d.Config.WebhooksAllowPrivate)}
+		Publisher: d.Publisher, Secret: []byte(d.Config.Secret), BaseURL: d.Config.BaseURL, Log: d.Log, Hooks: signing.NewHooks(d.Config.WebhooksAllowPrivate),
+		Zones: zones, Projects: projects, Briefings: briefings, Users: users}
 	if _, err := agreements.KeyLegacyTrails(context.Background()); err != nil {
 		return nil, err
 	}
 	(&signing.Handlers{Store: signing.NewStore(d.DB), Service: agreements, DB: d.DB}).Routes(r)
-	briefings := &briefing.Service{DB: d.DB, Pub: d.Publisher, Notify: notices, Limiter: d.State.Limiter, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL, Log: d.Log}
 	(&briefing.Handlers{Service: briefings}).Routes(r)
-	projects := &project.Service{DB: d.DB, Notify: notices, Briefings: briefings, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}
 	(&project.Handlers{Service: projects}).Routes(r)
 	meetings := &meeting.Service{DB: d.DB, Notify: notices, Jobs: fair, Projects: projects, ICE: d.Config.ICEServers, BaseURL: d.Config.BaseURL, Log: d.Log}
 	(&meeting.Handlers{Service: meetings}).Routes(r)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/digitorus/pdfsign/verify"
 
+	"zonefair/app/account"
 	"zonefair/app/notify"
 	"zonefair/app/signing"
 	"zonefair/app/web"
@@ -221,7 +222,7 @@ func TestSigningGroups(t *testing.T) {
 // other news also the signer's in-app notifications.
 func TestSigningThroughNotify(t *testing.T) {
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
-		e.app.Signing.Sender = signing.Mailer{Service: &notify.Service{DB: e.db}, DB: e.db}
+		e.app.Signing.Sender = signing.Mailer{Service: &notify.Service{DB: e.db}, DB: e.db, Users: account.NewStore(e.db)}
 		staff := e.as(web.RoleZoneStaff)
 		d := e.sent(staff, e.sequential())
 		staff.do("POST", apath(d.ID, "/code"), nil).want(200)

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"time"
-
-	"zonefair/app/briefing"
+	"strings"
 )
 
 // Completion: the sealed PDF of an agreement every signer has signed.
@@ -36,8 +34,8 @@ func (s *Service) Seal(ctx context.Context, id int64) error {
 	if c := checkChain(a, events, s.auditKey()); !c.Intact {
 		return fmt.Errorf("agreement %d: audit trail broken: %v", id, c.Problems)
 	}
-	var zoneName string
-	g.Table("zones").Select("name_zh || ' ' || name_en").Where("id = ?", a.ZoneID).Scan(&zoneName)
+	zh, en := s.zoneName(ctx, a.ZoneID)
+	zoneName := strings.TrimSpace(zh + " " + en)
 	now := s.now()
 	final, err := s.Sealer.Seal(sealInput{Agreement: a, ZoneName: zoneName, Recipients: rs, Fields: fields, Events: events,
 		Original: orig.Data, VerifyURL: s.VerifyURL(a.VerifyToken), At: now})
@@ -81,14 +79,4 @@ func (s *Service) Seal(ctx context.Context, id int64) error {
 			map[string]any{"agreementId": id, "title": a.Title, "parties": parties, "completedAt": now})
 	}
 	return nil
-}
-
-// briefingLive reports whether briefing id is being held at now: opened by its host and not
-// ended. The signing ceremony shows only in a room that is live.
-func (s *Service) briefingLive(ctx context.Context, id int64, now time.Time) bool {
-	var b briefing.Briefing
-	if err := s.DB.WithContext(ctx).Select("id, starts_at, ends_at, started_at, ended_at").Take(&b, id).Error; err != nil {
-		return false
-	}
-	return b.PhaseAt(now) == briefing.Live
 }

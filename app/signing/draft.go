@@ -124,30 +124,6 @@ func (s *Service) Upload(ctx context.Context, m Meta, id int64, body []byte) err
 	})
 }
 
-// checkLinks refuses a project that is not the zone's own, or a briefing the zone does not host:
-// an agreement's ceremony shows in that briefing's room, and its lead belongs to that project.
-func (s *Service) checkLinks(ctx context.Context, zoneID int64, projectID, briefingID *int64) error {
-	if projectID != nil {
-		var n int64
-		if err := s.DB.WithContext(ctx).Table("projects").Where("id = ? AND zone_id = ?", *projectID, zoneID).Count(&n).Error; err != nil {
-			return err
-		}
-		if n == 0 {
-			return errs.Invalid("projectId", "signing.link_project")
-		}
-	}
-	if briefingID != nil {
-		var n int64
-		if err := s.DB.WithContext(ctx).Table("briefing_zones").Where("briefing_id = ? AND zone_id = ?", *briefingID, zoneID).Count(&n).Error; err != nil {
-			return err
-		}
-		if n == 0 {
-			return errs.Invalid("briefingId", "signing.link_briefing")
-		}
-	}
-	return nil
-}
-
 // Patch is a partial edit of a draft; nil fields stay.
 type Patch struct {
 	Title         *string    `json:"title,omitempty" validate:"omitempty,min=2,max=300,text"`

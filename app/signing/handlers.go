@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -18,7 +19,7 @@ import (
 type Handlers struct {
 	Store   *Store
 	Service *Service
-	DB      *gorm.DB // for looking up people and zones
+	DB      *gorm.DB // for reading agreements
 }
 
 // Routes registers the signing routes.
@@ -142,26 +143,23 @@ func (h *Handlers) people(c *fiber.Ctx) error {
 	if err := web.BindQuery(c, &q); err != nil {
 		return err
 	}
-	like := "%" + strings.NewReplacer("%", "", "_", "").Replace(strings.ToLower(q.Q)) + "%"
-	out := []Person{}
-	err := h.DB.WithContext(c.UserContext()).Table("users").Select("id, name, email, role, organization").
-		Where("role <> ? AND (LOWER(name) LIKE ? OR email LIKE ?)", web.RoleGraduate, like, like).Order("name").Limit(20).Scan(&out).Error
+	found, err := h.Service.Users.FindColleagues(c.UserContext(), q.Q, 20)
 	if err != nil {
 		return err
+	}
+	out := make([]Person, len(found))
+	for i, u := range found {
+		out[i] = Person{ID: u.ID, Name: u.Name, Email: u.Email, Role: string(u.Role), Organization: u.Organization}
 	}
 	return c.JSON(out)
 }
 
 func (h *Handlers) lookupUser(ctx context.Context, id int64) (string, string, error) {
-	var u struct{ Name, Email string }
-	res := h.DB.WithContext(ctx).Table("users").Select("name, email").Where("id = ?", id).Scan(&u)
-	if res.Error != nil {
-		return "", "", res.Error
-	}
-	if res.RowsAffected == 0 {
+	u, err := h.Service.Users.ByID(ctx, id)
+	if errors.Is(err, errs.ErrNotFound) {
 		return "", "", missing("user")
 	}
-	return u.Name, u.Email, nil
+	return u.Name, u.Email, err
 }
 
 func (h *Handlers) list(c *fiber.Ctx) error {
@@ -189,12 +187,10 @@ func (h *Handlers) create(c *fiber.Ctx) error {
 	if in.ZoneID = zoneID; in.ZoneID == 0 {
 		return errs.Invalid("zoneId", "field.required")
 	}
-	var n int64
-	if err := h.DB.WithContext(c.UserContext()).Table("zones").Where("id = ?", in.ZoneID).Count(&n).Error; err != nil {
-		return err
-	}
-	if n == 0 {
+	if err := h.Service.Zones.Exists(c.UserContext(), in.ZoneID); errors.Is(err, errs.ErrNotFound) {
 		return errs.Invalid("zoneId", "signing.unknown_zone")
+	} else if err != nil {
+		return err
 	}
 	if !p.ManagesZone(in.ZoneID) {
 		return errs.Forbidden()
@@ -559,12 +555,8 @@ func (h *Handlers) createWebhook(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	var n int64
-	if err := h.DB.WithContext(c.UserContext()).Table("zones").Where("id = ?", zoneID).Count(&n).Error; err != nil {
+	if err := h.Service.Zones.Exists(c.UserContext(), zoneID); err != nil {
 		return err
-	}
-	if n == 0 {
-		return errs.NotFound("zone")
 	}
 	wh := Webhook{ZoneID: zoneID, URL: in.URL, CreatedBy: web.CurrentPrincipal(c).UserID}
 	if err := h.Store.CreateWebhook(c.UserContext(), &wh); err != nil {

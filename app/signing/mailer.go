@@ -20,13 +20,14 @@ type Notifier interface {
 // configured sender, or its outbox when none is.
 type Mailer struct {
 	Service *notify.Service
-	DB      *gorm.DB
+	DB      *gorm.DB // the outbox's, when no mail sender is configured
+	Users   Users
 }
 
 // Send e-mails subject and body to user toUserID.
 func (m Mailer) Send(ctx context.Context, toUserID int64, subject, body string) error {
-	var u struct{ Email string }
-	if err := m.DB.WithContext(ctx).Table("users").Select("email").Where("id = ?", toUserID).Scan(&u).Error; err != nil {
+	u, err := m.Users.ByID(ctx, toUserID)
+	if err != nil {
 		return err
 	}
 	if u.Email == "" {

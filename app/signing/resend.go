@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"zonefair/app/account"
+
 	"gorm.io/gorm"
 )
 
@@ -42,11 +44,22 @@ func resendExpiry(a Agreement, now time.Time) *time.Time {
 func (s *Service) Resend(ctx context.Context, m Meta, id int64) (int64, error) {
 	now := s.now()
 	// Links the zone no longer has (a project moved, a briefing no longer co-hosted) are dropped;
-	// a closed agreement's links do not change, so they are checked before the transaction.
-	var project, briefing *int64
+	// a closed agreement's links and recipients do not change, so they are checked, and the
+	// people's names and e-mail read afresh, before the transaction.
+	var (
+		project, briefing *int64
+		people            []account.User
+	)
 	{
-		a, _, _, err := loadAgreement(s.DB.WithContext(ctx), id)
+		a, rs, _, err := loadAgreement(s.DB.WithContext(ctx), id)
 		if err != nil {
+			return 0, err
+		}
+		ids := make([]int64, len(rs))
+		for i, r := range rs {
+			ids[i] = r.UserID
+		}
+		if people, err = s.Users.ByIDs(ctx, ids); err != nil {
 			return 0, err
 		}
 		if a.Status == StatusSent && s.expired(a) {
@@ -108,20 +121,7 @@ func (s *Service) Resend(ctx context.Context, m Meta, id int64) (int64, error) {
 		if err := putDocument(tx, &a, doc.Data); err != nil {
 			return err
 		}
-		// People keep their place; their name and e-mail are read afresh.
-		ids := make([]int64, len(rs))
-		for i, r := range rs {
-			ids[i] = r.UserID
-		}
-		var people []struct {
-			ID          int64
-			Name, Email string
-		}
-		if len(ids) > 0 {
-			if err := tx.Table("users").Select("id, name, email").Where("id IN ?", ids).Scan(&people).Error; err != nil {
-				return err
-			}
-		}
+		// People keep their place, with their current name and e-mail.
 		recipientOf := map[int64]int64{}
 		for _, r := range rs {
 			n := Recipient{AgreementID: a.ID, UserID: r.UserID, Role: r.Role, Party: r.Party, Name: r.Name, Email: r.Email, Step: r.Step, Status: "pending"}

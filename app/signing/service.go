@@ -28,6 +28,11 @@ type Service struct {
 	Backoff []time.Duration
 	// Client posts webhooks; nil uses a client that refuses private addresses.
 	Hooks *Hooks
+	// The owners of the records an agreement names (links.go).
+	Zones     Zones
+	Projects  Projects
+	Briefings Briefings
+	Users     Users
 
 	kickOnce sync.Once
 	kick     chan struct{}

@@ -155,9 +155,7 @@ func (s *Service) lookup(ctx context.Context, where string, args ...any) (*Seale
 	}
 	out := &Sealed{ID: a.ID, Title: a.Title, Status: a.Status, OriginalSHA256: a.OriginalSHA256, FinalSHA256: a.FinalSHA256,
 		SentAt: a.SentAt, CompletedAt: a.CompletedAt, Signers: []SealedSigner{}}
-	var zone struct{ NameZh, NameEn string }
-	g.Table("zones").Select("name_zh, name_en").Where("id = ?", a.ZoneID).Scan(&zone)
-	out.ZoneNameZh, out.ZoneNameEn = zone.NameZh, zone.NameEn
+	out.ZoneNameZh, out.ZoneNameEn = s.zoneName(ctx, a.ZoneID)
 	var rs []Recipient
 	if err := g.Where("agreement_id = ?", a.ID).Order("step, id").Find(&rs).Error; err != nil {
 		return nil, err

@@ -186,6 +186,15 @@ func (s *Store) Get(ctx context.Context, id int64) (Detail, error) {
 	return d, nil
 }
 
+// Names returns zone id's name in Chinese and in English.
+func (s *Store) Names(ctx context.Context, id int64) (zh, en string, err error) {
+	var z Zone
+	if err := s.db.WithContext(ctx).Select("id", "name_zh", "name_en").Take(&z, id).Error; err != nil {
+		return "", "", notFound(err, "zone")
+	}
+	return z.NameZh, z.NameEn, nil
+}
+
 // Exists reports whether zone id exists (a 404 error when not).
 func (s *Store) Exists(ctx context.Context, id int64) error {
 	var n int64
@@ -217,6 +226,8 @@ func setIndustries(tx *gorm.DB, zoneID int64, industries []string) error {
 	if err := tx.Where("zone_id = ?", zoneID).Delete(&zoneIndustry{}).Error; err != nil {
 		return err
 	}
+	// A copy: the caller's slice (the demo zones' are shared) is left as it was.
+	industries = slices.Clone(industries)
 	slices.Sort(industries)
 	industries = slices.Compact(industries)
 	if len(industries) == 0 {
