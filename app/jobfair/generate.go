@@ -227,8 +227,19 @@ func Generate(ctx context.Context, g *gorm.DB, opts GenOptions) error {
 		}
 	}
 	if err := g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		_, err := bumpSeq(tx)
-		return err
+		if _, err := bumpSeq(tx); err != nil {
+			return err
+		}
+		// The terms were made by this tokeniser: into an empty table, RefreshTerms need not
+		// make them again.
+		var n int64
+		if next > 1 {
+			return nil
+		}
+		if err := tx.Raw("SELECT COUNT(*) FROM job_search_state WHERE id = ?", termsVersionRow).Scan(&n).Error; err != nil || n > 0 {
+			return err
+		}
+		return tx.Exec("INSERT INTO job_search_state (id, seq) VALUES (?, ?)", termsVersionRow, termsVersion).Error
 	}); err != nil {
 		return err
 	}

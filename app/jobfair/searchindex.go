@@ -156,7 +156,7 @@ func (ix *Index) update(ctx context.Context) error {
 				return err
 			}
 			last := len(rows) < loadChunk
-			b, err := ix.batch(ctx, tx, rows, from, seq)
+			b, err := ix.batch(ctx, tx, rows)
 			if err != nil {
 				return err
 			}
@@ -183,29 +183,49 @@ func (ix *Index) update(ctx context.Context) error {
 	}, opts)
 }
 
-// batch turns rows, written in (from, seq], into documents with their majors and terms.
-func (ix *Index) batch(ctx context.Context, tx *gorm.DB, rows []Job, from, seq int64) (*textsearch.Batch, error) {
+// batch turns rows into documents with their majors and terms.
+func (ix *Index) batch(ctx context.Context, tx *gorm.DB, rows []Job) (*textsearch.Batch, error) {
 	b := &textsearch.Batch{}
 	if len(rows) == 0 {
 		return b, nil
 	}
-	lo, hi := rows[0].ID, rows[len(rows)-1].ID
-	chunk := tx.Model(&Job{}).Select("id").Where("search_seq > ? AND search_seq <= ? AND id >= ? AND id <= ?", from, seq, lo, hi)
-	var majors []jobMajor
-	if err := tx.Where("job_id IN (?)", chunk).Find(&majors).Error; err != nil {
-		return nil, err
-	}
+	// By the ids read, in slices: a subquery on the sequence would let the planner scan the
+	// whole terms table for a few changed jobs.
+	const perQuery = 5000
 	byJob := map[int64][]string{}
-	for _, m := range majors {
-		byJob[m.JobID] = append(byJob[m.JobID], m.Major)
+	for from := 0; from < len(rows); from += perQuery {
+		ids := make([]int64, 0, perQuery)
+		for _, j := range rows[from:min(from+perQuery, len(rows))] {
+			ids = append(ids, j.ID)
+		}
+		var majors []jobMajor
+		if err := tx.Where("job_id IN ?", ids).Find(&majors).Error; err != nil {
+			return nil, err
+		}
+		for _, m := range majors {
+			byJob[m.JobID] = append(byJob[m.JobID], m.Major)
+		}
 	}
 	for i := range rows {
 		b.Add(jobDoc(&rows[i], byJob[rows[i].ID]))
 	}
-	q := tx.WithContext(ctx).Table("job_terms").Select("job_id, term, weight").Where("job_id IN (?)", chunk)
-	trows, err := q.Rows()
+	for from := 0; from < len(rows); from += perQuery {
+		ids := make([]int64, 0, perQuery)
+		for _, j := range rows[from:min(from+perQuery, len(rows))] {
+			ids = append(ids, j.ID)
+		}
+		if err := scanTerms(ctx, tx, ids, b); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// scanTerms adds the terms of jobs ids to b.
+func scanTerms(ctx context.Context, tx *gorm.DB, ids []int64, b *textsearch.Batch) error {
+	trows, err := tx.WithContext(ctx).Table("job_terms").Select("job_id, term, weight").Where("job_id IN ?", ids).Rows()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer trows.Close()
 	var (
@@ -215,11 +235,11 @@ func (ix *Index) batch(ctx context.Context, tx *gorm.DB, rows []Job, from, seq i
 	)
 	for trows.Next() {
 		if err := trows.Scan(&job, &term, &w); err != nil {
-			return nil, err
+			return err
 		}
 		b.Term(job, term, w)
 	}
-	return b, trows.Err()
+	return trows.Err()
 }
 
 // jobDoc is what the index keeps of j, with its majors.
