@@ -126,6 +126,13 @@ func (ix *Index) catchUp(ctx context.Context) error {
 const loadChunk = 20000
 
 func (ix *Index) update(ctx context.Context) error {
+	if t := ix.snapshot.tried; t != nil {
+		select {
+		case <-t:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	seq, err := currentSeq(ctx, ix.db)
 	if err != nil {
 		return err

@@ -31,12 +31,24 @@ type snapshotter struct {
 	mu    sync.Mutex // one write at a time
 	path  string
 	saved int64 // the sequence last written
+	// tried is closed once Warm has loaded the snapshot or given up on it: a catch-up waits for
+	// it, so a search arriving first does not start loading the tables meanwhile.
+	tried chan struct{}
+	once  sync.Once
 }
 
-// KeepSnapshots makes Warm start from the index snapshot in dir and keep it current; call it
-// before Warm.
+// KeepSnapshots makes Warm start from the index snapshot in dir, and searches wait for Warm to
+// try it; call it before the instance serves and before Warm.
 func (s *Store) KeepSnapshots(dir string) {
 	s.index.snapshot.path = filepath.Join(dir, "jobs-search.idx")
+	s.index.snapshot.tried = make(chan struct{})
+}
+
+// triedSnapshot lets catch-ups go on.
+func (ix *Index) triedSnapshot() {
+	if ix.snapshot.tried != nil {
+		ix.snapshot.once.Do(func() { close(ix.snapshot.tried) })
+	}
 }
 
 // SaveSnapshot writes the index to the snapshot file when it has changed since last written;

@@ -134,6 +134,7 @@ func (s *Store) Warm(ctx context.Context, log *slog.Logger) error {
 	fromSnapshot := false
 	if s.index.snapshot.path != "" {
 		err := s.loadSnapshot(ctx, log)
+		s.index.triedSnapshot()
 		switch {
 		case err == nil:
 			fromSnapshot = true

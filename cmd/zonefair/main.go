@@ -316,11 +316,11 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	go app.Briefings.Run(work)
 	go app.Monitor.Run(work)
 	go app.Meetings.Run(work)
+	// The search index loads before searches come (/readyz says so meanwhile), from its
+	// snapshot in the data directory when it has one; then terms an older tokeniser made are
+	// made again while the site serves.
+	app.Fair.Store.KeepSnapshots(filepath.Join(cfg.DataDir, "search"))
 	go func() {
-		// The search index loads before searches come (/readyz says so meanwhile), from its
-		// snapshot in the data directory when it has one; then terms an older tokeniser made
-		// are made again while the site serves.
-		app.Fair.Store.KeepSnapshots(filepath.Join(cfg.DataDir, "search"))
 		if app.Fair.Store.Warm(work, log) != nil {
 			return // shutting down
 		}
