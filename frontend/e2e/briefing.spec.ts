@@ -319,7 +319,8 @@ test('screenshots of the briefing and project pages in both languages', async ({
   await logInEnglish(page, investor)
   const list = await (await page.request.get('/api/v1/briefings')).json()
   const live = list.items.find((b: { phase: string }) => b.phase === 'live')
-  const past = list.items.find((b: { phase: string }) => b.phase === 'ended')
+  // The demo's past briefing, whose video room has recorded stays (not one an earlier test ended).
+  const past = list.items.find((b: { phase: string; titleEn: string }) => b.phase === 'ended' && b.titleEn === 'Biomedicine Investment Briefing')
   const projects = await (await page.request.get('/api/v1/projects')).json()
   const staffPage = await newUser(browser, staff)
   for (const lang of ['en', 'zh-CN'] as const) {
