@@ -150,15 +150,33 @@ func demoBriefings(ctx context.Context, g *gorm.DB, uploadDir string) error {
 			}
 		}
 	}
+	// Its video room: the host presented throughout, the investor was brought on stage for the
+	// Q&A, another watched, left and came back. The audience's pages reported to the room while
+	// they were in it, so the attendance figures agree with the video room's.
+	stays := []seedStay{
+		{staff.UserID, true, 0, 114}, {investor.UserID, false, 3, 82}, {investor.UserID, true, 85, 29}, {other.UserID, false, 6, 40}, {other.UserID, false, 70, 44},
+	}
+	audience := map[int64]*web.Principal{investor.UserID: investor, other.UserID: other}
+	for _, st := range stays {
+		p, ok := audience[st.userID]
+		if !ok {
+			continue
+		}
+		for beat := time.Duration(0); beat < time.Duration(st.minutes)*time.Minute; beat += 30 * time.Second {
+			then.Now = at(past.StartsAt.Add(time.Duration(st.from)*time.Minute + beat))
+			if err := then.Attend(ctx, pb.ID, p); err != nil {
+				return err
+			}
+		}
+	}
+	if err := then.FlushAttendance(ctx); err != nil {
+		return err
+	}
 	then.Now = at(past.EndsAt.Add(-5 * time.Minute))
 	if _, err := then.End(ctx, pb.ID, staff); err != nil {
 		return err
 	}
-	// Its video room: the host presented throughout, the investor was brought on stage for the
-	// Q&A, another watched, left and came back.
-	if err := demoStays(ctx, g, "briefing", pb.ID, past.StartsAt, []seedStay{
-		{staff.UserID, true, 0, 114}, {investor.UserID, false, 3, 82}, {investor.UserID, true, 85, 29}, {other.UserID, false, 6, 40}, {other.UserID, false, 70, 44},
-	}); err != nil {
+	if err := demoStays(ctx, g, "briefing", pb.ID, past.StartsAt, stays); err != nil {
 		return err
 	}
 

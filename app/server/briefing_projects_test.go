@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"zonefair/app/briefing"
 	"zonefair/app/project"
 	"zonefair/app/seed"
 	"zonefair/app/web"
@@ -193,6 +194,15 @@ func TestBriefingDemoData(t *testing.T) {
 				e.anon().do("GET", bpath(l.Items[0].ID, "/replay"), nil).want(200).json(&rp)
 				if len(rp.Questions) != 2 || rp.Questions[0].Answer == "" || len(rp.Polls) != 1 || rp.Polls[0].Total != 1 {
 					t.Fatalf("past demo briefing replay %+v", rp)
+				}
+				// Its attendance agrees with its video room: the investor for 111 minutes, the
+				// other attendee for 40 and 44.
+				var a briefing.Analytics
+				admin := e.anon()
+				admin.do("POST", "/api/v1/auth/login", map[string]string{"email": "admin@zonefair.test", "password": seed.DemoPassword}).want(200)
+				admin.do("GET", bpath(l.Items[0].ID, "/analytics"), nil).want(200).json(&a)
+				if a.Attended != 2 || a.TotalMinutes != 195 {
+					t.Fatalf("past demo briefing attendance: %d attended for %.1f minutes, want 2 for 195", a.Attended, a.TotalMinutes)
 				}
 			}
 		}
