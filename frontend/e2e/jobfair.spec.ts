@@ -301,7 +301,8 @@ test('fair home, booths and booth chat, and an employer’s job from draft to cl
 
   const staff = await loggedIn(browser, zoneStaff)
   await staff.goto('/chat')
-  const conv = staff.getByTestId('conversation').filter({ hasText: '陈晨' })
+  // The graduate's conversation with the zone (the demo has another, with one of its enterprises).
+  const conv = staff.getByTestId('conversation').filter({ hasText: '陈晨' }).filter({ hasText: 'Hello from the e2e graduate' })
   await expect(conv).toBeVisible()
   await conv.click()
   await expect(staff.getByTestId('chat-body').filter({ hasText: hello })).toBeVisible()
