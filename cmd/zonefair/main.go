@@ -120,14 +120,11 @@ func run(args []string, stdout io.Writer) error {
 	case "probe":
 		return probe(ctx, cfg, args[1:])
 	case "seed-demo":
-		g, err := openDB(ctx, cfg, log)
+		g, err := openMigrated(ctx, cfg, log)
 		if err != nil {
 			return err
 		}
 		defer db.Close(g)
-		if err := db.Migrate(ctx, g, log); err != nil {
-			return err
-		}
 		accounts, err := seed.Demo(ctx, g, seed.UploadDir(filepath.Join(cfg.DataDir, "uploads")))
 		if err != nil {
 			return err
@@ -157,14 +154,11 @@ func genJobs(args []string, stdout io.Writer) error {
 	log := newLogger(cfg)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	g, err := openDB(ctx, cfg, log)
+	g, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close(g)
-	if err := db.Migrate(ctx, g, log); err != nil {
-		return err
-	}
 	start := time.Now()
 	last := start
 	err = jobfair.Generate(ctx, g, jobfair.GenOptions{Jobs: *n, Fairs: *fairs, Seed: *seed, Workers: *workers, Progress: func(done int) {
@@ -220,6 +214,19 @@ func openDB(ctx context.Context, cfg *config.Config, log *slog.Logger) (*gorm.DB
 	return db.Open(ctx, db.Options{Postgres: cfg.Postgres(), URL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath(), Logger: log})
 }
 
+// openMigrated opens the database and brings its schema up to date.
+func openMigrated(ctx context.Context, cfg *config.Config, log *slog.Logger) (*gorm.DB, error) {
+	g, err := openDB(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx, g, log); err != nil {
+		_ = db.Close(g)
+		return nil, err
+	}
+	return g, nil
+}
+
 // openState is Redis when configured; otherwise sessions live in the database g (a restart
 // keeps users logged in) and counters in this process.
 func openState(ctx context.Context, cfg *config.Config, g *gorm.DB) (*livestate.State, *redis.Client, error) {
@@ -256,14 +263,11 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 			defer lock.Close()
 		}
 	}
-	g, err := openDB(ctx, cfg, log)
+	g, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close(g)
-	if err := db.Migrate(ctx, g, log); err != nil {
-		return err
-	}
 	reg := prometheus.NewRegistry()
 	if cfg.DemoOnEmpty {
 		accounts, err := seed.Demo(ctx, g, seed.UploadDir(filepath.Join(cfg.DataDir, "uploads")))
