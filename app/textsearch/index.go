@@ -248,21 +248,32 @@ func (t *terms) merge(limit int) {
 	if len(t.pending) <= limit {
 		return
 	}
-	byName := func(a, b int32) int { return strings.Compare(t.names[a], t.names[b]) }
-	slices.SortFunc(t.pending, byName)
-	out := make([]int32, 0, len(t.sorted)+len(t.pending))
+	t.sorted, t.pending = mergeByName(t.names, t.sorted, t.pending), nil
+}
+
+// mergeByName returns the term numbers of sorted (in the order of their names) and pending (in
+// any order; sorted in place) in the order of their names. A pending list already in order,
+// as a snapshot's terms are read, is not sorted again.
+func mergeByName(names []string, sorted, pending []int32) []int32 {
+	byName := func(a, b int32) int { return strings.Compare(names[a], names[b]) }
+	if !slices.IsSortedFunc(pending, byName) {
+		slices.SortFunc(pending, byName)
+	}
+	if len(sorted) == 0 {
+		return pending
+	}
+	out := make([]int32, 0, len(sorted)+len(pending))
 	i, j := 0, 0
-	for i < len(t.sorted) && j < len(t.pending) {
-		if byName(t.sorted[i], t.pending[j]) <= 0 {
-			out = append(out, t.sorted[i])
+	for i < len(sorted) && j < len(pending) {
+		if byName(sorted[i], pending[j]) <= 0 {
+			out = append(out, sorted[i])
 			i++
 		} else {
-			out = append(out, t.pending[j])
+			out = append(out, pending[j])
 			j++
 		}
 	}
-	out = append(append(out, t.sorted[i:]...), t.pending[j:]...)
-	t.sorted, t.pending = out, nil
+	return append(append(out, sorted[i:]...), pending[j:]...)
 }
 
 // matching lists the term numbers a token asks for: its term or every term in its prefix

@@ -223,6 +223,11 @@ func testIndexMatches(t *testing.T) {
 		t.Fatalf("snapshot holds %d documents at %d", back.Len(), back.Seq())
 	}
 	check(back, "read from a snapshot")
+	// Terms are written in the order of their names (so reading sorts nothing): every term, in order.
+	if len(back.text.pending) != 0 || len(back.text.sorted) != len(back.text.names) ||
+		!slices.IsSortedFunc(back.text.sorted, func(a, b int32) int { return strings.Compare(back.text.names[a], back.text.names[b]) }) {
+		t.Fatalf("terms read from a snapshot: %d sorted, %d pending of %d", len(back.text.sorted), len(back.text.pending), len(back.text.names))
+	}
 	// Written again after loading, the documents are caught up in place.
 	ix = back
 	write(all[:50], 17)

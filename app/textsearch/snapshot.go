@@ -8,6 +8,7 @@ import (
 	"hash"
 	"hash/crc32"
 	"io"
+	"slices"
 
 	roaring "github.com/RoaringBitmap/roaring/v2"
 )
@@ -56,7 +57,11 @@ func (ix *Index) WriteSnapshot(w io.Writer, kind string, extra []byte) error {
 		}
 	}
 	nterms := len(ix.text.names)
+	// Terms are written in the order of their names, so a reader need not sort them.
+	names := ix.text.names[:nterms]
+	sorted, pending := slices.Clone(ix.text.sorted), slices.Clone(ix.text.pending)
 	ix.mu.RUnlock()
+	order := mergeByName(names, sorted, pending)
 
 	e := newEncoder(w)
 	e.str(snapshotMagic)
@@ -91,10 +96,10 @@ func (ix *Index) WriteSnapshot(w io.Writer, kind string, extra []byte) error {
 		name   string
 		levels []level
 	}
-	for from := 0; from < nterms && e.err == nil; from += termsPerLock {
+	for from := 0; from < len(order) && e.err == nil; from += termsPerLock {
 		var chunk []term
 		ix.mu.RLock()
-		for t := from; t < min(from+termsPerLock, nterms); t++ {
+		for _, t := range order[from:min(from+termsPerLock, len(order))] {
 			var ls []level
 			for _, l := range ix.text.post[t] {
 				if bm := roaring.And(l.bm, live); !bm.IsEmpty() {
@@ -165,6 +170,9 @@ func ReadSnapshot(r io.Reader, cfg Config, kind string) (ix *Index, extra []byte
 		}
 	}
 	ix.live = d.bitmap()
+	// The slots' map and key buckets are made on another core while the facets and terms are read.
+	placed := make(chan error, 1)
+	go func() { placed <- ix.place(n) }()
 	for di := range ix.dims {
 		dm := &ix.dims[di]
 		nv := d.uvarint()
@@ -187,28 +195,44 @@ func ReadSnapshot(r io.Reader, cfg Config, kind string) (ix *Index, extra []byte
 			ix.text.post[t] = append(ix.text.post[t], level{w, d.bitmap()})
 		}
 	}
-	if err := d.finish(); err != nil {
+	err = d.finish()
+	if perr := <-placed; err == nil {
+		err = perr
+	}
+	if err != nil {
 		return nil, nil, err
-	}
-	it := ix.live.Iterator()
-	ix.slot = make(map[int64]uint32, ix.live.GetCardinality())
-	for it.HasNext() {
-		s := it.Next()
-		if s >= uint32(n) {
-			return nil, nil, fmt.Errorf("%w: live slot %d of %d", ErrSnapshot, s, n)
-		}
-		ix.slot[ix.ids[s]] = s
-	}
-	for k := range ix.keys {
-		for s, v := range ix.keys[k] {
-			if ix.live.Contains(uint32(s)) {
-				ix.buckets[k].add(v, uint32(s))
-			}
-		}
 	}
 	ix.text.merge(0)
 	ix.version = 1
 	return ix, extra, nil
+}
+
+// place fills the map of live slots and the keys' buckets of an index read from a snapshot of
+// n slots.
+func (ix *Index) place(n uint64) error {
+	if uint64(len(ix.ids)) != n {
+		return nil // the decoder failed: its error is reported
+	}
+	for k := range ix.keys {
+		if uint64(len(ix.keys[k])) != n {
+			return nil
+		}
+	}
+	ix.slot = make(map[int64]uint32, ix.live.GetCardinality())
+	it := ix.live.ManyIterator()
+	buf := make([]uint32, 1024)
+	for m := it.NextMany(buf); m > 0; m = it.NextMany(buf) {
+		for _, s := range buf[:m] {
+			if uint64(s) >= n {
+				return fmt.Errorf("%w: live slot %d of %d", ErrSnapshot, s, n)
+			}
+			ix.slot[ix.ids[s]] = s
+			for k := range ix.keys {
+				ix.buckets[k].add(ix.keys[k][s], s)
+			}
+		}
+	}
+	return nil
 }
 
 type encoder struct {
