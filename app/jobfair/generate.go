@@ -419,3 +419,16 @@ func copyIn(ctx context.Context, tx pgx.Tx, table string, b *strings.Builder) er
 	b.Reset()
 	return err
 }
+
+// NewestPublishedZone is the zone of the newest published job: where a benchmark's zone staff
+// account publishes (`bench gen-jobs -staff`).
+func NewestPublishedZone(ctx context.Context, g *gorm.DB) (int64, error) {
+	var zoneID int64
+	if err := g.WithContext(ctx).Model(&Job{}).Where("status = ?", JobPublished).Order("id DESC").Limit(1).Pluck("zone_id", &zoneID).Error; err != nil {
+		return 0, err
+	}
+	if zoneID == 0 {
+		return 0, errors.New("no published job: no zone for the staff account")
+	}
+	return zoneID, nil
+}

@@ -23,6 +23,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"gorm.io/gorm"
 
+	"zonefair/app/account"
 	"zonefair/app/backup"
 	"zonefair/app/config"
 	"zonefair/app/db"
@@ -37,6 +38,7 @@ import (
 	"zonefair/app/server"
 	"zonefair/app/uploads"
 	"zonefair/app/version"
+	"zonefair/app/web"
 	"zonefair/frontend"
 )
 
@@ -144,6 +146,7 @@ func genJobs(args []string, stdout io.Writer) error {
 	fairs := fl.Int("fairs", 6, "fairs to add (at least 3: one upcoming, one over, the rest open)")
 	seed := fl.Uint64("seed", 1, "random seed")
 	workers := fl.Int("workers", 3, "batches written at once")
+	staff := fl.String("staff", "staff.bench@zonefair.test", "zone staff account made (when missing) for a zone of the newest published job, with the demo password, for `bench search -staff`; empty for none")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -161,16 +164,39 @@ func genJobs(args []string, stdout io.Writer) error {
 	defer db.Close(g)
 	start := time.Now()
 	last := start
+	if *n == 0 {
+		return benchStaff(ctx, g, *staff, stdout)
+	}
 	err = jobfair.Generate(ctx, g, jobfair.GenOptions{Jobs: *n, Fairs: *fairs, Seed: *seed, Workers: *workers, Progress: func(done int) {
 		if time.Since(last) > 10*time.Second || done == *n {
 			last = time.Now()
 			fmt.Fprintf(stdout, "%d jobs written in %s\n", done, time.Since(start).Round(time.Second))
 		}
 	}})
-	if err == nil {
-		fmt.Fprintf(stdout, "done: %d jobs in %s\n", *n, time.Since(start).Round(time.Second))
+	if err != nil {
+		return err
 	}
-	return err
+	fmt.Fprintf(stdout, "done: %d jobs in %s\n", *n, time.Since(start).Round(time.Second))
+	return benchStaff(ctx, g, *staff, stdout)
+}
+
+// benchStaff makes zone staff account email (when missing and email is not empty) for the zone
+// of the newest published job, so `bench search` can publish jobs through the API as a zone
+// does; the password is the demo accounts'.
+func benchStaff(ctx context.Context, g *gorm.DB, email string, stdout io.Writer) error {
+	if email == "" {
+		return nil
+	}
+	zoneID, err := jobfair.NewestPublishedZone(ctx, g)
+	if err != nil {
+		return err
+	}
+	u := account.User{Email: email, Name: "基准测试 Bench", Role: web.RoleZoneStaff, ZoneID: &zoneID, Locale: "zh-CN"}
+	if err := account.EnsureUser(ctx, account.NewStore(g), &u, seed.DemoPassword); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "zone staff %s (password %s)\n", u.Email, seed.DemoPassword)
+	return nil
 }
 
 // probe asks the instance listening on ZONEFAIR_ADDR for path (/readyz by default); the image

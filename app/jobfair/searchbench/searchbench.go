@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	jobload "zonefair/app/jobfair/loadgen"
 )
 
 // Type is a kind of query with the searches that stand for it.
@@ -54,6 +56,7 @@ type config struct {
 	perType, clients    int
 	duration            time.Duration
 	probes              int
+	staff, password     string
 }
 
 // Run is `zonefair bench search [flags]`.
@@ -68,6 +71,9 @@ func Run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&c.clients, "clients", 32, "clients searching at once in the throughput run")
 	fs.DurationVar(&c.duration, "duration", 20*time.Second, "length of the throughput run")
 	fs.IntVar(&c.probes, "probes", 10, "writes timed until found on -url2")
+	fs.StringVar(&c.staff, "staff", "", "zone staff login (`bench gen-jobs` makes staff.bench@zonefair.test): jobs published through the API, timed until answered and until found on -url2 (or -url)")
+	fs.StringVar(&c.password, "password", "Zonefair-demo-2026", "the -staff account's password")
+	only := fs.String("only", "", "run one part: types (one client per query type), clients, found (writes found on -url2), publish")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -80,6 +86,31 @@ func Run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		defer w.close(context.WithoutCancel(ctx))
 	}
+	part := func(name string) bool { return *only == "" || *only == name }
+	if part("types") {
+		if err := perType(ctx, client, c, w, out); err != nil {
+			return err
+		}
+	}
+	if part("clients") {
+		if err := throughput(ctx, client, c, out); err != nil {
+			return err
+		}
+	}
+	if part("found") && w != nil && c.url2 != "" {
+		if err := foundOnSecond(ctx, client, c, w, out); err != nil {
+			return err
+		}
+	}
+	if part("publish") && c.staff != "" {
+		return publishes(ctx, client, c, out)
+	}
+	return nil
+}
+
+// perType times c.perType searches of each query type with one client, and as many right
+// after a write when w is not nil.
+func perType(ctx context.Context, client *http.Client, c config, w *writer, out io.Writer) error {
 	fmt.Fprintf(out, "%-28s %8s %8s %8s %10s\n", "query type (1 client)", "p50 ms", "p99 ms", "max ms", "hits/op")
 	for _, t := range Types {
 		for _, after := range []bool{false, true} {
@@ -107,12 +138,6 @@ func Run(ctx context.Context, args []string, out io.Writer) error {
 			p := percentiles(lat)
 			fmt.Fprintf(out, "%-28s %8.1f %8.1f %8.1f %10d\n", name, p[0], p[1], p[2], hits/c.perType)
 		}
-	}
-	if err := throughput(ctx, client, c, out); err != nil {
-		return err
-	}
-	if w != nil && c.url2 != "" {
-		return foundOnSecond(ctx, client, c, w, out)
 	}
 	return nil
 }
@@ -250,31 +275,149 @@ func (w *writer) write(ctx context.Context, id int64, extra string) (time.Time, 
 
 // foundOnSecond writes a job with a word of its own and times until -url2 finds it.
 func foundOnSecond(ctx context.Context, client *http.Client, c config, w *writer, out io.Writer) error {
+	// Jobs a search shows (published, their fair open, their deadline to come), so a probe
+	// written on one is found.
+	var shown struct {
+		Items []struct {
+			ID int64 `json:"id"`
+		} `json:"items"`
+	}
+	if err := getJSON(ctx, client, c.url+"/api/v1/jobs?"+q("pageSize", "100").Encode(), &shown); err != nil {
+		return err
+	}
+	if len(shown.Items) == 0 {
+		return errors.New("no job shown to write probes on")
+	}
 	var writes, found []time.Duration
 	for i := range c.probes {
-		word := fmt.Sprintf("zfprobe%d%d", time.Now().UnixNano()%1e9, i)
+		// Letters only: the term is written as it is, and a query tokenises digits apart.
+		word := "zfprobe" + letters(uint64(time.Now().UnixNano())) + letters(uint64(i))
 		t0 := time.Now()
-		done, err := w.write(ctx, w.ids[w.r.IntN(len(w.ids))], word)
+		done, err := w.write(ctx, shown.Items[w.r.IntN(len(shown.Items))].ID, word)
 		if err != nil {
 			return err
 		}
 		writes = append(writes, done.Sub(t0))
-		for {
-			_, total, err := search(ctx, client, c.url2, q("q", word))
-			if err != nil {
-				return err
-			}
-			if total == 1 {
-				found = append(found, time.Since(done))
-				break
-			}
-			if time.Since(done) > 30*time.Second {
-				return fmt.Errorf("%s not found on %s after 30 s", word, c.url2)
-			}
+		d, err := waitFound(ctx, client, c.url2, word, done)
+		if err != nil {
+			return err
 		}
+		found = append(found, d)
 	}
 	pw, pf := percentiles(writes), percentiles(found)
 	fmt.Fprintf(out, "write committed: p50 %.1f ms, max %.1f ms; found on the second instance after: p50 %.1f ms, max %.1f ms (%d writes)\n",
 		pw[0], pw[2], pf[0], pf[2], c.probes)
 	return nil
+}
+
+// publishes logs in as c.staff on c.url and publishes c.probes jobs through the API, each with
+// a word of its own, timing the answer and then until c.url2 (or c.url) finds the job.
+func publishes(ctx context.Context, client *http.Client, c config, out io.Writer) error {
+	hc, err := jobload.NewHTTPClient(c.url, 4)
+	if err != nil {
+		return err
+	}
+	staff := &jobload.Client{Base: c.url, HTTP: hc}
+	if err := staff.Login(ctx, c.staff, c.password); err != nil {
+		return fmt.Errorf("log in as %s: %w", c.staff, err)
+	}
+	var mine struct {
+		Items []struct {
+			ZoneID int64 `json:"zoneId"`
+		} `json:"items"`
+	}
+	if err := staff.Must(ctx, "GET", "/api/v1/employer/jobs?pageSize=1", nil, &mine); err != nil {
+		return err
+	}
+	if len(mine.Items) == 0 {
+		return fmt.Errorf("%s manages no job", c.staff)
+	}
+	// One of the zone's open jobs: its fair is open and its deadline to come.
+	var open struct {
+		Items []struct {
+			FairID   int64  `json:"fairId"`
+			Category string `json:"category"`
+			Degree   string `json:"degree"`
+			Deadline string `json:"deadline"`
+		} `json:"items"`
+	}
+	if err := staff.Must(ctx, "GET", "/api/v1/jobs?"+q("zoneId", fmt.Sprint(mine.Items[0].ZoneID)).Encode(), nil, &open); err != nil {
+		return err
+	}
+	if len(open.Items) == 0 {
+		return fmt.Errorf("the zone of %s has no open job", c.staff)
+	}
+	like := open.Items[0]
+	second := c.url2
+	if second == "" {
+		second = c.url
+	}
+	var answered, found []time.Duration
+	for i := range c.probes {
+		word := "zfpub" + letters(uint64(time.Now().UnixNano())) + letters(uint64(i))
+		in := map[string]any{"fairId": like.FairID, "title": "发布计时 " + word, "titleEn": "Publish timing " + word, "category": like.Category,
+			"degree": like.Degree, "deadline": like.Deadline, "status": "published", "headcount": 1, "majors": []string{},
+			"salaryMin": 8000, "salaryMax": 12000, "description": "bench search -staff"}
+		t0 := time.Now()
+		status, err := staff.Do(ctx, "POST", "/api/v1/jobs", in, nil)
+		done := time.Now()
+		if err != nil {
+			return err
+		}
+		if status != http.StatusCreated {
+			return fmt.Errorf("POST /api/v1/jobs: status %d", status)
+		}
+		answered = append(answered, done.Sub(t0))
+		d, err := waitFound(ctx, client, second, word, done)
+		if err != nil {
+			return err
+		}
+		found = append(found, d)
+	}
+	pa, pf := percentiles(answered), percentiles(found)
+	fmt.Fprintf(out, "publish a job (POST /api/v1/jobs as %s): answered p50 %.1f ms, p99 %.1f ms, max %.1f ms; found on %s after: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d jobs)\n",
+		c.staff, pa[0], pa[1], pa[2], second, pf[0], pf[1], pf[2], c.probes)
+	return nil
+}
+
+// letters writes n in base 26 with the letters a–z, as a word of its own.
+func letters(n uint64) string {
+	b := []byte{byte('a' + n%26)}
+	for n /= 26; n > 0; n /= 26 {
+		b = append(b, byte('a'+n%26))
+	}
+	return string(b)
+}
+
+// getJSON decodes the answer of a GET into out.
+func getJSON(ctx context.Context, client *http.Client, u string, out any) error {
+	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", u, resp.Status)
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+// waitFound searches base for word until it finds one job, and returns how long after since.
+func waitFound(ctx context.Context, client *http.Client, base, word string, since time.Time) (time.Duration, error) {
+	for {
+		_, total, err := search(ctx, client, base, q("q", word))
+		if err != nil {
+			return 0, err
+		}
+		if total == 1 {
+			return time.Since(since), nil
+		}
+		if time.Since(since) > 30*time.Second {
+			return 0, fmt.Errorf("%s not found on %s after 30 s", word, base)
+		}
+	}
 }
