@@ -129,6 +129,7 @@ export default {
       ip: 'IP address',
       detail: 'Detail',
       hash: 'Hash',
+      none: 'No entries yet.',
     },
     // What the check of an audit trail (and of the end of it a sealed file records) can prove.
     proof: {

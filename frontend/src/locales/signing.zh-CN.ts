@@ -129,6 +129,7 @@ export default {
       ip: 'IP 地址',
       detail: '详情',
       hash: '哈希',
+      none: '暂无记录。',
     },
     // 审计记录（及封存文件所记录的审计末尾）的检查能证明什么。
     proof: {
