@@ -342,7 +342,10 @@ func (d *decoder) bytes() []byte {
 	if d.err != nil {
 		return nil
 	}
-	if n <= 4096 {
+	// A length up to 64 MiB is allocated at once (a bitmap of a common term or value is
+	// megabytes; growing it piece by piece cleared and copied it many times); a longer one,
+	// which only a damaged file should claim, only as it is read.
+	if n <= 64<<20 {
 		b := make([]byte, n)
 		_, d.err = io.ReadFull(d.r, b)
 		return b
