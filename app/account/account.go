@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -87,14 +88,27 @@ func (s *Store) ByID(ctx context.Context, id int64) (User, error) {
 	return u, err
 }
 
-// ByIDs returns the users among ids that exist, in no particular order.
+// ByIDs returns the users among ids that exist, in no particular order. Long lists are read
+// a thousand ids at a time, under every database's limit on a statement's parameters.
 func (s *Store) ByIDs(ctx context.Context, ids []int64) ([]User, error) {
 	var us []User
-	if len(ids) == 0 {
-		return us, nil
+	for chunk := range slices.Chunk(ids, 1000) {
+		var part []User
+		if err := s.db.WithContext(ctx).Where("id IN ?", chunk).Find(&part).Error; err != nil {
+			return nil, err
+		}
+		us = append(us, part...)
 	}
-	err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&us).Error
-	return us, err
+	return us, nil
+}
+
+// Reviewers returns, by id, the admins and the province staff who review province (none when
+// province is empty): who hears of a zone's monitoring alerts.
+func (s *Store) Reviewers(ctx context.Context, province string) ([]int64, error) {
+	var ids []int64
+	err := s.db.WithContext(ctx).Model(&User{}).Where("role = ? OR (role = ? AND province = ? AND province <> '')", web.RoleAdmin, web.RoleProvince, province).
+		Order("id").Pluck("id", &ids).Error
+	return ids, err
 }
 
 // FindColleagues returns up to limit accounts other than graduates whose name or e-mail

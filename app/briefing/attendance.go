@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -182,39 +181,20 @@ func (s *Service) leads(ctx context.Context, id int64) ([]*Lead, error) {
 	if err := counts("briefing_poll_votes", func(l *Lead, n int) { l.Votes += n }); err != nil {
 		return nil, err
 	}
-	var meetings []struct {
-		UserID int64 `gorm:"column:investor_id"`
-		N      int
-	}
-	if err := g.Table("meeting_requests").Select("investor_id, COUNT(*) AS n").Where("briefing_id = ?", id).Group("investor_id").Scan(&meetings).Error; err != nil {
+	meetings, err := s.Projects.MeetingRequestsFrom(ctx, id)
+	if err != nil {
 		return nil, err
 	}
-	for _, m := range meetings {
-		get(m.UserID).MeetingRequests = m.N
+	for uid, n := range meetings {
+		get(uid).MeetingRequests = n
 	}
 	ids := make([]int64, 0, len(byUser))
 	for uid := range byUser {
 		ids = append(ids, uid)
 	}
-	var users []struct {
-		ID           int64
-		Name         string
-		Email        string
-		Organization string
-		Country      string
-	}
-	for chunk := range slices.Chunk(ids, 1000) {
-		var part []struct {
-			ID           int64
-			Name         string
-			Email        string
-			Organization string
-			Country      string
-		}
-		if err := g.Table("users").Select("id, name, email, organization, country").Where("id IN ?", chunk).Scan(&part).Error; err != nil {
-			return nil, err
-		}
-		users = append(users, part...)
+	users, err := s.Users.ByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
 	for _, u := range users {
 		l := byUser[u.ID]

@@ -183,9 +183,8 @@ func (s *Service) author(ctx context.Context, p *web.Principal) string {
 	if p.Name != "" {
 		return p.Name
 	}
-	var name string
-	_ = s.DB.WithContext(ctx).Table("users").Select("name").Where("id = ?", p.UserID).Scan(&name).Error
-	return name
+	u, _ := s.Users.ByID(ctx, p.UserID)
+	return u.Name
 }
 
 // Chat posts a message to the room. Text is stored as typed and sent as JSON; pages render it
@@ -478,14 +477,12 @@ func (s *Service) ModerateUser(ctx context.Context, id int64, p *web.Principal, 
 		return Moderation{}, errs.Invalid("userId", "briefing.self")
 	}
 	m := Moderation{BriefingID: id, UserID: in.UserID}
+	if _, err := s.Users.ByID(ctx, in.UserID); errors.Is(err, errs.ErrNotFound) {
+		return Moderation{}, missing("user")
+	} else if err != nil {
+		return Moderation{}, err
+	}
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var n int64
-		if err := tx.Table("users").Where("id = ?", in.UserID).Count(&n).Error; err != nil {
-			return err
-		}
-		if n == 0 {
-			return missing("user")
-		}
 		if err := tx.Where("briefing_id = ? AND user_id = ?", id, in.UserID).Limit(1).Find(&m).Error; err != nil {
 			return err
 		}

@@ -69,26 +69,20 @@ func (s *Service) Remind(ctx context.Context) (int, error) {
 	}
 	sent := 0
 	for _, b := range due {
-		type who struct {
-			UserID int64
-			Email  string
-			Locale string
-		}
-		var rs []who
+		var ids []int64
 		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			res := tx.Model(&Briefing{}).Where("id = ? AND reminder_sent IS NULL", b.ID).Update("reminder_sent", now)
 			if res.Error != nil || res.RowsAffected == 0 {
 				return res.Error
 			}
-			if err := tx.Table("briefing_registrations").Select("briefing_registrations.user_id, users.email, users.locale").
-				Joins("JOIN users ON users.id = briefing_registrations.user_id").Where("briefing_id = ?", b.ID).Scan(&rs).Error; err != nil {
+			if err := tx.Model(&Registration{}).Where("briefing_id = ?", b.ID).Pluck("user_id", &ids).Error; err != nil {
 				return err
 			}
 			if s.Notify == nil {
 				return nil
 			}
-			for _, r := range rs {
-				if _, err := s.Notify.Add(tx, r.UserID, "briefing.reminder", reminder(b)); err != nil {
+			for _, id := range ids {
+				if _, err := s.Notify.Add(tx, id, "briefing.reminder", reminder(b)); err != nil {
 					return err
 				}
 			}
@@ -97,10 +91,15 @@ func (s *Service) Remind(ctx context.Context) (int, error) {
 		if err != nil {
 			return sent, err
 		}
-		for _, r := range rs {
+		// The reminder is claimed and stored: mail whoever can be read now.
+		users, err := s.Users.ByIDs(ctx, ids)
+		if err != nil {
+			return sent, err
+		}
+		for _, u := range users {
 			if s.Notify != nil {
-				s.Notify.Publish(ctx, r.UserID, "briefing.reminder", reminder(b))
-				s.Notify.Email(ctx, s.reminderMail(b, r.Email, r.Locale))
+				s.Notify.Publish(ctx, u.ID, "briefing.reminder", reminder(b))
+				s.Notify.Email(ctx, s.reminderMail(b, u.Email, u.Locale))
 			}
 			sent++
 		}

@@ -11,6 +11,7 @@ import (
 	"zonefair/app/account"
 	"zonefair/app/db"
 	"zonefair/app/errs"
+	"zonefair/app/project"
 	"zonefair/app/web"
 	"zonefair/app/zone"
 )
@@ -35,7 +36,7 @@ type Input struct {
 	ProjectIDs []int64 `json:"projectIds" validate:"max=50,dive,gte=1"`
 }
 
-func (in *Input) check(ctx context.Context, g *gorm.DB, p *web.Principal) error {
+func (s *Service) check(ctx context.Context, in *Input, p *web.Principal) error {
 	if !in.EndsAt.After(in.StartsAt) || in.EndsAt.Sub(in.StartsAt) > 7*24*time.Hour {
 		return errs.Invalid("endsAt", "briefing.times")
 	}
@@ -47,23 +48,22 @@ func (in *Input) check(ctx context.Context, g *gorm.DB, p *web.Principal) error 
 	if p.Role != web.RoleAdmin && !slices.Contains(in.ZoneIDs, p.ZoneID) {
 		return errs.New(errs.ErrForbidden, "briefing.own_zone")
 	}
-	var n int64
-	if err := g.WithContext(ctx).Model(&zone.Zone{}).Where("id IN ?", in.ZoneIDs).Count(&n).Error; err != nil {
+	zones, err := s.Zones.ByIDs(ctx, in.ZoneIDs)
+	if err != nil {
 		return err
 	}
-	if int(n) != len(in.ZoneIDs) {
+	if len(zones) != len(in.ZoneIDs) {
 		return errs.Invalid("zoneIds", "field.zone_unknown")
 	}
 	if len(in.ProjectIDs) > 0 {
 		// Only projects of the hosting zones can be presented.
-		q := g.WithContext(ctx).Table("projects").Where("id IN ?", in.ProjectIDs)
-		if len(in.ZoneIDs) > 0 {
-			q = q.Where("zone_id IN ?", in.ZoneIDs)
-		}
-		if err := q.Count(&n).Error; err != nil {
+		projects, err := s.Projects.Refs(ctx, in.ProjectIDs)
+		if err != nil {
 			return err
 		}
-		if int(n) != len(in.ProjectIDs) {
+		if len(projects) != len(in.ProjectIDs) || slices.ContainsFunc(projects, func(pr project.Ref) bool {
+			return len(in.ZoneIDs) > 0 && !slices.Contains(in.ZoneIDs, pr.ZoneID)
+		}) {
 			return errs.Invalid("projectIds", "briefing.project_unknown")
 		}
 	}
@@ -114,7 +114,7 @@ func setLinks(tx *gorm.DB, id int64, zones, projects []int64) error {
 
 // Create schedules a briefing.
 func (s *Service) Create(ctx context.Context, p *web.Principal, in Input) (Briefing, error) {
-	if err := in.check(ctx, s.DB, p); err != nil {
+	if err := s.check(ctx, &in, p); err != nil {
 		return Briefing{}, err
 	}
 	b := Briefing{CreatedBy: p.UserID}
@@ -143,7 +143,7 @@ func (s *Service) Update(ctx context.Context, id int64, p *web.Principal, in Inp
 	if p.Role != web.RoleAdmin && len(in.ZoneIDs) == 0 {
 		in.ZoneIDs = a.b.ZoneIDs
 	}
-	if err := in.check(ctx, s.DB, p); err != nil {
+	if err := s.check(ctx, &in, p); err != nil {
 		return Briefing{}, err
 	}
 	b := a.b
@@ -261,15 +261,19 @@ func (s *Service) Detail(ctx context.Context, id int64, p *web.Principal) (Detai
 	if err := g.Model(&Registration{}).Where("briefing_id = ?", id).Count(&d.Registrations).Error; err != nil {
 		return d, err
 	}
-	if len(a.b.ZoneIDs) > 0 {
-		if err := g.Table("zones").Select("id, name_zh, name_en").Where("id IN ?", a.b.ZoneIDs).Order("id").Scan(&d.Zones).Error; err != nil {
-			return d, err
-		}
+	zones, err := s.Zones.ByIDs(ctx, a.b.ZoneIDs)
+	if err != nil {
+		return d, err
 	}
-	if len(a.b.ProjectIDs) > 0 {
-		if err := g.Table("projects").Select("id, title_zh AS name_zh, title_en AS name_en").Where("id IN ?", a.b.ProjectIDs).Order("id").Scan(&d.Projects).Error; err != nil {
-			return d, err
-		}
+	for _, z := range zones {
+		d.Zones = append(d.Zones, Named{ID: z.ID, NameZh: z.NameZh, NameEn: z.NameEn})
+	}
+	projects, err := s.Projects.Refs(ctx, a.b.ProjectIDs)
+	if err != nil {
+		return d, err
+	}
+	for _, pr := range projects {
+		d.Projects = append(d.Projects, Named{ID: pr.ID, NameZh: pr.TitleZh, NameEn: pr.TitleEn})
 	}
 	return d, nil
 }

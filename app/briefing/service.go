@@ -25,6 +25,10 @@ type Service struct {
 	DB     *gorm.DB
 	Pub    notify.Publisher // the live hub; nil publishes nothing
 	Notify *notify.Service
+	// The hosting zones, presented projects and people are read through their owners.
+	Zones    Zones
+	Projects Projects
+	Users    Users
 	// Limiter caps how fast one attendee posts chat and questions, which every attendee
 	// receives; nil sets no cap.
 	Limiter   livestate.RateLimiter

@@ -24,15 +24,12 @@ import (
 // querying through another's model type is not.)
 var ownershipDebts = []string{
 	"assessment zones",
-	"briefing meeting_requests", "briefing projects", "briefing users", "briefing zones",
 	"jobfair enterprises", "jobfair users", "jobfair zone_industries", "jobfair zones",
 	"meeting applications", "meeting enterprises", "meeting fair_zones", "meeting jobs", "meeting meeting_requests",
 	"meeting project_leads", "meeting users", "meeting zones",
-	"monitor users", "monitor zones",
-	"notify users",
+	"monitor zones",
 	"policy users", "policy zones",
 	"project policies", "project users", "project zones",
-	"video users",
 }
 
 // exempt packages work on the database as a whole: backup copies every table, and the demo

@@ -23,6 +23,7 @@ import (
 type Service struct {
 	DB     *gorm.DB
 	Notify *notify.Service // nil tells nobody
+	Users  Users
 	Now    func() time.Time
 	// Every is how often Run looks for late reports (a minute when zero).
 	Every time.Duration
@@ -272,9 +273,8 @@ func (s *Service) raise(tx *gorm.DB, z zone.Zone, a Alert, raised []raisedAlert)
 	if res.Error != nil || res.RowsAffected == 0 {
 		return raised, res.Error
 	}
-	var to []int64
-	if err := tx.Table("users").Where("role = ? OR (role = ? AND province = ? AND province <> '')", web.RoleAdmin, web.RoleProvince, z.Province).
-		Order("id").Pluck("id", &to).Error; err != nil {
+	to, err := s.Users.Reviewers(tx.Statement.Context, z.Province)
+	if err != nil {
 		return raised, err
 	}
 	a.ZoneNameZh, a.ZoneNameEn, a.Province = z.NameZh, z.NameEn, z.Province

@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"zonefair/app/account"
 	"zonefair/app/db/dbtest"
 	"zonefair/app/errs"
 	"zonefair/app/web"
@@ -28,7 +29,7 @@ func TestSubmitForAnotherZoneRefused(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		s := &Service{DB: g, Now: func() time.Time { return time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC) }}
+		s := &Service{DB: g, Users: account.NewStore(g), Now: func() time.Time { return time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC) }}
 		if err := s.SetKeyZones(ctx, KeyZonesInput{ZoneIDs: []int64{home.ID, other.ID}}); err != nil {
 			t.Fatal(err)
 		}

@@ -83,11 +83,11 @@ func (h *Handlers) mailbox(c *fiber.Ctx) error {
 	if err := web.BindQuery(c, &q); err != nil {
 		return err
 	}
-	var email string
-	if err := h.Outbox.DB.WithContext(c.UserContext()).Table("users").Where("id = ?", web.CurrentPrincipal(c).UserID).Pluck("email", &email).Error; err != nil {
+	u, err := h.Service.Users.ByID(c.UserContext(), web.CurrentPrincipal(c).UserID)
+	if err != nil {
 		return err
 	}
-	out, err := h.Outbox.ListTo(c.UserContext(), email, q)
+	out, err := h.Outbox.ListTo(c.UserContext(), u.Email, q)
 	if err != nil {
 		return err
 	}

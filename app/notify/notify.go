@@ -53,6 +53,8 @@ type Service struct {
 	// Mail sends email; nil stores it in the outbox.
 	Mail Sender
 	Log  *slog.Logger
+	// Users reads whom to mail; needed with BaseURL.
+	Users Users
 	// BaseURL is the public address that links in emails start with; without it (seeding,
 	// tests) notifications are not emailed, since their links would lead nowhere.
 	BaseURL string
@@ -100,8 +102,8 @@ func (s *Service) mailNotice(ctx context.Context, userID int64, kind string, dat
 		s.log().Warn("notification mail without words", "user_id", userID, "kind", kind)
 		return
 	}
-	var u struct{ Email, Locale string }
-	if err := s.DB.WithContext(ctx).Table("users").Select("email, locale").Where("id = ?", userID).Take(&u).Error; err != nil {
+	u, err := s.Users.ByID(ctx, userID)
+	if err != nil {
 		s.log().Warn("notification mail: user", "user_id", userID, "err", err)
 		return
 	}

@@ -161,6 +161,47 @@ func (s *Service) ZoneOf(ctx context.Context, id int64) (int64, error) {
 	return pr.ZoneID, nil
 }
 
+// Ref is what other capabilities show of a project: a briefing of the projects it presents.
+type Ref struct {
+	ID      int64
+	ZoneID  int64
+	TitleZh string
+	TitleEn string
+}
+
+// Refs returns the projects among ids that exist, by id.
+func (s *Service) Refs(ctx context.Context, ids []int64) ([]Ref, error) {
+	refs := []Ref{}
+	if len(ids) == 0 {
+		return refs, nil
+	}
+	var prs []Project
+	if err := s.DB.WithContext(ctx).Select("id", "zone_id", "title_zh", "title_en").Where("id IN ?", ids).Order("id").Find(&prs).Error; err != nil {
+		return nil, err
+	}
+	for _, pr := range prs {
+		refs = append(refs, Ref{ID: pr.ID, ZoneID: pr.ZoneID, TitleZh: pr.TitleZh, TitleEn: pr.TitleEn})
+	}
+	return refs, nil
+}
+
+// MeetingRequestsFrom counts, per investor, the meeting requests made from briefing id.
+func (s *Service) MeetingRequestsFrom(ctx context.Context, briefingID int64) (map[int64]int, error) {
+	var rows []struct {
+		InvestorID int64
+		N          int
+	}
+	if err := s.DB.WithContext(ctx).Model(&Meeting{}).Select("investor_id, COUNT(*) AS n").Where("briefing_id = ?", briefingID).
+		Group("investor_id").Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[int64]int, len(rows))
+	for _, r := range rows {
+		out[r.InvestorID] = r.N
+	}
+	return out, nil
+}
+
 // Get returns project id as the caller sees it.
 func (s *Service) Get(ctx context.Context, id int64, p *web.Principal) (Project, error) {
 	var pr Project

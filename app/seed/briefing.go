@@ -109,7 +109,7 @@ func demoBriefings(ctx context.Context, g *gorm.DB, uploadDir string) error {
 	upcoming := base
 	upcoming.TitleZh, upcoming.TitleEn = "苏州工业园区对话世界 500 强", "Suzhou Industrial Park Meets the Fortune Global 500"
 	upcoming.StartsAt, upcoming.EndsAt = now.AddDate(0, 0, 7), now.AddDate(0, 0, 7).Add(90*time.Minute)
-	svc := &briefing.Service{DB: g, UploadDir: uploadDir}
+	svc := &briefing.Service{DB: g, Zones: zones, Projects: projects, Users: users, UploadDir: uploadDir}
 	b, err := svc.Create(ctx, staff, upcoming)
 	if err != nil {
 		return err
@@ -123,7 +123,7 @@ func demoBriefings(ctx context.Context, g *gorm.DB, uploadDir string) error {
 	past.TitleZh, past.TitleEn = "生物医药产业投资推介会", "Biomedicine Investment Briefing"
 	past.StartsAt = now.AddDate(0, 0, -14)
 	past.EndsAt = past.StartsAt.Add(2 * time.Hour)
-	then := &briefing.Service{DB: g, UploadDir: uploadDir, Now: at(past.StartsAt.Add(-24 * time.Hour))}
+	then := &briefing.Service{DB: g, Zones: zones, Projects: projects, Users: users, UploadDir: uploadDir, Now: at(past.StartsAt.Add(-24 * time.Hour))}
 	pb, err := then.Create(ctx, staff, past)
 	if err != nil {
 		return err

@@ -45,7 +45,7 @@ func demoMonitoring(ctx context.Context, g *gorm.DB) error {
 	if err != nil {
 		return err
 	}
-	svc := &monitor.Service{DB: g, Notify: &notify.Service{DB: g}}
+	svc := &monitor.Service{DB: g, Notify: &notify.Service{DB: g}, Users: account.NewStore(g)}
 	zones := zone.NewStore(g)
 	var ids []int64
 	for _, k := range demoKeyZones {

@@ -145,7 +145,7 @@ func New(d Deps) (*App, error) {
 	accounts.Routes(r)
 	(&account.Invitations{DB: d.DB, Zones: zones, Users: users, Sessions: sessions, BaseURL: d.Config.BaseURL}).Routes(r)
 	(&zone.Handlers{Store: zones, UploadDir: filepath.Join(d.Config.DataDir, "uploads")}).Routes(r)
-	notices := &notify.Service{DB: d.DB, Pub: d.Publisher, Mail: d.Mail, Log: d.Log, BaseURL: d.Config.BaseURL}
+	notices := &notify.Service{DB: d.DB, Pub: d.Publisher, Mail: d.Mail, Log: d.Log, Users: users, BaseURL: d.Config.BaseURL}
 	// In a demo without SMTP, each user reads their own mail (sign-in codes, notices) on the site.
 	(&notify.Handlers{Service: notices, Outbox: &notify.Outbox{DB: d.DB}, Mailbox: d.Config.DemoOnEmpty && d.Mail == nil}).Routes(r)
 	fair := &jobfair.Service{Store: jobs, Notify: notices, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}
@@ -156,6 +156,7 @@ func New(d Deps) (*App, error) {
 	}
 	briefings := &briefing.Service{DB: d.DB, Pub: d.Publisher, Notify: notices, Limiter: d.State.Limiter, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL, Log: d.Log}
 	projects := &project.Service{DB: d.DB, Notify: notices, Briefings: briefings, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}
+	briefings.Zones, briefings.Projects, briefings.Users = zones, projects, users
 	var signingSender signing.Sender = signing.Mailer{Service: notices, DB: d.DB, Users: users}
 	if d.SigningSender != nil {
 		signingSender = d.SigningSender
@@ -172,14 +173,14 @@ func New(d Deps) (*App, error) {
 	meetings := &meeting.Service{DB: d.DB, Notify: notices, Jobs: fair, Projects: projects, ICE: d.Config.ICEServers, BaseURL: d.Config.BaseURL, Log: d.Log}
 	(&meeting.Handlers{Service: meetings}).Routes(r)
 	videos := &video.Service{DB: d.DB, Server: video.Server{URL: d.Config.LiveKitURL, APIKey: d.Config.LiveKitAPIKey, APISecret: d.Config.LiveKitAPISecret},
-		Briefings: briefings, Meetings: meetings, Pub: d.Publisher, Log: d.Log}
+		Briefings: briefings, Meetings: meetings, Users: users, Pub: d.Publisher, Log: d.Log}
 	(&video.Handlers{Service: videos}).Routes(r)
 	if videos.Enabled() {
 		health.extra["video"] = videos.Ready
 	}
 	video.Register(d.Registry, videos)
 	(&policy.Handlers{Service: &policy.Service{DB: d.DB, Notify: notices, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}}).Routes(r)
-	monitoring := &monitor.Service{DB: d.DB, Notify: notices, Log: d.Log}
+	monitoring := &monitor.Service{DB: d.DB, Notify: notices, Users: users, Log: d.Log}
 	(&monitor.Handlers{Service: monitoring}).Routes(r)
 	assessments := &assessment.Service{DB: d.DB, Store: &assessment.Store{DB: d.DB}, Log: d.Log}
 	if err := assessments.Store.EnsureDefault(context.Background(), time.Now().UTC()); err != nil {

@@ -179,10 +179,11 @@ func (s *Service) bringOn(ctx context.Context, id int64, host *web.Principal, us
 	if !ok {
 		return errs.Invalid("userId", "video.not_attendee")
 	}
-	var name string
-	if err := s.DB.WithContext(ctx).Table("users").Select("name").Where("id = ?", userID).Scan(&name).Error; err != nil {
+	u, err := s.Users.ByID(ctx, userID) // a removed account goes on stage unnamed
+	if err != nil && !errors.Is(err, errs.ErrNotFound) {
 		return err
 	}
+	name := u.Name
 	now := s.now().UnixNano()
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var rows []stageRow

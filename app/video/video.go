@@ -52,6 +52,7 @@ type Service struct {
 	Server    Server // empty URL: video is off
 	Briefings *briefing.Service
 	Meetings  *meeting.Service
+	Users     Users
 	Pub       notify.Publisher // the live hub, for stage changes; nil publishes nothing
 	Log       *slog.Logger
 	// HTTP talks to the video server's API; nil is a client with a 5 s timeout.

@@ -24,7 +24,9 @@ import (
 	"zonefair/app/db/dbtest"
 	"zonefair/app/errs"
 	"zonefair/app/meeting"
+	"zonefair/app/project"
 	"zonefair/app/web"
+	"zonefair/app/zone"
 )
 
 const (
@@ -93,9 +95,9 @@ func setup(t *testing.T, g *gorm.DB) *fixture {
 			t.Fatal(err)
 		}
 	}
-	bs := &briefing.Service{DB: g}
+	bs := &briefing.Service{DB: g, Zones: zone.NewStore(g), Projects: &project.Service{DB: g}, Users: account.NewStore(g)}
 	f.s = &Service{DB: g, Server: Server{URL: strings.Replace(api.URL, "http://", "ws://", 1), APIKey: testKey, APISecret: testSecret},
-		Briefings: bs, Meetings: &meeting.Service{DB: g}, Pub: f.pub}
+		Briefings: bs, Meetings: &meeting.Service{DB: g}, Users: account.NewStore(g), Pub: f.pub}
 	return f
 }
 

@@ -155,26 +155,32 @@ func (s *Service) MeetingStays(ctx context.Context, id int64, p *web.Principal) 
 
 // Stays lists who was in a room and for how long, first joined first.
 func (s *Service) Stays(ctx context.Context, kind string, ref int64) ([]Stay, error) {
-	var rows []struct {
-		UserID    int64
-		Published bool
-		JoinedNs  int64
-		LeftNs    *int64
-		Seconds   int
-		Name      string
+	var rows []presence
+	if err := s.DB.WithContext(ctx).Where("kind = ? AND ref_id = ?", kind, ref).Order("joined_ns, id").Find(&rows).Error; err != nil {
+		return []Stay{}, err
 	}
-	err := s.DB.WithContext(ctx).Table("video_presence vp").Select("vp.user_id, vp.published, vp.joined_ns, vp.left_ns, vp.seconds, u.name").Joins("LEFT JOIN users u ON u.id = vp.user_id").
-		Where("vp.kind = ? AND vp.ref_id = ?", kind, ref).Order("vp.joined_ns, vp.id").Scan(&rows).Error
+	ids := make([]int64, 0, len(rows))
+	for _, r := range rows {
+		ids = append(ids, r.UserID)
+	}
+	users, err := s.Users.ByIDs(ctx, ids)
+	if err != nil {
+		return []Stay{}, err
+	}
+	names := make(map[int64]string, len(users))
+	for _, u := range users {
+		names[u.ID] = u.Name
+	}
 	out := make([]Stay, 0, len(rows))
 	for _, r := range rows {
-		st := Stay{UserID: r.UserID, Name: r.Name, OnStage: r.Published, JoinedAt: time.Unix(0, r.JoinedNs).UTC(), Seconds: r.Seconds}
+		st := Stay{UserID: r.UserID, Name: names[r.UserID], OnStage: r.Published, JoinedAt: time.Unix(0, r.JoinedNs).UTC(), Seconds: r.Seconds}
 		if r.LeftNs != nil {
 			t := time.Unix(0, *r.LeftNs).UTC()
 			st.LeftAt = &t
 		}
 		out = append(out, st)
 	}
-	return out, err
+	return out, nil
 }
 
 // Counts is how many rooms have someone in them and how many people are in rooms, as the

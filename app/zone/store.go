@@ -195,6 +195,16 @@ func (s *Store) Names(ctx context.Context, id int64) (zh, en string, err error) 
 	return z.NameZh, z.NameEn, nil
 }
 
+// ByIDs returns the zones among ids that exist, by id.
+func (s *Store) ByIDs(ctx context.Context, ids []int64) ([]Zone, error) {
+	var zs []Zone
+	if len(ids) == 0 {
+		return zs, nil
+	}
+	err := s.db.WithContext(ctx).Where("id IN ?", ids).Order("id").Find(&zs).Error
+	return zs, err
+}
+
 // Exists reports whether zone id exists (a 404 error when not).
 func (s *Store) Exists(ctx context.Context, id int64) error {
 	var n int64
