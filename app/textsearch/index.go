@@ -402,6 +402,8 @@ type Result struct {
 }
 
 type cached struct {
+	ready chan struct{} // closed once the fields below are set
+
 	mu    sync.Mutex
 	pages map[string][]uint32 // order and depth → the first slots in that order
 
@@ -491,19 +493,23 @@ func (ix *Index) lookup(q Query) *cached {
 		ix.cacheAt, ix.cache = ix.version, map[string]*cached{}
 	}
 	c, ok := ix.cache[key]
-	ix.cacheMu.Unlock()
 	if ok {
+		ix.cacheMu.Unlock()
+		<-c.ready
 		return c
 	}
-	c = ix.evaluate(q)
-	ix.cacheMu.Lock()
-	if ix.cacheAt == ix.version {
-		if len(ix.cache) >= cacheEntries {
-			clear(ix.cache)
-		}
-		ix.cache[key] = c
+	// Searches asking the same meanwhile wait for this evaluation instead of repeating it (32
+	// clients asking a broad search at once after a write would otherwise each count its facets).
+	// The caller holds ix.mu for reading, so the version cannot change before it is done.
+	c = &cached{ready: make(chan struct{})}
+	if len(ix.cache) >= cacheEntries {
+		clear(ix.cache)
 	}
+	ix.cache[key] = c
 	ix.cacheMu.Unlock()
+	defer close(c.ready)
+	e := ix.evaluate(q)
+	c.hits, c.total, c.counts, c.tokens = e.hits, e.total, e.counts, e.tokens
 	return c
 }
 

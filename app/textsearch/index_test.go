@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -283,5 +284,58 @@ func TestDamagedSnapshotsAreRefused(t *testing.T) {
 	}
 	if !strings.Contains(string(good[:20]), snapshotMagic) {
 		t.Errorf("snapshot does not start with its magic")
+	}
+}
+
+// Searches asking the same at once, after each write, all get the answer a pass over every
+// document gives (one of them evaluates it, the others wait for it).
+func TestConcurrentSearchesShareOneEvaluation(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	m := &model{docs: map[int64]Doc{}, terms: map[int64]map[string]int16{}}
+	ix := New(testConfig)
+	write := func(ids []int64, seq int64) {
+		var b Batch
+		for _, id := range ids {
+			d, terms := randomDoc(r, id)
+			m.docs[id], m.terms[id] = d, terms
+			b.Add(d)
+			for term, w := range terms {
+				b.Term(id, []byte(term), w)
+			}
+		}
+		ix.Apply(&b, seq)
+	}
+	var all []int64
+	for id := int64(1); id <= 400; id++ {
+		all = append(all, id)
+	}
+	write(all, 1)
+	queries := testQueries(r)
+	for round := range 3 {
+		if round > 0 {
+			write(all[round*20:round*20+30], int64(round+1))
+		}
+		want := make([]string, len(queries))
+		for i, q := range queries {
+			want[i] = fmt.Sprint(m.search(q))
+		}
+		var wg sync.WaitGroup
+		errs := make(chan string, 16*len(queries))
+		for range 16 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i, q := range queries {
+					if got := fmt.Sprint(ix.Search(q)); got != want[i] {
+						errs <- fmt.Sprintf("round %d, query %d: got %s, want %s", round, i, got, want[i])
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			t.Fatal(e)
+		}
 	}
 }
