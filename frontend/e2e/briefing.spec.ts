@@ -3,8 +3,8 @@
 // answers; a poll is opened, voted and closed; the replay shows it all. Then projects: an
 // investor expresses interest and requests a meeting, the zone works the lead and accepts.
 // Screenshots of every page in both languages go to ../screenshots/.
-import type { APIRequestContext, Browser, Page } from '@playwright/test'
-import { demoPassword, expect, expectNoHorizontalScroll, logIn, shot, switchLanguage, test } from './helpers'
+import type { Browser, Page } from '@playwright/test'
+import { apiCall as call, demoPassword, expect, expectNoHorizontalScroll, logIn, shot, switchLanguage, test } from './helpers'
 
 const staff = 'staff.suzhou@zonefair.test'
 const investor = 'investor@zonefair.test'
@@ -32,15 +32,6 @@ function slidesPdf(pages: number): Buffer {
   for (const off of offsets) out += `${String(off).padStart(10, '0')} 00000 n \n`
   out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`
   return Buffer.from(out, 'latin1')
-}
-
-/** Calls the API as the context's logged-in user, with its CSRF token. */
-async function call(req: APIRequestContext, method: string, path: string, data?: unknown) {
-  const me = await req.get('/api/v1/auth/me')
-  const token = (await me.json()).csrfToken as string
-  const res = await req.fetch(`/api/v1${path}`, { method, data, headers: { 'X-CSRF-Token': token } })
-  expect(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`).toBeTruthy()
-  return res.status() === 204 ? null : res.json()
 }
 
 /** Logs in and makes sure the UI speaks English (a user's saved language may differ). */

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { test as base, expect, type Page } from '@playwright/test'
+import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 export const screenshotDir = path.resolve(here, '../../screenshots')
@@ -75,4 +75,13 @@ export async function logOut(page: Page) {
     }
     await expect(login).toBeVisible({ timeout: 3_000 })
   }).toPass({ timeout: 20_000 })
+}
+
+/** Calls the API as the request context's logged-in user, with its CSRF token; fails on an error status. */
+export async function apiCall(req: APIRequestContext, method: string, path: string, data?: unknown) {
+  const me = await req.get('/api/v1/auth/me')
+  const token = (await me.json()).csrfToken as string
+  const res = await req.fetch(`/api/v1${path}`, { method, data, headers: { 'X-CSRF-Token': token } })
+  expect(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`).toBeTruthy()
+  return res.status() === 204 ? null : res.json()
 }

@@ -1,0 +1,62 @@
+// The live briefing's external stream when it cannot be played: an address that does not answer
+// is said to be unplayable within a few seconds, and the player keeps trying it. The stream's
+// requests never leave the browser: the test answers them (not at all, then with a network
+// error) and counts them. Screenshots: screenshots/stream-failed-<locale>-<width>.png.
+import { apiCall, demoPassword, expect, logIn, shot, switchLanguage, test } from './helpers'
+
+const streamUrl = 'https://stream.zonefair.invalid/live/briefing.mp4'
+
+test('an unplayable stream is said so within a few seconds and tried again', async ({ page }) => {
+  test.setTimeout(120_000)
+  await logIn(page, 'staff.suzhou@zonefair.test', demoPassword)
+  const me = await (await page.request.get('/api/v1/auth/me')).json()
+  const start = new Date(Date.now() + 60_000)
+  const b = await apiCall(page.request, 'POST', '/briefings', {
+    titleZh: `外部直播 ${Date.now()}`,
+    titleEn: `External stream ${Date.now()}`,
+    agendaZh: '1. 概况',
+    agendaEn: '1. Overview',
+    startsAt: start.toISOString(),
+    endsAt: new Date(start.getTime() + 3600_000).toISOString(),
+    visibility: 'registered',
+    capacity: 0,
+    streamUrl,
+    zoneIds: [me.user.zoneId],
+    presenters: [{ name: 'Li Wei', title: 'Director', organization: 'SIP' }],
+    registrationQuestions: [],
+  })
+  await apiCall(page.request, 'POST', `/briefings/${b.id}/start`)
+
+  // The first request is never answered (a host that does not respond); the later ones fail.
+  let requests = 0
+  await page.route('https://stream.zonefair.invalid/**', async (route) => {
+    requests++
+    if (requests > 1) await route.abort('addressunreachable')
+  })
+  await page.goto(`/briefings/${b.id}/live`)
+  const player = page.getByTestId('stream')
+  await expect(player).toHaveAttribute('data-kind', 'video')
+  await expect.poll(() => requests).toBeGreaterThanOrEqual(1)
+  // Said within a few seconds, though the address never answered.
+  const notice = page.getByTestId('stream-failed')
+  await expect(notice).toBeVisible({ timeout: 10_000 })
+  await expect(notice).toContainText('The stream cannot be played here.')
+  await expect(notice.getByRole('link')).toHaveAttribute('href', streamUrl)
+  // And tried again, with the notice still up while it fails.
+  await expect.poll(() => requests, { timeout: 30_000 }).toBeGreaterThanOrEqual(2)
+  await expect(notice).toBeVisible()
+
+  for (const lang of ['en', 'zh-CN'] as const) {
+    await switchLanguage(page, lang)
+    for (const [w, h] of [
+      [1366, 900],
+      [375, 812],
+    ] as const) {
+      await page.setViewportSize({ width: w, height: h })
+      await player.scrollIntoViewIfNeeded()
+      await expect(notice).toBeVisible()
+      await shot(page, `stream-failed-${lang}-${w}`, { fullPage: false })
+    }
+  }
+  await expect(notice).toContainText('此处无法播放直播。')
+})
