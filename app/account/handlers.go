@@ -120,7 +120,7 @@ func (h *Handlers) login(c *fiber.Ctx) error {
 	u, err := h.Users.ByEmail(c.UserContext(), email)
 	hash := u.PasswordHash
 	if errors.Is(err, errs.ErrNotFound) {
-		hash = dummyHash
+		hash = dummyHash()
 	} else if err != nil {
 		return err
 	}

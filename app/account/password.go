@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/alexedwards/argon2id"
@@ -44,8 +45,12 @@ func acquire(ctx context.Context) error {
 }
 
 // dummyHash is compared against when an email is unknown, so a login takes as long whether or
-// not the account exists.
-var dummyHash, _ = argon2id.CreateHash("zonefair-no-such-account", HashParams)
+// not the account exists. It is made at the first such login rather than when the package loads,
+// where it cost every start of the binary (every subcommand included) about half a second.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := argon2id.CreateHash("zonefair-no-such-account", HashParams)
+	return h
+})
 
 var commonPasswords = map[string]bool{
 	"password123": true, "1234567890": true, "qwertyuiop": true, "12345678910": true,
