@@ -111,6 +111,13 @@ func (s *Store) Reviewers(ctx context.Context, province string) ([]int64, error)
 	return ids, err
 }
 
+// ZoneStaff returns the ids of zone id's staff: who hears of its leads and meeting requests.
+func (s *Store) ZoneStaff(ctx context.Context, zoneID int64) ([]int64, error) {
+	var ids []int64
+	err := s.db.WithContext(ctx).Model(&User{}).Where("role = ? AND zone_id = ?", web.RoleZoneStaff, zoneID).Pluck("id", &ids).Error
+	return ids, err
+}
+
 // FindColleagues returns up to limit accounts other than graduates whose name or e-mail
 // contains q (case-insensitive), by name: the people an agreement or a meeting can name.
 func (s *Store) FindColleagues(ctx context.Context, q string, limit int) ([]User, error) {

@@ -10,6 +10,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"zonefair/app/account"
 	"zonefair/app/db"
 	"zonefair/app/project"
 	"zonefair/app/testenv"
@@ -47,7 +48,7 @@ func TestAmountFilterComparesAcrossCurrencies(t *testing.T) {
 		if err := g.Create(&z).Error; err != nil {
 			t.Fatal(err)
 		}
-		svc := &project.Service{DB: g}
+		svc := &project.Service{DB: g, Zones: zone.NewStore(g), Users: account.NewStore(g)}
 		admin := &web.Principal{UserID: 1, Role: web.RoleAdmin}
 		ids := map[string]int64{}
 		for _, c := range []struct {

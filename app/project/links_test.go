@@ -19,6 +19,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
 
+	"zonefair/app/account"
 	"zonefair/app/db/dbtest"
 	"zonefair/app/policy"
 	"zonefair/app/project"
@@ -54,7 +55,7 @@ func newLinkEnv(t *testing.T, g *gorm.DB) *linkEnv {
 		"other":    {UserID: 3, Name: "Away staff", Role: web.RoleZoneStaff, ZoneID: away.ID},
 		"investor": {UserID: 4, Name: "Investor", Role: web.RoleInvestor},
 	}}
-	svc := &project.Service{DB: g, UploadDir: e.dir}
+	svc := &project.Service{DB: g, Zones: zone.NewStore(g), Users: account.NewStore(g), UploadDir: e.dir}
 	pr, err := svc.Create(ctx, e.users["admin"], project.Input{ZoneID: home.ID, TitleZh: "芯片厂", TitleEn: "Chip fab", Industry: "semiconductors", Currency: "CNY"})
 	if err != nil {
 		t.Fatal(err)

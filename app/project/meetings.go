@@ -3,6 +3,7 @@ package project
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -70,12 +71,10 @@ func (s *Service) RequestMeeting(ctx context.Context, p *web.Principal, in Meeti
 	if m.ZoneID == 0 {
 		return m, errs.Invalid("zoneId", "field.required")
 	}
-	var n int64
-	if err := s.DB.WithContext(ctx).Table("zones").Where("id = ?", m.ZoneID).Count(&n).Error; err != nil {
-		return m, err
-	}
-	if n == 0 {
+	if err := s.Zones.Exists(ctx, m.ZoneID); errors.Is(err, errs.ErrNotFound) {
 		return m, errs.Invalid("zoneId", "field.zone_unknown")
+	} else if err != nil {
+		return m, err
 	}
 	proposed := make([]time.Time, len(in.Proposed))
 	for i, t := range in.Proposed {
@@ -88,7 +87,8 @@ func (s *Service) RequestMeeting(ctx context.Context, p *web.Principal, in Meeti
 		if err := tx.Create(&m).Error; err != nil {
 			return err
 		}
-		if err := tx.Table("users").Where("role = ? AND zone_id = ?", web.RoleZoneStaff, m.ZoneID).Pluck("id", &staff).Error; err != nil {
+		var err error
+		if staff, err = s.Users.ZoneStaff(ctx, m.ZoneID); err != nil {
 			return err
 		}
 		notice["meetingId"], notice["projectId"], notice["briefingId"] = m.ID, m.ProjectID, m.BriefingID
@@ -140,19 +140,12 @@ func (s *Service) fillMeetings(ctx context.Context, ms []Meeting) error {
 		_ = json.Unmarshal([]byte(ms[i].RawProposed), &ms[i].Proposed)
 		uids, zids = append(uids, ms[i].InvestorID), append(zids, ms[i].ZoneID)
 	}
-	g := s.DB.WithContext(ctx)
-	var us []struct {
-		ID                 int64
-		Name, Organization string
-	}
-	if err := g.Table("users").Select("id, name, organization").Where("id IN ?", uids).Scan(&us).Error; err != nil {
+	us, err := s.Users.ByIDs(ctx, uids)
+	if err != nil {
 		return err
 	}
-	var zs []struct {
-		ID             int64
-		NameZh, NameEn string
-	}
-	if err := g.Table("zones").Select("id, name_zh, name_en").Where("id IN ?", zids).Scan(&zs).Error; err != nil {
+	zs, err := s.Zones.ByIDs(ctx, zids)
+	if err != nil {
 		return err
 	}
 	for i := range ms {
@@ -238,7 +231,8 @@ func (s *Service) DecideMeeting(ctx context.Context, id int64, p *web.Principal,
 				return err
 			}
 		}
-		if err := tx.Table("users").Where("role = ? AND zone_id = ?", web.RoleZoneStaff, m.ZoneID).Pluck("id", &staff).Error; err != nil {
+		var err error
+		if staff, err = s.Users.ZoneStaff(ctx, m.ZoneID); err != nil {
 			return err
 		}
 		data = map[string]any{"meetingId": id, "status": to, "startsAt": cols["starts_at"],

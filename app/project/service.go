@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"zonefair/app/account"
 	"zonefair/app/db"
 	"zonefair/app/errs"
 	"zonefair/app/notify"
@@ -22,11 +23,31 @@ type Briefings interface {
 	HostZone(ctx context.Context, id int64) (first int64, all []int64, err error)
 }
 
+// A project's zone and people belong to other capabilities, which project reads through these
+// (wired by the server to their owners).
+
+// Zones is the zone capability.
+type Zones interface {
+	// Exists reports whether zone id exists (a not-found error when not).
+	Exists(ctx context.Context, id int64) error
+	// ByIDs returns the zones among ids that exist, by id.
+	ByIDs(ctx context.Context, ids []int64) ([]zone.Zone, error)
+}
+
+// Users is the account capability.
+type Users interface {
+	ByIDs(ctx context.Context, ids []int64) ([]account.User, error)
+	// ZoneStaff returns the ids of zone id's staff.
+	ZoneStaff(ctx context.Context, zoneID int64) ([]int64, error)
+}
+
 // Service is the projects' and matchmaking's use cases.
 type Service struct {
 	DB        *gorm.DB
 	Notify    *notify.Service // nil notifies nobody
 	Briefings Briefings
+	Zones     Zones
+	Users     Users
 	UploadDir string // attachments are kept under UploadDir/projects/<id>/
 	BaseURL   string
 	Now       func() time.Time
@@ -408,7 +429,8 @@ func (s *Service) ExpressInterest(ctx context.Context, id int64, p *web.Principa
 			}
 			return err
 		}
-		if err := tx.Table("users").Where("role = ? AND zone_id = ?", web.RoleZoneStaff, pr.ZoneID).Pluck("id", &staff).Error; err != nil {
+		var err error
+		if staff, err = s.Users.ZoneStaff(ctx, pr.ZoneID); err != nil {
 			return err
 		}
 		return s.notifyAll(tx, staff, "project.interest", map[string]any{"leadId": l.ID, "projectId": id, "titleZh": pr.TitleZh, "titleEn": pr.TitleEn, "investor": p.Name})
@@ -488,11 +510,8 @@ func (s *Service) fillLeads(ctx context.Context, ls []Lead, staff bool) error {
 	if err := g.Select("id, title_zh, title_en").Where("id IN ?", pids).Find(&ps).Error; err != nil {
 		return err
 	}
-	var us []struct {
-		ID                                 int64
-		Name, Organization, Country, Email string
-	}
-	if err := g.Table("users").Select("id, name, organization, country, email").Where("id IN ?", uids).Scan(&us).Error; err != nil {
+	us, err := s.Users.ByIDs(ctx, uids)
+	if err != nil {
 		return err
 	}
 	byP := map[int64]Project{}

@@ -67,7 +67,7 @@ func demoBriefings(ctx context.Context, g *gorm.DB, uploadDir string) error {
 	}
 	staff, investor, other := staffUser.Principal(), investorUser.Principal(), otherUser.Principal()
 	zones := zone.NewStore(g)
-	projects := &project.Service{DB: g}
+	projects := &project.Service{DB: g, Zones: zones, Users: users}
 	var homeProjects []int64
 	for _, d := range demoProjects {
 		z, err := zones.BySlug(ctx, d.zoneSlug)

@@ -155,7 +155,7 @@ func New(d Deps) (*App, error) {
 		return nil, err
 	}
 	briefings := &briefing.Service{DB: d.DB, Pub: d.Publisher, Notify: notices, Limiter: d.State.Limiter, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL, Log: d.Log}
-	projects := &project.Service{DB: d.DB, Notify: notices, Briefings: briefings, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}
+	projects := &project.Service{DB: d.DB, Notify: notices, Briefings: briefings, Zones: zones, Users: users, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}
 	briefings.Zones, briefings.Projects, briefings.Users = zones, projects, users
 	var signingSender signing.Sender = signing.Mailer{Service: notices, DB: d.DB, Users: users}
 	if d.SigningSender != nil {
