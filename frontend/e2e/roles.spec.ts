@@ -191,7 +191,8 @@ async function visit(page: Page, path: string, inFlight: () => number) {
       return Date.now() - quietSince >= 250
     }, { timeout: 20_000, intervals: [50] })
     .toBe(true)
-  await expect(page.locator('.el-loading-mask')).toHaveCount(0)
+  // A chart page lays out for a while after its data came (long on a loaded machine).
+  await expect(page.locator('.el-loading-mask')).toHaveCount(0, { timeout: 30_000 })
 }
 
 for (const role of roles) {
