@@ -28,7 +28,7 @@ var ownershipDebts = []string{
 	"meeting applications", "meeting enterprises", "meeting fair_zones", "meeting jobs", "meeting meeting_requests",
 	"meeting project_leads", "meeting users", "meeting zones",
 	"monitor zones",
-	"policy users", "policy zones",
+	"policy zones",
 	"project policies",
 }
 

@@ -1,13 +1,16 @@
 package policy
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"zonefair/app/account"
 	"zonefair/app/errs"
 	"zonefair/app/notify"
 	"zonefair/app/web"
@@ -86,14 +89,22 @@ func (s *Service) deliver(tx *gorm.DB, pol *Policy) ([]recipient, error) {
 	case pol.Level == Provincial:
 		cond, args = cond+" OR policy_subscriptions.zone_id IN (?)", append(args, sub.Model(&zone.Zone{}).Select("id").Where("province = ?", pol.Province))
 	}
-	var rs []recipient
-	err := tx.Table("policy_subscriptions").Distinct("policy_subscriptions.user_id, users.email, users.locale").
-		Joins("JOIN users ON users.id = policy_subscriptions.user_id").
+	var ids []int64
+	err := tx.Model(&Subscription{}).Distinct("user_id").
 		Where("("+cond+")", args...).
-		Where("policy_subscriptions.user_id NOT IN (?)", sub.Model(&delivery{}).Select("user_id").Where("policy_id = ?", pol.ID)).
-		Order("policy_subscriptions.user_id").Scan(&rs).Error
-	if err != nil || len(rs) == 0 {
+		Where("user_id NOT IN (?)", sub.Model(&delivery{}).Select("user_id").Where("policy_id = ?", pol.ID)).
+		Order("user_id").Pluck("user_id", &ids).Error
+	if err != nil || len(ids) == 0 {
 		return nil, err
+	}
+	users, err := s.Users.ByIDs(tx.Statement.Context, ids)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(users, func(a, b account.User) int { return cmp.Compare(a.ID, b.ID) })
+	rs := make([]recipient, 0, len(users))
+	for _, u := range users {
+		rs = append(rs, recipient{UserID: u.ID, Email: u.Email, Locale: u.Locale})
 	}
 	now := s.now()
 	told := make([]recipient, 0, len(rs))

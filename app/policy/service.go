@@ -20,6 +20,7 @@ import (
 type Service struct {
 	DB        *gorm.DB
 	Notify    *notify.Service // nil notifies nobody
+	Users     Users           // subscribers' addresses and languages
 	UploadDir string          // attachments are kept under UploadDir/policies/<id>/
 	BaseURL   string
 	Now       func() time.Time

@@ -40,7 +40,7 @@ type desk struct {
 func eachDesk(t *testing.T, f func(t *testing.T, d *desk)) {
 	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
-		d := &desk{t: t, ctx: ctx, g: g, svc: &policy.Service{DB: g, Now: func() time.Time { return time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC) }}}
+		d := &desk{t: t, ctx: ctx, g: g, svc: &policy.Service{DB: g, Users: account.NewStore(g), Now: func() time.Time { return time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC) }}}
 		zones := zone.NewStore(g)
 		d.suzhou = zone.Zone{Slug: "sip", NameZh: "苏州工业园区", NameEn: "Suzhou Industrial Park", Province: "jiangsu", Region: "east", CityZh: "苏州", CityEn: "Suzhou"}
 		d.xian = zone.Zone{Slug: "xian", NameZh: "西安经开区", NameEn: "Xi'an ETDZ", Province: "shaanxi", Region: "west", CityZh: "西安", CityEn: "Xi'an"}

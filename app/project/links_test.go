@@ -62,7 +62,7 @@ func newLinkEnv(t *testing.T, g *gorm.DB) *linkEnv {
 	}
 	e.projectID = pr.ID
 
-	pols := &policy.Service{DB: g, UploadDir: e.dir}
+	pols := &policy.Service{DB: g, Users: account.NewStore(g), UploadDir: e.dir}
 	day := func(n int) string { return time.Now().AddDate(0, 0, n).Format(time.DateOnly) }
 	for _, c := range []struct {
 		name, level, province string

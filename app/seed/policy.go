@@ -150,7 +150,7 @@ func demoPolicyData(ctx context.Context, g *gorm.DB) error {
 		return err
 	}
 	p := admin.Principal()
-	svc := &policy.Service{DB: g}
+	svc := &policy.Service{DB: g, Users: account.NewStore(g)}
 	zones := zone.NewStore(g)
 	zoneID := func(slug string) (int64, error) {
 		if slug == "" {

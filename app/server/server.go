@@ -179,7 +179,7 @@ func New(d Deps) (*App, error) {
 		health.extra["video"] = videos.Ready
 	}
 	video.Register(d.Registry, videos)
-	(&policy.Handlers{Service: &policy.Service{DB: d.DB, Notify: notices, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}}).Routes(r)
+	(&policy.Handlers{Service: &policy.Service{DB: d.DB, Notify: notices, Users: users, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}}).Routes(r)
 	monitoring := &monitor.Service{DB: d.DB, Notify: notices, Users: users, Log: d.Log}
 	(&monitor.Handlers{Service: monitoring}).Routes(r)
 	assessments := &assessment.Service{DB: d.DB, Store: &assessment.Store{DB: d.DB}, Log: d.Log}
