@@ -1,10 +1,12 @@
 // Video on the video server (LiveKit), with Chromium's fake camera: a zone host goes live from
 // the briefing's room and two investors — on two instances when the run has a second — watch
 // the host's video play; one raises a hand, is brought on stage and the other sees them; then
-// a four-person meeting where everyone sees the three others. Screenshots of the stage and the
-// call in both languages go to ../screenshots/. Skipped when the run has no video server.
-import type { APIRequestContext, Browser, BrowserContext, Page } from '@playwright/test'
-import { demoPassword, expect, expectNoHorizontalScroll, logIn, shot, switchLanguage, test } from './helpers'
+// a four-person meeting where everyone sees the three others, each connection's quality, and
+// what one person's controls (mute, camera, screen, devices, leave) do on the others' pages.
+// Screenshots of the stage and the call in both languages go to ../screenshots/. Skipped when
+// the run has no video server.
+import type { Browser, BrowserContext, Page } from '@playwright/test'
+import { apiCall as call, demoPassword, expect, expectNoHorizontalScroll, logIn, shot, switchLanguage, test } from './helpers'
 
 const staff = 'staff.suzhou@zonefair.test'
 const investor = 'investor@zonefair.test'
@@ -26,15 +28,6 @@ test.use({
     ],
   },
 })
-
-/** Calls the API as the context's logged-in user, with its CSRF token. */
-async function call(req: APIRequestContext, method: string, path: string, data?: unknown) {
-  const me = await req.get('/api/v1/auth/me')
-  const token = (await me.json()).csrfToken as string
-  const res = await req.fetch(`/api/v1${path}`, { method, data, headers: { 'X-CSRF-Token': token } })
-  expect(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`).toBeTruthy()
-  return res.status() === 204 ? null : res.json()
-}
 
 const contexts: BrowserContext[] = []
 test.afterEach(async () => {
@@ -159,7 +152,7 @@ test('a host goes live, two investors watch, one is brought on stage and seen by
 })
 
 test('a four-person meeting: everyone sees the three others', async ({ browser }) => {
-  test.setTimeout(240_000)
+  test.setTimeout(360_000)
   const host = await person(browser, { email: staff })
   const slots = await call(host.page.request, 'POST', '/meeting-slots', {
     kind: 'negotiation',
@@ -200,8 +193,51 @@ test('a four-person meeting: everyone sees the three others', async ({ browser }
     for (const other of all) if (other !== p) await seesVideo(p.page, other.id)
     await expect(p.page.getByTestId('meeting-call')).toHaveAttribute('data-people', '4')
   }
-  // Call controls: muting shows on the others' tiles.
-  await guests[0]!.page.getByTestId('toggle-mic').click()
-  await expect(guests[0]!.page.getByTestId('toggle-mic')).toHaveAttribute('aria-pressed', 'false')
+  // Call controls, as the others see them. The investor's tile on the host's page:
+  const g = guests[0]!
+  const tileOf = (p: Page, userId: number, source = 'camera') => p.locator(`[data-testid="video-tile"][data-identity="user-${userId}"][data-source="${source}"]`)
+  const seen = tileOf(host.page, g.id)
+  // Each connection's quality is measured and shown.
+  await expect(seen).toHaveAttribute('data-quality', /^(excellent|good|poor)$/, { timeout: 30_000 })
+  await expect(seen.getByTestId('video-quality')).toHaveAttribute('title', /connection/)
+  // Muting shows on the others' tiles, and unmuting again.
+  await expect(seen).toHaveAttribute('data-mic', 'on')
+  await g.page.getByTestId('toggle-mic').click()
+  await expect(g.page.getByTestId('toggle-mic')).toHaveAttribute('aria-pressed', 'false')
+  await expect(seen).toHaveAttribute('data-mic', 'off')
+  await expect(seen.getByTestId('tile-mic')).toHaveAttribute('aria-label', 'Microphone off')
+  await expect(tileOf(guests[1]!.page, g.id)).toHaveAttribute('data-mic', 'off')
+  await g.page.getByTestId('toggle-mic').click()
+  await expect(seen).toHaveAttribute('data-mic', 'on')
+  // Camera off: the others see the avatar instead of the video; on again: the video plays.
+  await g.page.getByTestId('toggle-camera').click()
+  await expect(g.page.getByTestId('toggle-camera')).toHaveAttribute('aria-pressed', 'false')
+  await expect(seen.locator('video')).toBeHidden()
+  await expect(seen.locator('.tile__off')).toBeVisible()
+  await g.page.getByTestId('toggle-camera').click()
+  await seesVideo(host.page, g.id)
+  // Screen sharing adds a screen tile the others see, and stopping removes it.
+  await g.page.getByTestId('toggle-screen').click()
+  await expect(g.page.getByTestId('toggle-screen')).toHaveAttribute('aria-pressed', 'true')
+  await expect(tileOf(host.page, g.id, 'screen').locator('video')).toBeVisible({ timeout: 30_000 })
+  await g.page.getByTestId('toggle-screen').click()
+  await expect(tileOf(host.page, g.id, 'screen')).toHaveCount(0, { timeout: 20_000 })
+  // Choosing devices: the microphones and cameras are listed; another microphone becomes the one in use.
+  await g.page.getByTestId('devices').click()
+  const mics = g.page.locator('[data-testid="device-option"][data-kind="audioinput"]')
+  await expect(mics.first()).toBeVisible()
+  await expect(g.page.locator('[data-testid="device-option"][data-kind="videoinput"]').first()).toBeVisible()
+  const other = mics.and(g.page.locator('[data-active="false"]')).first()
+  const otherLabel = (await other.innerText()).trim()
+  await other.click()
+  await g.page.getByTestId('devices').click()
+  await expect(mics.filter({ hasText: otherLabel }).first()).toHaveAttribute('data-active', 'true')
+  await g.page.keyboard.press('Escape')
+  await expect(seen).toHaveAttribute('data-mic', 'on')
+  // Leaving: the others' call counts three, without the investor's tile; rejoining is offered.
+  await g.page.getByTestId('call-leave').click()
+  await expect(g.page.getByTestId('call-rejoin')).toBeVisible()
+  await expect(host.page.getByTestId('meeting-call')).toHaveAttribute('data-people', '3', { timeout: 20_000 })
+  await expect(tileOf(host.page, g.id)).toHaveCount(0)
   await shots(host.page, 'video-meeting')
 })

@@ -5,6 +5,8 @@ export default {
     screenOf: '{name}’s screen',
     micOn: 'Mute',
     micOff: 'Unmute',
+    micLive: 'Microphone on',
+    micMuted: 'Microphone off',
     cameraOn: 'Stop camera',
     cameraOff: 'Start camera',
     share: 'Share screen',

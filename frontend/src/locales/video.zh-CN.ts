@@ -7,6 +7,8 @@ const zhCN: typeof en = {
     screenOf: '{name} 的屏幕',
     micOn: '静音',
     micOff: '取消静音',
+    micLive: '麦克风已打开',
+    micMuted: '麦克风已关闭',
     cameraOn: '关闭摄像头',
     cameraOff: '开启摄像头',
     share: '共享屏幕',

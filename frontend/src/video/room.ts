@@ -281,6 +281,7 @@ export function useVideoRoom(fetchToken: () => Promise<VideoToken>) {
     connect,
     disconnect,
     toggle,
+    listDevices,
     useDevice,
     activeDevice,
     setVolume,
