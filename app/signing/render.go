@@ -24,7 +24,7 @@ const a4W, a4H = 595.28, 841.89
 // that the same input renders the same bytes.
 func newPDF(at time.Time) *fpdf.Fpdf {
 	f := fpdf.New("P", "pt", "A4", "")
-	f.AddUTF8FontFromBytes(fontFamily, "", cjkFont)
+	f.AddUTF8FontFromBytes(fontFamily, "", CJKFont())
 	f.SetCreator("Zonefair", false)
 	f.SetProducer("Zonefair", false)
 	f.SetCreationDate(at)
