@@ -11,6 +11,7 @@ import (
 // TestRoleRouteMatrix walks every registered route: anonymous callers of a non-public route get
 // 401, and every role the route does not admit gets 403, before any input is looked at.
 func TestRoleRouteMatrix(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		clients := map[web.Role]*client{}
 		for _, role := range web.AllRoles {
@@ -46,6 +47,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 
 // TestZoneScope proves staff reach only their own zone and enterprise.
 func TestZoneScope(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		staff, ent, admin := e.as(web.RoleZoneStaff), e.as(web.RoleEnterprise), e.as(web.RoleAdmin)
 		edit := map[string]any{"descriptionEn": "Edited"}

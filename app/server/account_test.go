@@ -11,6 +11,7 @@ import (
 )
 
 func TestRegisterLoginLogout(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := e.anon()
 		var s account.SessionResponse
@@ -44,6 +45,7 @@ func TestRegisterLoginLogout(t *testing.T) {
 }
 
 func TestSessionCookieFlags(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		req := httptest.NewRequest("POST", "/api/v1/auth/login", strings.NewReader(`{"email":"graduate@example.test","password":"`+testPassword+`"}`))
 		req.Header.Set("Content-Type", "application/json")
@@ -61,6 +63,7 @@ func TestSessionCookieFlags(t *testing.T) {
 }
 
 func TestRegistrationCannotChoosePrivilegedRoles(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		for _, role := range []string{"admin", "zone_staff", "enterprise_staff"} {
 			res := e.anon().do("POST", "/api/v1/auth/register", map[string]string{
@@ -74,6 +77,7 @@ func TestRegistrationCannotChoosePrivilegedRoles(t *testing.T) {
 }
 
 func TestCSRFRequiredWithCookie(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := e.as(web.RoleGraduate)
 		token := c.csrf
@@ -94,6 +98,7 @@ func TestCSRFRequiredWithCookie(t *testing.T) {
 }
 
 func TestPasswordChangeRevokesOtherSessions(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		here, there := e.as(web.RoleInvestor), e.as(web.RoleInvestor)
 		here.do("POST", "/api/v1/account/password", map[string]string{"currentPassword": "wrong-one-here", "newPassword": "brand-new-secret-1"}).want(400)
@@ -105,6 +110,7 @@ func TestPasswordChangeRevokesOtherSessions(t *testing.T) {
 }
 
 func TestLoginRateLimitedPerAccount(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		email := e.users[web.RoleGraduate].Email
 		for i := 0; i < account.LoginPerAccount.Events; i++ {
@@ -118,6 +124,7 @@ func TestLoginRateLimitedPerAccount(t *testing.T) {
 }
 
 func TestInvitationAcceptedOnce(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		staff := e.as(web.RoleZoneStaff)
 		var inv account.InviteResponse

@@ -14,6 +14,7 @@ import (
 )
 
 func TestBadInputGetsClearErrors(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		reg := "/api/v1/auth/register"
 		cases := []struct {
@@ -67,6 +68,7 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 }
 
 func TestErrorsSpeakTheRequestLanguage(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := e.anon()
 		c.lang = "zh-CN,zh;q=0.9,en;q=0.8"
@@ -83,6 +85,7 @@ func TestErrorsSpeakTheRequestLanguage(t *testing.T) {
 }
 
 func TestZoneDirectorySearchAndFacets(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		var page zone.Page
 		for _, q := range []string{"苏州", "suzhou", "SUZHOU", "江苏", "biomed", "生物医药"} {
@@ -122,6 +125,7 @@ func urlq(s string) string {
 }
 
 func TestZoneEditKeepsHostileTextAsText(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		hostile := `<script>alert("x")</script><img src=x onerror=alert(1)>`
 		var d zone.Detail
@@ -147,6 +151,7 @@ func upload(c *client, path, filename string, content []byte) response {
 }
 
 func TestLogoUpload(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		staff := e.as(web.RoleZoneStaff)
 		path := fmt.Sprintf("/api/v1/zones/%d/logo", e.zoneA.ID)
@@ -169,6 +174,7 @@ func TestLogoUpload(t *testing.T) {
 }
 
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		var doc struct {
 			OpenAPI string                    `json:"openapi"`
@@ -200,6 +206,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 }
 
 func TestOperationalEndpointsAndHeaders(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		res := e.anon().do("GET", "/readyz", nil).want(200)
 		var st struct {

@@ -63,6 +63,7 @@ func errorFields(r response) map[string]string {
 // TestAssessmentReviewFlow walks one zone's data from import to ministry approval, with a
 // value returned by the province on the way, and checks every refusal on the path.
 func TestAssessmentReviewFlow(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		staff := e.as(web.RoleZoneStaff)
 		otherStaff := e.assessUser(web.RoleZoneStaff, e.zoneB.ID, "")
@@ -181,6 +182,7 @@ func rowOf(d assessment.Detail, code string) assessment.Row {
 
 // TestAssessmentXLSXImportAndTemplate: the XLSX template round-trips through the import.
 func TestAssessmentXLSXImportAndTemplate(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		staff := e.as(web.RoleZoneStaff)
 		var d assessment.Detail
@@ -215,6 +217,7 @@ func TestAssessmentXLSXImportAndTemplate(t *testing.T) {
 // TestAssessmentConcurrentEdits: parallel edits of one submission never fail with a 500 and
 // every stored change is audited once.
 func TestAssessmentConcurrentEdits(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		staff := e.as(web.RoleZoneStaff)
 		var d assessment.Detail

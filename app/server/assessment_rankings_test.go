@@ -47,6 +47,7 @@ func reportApproved(e *env, zoneID int64, province string, year int, vals map[st
 // TestAssessmentGoldenThroughAPI publishes the hand-computed example through the API and
 // checks the stored ranking against the hand computation.
 func TestAssessmentGoldenThroughAPI(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		admin := e.as(web.RoleAdmin)
 		var v assessment.Version
@@ -125,6 +126,7 @@ func TestAssessmentGoldenThroughAPI(t *testing.T) {
 // TestAssessmentVersionChecks: weights that do not add up and malformed trees are refused with
 // a message naming the problem; only admins create versions; drafts are not public.
 func TestAssessmentVersionChecks(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		admin := e.as(web.RoleAdmin)
 		bad := goldenVersion()
@@ -156,6 +158,7 @@ func TestAssessmentVersionChecks(t *testing.T) {
 // TestDemoAssessment: the demo publishes two years, the later with exit warnings, and leaves the
 // first zone's latest year to report; seeding again adds nothing.
 func TestDemoAssessment(t *testing.T) {
+	t.Parallel()
 	eachDemo(t, func(t *testing.T, g *gorm.DB) {
 		// A copy of the seeded demo: seeding again adds nothing.
 		if _, err := seed.Demo(context.Background(), g); err != nil {

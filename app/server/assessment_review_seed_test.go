@@ -14,6 +14,7 @@ import (
 // submissions of the latest year waiting for review (and may return or pass them on), the
 // Shaanxi reviewer one, and the ministry one the province passed on; the year is not published.
 func TestDemoReviewersHaveWork(t *testing.T) {
+	t.Parallel()
 	eachDemo(t, func(t *testing.T, g *gorm.DB) { // a copy of the seeded demo
 		ctx := context.Background()
 		svc := &assessment.Service{DB: g, Store: &assessment.Store{DB: g}}

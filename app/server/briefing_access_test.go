@@ -13,6 +13,7 @@ import (
 // briefing, cannot turn slides, run polls, moderate or end it — over HTTP or by publishing to
 // the live channel — and that nothing changed.
 func TestBriefingForgedHostActions(t *testing.T) {
+	t.Parallel()
 	eachLiveEnv(t, func(t *testing.T, e *liveEnv) {
 		admin, staffA, inv := e.as(web.RoleAdmin), e.as(web.RoleZoneStaff), e.as(web.RoleInvestor)
 		// Hosted by zone B: zone A's staff are not its hosts.
@@ -73,6 +74,7 @@ func TestBriefingForgedHostActions(t *testing.T) {
 // TestBriefingEndedIsReadOnly proves that once a briefing ends every write is refused while
 // the replay stays readable.
 func TestBriefingEndedIsReadOnly(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		host, inv := e.as(web.RoleZoneStaff), e.as(web.RoleInvestor)
 		b := e.schedule(host, briefing.Public, e.zoneA.ID, nil)
@@ -125,6 +127,7 @@ func TestBriefingEndedIsReadOnly(t *testing.T) {
 // TestBriefingVisibility checks who sees and enters public, registered and invite-only
 // briefings, on the API and on the live channel, and that a removed attendee stays out.
 func TestBriefingVisibility(t *testing.T) {
+	t.Parallel()
 	eachLiveEnv(t, func(t *testing.T, e *liveEnv) {
 		host, inv, grad := e.as(web.RoleZoneStaff), e.as(web.RoleInvestor), e.as(web.RoleGraduate)
 		anon := e.anon()
@@ -229,6 +232,7 @@ func TestBriefingVisibility(t *testing.T) {
 // TestBriefingPostingIsRateLimited proves one attendee cannot flood a room every attendee
 // receives, while others keep posting.
 func TestBriefingPostingIsRateLimited(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		host, inv, grad := e.as(web.RoleZoneStaff), e.as(web.RoleInvestor), e.as(web.RoleGraduate)
 		b := e.schedule(host, briefing.Public, e.zoneA.ID, nil)
@@ -250,6 +254,7 @@ func TestBriefingPostingIsRateLimited(t *testing.T) {
 
 // TestBriefingCapacity proves a full briefing refuses registrations, even when they race.
 func TestBriefingCapacity(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		host := e.as(web.RoleZoneStaff)
 		b := e.schedule(host, briefing.Registered, e.zoneA.ID, map[string]any{"capacity": 1})

@@ -17,6 +17,7 @@ import (
 // heartbeats (a second tab does not double it), activity counts, the breakdowns, and the leads
 // CSV: BOM, Chinese intact, formula cells neutralised.
 func TestBriefingAttendanceAnalyticsAndLeads(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		svc := e.app.Briefings
@@ -80,6 +81,7 @@ func TestBriefingAttendanceAnalyticsAndLeads(t *testing.T) {
 // TestBriefingCalendarAndReminder checks the .ics file and that registrants are reminded once
 // shortly before the start, however often the reminder loop runs.
 func TestBriefingCalendarAndReminder(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		host, inv := e.as(web.RoleZoneStaff), e.as(web.RoleInvestor)

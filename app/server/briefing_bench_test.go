@@ -71,6 +71,7 @@ func envInt(name string, def int) int {
 // With ZONEFAIR_BENCH_REDIS it runs on PostgreSQL with live state and fan-out in Redis, and
 // with ZONEFAIR_BENCH_FOLLOW (the first server's database URL) it is a second instance.
 func TestBriefingBenchServer(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("ZONEFAIR_BRIEFING_BENCH_CHILD") == "" {
 		t.Skip("only runs as the server of BenchmarkBriefingRoom")
 	}

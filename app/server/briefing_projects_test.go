@@ -30,6 +30,7 @@ func newProject(e *env, c *client, over map[string]any) project.Project {
 // TestProjectsSearchFollowAndLeads covers listing and bilingual search with filters, follows,
 // one expression of interest per investor, and the zone's lead pipeline with notes.
 func TestProjectsSearchFollowAndLeads(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		staff, admin, inv := e.as(web.RoleZoneStaff), e.as(web.RoleAdmin), e.as(web.RoleInvestor)
 		battery := newProject(e, staff, nil)
@@ -108,6 +109,7 @@ func TestProjectsSearchFollowAndLeads(t *testing.T) {
 // TestMeetingRequests covers an investor proposing times from a project, the zone accepting
 // one, calendar files and notifications for both sides, and the lead moving to "meeting".
 func TestMeetingRequests(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		staff, inv := e.as(web.RoleZoneStaff), e.as(web.RoleInvestor)
 		p := newProject(e, staff, nil)
@@ -164,6 +166,7 @@ func TestMeetingRequests(t *testing.T) {
 // TestBriefingDemoData proves seed-demo adds projects and an upcoming, a live and a past
 // briefing with Q&A and polls, and stays idempotent.
 func TestBriefingDemoData(t *testing.T) {
+	t.Parallel()
 	eachDemoEnv(t, func(t *testing.T, e *env) {
 		// A copy of the seeded demo: seeding again adds nothing.
 		if _, err := seed.Demo(context.Background(), e.db); err != nil {

@@ -30,6 +30,7 @@ func (e *env) staffOf(zoneID int64) *client {
 // after the briefing ended, the replay shows it, nobody else can, a link that is not a plain
 // http(s) address is refused, and everything else stays read-only.
 func TestBriefingRecordingAfterEnd(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		host, admin, inv := e.as(web.RoleZoneStaff), e.as(web.RoleAdmin), e.as(web.RoleInvestor)
 		otherZone := e.staffOf(e.zoneB.ID)
@@ -118,6 +119,7 @@ func TestBriefingRecordingAfterEnd(t *testing.T) {
 // TestBriefingOwnQuestionUpvote proves the server refuses a vote on one's own question, with a
 // message in the caller's language, and counts nothing.
 func TestBriefingOwnQuestionUpvote(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		host, inv, grad := e.as(web.RoleZoneStaff), e.as(web.RoleInvestor), e.as(web.RoleGraduate)
 		b := e.schedule(host, briefing.Public, e.zoneA.ID, nil)
@@ -161,6 +163,7 @@ func TestBriefingOwnQuestionUpvote(t *testing.T) {
 // uploaded through the briefings' upload path, the live one on a turned page and the past
 // one with a timeline of page turns, and that the seed stays idempotent with files.
 func TestBriefingDemoSlides(t *testing.T) {
+	t.Parallel()
 	eachDemoEnv(t, func(t *testing.T, e *env) {
 		// A copy of the demo seeded with its files: seeding again adds nothing.
 		if _, err := seed.Demo(context.Background(), e.db, seed.UploadDir(e.app.Briefings.UploadDir)); err != nil {

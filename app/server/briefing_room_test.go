@@ -15,6 +15,7 @@ import (
 // (one through each instance) see it; a question is asked, upvoted by the other, answered; a
 // poll is opened, voted and closed; the replay shows it all; a late joiner gets the state at once.
 func TestBriefingRoomFlow(t *testing.T) {
+	t.Parallel()
 	eachLiveEnv(t, func(t *testing.T, e *liveEnv) {
 		ctx := context.Background()
 		host, inv := e.as(web.RoleZoneStaff), e.as(web.RoleInvestor)
@@ -103,6 +104,7 @@ func TestBriefingRoomFlow(t *testing.T) {
 // TestBriefingVotesOnce proves one vote per attendee per question and per poll when the same
 // user votes many times at once from two sessions on two instances.
 func TestBriefingVotesOnce(t *testing.T) {
+	t.Parallel()
 	eachLiveEnv(t, func(t *testing.T, e *liveEnv) {
 		host := e.as(web.RoleZoneStaff)
 		b := e.schedule(host, briefing.Public, e.zoneA.ID, nil)
@@ -152,6 +154,7 @@ func TestBriefingVotesOnce(t *testing.T) {
 // TestBriefingCoalescesVotes proves that many votes between two flushes reach the room as one
 // Q&A update and one tally per poll, carrying the aggregated counts.
 func TestBriefingCoalescesVotes(t *testing.T) {
+	t.Parallel()
 	eachLiveEnv(t, func(t *testing.T, e *liveEnv) {
 		ctx := context.Background()
 		host := e.as(web.RoleZoneStaff)

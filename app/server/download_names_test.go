@@ -12,6 +12,7 @@ import (
 // in a form (%22, %0A), is stored once, decoded and cleaned, and comes back in the download
 // under exactly that name (RFC 6266 filename*), not percent-encoded a second time.
 func TestDownloadNamesKeptExactly(t *testing.T) {
+	t.Parallel()
 	eachFairEnv(t, func(t *testing.T, e *fairEnv) {
 		nameOf := func(r response) string {
 			t.Helper()

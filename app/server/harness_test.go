@@ -12,7 +12,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -73,6 +75,7 @@ func TestMain(m *testing.M) {
 		sealFiles = map[string]string{"ZONEFAIR_SIGNING_KEY_FILE": filepath.Join(dir, "seal-key.pem"), "ZONEFAIR_SIGNING_CERT_FILE": filepath.Join(dir, "seal-cert.pem")}
 	}
 	flag.Parse()
+	raiseParallel()
 	if err == nil && flag.Lookup("test.run").Value.String() == "" {
 		// In a run of every test, the demo databases are seeded in the background while the
 		// first tests run (a run of chosen tests seeds them when one asks).
@@ -88,6 +91,17 @@ func TestMain(m *testing.M) {
 	}
 	_ = os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// raiseParallel lets four tests a core run at once unless -parallel says otherwise: a test here
+// spends most of its time waiting on its databases (a PostgreSQL copy, SQLite's file writes),
+// not on the processor, so one test a core (go test's default) leaves them idle.
+func raiseParallel() {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		_ = flag.Set("test.parallel", strconv.Itoa(4*runtime.GOMAXPROCS(0)))
+	}
 }
 
 var (

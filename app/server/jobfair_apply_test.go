@@ -15,6 +15,7 @@ import (
 
 // TestApplyRules covers the refusals a graduate can meet and the one-application rule.
 func TestApplyRules(t *testing.T) {
+	t.Parallel()
 	eachFairEnv(t, func(t *testing.T, e *fairEnv) {
 		staff := e.as(web.RoleZoneStaff)
 		open := e.post(staff, e.job("出纳", nil))
@@ -110,6 +111,7 @@ func TestApplyRules(t *testing.T) {
 // TestEmployerPipeline walks the pipeline: scoping, live updates, notifications, mail, bulk
 // moves, CSV export and analytics.
 func TestEmployerPipeline(t *testing.T) {
+	t.Parallel()
 	eachFairEnv(t, func(t *testing.T, e *fairEnv) {
 		staff, ent, admin := e.as(web.RoleZoneStaff), e.as(web.RoleEnterprise), e.as(web.RoleAdmin)
 		entJob := e.post(ent, e.job("财务分析师", nil))

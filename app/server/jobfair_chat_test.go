@@ -12,6 +12,7 @@ import (
 // TestBoothChat: one conversation per graduate per booth, staff of that booth only, history in
 // order, every message published live to the conversation and the booth's inbox.
 func TestBoothChat(t *testing.T) {
+	t.Parallel()
 	eachFairEnv(t, func(t *testing.T, e *fairEnv) {
 		g := e.graduate("chatter", true)
 		other := e.graduate("other", true)
@@ -83,6 +84,7 @@ func TestBoothChat(t *testing.T) {
 
 // TestFairPages covers fair creation rules, the home page and booths.
 func TestFairPages(t *testing.T) {
+	t.Parallel()
 	eachFairEnv(t, func(t *testing.T, e *fairEnv) {
 		admin, staff := e.as(web.RoleAdmin), e.as(web.RoleZoneStaff)
 		e.post(staff, e.job("会计", nil))
@@ -118,6 +120,7 @@ func TestFairPages(t *testing.T) {
 
 // TestChatChannelRights checks the channel types handed to the live hub.
 func TestChatChannelRights(t *testing.T) {
+	t.Parallel()
 	types := jobfair.ChatChannels()
 	if len(types) != 3 || types[0].Name != jobfair.ChatChannelType || types[1].Name != jobfair.BoothChannelType || types[2].Name != jobfair.ApplicationChannelType {
 		t.Fatalf("channel types: %+v", types)
@@ -143,6 +146,7 @@ func TestChatChannelRights(t *testing.T) {
 // staff moved to another zone (by an operator, who then tells the instances) lose the first
 // zone's conversations on every instance at once.
 func TestIdentityChangesReachEveryInstance(t *testing.T) {
+	t.Parallel()
 	eachFairEnv(t, func(t *testing.T, e *fairEnv) {
 		second := e.instance(&recorder{}, t.TempDir())
 		g := e.graduate("before", true)

@@ -18,6 +18,7 @@ import (
 // else, another enterprise's staff see none of it, and an enterprise that is not at the booth
 // is refused.
 func TestEnterpriseBoothChat(t *testing.T) {
+	t.Parallel()
 	eachFairEnv(t, func(t *testing.T, e *fairEnv) {
 		g := e.graduate("asker", true)
 		hr, staff := e.as(web.RoleEnterprise), e.as(web.RoleZoneStaff)
@@ -122,6 +123,7 @@ func TestEnterpriseBoothChat(t *testing.T) {
 // TestDemoEnterpriseChat: the demo enterprise's staff find a graduate's question in booth chat,
 // once however often the demo is seeded.
 func TestDemoEnterpriseChat(t *testing.T) {
+	t.Parallel()
 	eachDemo(t, func(t *testing.T, g *gorm.DB) {
 		// A copy of the seeded demo: seeding again adds nothing.
 		if _, err := seed.Demo(t.Context(), g); err != nil {

@@ -24,6 +24,7 @@ func resumeFiles(t *testing.T, dataDir string) []string {
 // TestResumeUpload refuses every kind of bad file without storing anything, stores a real
 // PDF under a random name, and lets only the graduate and their employers download it.
 func TestResumeUpload(t *testing.T) {
+	t.Parallel()
 	eachFairEnv(t, func(t *testing.T, e *fairEnv) {
 		g := e.graduate("resume", true)
 		e.graduate("noprofile", false).upload("/api/v1/graduate/resume", "cv.pdf", pdf("CV")).want(409)
@@ -106,6 +107,7 @@ func TestResumeUpload(t *testing.T) {
 
 // TestProfileInput refuses bad profiles.
 func TestProfileInput(t *testing.T) {
+	t.Parallel()
 	eachFairEnv(t, func(t *testing.T, e *fairEnv) {
 		g := e.graduate("prof", false)
 		// No profile yet is an empty one, not an error the browser would log.

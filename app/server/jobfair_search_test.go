@@ -28,6 +28,7 @@ func titles(r jobfair.Results) []string {
 // TestJobSearch runs the same searches on both databases; each expects exactly the jobs the
 // text and filters describe.
 func TestJobSearch(t *testing.T) {
+	t.Parallel()
 	eachFairEnv(t, func(t *testing.T, e *fairEnv) {
 		staff, ent := e.as(web.RoleZoneStaff), e.as(web.RoleEnterprise)
 		admin := e.as(web.RoleAdmin)
@@ -132,6 +133,7 @@ func TestJobSearch(t *testing.T) {
 
 // TestJobPostingRules covers who may post where, and bad job input.
 func TestJobPostingRules(t *testing.T) {
+	t.Parallel()
 	eachFairEnv(t, func(t *testing.T, e *fairEnv) {
 		staff, ent := e.as(web.RoleZoneStaff), e.as(web.RoleEnterprise)
 		staff.do("POST", "/api/v1/jobs", e.job("越权职位", map[string]any{"zoneId": e.zoneB.ID})).want(403)
@@ -163,6 +165,7 @@ func TestJobPostingRules(t *testing.T) {
 // enterprise or zone (which does not move the search sequence), a deleted enterprise (whose
 // jobs the database moves to the zone), a job that does not exist.
 func TestJobPagesFollowTheTables(t *testing.T) {
+	t.Parallel()
 	eachFairEnv(t, func(t *testing.T, e *fairEnv) {
 		admin, ent := e.as(web.RoleAdmin), e.as(web.RoleEnterprise)
 		other := *e.env

@@ -16,6 +16,7 @@ import (
 // TestDemoJobFair: the demo has one open fair across every seeded zone with bilingual jobs a
 // Chinese search finds, and the demo graduate's applications; seeding again adds nothing.
 func TestDemoJobFair(t *testing.T) {
+	t.Parallel()
 	eachDemo(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background() // g is a copy of the seeded demo
 		var jobs1 int64

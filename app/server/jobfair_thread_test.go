@@ -14,6 +14,7 @@ import (
 // employer write to each other, each message reaches the conversation's live channel and the
 // other side's notifications and mail, and no one else may read, write or join it.
 func TestApplicationConversation(t *testing.T) {
+	t.Parallel()
 	eachFairEnv(t, func(t *testing.T, e *fairEnv) {
 		ent, staff := e.as(web.RoleEnterprise), e.as(web.RoleZoneStaff)
 		job := e.post(ent, e.job("财务分析师", nil))
@@ -76,6 +77,7 @@ func TestApplicationConversation(t *testing.T) {
 
 // TestApplicationChannelRights checks who may join an application's live channel, by its name.
 func TestApplicationChannelRights(t *testing.T) {
+	t.Parallel()
 	key := "12.5.3.9"
 	cases := []struct {
 		user      int64

@@ -57,6 +57,7 @@ func readFrame(t *testing.T, c *websocket.Conn) liveFrame {
 // may join their own notification channel but not someone else's, and receives what the server
 // publishes there; an anonymous socket and a foreign origin get nothing private.
 func TestLiveWebsocketIsWiredToAccounts(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		addr := e.listen()
 		grad := e.as(web.RoleGraduate)

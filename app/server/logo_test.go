@@ -48,6 +48,7 @@ func files(t *testing.T, dir string) []string {
 // garbled image, or one too small or too large, is refused and leaves no file; a replaced logo
 // leaves only the new one on disk.
 func TestLogoDecodedWhole(t *testing.T) {
+	t.Parallel()
 	eachFairEnv(t, func(t *testing.T, e *fairEnv) {
 		staff := e.as(web.RoleZoneStaff)
 		path := fmt.Sprintf("/api/v1/zones/%d/logo", e.zoneA.ID)

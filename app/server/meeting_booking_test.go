@@ -15,6 +15,7 @@ import (
 // TestMeetingBookingRules covers publishing, who may book what, calendars, reminders, and
 // cancelling and moving bookings within the rules.
 func TestMeetingBookingRules(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		f := newMeetFixture(e)
 		s1 := f.slot(3*time.Hour, nil)
@@ -138,6 +139,7 @@ func TestMeetingBookingRules(t *testing.T) {
 // TestMeetingNegotiationBooking: an investor books a zone's negotiation slot only with an
 // accepted meeting request of that zone.
 func TestMeetingNegotiationBooking(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		staff, inv := e.as(web.RoleZoneStaff), e.as(web.RoleInvestor)
 		var slots []meeting.Meeting
@@ -165,6 +167,7 @@ func TestMeetingNegotiationBooking(t *testing.T) {
 
 // TestMeetingConcurrentBooking: however many book at once, a slot takes exactly its capacity.
 func TestMeetingConcurrentBooking(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		f := newMeetFixture(e)
 		for _, capacity := range []int{1, 2} {
@@ -236,6 +239,7 @@ func TestMeetingConcurrentBooking(t *testing.T) {
 // TestMeetingAccess: a meeting is its members'; staff of its zone who are not in it are
 // refused, everyone else does not see it at all.
 func TestMeetingAccess(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		f := newMeetFixture(e)
 		s := f.slot(5*time.Hour, nil)

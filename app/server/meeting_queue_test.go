@@ -15,6 +15,7 @@ import (
 // next, never more than the booth's conversations at once, never one graduate twice, even
 // when they all press at once; a page gone past the grace period loses its place.
 func TestMeetingQueue(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		f := newMeetFixture(e)
 		var gs []*client
@@ -126,6 +127,7 @@ func TestMeetingQueue(t *testing.T) {
 }
 
 func TestMeetingExpectedWait(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ pos, active, parallel, minutes, want int }{
 		{1, 0, 2, 10, 0}, {2, 0, 2, 10, 0}, {3, 0, 2, 10, 10}, {1, 2, 2, 10, 10}, {3, 2, 2, 10, 20}, {0, 0, 2, 10, 0}, {4, 1, 3, 5, 5},
 	} {

@@ -14,6 +14,7 @@ import (
 // across instances; chat and the outcome arrive from the server; the outcome moves the
 // graduate's application, which the graduate sees.
 func TestMeetingSignalling(t *testing.T) {
+	t.Parallel()
 	eachLiveEnv(t, func(t *testing.T, e *liveEnv) {
 		f := newMeetFixture(e.env)
 		s := f.slot(4*time.Hour, nil)

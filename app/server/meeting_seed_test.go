@@ -13,6 +13,7 @@ import (
 // TestDemoMeetings: the demo has interview and negotiation slots and one booked interview,
 // of the demo graduate; seeding again adds nothing.
 func TestDemoMeetings(t *testing.T) {
+	t.Parallel()
 	eachDemo(t, func(t *testing.T, g *gorm.DB) {
 		// A copy of the seeded demo: seeding again adds nothing.
 		if _, err := seed.Demo(context.Background(), g); err != nil {

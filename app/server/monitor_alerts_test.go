@@ -58,6 +58,7 @@ func alertsOf(c *client, query string) []monitorAlert {
 }
 
 func TestMonitorYoY(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		cur, prev float64
 		want      *float64
@@ -77,6 +78,7 @@ func ptr[T any](v T) *T { return &v }
 // TestMonitorReports: reporting, validation, one report per zone and month, audited
 // corrections, year-on-year series, the threshold, and who may see what.
 func TestMonitorReports(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		admin := e.keyZones()
 		staff, investor := e.as(web.RoleZoneStaff), e.as(web.RoleInvestor)
@@ -226,6 +228,7 @@ func deref(p *float64) any {
 // TestMonitorLateReports: after the due day, each key zone without last month's report gets
 // one late alert, however many checks run at once on two instances.
 func TestMonitorLateReports(t *testing.T) {
+	t.Parallel()
 	eachLiveEnv(t, func(t *testing.T, e *liveEnv) {
 		admin := e.keyZones()
 		staff := e.as(web.RoleZoneStaff)
@@ -283,6 +286,7 @@ func TestMonitorLateReports(t *testing.T) {
 // TestMonitorAlertLive: a sharply dropped month entered by zone staff reaches the ministry
 // and the zone's province reviewer live, on another instance.
 func TestMonitorAlertLive(t *testing.T) {
+	t.Parallel()
 	eachLiveEnv(t, func(t *testing.T, e *liveEnv) {
 		e.keyZones()
 		staff, admin := e.as(web.RoleZoneStaff), e.as(web.RoleAdmin)
@@ -312,6 +316,7 @@ func TestMonitorAlertLive(t *testing.T) {
 // A report whose alert cannot be stored is not stored either: the zone sees the failure and
 // submits again, and the alert is raised then, not lost.
 func TestMonitorReportAndAlertStoredTogether(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		admin := e.keyZones()
 		staff := e.as(web.RoleZoneStaff)

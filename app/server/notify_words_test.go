@@ -35,6 +35,7 @@ func notices(t *testing.T, c *client) []worded {
 // the zone's answer: both sides' notifications name the project, the people and the time and
 // link to the request, and each side gets the same words by email.
 func TestNotificationsSayWhatHappened(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		staff, inv := e.as(web.RoleZoneStaff), e.as(web.RoleInvestor)
 		p := newProject(e, staff, nil)
@@ -77,6 +78,7 @@ func TestNotificationsSayWhatHappened(t *testing.T) {
 // TestMailboxOnlyInDemos keeps each user's mail to the outbox's admins unless the demo mailbox
 // is on (ZONEFAIR_DEMO without SMTP), which these tests' servers are not.
 func TestMailboxOnlyInDemos(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		var info notify.MailboxInfo
 		e.as(web.RoleInvestor).do("GET", "/api/v1/mailbox/info", nil).want(200).json(&info)

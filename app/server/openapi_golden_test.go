@@ -17,6 +17,7 @@ var updateOpenAPI = flag.Bool("update-openapi", false, "rewrite frontend/src/api
 // type check instead of a user's page. Run `go test ./app/server -run OpenAPI -update-openapi`
 // after changing a route.
 func TestFrontendOpenAPIIsCurrent(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.Open(t, "sqlite"))
 	served, err := e.app.Router.OpenAPI()
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 // TestPolicyAccess: each issuer manages only its own policies; drafts stay with their
 // managers; nobody else may write.
 func TestPolicyAccess(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		staff, admin, investor := e.as(web.RoleZoneStaff), e.as(web.RoleAdmin), e.as(web.RoleInvestor)
 		province := e.provinceStaff("jiangsu")
@@ -80,6 +81,7 @@ func TestPolicyAccess(t *testing.T) {
 // TestPolicyPackages: zones assemble ordered packages of published policies; an expired
 // policy in a package shows as expired.
 func TestPolicyPackages(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		staff, admin := e.as(web.RoleZoneStaff), e.as(web.RoleAdmin)
 		a := createPolicy(staff, true, map[string]any{"titleEn": "Policy A"})
@@ -125,6 +127,7 @@ func TestPolicyPackages(t *testing.T) {
 // TestPolicyBadInput: malformed or implausible input is refused with a clear 4xx and stores
 // nothing; attachments are judged by their content.
 func TestPolicyBadInput(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		staff := e.as(web.RoleZoneStaff)
 		staff.do("POST", "/api/v1/policies", `{"level":"zone",`).want(400)
@@ -184,6 +187,7 @@ func TestPolicyBadInput(t *testing.T) {
 
 // TestPolicyPublishOnce: publishing the same draft from many requests at once succeeds once.
 func TestPolicyPublishOnce(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		staff, investor := e.as(web.RoleZoneStaff), e.as(web.RoleInvestor)
 		investor.do("POST", "/api/v1/policy-subscriptions", map[string]any{"topic": "rent"}).want(201)

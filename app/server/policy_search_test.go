@@ -29,6 +29,7 @@ func policyTitles(p policyPage) []string {
 // filters; expired and not-yet-effective policies are marked, and expired ones stay out of
 // the default list.
 func TestPolicySearch(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		staff, admin := e.as(web.RoleZoneStaff), e.as(web.RoleAdmin)
 		createPolicy(staff, true, nil) // rent relief, zone A, current
@@ -87,6 +88,7 @@ func TestPolicySearch(t *testing.T) {
 // TestPolicySubscription: a newly published policy reaches each matching subscriber once —
 // in-app, live and by email — and nobody else; an expired one reaches nobody.
 func TestPolicySubscription(t *testing.T) {
+	t.Parallel()
 	eachLiveEnv(t, func(t *testing.T, e *liveEnv) {
 		staff, admin, investor, ent, grad := e.as(web.RoleZoneStaff), e.as(web.RoleAdmin), e.as(web.RoleInvestor), e.as(web.RoleEnterprise), e.as(web.RoleGraduate)
 		// The investor matches twice (topic and zone) and is still told once.

@@ -16,6 +16,7 @@ import (
 // two zone packages, two years of monthly figures for the key zones and a drop alert told to
 // the ministry and Jiangsu; seeding again adds nothing.
 func TestDemoPoliciesAndMonitoring(t *testing.T) {
+	t.Parallel()
 	eachDemo(t, func(t *testing.T, g *gorm.DB) {
 		// A copy of the seeded demo: seeding again adds nothing.
 		if _, err := seed.Demo(context.Background(), g); err != nil {

@@ -61,6 +61,7 @@ func spellings(path string) map[string]string {
 // not route at all (404: with the budget spent, a request that routes is refused before its
 // handler could answer anything else).
 func TestEveryLimitHoldsWhateverThePathSpelling(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		callers := map[web.Role]*client{}

@@ -10,6 +10,7 @@ import (
 // probe answers 200 with a null user, a logged-in user gets their account and CSRF token, and
 // after logging out the same browser is a visitor again. /auth/me keeps answering 401.
 func TestSessionProbe(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		type state struct {
 			User *struct {

@@ -17,6 +17,7 @@ import (
 // after it, with its CSRF token; a logout and a revocation (a new password logs the other
 // sessions out) outlast it too.
 func TestRestartKeepsLogin(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		dir := t.TempDir()
 		start := func() {

@@ -47,6 +47,7 @@ func (e *signEnv) cut(t *testing.T, id, from int64, prev, mac string) {
 // which names where the trail ends; so is a trail cut back to an earlier head whose MAC was
 // copied while it was the head, by the sealed file, which records the end at sealing.
 func TestSigningAuditCutFound(t *testing.T) {
+	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		staff, investor := e.as(web.RoleZoneStaff), e.as(web.RoleInvestor)
 		d := e.sent(staff, e.sequential())
@@ -141,6 +142,7 @@ func TestSigningAuditCutFound(t *testing.T) {
 // entries, no head MAC) verifies and says what it cannot prove; the start after the upgrade
 // anchors it once, after which a cut is found.
 func TestSigningLegacyTrailAnchored(t *testing.T) {
+	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		ctx := context.Background()
 		staff := e.as(web.RoleZoneStaff)

@@ -58,6 +58,7 @@ func (e *signEnv) rewrite(t *testing.T, events []signing.Event, key []byte) {
 // entries and the head, consistent in itself but made without the key, is found, as are an
 // edited and a deleted row.
 func TestSigningAuditKeyed(t *testing.T) {
+	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		staff := e.as(web.RoleZoneStaff)
 		d := e.sent(staff, e.sequential())
@@ -113,6 +114,7 @@ func TestSigningAuditKeyed(t *testing.T) {
 // TestSigningLegacyTrailKeyed: a trail written without the key (the demo seed, or a database from
 // before the key) is sealed once at start by a keyed checkpoint; a rewrite afterwards is found.
 func TestSigningLegacyTrailKeyed(t *testing.T) {
+	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		ctx := context.Background()
 		unkeyed := &signing.Service{DB: e.db}
@@ -168,6 +170,7 @@ func TestSigningLegacyTrailKeyed(t *testing.T) {
 // TestSigningCeremonyInBriefing: an agreement linked to a briefing that is live when the last
 // signer signs shows the ceremony in that briefing's room; one whose briefing is not live does not.
 func TestSigningCeremonyInBriefing(t *testing.T) {
+	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		staff := e.as(web.RoleZoneStaff)
 		live := e.schedule(staff, "public", e.zoneA.ID, nil)
@@ -209,6 +212,7 @@ func TestSigningCeremonyInBriefing(t *testing.T) {
 // "sent"; and a date field shows the day in Beijing, where the zone signs: a signature at 01:30
 // in Suzhou (17:30 UTC the day before) is dated that day.
 func TestSigningViewedAndDated(t *testing.T) {
+	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		clk := e.clock()
 		now := time.Now().UTC()

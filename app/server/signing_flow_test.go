@@ -20,6 +20,7 @@ import (
 // sealed PDF downloading with a signature an independent verifier accepts, and verification
 // telling the sealed file from a byte-flipped copy.
 func TestSigningInOrder(t *testing.T) {
+	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		staff, investor := e.as(web.RoleZoneStaff), e.as(web.RoleInvestor)
 		staffID, investorID := e.users[web.RoleZoneStaff].ID, e.users[web.RoleInvestor].ID
@@ -142,6 +143,7 @@ func TestSigningInOrder(t *testing.T) {
 // TestSigningParallelAtOnce has two signers of one step sign at the same moment: both
 // signatures are kept and the agreement is sealed once.
 func TestSigningParallelAtOnce(t *testing.T) {
+	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		staff, investor := e.as(web.RoleZoneStaff), e.as(web.RoleInvestor)
 		staffID, investorID := e.users[web.RoleZoneStaff].ID, e.users[web.RoleInvestor].ID
@@ -192,6 +194,7 @@ func TestSigningParallelAtOnce(t *testing.T) {
 
 // TestSigningGroups runs sequential groups: two zone signatories together, then the investor.
 func TestSigningGroups(t *testing.T) {
+	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		staff, investor, admin := e.as(web.RoleZoneStaff), e.as(web.RoleInvestor), e.as(web.RoleAdmin)
 		rs := append(e.sequential(), map[string]any{"userId": e.users[web.RoleAdmin].ID, "role": "witness", "party": "商务部 MOFCOM", "step": 1},
@@ -221,6 +224,7 @@ func TestSigningGroups(t *testing.T) {
 // TestSigningThroughNotify uses the platform's own sender: codes reach the mail outbox only,
 // other news also the signer's in-app notifications.
 func TestSigningThroughNotify(t *testing.T) {
+	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		e.app.Signing.Sender = signing.Mailer{Service: &notify.Service{DB: e.db}, DB: e.db, Users: account.NewStore(e.db)}
 		staff := e.as(web.RoleZoneStaff)

@@ -10,6 +10,7 @@ import (
 // TestAgreementLinksStayInTheZone: an agreement may be linked only to its own zone's project
 // and to a briefing its zone hosts, on creation and on later edits of the draft.
 func TestAgreementLinksStayInTheZone(t *testing.T) {
+	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		staff, admin := e.as(web.RoleZoneStaff), e.as(web.RoleAdmin)
 		own := e.schedule(staff, "public", e.zoneA.ID, nil)

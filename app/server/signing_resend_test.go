@@ -37,6 +37,7 @@ func sameSigners(a, b []signing.Recipient) bool {
 // as any other; the voided agreement stays as it was, its trail intact and ending with the
 // re-issue, and points to its copy, which points back. It is re-sent only once.
 func TestSigningResend(t *testing.T) {
+	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		staff := e.as(web.RoleZoneStaff)
 		staffID := e.users[web.RoleZoneStaff].ID
@@ -138,6 +139,7 @@ func TestSigningResend(t *testing.T) {
 // TestSigningResendRefused: only a voided, declined or expired agreement is re-sent, and only by
 // its zone's staff or an admin; the refusals are localised.
 func TestSigningResendRefused(t *testing.T) {
+	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		staff, investor, admin := e.as(web.RoleZoneStaff), e.as(web.RoleInvestor), e.as(web.RoleAdmin)
 		other := e.staffOf(e.zoneB.ID)
@@ -196,6 +198,7 @@ func TestSigningResendRefused(t *testing.T) {
 // expiry passed unnoticed) are re-sent too; a copy of an expired agreement gets the same signing
 // period again from now, and one whose expiry is still far keeps it.
 func TestSigningResendDeclinedExpired(t *testing.T) {
+	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		staff, investor := e.as(web.RoleZoneStaff), e.as(web.RoleInvestor)
 		clk := e.clock()

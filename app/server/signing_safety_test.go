@@ -42,6 +42,7 @@ func (e *signEnv) clock() *clock {
 // TestSigningCodeTries locks a code after five wrong tries: even the right code is then refused
 // and nothing is signed, until a new code is sent.
 func TestSigningCodeTries(t *testing.T) {
+	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		clk := e.clock()
 		staff := e.as(web.RoleZoneStaff)
@@ -98,6 +99,7 @@ func atoi(s string) int {
 // TestSigningReplay submits one signature twice at once from two sessions, then replays the
 // code: one signature is kept, the rest refused.
 func TestSigningReplay(t *testing.T) {
+	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		staff, again := e.as(web.RoleZoneStaff), e.as(web.RoleZoneStaff)
 		staffID := e.users[web.RoleZoneStaff].ID
@@ -149,6 +151,7 @@ func TestSigningReplay(t *testing.T) {
 // TestSigningAsSomeoneElse: people who are not the signer at turn, or not a party, are refused
 // and can neither read nor fill another's fields.
 func TestSigningAsSomeoneElse(t *testing.T) {
+	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		staff, investor, ent, grad := e.as(web.RoleZoneStaff), e.as(web.RoleInvestor), e.as(web.RoleEnterprise), e.as(web.RoleGraduate)
 		var d signing.Detail
@@ -217,6 +220,7 @@ func TestSigningAsSomeoneElse(t *testing.T) {
 
 // TestSigningBadDocuments refuses what is not a plain PDF, and signatures that are not PNGs.
 func TestSigningBadDocuments(t *testing.T) {
+	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		staff := e.as(web.RoleZoneStaff)
 		var d signing.Detail
@@ -263,6 +267,7 @@ func encrypted(t *testing.T, doc []byte) []byte {
 // TestSigningTamperedTrail edits and deletes audit rows in the database: the chain check and
 // the public record both say so.
 func TestSigningTamperedTrail(t *testing.T) {
+	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		staff := e.as(web.RoleZoneStaff)
 		d := e.sent(staff, e.sequential())
@@ -310,6 +315,7 @@ func TestSigningTamperedTrail(t *testing.T) {
 // TestSigningClosed: a sent agreement cannot change; voided, declined and expired agreements
 // cannot be signed, and what was signed before stays.
 func TestSigningClosed(t *testing.T) {
+	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		clk := e.clock()
 		staff, investor := e.as(web.RoleZoneStaff), e.as(web.RoleInvestor)

@@ -15,6 +15,7 @@ import (
 // TestDemoSigning: the demo has a template and one agreement sent by the demo zone's staff to
 // the demo investor, waiting for the zone; seeding again adds nothing.
 func TestDemoSigning(t *testing.T) {
+	t.Parallel()
 	eachDemo(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
 		// A copy of the seeded demo: seeding again adds nothing.

@@ -40,6 +40,7 @@ func (h *hookSink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // TestSigningWebhooks delivers agreement events to a zone's URL, signed with HMAC-SHA256 over
 // timestamp and body, retries a failing receiver, and shows the log to the zone only.
 func TestSigningWebhooks(t *testing.T) {
+	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		sink := &hookSink{failFirst: 1}
 		srv := httptest.NewServer(sink)

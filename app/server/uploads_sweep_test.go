@@ -17,6 +17,7 @@ import (
 // older than the grace period go; named files, files still within the grace period (an upload
 // whose row is not committed yet) and anything outside the upload folders stay.
 func TestSweepRemovesFilesNoRowNames(t *testing.T) {
+	t.Parallel()
 	eachFairEnv(t, func(t *testing.T, e *fairEnv) {
 		dir := filepath.Join(e.dataDir, "uploads")
 		staff := e.as(web.RoleZoneStaff)

@@ -12,6 +12,7 @@ import (
 // JSON key, a query parameter, the path, a form file's name) answer 400 naming the place, and
 // nothing is stored; before, the JSON decoder stored U+FFFD in their place and answered 201.
 func TestInvalidUTF8Refused(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		staff := e.as(web.RoleZoneStaff)
 		field := func(r response, want string) {

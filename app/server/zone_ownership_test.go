@@ -24,6 +24,7 @@ func (e *env) rows(table string) []map[string]any {
 // object, get 403 and nothing is stored, for every kind of object that belongs to a zone. The
 // same requests for their own zone succeed, so the refusals are about the zone alone.
 func TestZoneOwnershipMatrix(t *testing.T) {
+	t.Parallel()
 	eachFairEnv(t, func(t *testing.T, e *fairEnv) {
 		a, b, admin := e.as(web.RoleZoneStaff), e.staffOf(e.zoneB.ID), e.as(web.RoleAdmin)
 		soon := time.Now().UTC().Add(48 * time.Hour)
