@@ -7,9 +7,8 @@ import (
 	"errors"
 	"slices"
 	"strconv"
-	"time"
-
 	"sync"
+	"time"
 )
 
 // maxBacklog bounds publications held while a room fills a gap; beyond it the room drops them

@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"time"
 
-	"zonefair/app/account"
-
 	"gorm.io/gorm"
+
+	"zonefair/app/account"
 )
 
 // Re-sending: a closed agreement copied into a new draft.

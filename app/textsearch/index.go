@@ -1,3 +1,8 @@
+// The index and its queries in one file: over 500 lines because the bitmaps' invariants (the
+// live set, slots, the cached results per version) are shared by every function here, and
+// reading them side by side is what keeps a change to one from breaking another. The
+// snapshot's format and the tokenizer are in files of their own.
+
 package textsearch
 
 import (

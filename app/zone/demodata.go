@@ -1,3 +1,7 @@
+// The demo's zones and enterprises, as data. It is long because it is a table (232 zones with
+// their industries and enterprises, in both languages), not logic; keeping it in one file keeps
+// the demo's world readable in one place.
+
 package zone
 
 // DemoEnterprise is a fictional company placed in a demo zone. Ownership is "domestic",

@@ -7,19 +7,12 @@
 package loadgen
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"maps"
 	"math"
-	"net"
-	"net/http"
-	"os"
 	"runtime"
 	"slices"
 	"strconv"
@@ -146,173 +139,11 @@ func (st *stats) losses() []loss {
 	return slices.Clone(st.lost)
 }
 
-type client struct {
-	n        int // its place in the list, to name it in reports
-	st       *stats
-	planned  atomic.Bool // the generator is dropping it on purpose
-	joinedOK atomic.Bool // its last connection joined the room
-	url      string
-	slow     bool
-	ws       *websocket.Conn // slow clients: dialled, joined, then never read
-	cut      func()          // reading clients: cuts the connection the receive loops read
-	rcv      *receivers
-	joined   chan joinReply
-	mu       sync.Mutex
-	epoch    string
-	last     uint64
-	resume   bool // the pending join carries since
-	done     chan struct{}
-}
-
-type joinReply struct {
-	Epoch     string `json:"epoch"`
-	Off       uint64 `json:"off"`
-	Recovered *bool  `json:"recovered"`
-	Error     *struct {
-		Code string `json:"code"`
-	} `json:"error"`
-}
-
-// slowDialer dials a client that never reads. A small receive buffer keeps the kernel from
-// absorbing megabytes for it, so the server's queue limit is what it meets.
-func slowDialer() *websocket.Dialer {
-	return &websocket.Dialer{HandshakeTimeout: 30 * time.Second, ReadBufferSize: 2048, WriteBufferSize: 1024,
-		NetDial: (&net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
-			return rc.Control(func(fd uintptr) {
-				_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 8<<10)
-			})
-		}}).Dial}
-}
-
-// connect dials and joins, resuming from the client's position when it has one.
-func (cl *client) connect(room string, st *stats) error {
-	cl.joined = make(chan joinReply, 1)
-	cl.done = make(chan struct{})
-	req := map[string]any{"id": 1, "op": "join", "ch": room}
-	cl.mu.Lock()
-	cl.resume = cl.epoch != ""
-	if cl.resume {
-		req["since"] = map[string]any{"off": cl.last, "epoch": cl.epoch}
-	}
-	cl.mu.Unlock()
-	b, _ := json.Marshal(req)
-	if !cl.slow {
-		cut, err := cl.rcv.dial(cl, b, cl.done)
-		if err != nil {
-			return err
-		}
-		cl.cut = cut
-		return nil
-	}
-	ws, _, err := slowDialer().Dial(cl.url, nil)
-	if err != nil {
-		return err
-	}
-	cl.ws = ws
-	if err := ws.WriteMessage(websocket.TextMessage, b); err != nil {
-		_ = ws.Close()
-		return err
-	}
-	// Read only the join reply, then never again.
-	_, msg, err := ws.ReadMessage()
-	if err != nil {
-		return err
-	}
-	var r joinReply
-	_ = json.Unmarshal(bytes.SplitN(msg, []byte("\n"), 2)[0], &r)
-	cl.joined <- r
-	close(cl.done)
-	return nil
-}
-
-// kill drops the connection without a close handshake, as a network failure would.
-func (cl *client) kill() {
-	cl.planned.Store(true)
-	if cl.cut != nil {
-		cl.cut()
-	} else if cl.ws != nil {
-		_ = cl.ws.Close()
-	}
-}
-
-// ended is told how a reading client's connection ended; one the generator did not drop is a
-// loss.
-func (cl *client) ended(code int, why string) {
-	if !cl.planned.Load() {
-		cl.st.lose(fmt.Sprintf("client %d", cl.n), code, why)
-	}
-}
-
 var (
 	pubPrefix = []byte(`{"t":"pub"`)
 	offKey    = []byte(`"off":`)
 	tsKey     = []byte(`"ts":`)
 )
-
-// handle takes one websocket message, frames separated by newlines, received at now.
-func (cl *client) handle(msg []byte, now int64, st *stats) {
-	for len(msg) > 0 {
-		line := msg
-		if i := bytes.IndexByte(msg, '\n'); i >= 0 {
-			line, msg = msg[:i], msg[i+1:]
-		} else {
-			msg = nil
-		}
-		if !bytes.HasPrefix(line, pubPrefix) {
-			if bytes.HasPrefix(line, []byte(`{"t":"reply","id":1,`)) {
-				var r joinReply
-				_ = json.Unmarshal(line, &r)
-				cl.mu.Lock()
-				// A resumed join keeps its position: the missed publications follow.
-				if r.Error == nil && !(cl.resume && r.Recovered != nil && *r.Recovered) {
-					cl.epoch, cl.last = r.Epoch, r.Off
-				}
-				cl.mu.Unlock()
-				cl.joined <- r
-			} else if bytes.HasPrefix(line, []byte(`{"t":"reset"`)) {
-				var r joinReply
-				_ = json.Unmarshal(line, &r)
-				cl.mu.Lock()
-				cl.epoch, cl.last = r.Epoch, r.Off
-				cl.mu.Unlock()
-			}
-			continue
-		}
-		off := number(line, offKey)
-		cl.mu.Lock()
-		switch {
-		case off == cl.last+1:
-			cl.last = off
-		case off <= cl.last:
-			st.dups.Add(1)
-		default:
-			st.gaps.Add(1)
-			cl.last = off
-		}
-		cl.mu.Unlock()
-		if st.measuring.Load() {
-			st.deliveries.Add(1)
-			if ts := number(line, tsKey); ts > 0 {
-				st.hist.add(time.Duration(now - int64(ts)))
-			}
-		}
-	}
-}
-
-func number(b, key []byte) uint64 {
-	i := bytes.Index(b, key)
-	if i < 0 {
-		return 0
-	}
-	var n uint64
-	for _, c := range b[i+len(key):] {
-		if c < '0' || c > '9' {
-			break
-		}
-		n = n*10 + uint64(c-'0')
-	}
-	return n
-}
 
 func run(ctx context.Context, c config, out io.Writer) error {
 	st := &stats{start: time.Now()}
@@ -578,86 +409,4 @@ func sleep(ctx context.Context, d time.Duration) {
 	case <-ctx.Done():
 	case <-time.After(d):
 	}
-}
-
-// rss sums the resident memory of the processes.
-func rss(pids []int) int64 {
-	var total int64
-	for _, pid := range pids {
-		f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-		if err != nil {
-			continue
-		}
-		s := bufio.NewScanner(f)
-		for s.Scan() {
-			if v, ok := strings.CutPrefix(s.Text(), "VmRSS:"); ok {
-				kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-				total += kb << 10
-			}
-		}
-		_ = f.Close()
-	}
-	return total
-}
-
-// scrape sums zonefair_live_disconnects_total over the servers, by close code.
-func scrape(urls []string) map[string]float64 {
-	total := map[string]float64{}
-	for _, u := range urls {
-		res, err := http.Get(u)
-		if err != nil {
-			continue
-		}
-		s := bufio.NewScanner(res.Body)
-		for s.Scan() {
-			rest, ok := strings.CutPrefix(s.Text(), `zonefair_live_disconnects_total{code="`)
-			if !ok {
-				continue
-			}
-			code, value, _ := strings.Cut(rest, `"}`)
-			v, _ := strconv.ParseFloat(strings.TrimSpace(value), 64)
-			total[code] += v
-		}
-		_ = res.Body.Close()
-	}
-	return total
-}
-
-// closedSince describes the connections the servers closed between two scrapes, by code.
-func closedSince(before, after map[string]float64) string {
-	var parts []string
-	for _, code := range slices.Sorted(maps.Keys(after)) {
-		if n := after[code] - before[code]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s ×%.0f", code, n))
-		}
-	}
-	if len(parts) == 0 {
-		return "none"
-	}
-	return strings.Join(parts, ", ")
-}
-
-// cpu sums user and system time of the processes (Linux clock ticks of 10 ms).
-func cpu(pids []int) time.Duration {
-	var total time.Duration
-	for _, pid := range pids {
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if err != nil {
-			continue
-		}
-		// Fields after the command name, which is in parentheses and may hold spaces.
-		f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
-		if len(f) > 12 {
-			ut, _ := strconv.ParseInt(f[11], 10, 64)
-			st, _ := strconv.ParseInt(f[12], 10, 64)
-			total += time.Duration(ut+st) * 10 * time.Millisecond
-		}
-	}
-	return total
-}
-
-func ownCPU() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
