@@ -166,9 +166,7 @@ func (h *Handlers) fair(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.store().views.record(ctx, now, id, 0, 0, visitor(c)); err != nil {
-		return err
-	}
+	h.store().views.record(now, id, 0, 0, visitor(c))
 	d := FairDetail{Fair: f, Booths: booths, Stats: FairCounts{OpenJobs: counts.total}}
 	if err := h.store().fairFigures(ctx, id, &d.Stats); err != nil {
 		return err
@@ -201,9 +199,7 @@ func (h *Handlers) booth(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.store().views.record(ctx, now, id, zoneID, 0, visitor(c)); err != nil {
-		return err
-	}
+	h.store().views.record(now, id, zoneID, 0, visitor(c))
 	return c.JSON(BoothDetail{Booth: booths[0], FairID: id, Jobs: res.Items})
 }
 

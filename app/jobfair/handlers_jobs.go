@@ -39,9 +39,7 @@ func (h *Handlers) job(c *fiber.Ctx) error {
 	if j.Status == JobDraft && !managesJob(web.CurrentPrincipal(c), &j) {
 		return errs.NotFound("job")
 	}
-	if err := h.store().views.record(ctx, now, j.FairID, j.ZoneID, j.ID, visitor(c)); err != nil {
-		return err
-	}
+	h.store().views.record(now, j.FairID, j.ZoneID, j.ID, visitor(c))
 	return c.JSON(j)
 }
 

@@ -3,6 +3,7 @@ package jobfair
 import (
 	"cmp"
 	"context"
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -11,10 +12,11 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// flushEvery bounds how long counted views wait in memory before they are written: the next
-// view after it writes them, and when none comes, a timer does — an instance nobody visits
-// any more must not keep its last counts from the fair's figures and from the analytics
-// read on another instance.
+// flushEvery bounds how long counted views wait in memory before a timer writes them, also on
+// an instance nobody visits any more: its last counts must reach the fair's figures and the
+// analytics read on another instance. Pages never write the counts themselves, so a page is
+// never slower for it, nor refused because the write failed (the counts are kept and tried
+// again).
 const flushEvery = 5 * time.Second
 
 type viewKey struct {
@@ -48,6 +50,7 @@ func (visitorRow) TableName() string { return "fair_visitors" }
 // their counts to the same rows; visitors are deduplicated by the table's key.
 type viewCounter struct {
 	db    *gorm.DB
+	log   *slog.Logger
 	every time.Duration
 
 	mu       sync.Mutex
@@ -58,27 +61,20 @@ type viewCounter struct {
 }
 
 func newViewCounter(g *gorm.DB) *viewCounter {
-	return &viewCounter{db: g, every: flushEvery, views: map[viewKey]int64{}, visitors: map[visitKey]struct{}{}, last: time.Now()}
+	return &viewCounter{db: g, log: slog.Default(), every: flushEvery, views: map[viewKey]int64{}, visitors: map[visitKey]struct{}{}, last: time.Now()}
 }
 
 // record counts one view of a fair's home (zone 0), a booth (job 0) or a job by visitor.
-func (v *viewCounter) record(ctx context.Context, now time.Time, fair, zone, job int64, visitor string) error {
+func (v *viewCounter) record(now time.Time, fair, zone, job int64, visitor string) {
 	day := Today(now)
 	v.mu.Lock()
+	defer v.mu.Unlock()
 	v.views[viewKey{fair, zone, job, day}]++
 	v.visitors[visitKey{fair, 0, day, visitor}] = struct{}{}
 	if zone != 0 {
 		v.visitors[visitKey{fair, zone, day, visitor}] = struct{}{}
 	}
-	due := time.Since(v.last) >= v.every
-	if !due {
-		v.scheduleLocked(v.every - time.Since(v.last))
-	}
-	v.mu.Unlock()
-	if due {
-		return v.flush(ctx)
-	}
-	return nil
+	v.scheduleLocked(max(0, v.every-time.Since(v.last)))
 }
 
 // scheduleLocked makes sure what is counted is written within d even if no view comes to
@@ -96,7 +92,8 @@ func (v *viewCounter) flushLater() {
 	v.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if v.flush(ctx) != nil {
+	if err := v.flush(ctx); err != nil {
+		v.log.Warn("job fair page views not written; they are kept and tried again", "err", err)
 		v.mu.Lock()
 		if len(v.views) > 0 || len(v.visitors) > 0 {
 			v.scheduleLocked(v.every)
