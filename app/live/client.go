@@ -28,8 +28,9 @@ type client struct {
 	conn string        // connection id, unique across nodes
 	done chan struct{} // the connection's last writer finished
 
-	raw syscall.RawConn // the socket, for the flusher's writes that do not wait; nil: writer only
-	fl  *flusher
+	sock net.Conn        // the socket under ws, read once while the handler runs (see socket)
+	raw  syscall.RawConn // the socket, for the flusher's writes that do not wait; nil: writer only
+	fl   *flusher
 
 	mu      sync.Mutex
 	writing bool   // a writer goroutine runs, or is about to
@@ -148,13 +149,15 @@ func (c *client) closeLocked(code int, why string) {
 // kill drops the connection without a close handshake.
 func (c *client) kill() {
 	c.close(websocket.CloseGoingAway, "")
-	_ = socket(c.ws).Close()
+	_ = c.sock.Close()
 }
 
 // socket is the connection's own socket. The server hands the handler a wrapper whose Close
 // does nothing (it closes the socket itself once the handler returns), so cutting a connection
 // before that, from its writer or from the hub, must close the socket underneath: otherwise the
-// client is left connected to a reader that no writer answers.
+// client is left connected to a reader that no writer answers. The server forgets the socket
+// when the handler returns, so it is read once, while the handler runs, and kept (client.sock):
+// the hub may still cut a connection whose handler is just returning.
 func socket(ws *websocket.Conn) net.Conn {
 	nc := ws.NetConn()
 	if u, ok := nc.(interface{ UnsafeConn() net.Conn }); ok {

@@ -115,7 +115,8 @@ func (h *Hub) serve(wc *websocket.Conn) {
 	c := &client{h: h, ws: wc.Conn, id: id, conn: h.node.ID() + "-" + itoa(h.seq.Add(1)),
 		done: make(chan struct{}), rooms: map[string]*room{},
 		tokens: float64(h.o.Burst), refill: time.Now()}
-	c.raw = rawConn(socket(wc.Conn))
+	c.sock = socket(wc.Conn)
+	c.raw = rawConn(c.sock)
 	c.fl = h.flush[int(h.seq.Load())%len(h.flush)]
 	s := h.shard(c.conn)
 	s.mu.Lock()
@@ -138,7 +139,7 @@ func (h *Hub) serve(wc *websocket.Conn) {
 		h.conns.Done()
 	}()
 
-	h.limitSendBuffer(socket(c.ws))
+	h.limitSendBuffer(c.sock)
 	c.readLoop()
 
 	c.mu.Lock()
@@ -147,10 +148,10 @@ func (h *Hub) serve(wc *websocket.Conn) {
 	if !closing {
 		// The peer went away: nothing left to tell it.
 		c.close(0, "")
-		_ = socket(c.ws).Close()
+		_ = c.sock.Close()
 	}
 	<-c.done
-	_ = socket(c.ws).Close()
+	_ = c.sock.Close()
 	c.mu.Lock()
 	rooms := make([]*room, 0, len(c.rooms))
 	for _, r := range c.rooms {

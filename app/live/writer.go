@@ -19,7 +19,7 @@ func (c *client) writeLoop() {
 	// would re-arm the deadline, lock and copy through a pooled buffer on every message, which
 	// is a measurable share of a broadcast to thousands of clients. Only the socket's owner
 	// writes, and the library is used for control frames only, so the two never interleave.
-	w := writer{c: c, raw: socket(c.ws)}
+	w := writer{c: c, raw: c.sock}
 	c.mu.Lock()
 	for {
 		if c.owner == ownFlusher {
@@ -187,7 +187,7 @@ func (w *writer) fail(err error) {
 	} else {
 		c.close(websocket.CloseAbnormalClosure, "")
 	}
-	_ = socket(c.ws).Close()
+	_ = c.sock.Close()
 }
 
 // closing sends the close frame and lets the reader see the client's answer, or gives up shortly.
