@@ -12,6 +12,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"zonefair/app/actor"
 	"zonefair/app/db"
 	"zonefair/app/errs"
 	"zonefair/app/livestate"
@@ -41,7 +42,7 @@ func (User) TableName() string { return "users" }
 
 // Principal is the request identity of u.
 func (u *User) Principal() *web.Principal {
-	p := &web.Principal{UserID: u.ID, Name: u.Name, Role: u.Role, Province: u.Province}
+	p := &web.Principal{Actor: actor.Actor{UserID: u.ID, Name: u.Name, Role: u.Role, Province: u.Province}}
 	if u.ZoneID != nil {
 		p.ZoneID = *u.ZoneID
 	}

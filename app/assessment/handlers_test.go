@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"zonefair/app/actor"
+
 	"github.com/gofiber/fiber/v2"
 
 	"zonefair/app/errs"
@@ -19,7 +21,7 @@ func TestLogRefusals(t *testing.T) {
 	h := &Handlers{Service: &Service{Log: slog.New(slog.NewTextHandler(&buf, nil))}}
 	app := fiber.New(fiber.Config{ErrorHandler: web.ErrorHandler(slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil)))})
 	app.Use(func(c *fiber.Ctx) error {
-		web.SetPrincipal(c, &web.Principal{UserID: 42, Role: web.RoleProvince})
+		web.SetPrincipal(c, &web.Principal{Actor: actor.Actor{UserID: 42, Role: web.RoleProvince}})
 		return c.Next()
 	})
 	app.Use("/api/v1/assessment", h.LogRefusals)

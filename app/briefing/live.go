@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"zonefair/app/actor"
+
 	"zonefair/app/live"
 	"zonefair/app/web"
 )
@@ -161,7 +163,7 @@ func (s *Service) rights(id live.Identity, key string) live.Rights {
 	defer cancel()
 	var p *web.Principal
 	if !id.Anonymous() {
-		p = &web.Principal{UserID: id.UserID, Name: id.Name, Role: web.Role(id.Role), ZoneID: id.ZoneID, EnterpriseID: id.EnterpriseID}
+		p = &web.Principal{Actor: actor.Actor{UserID: id.UserID, Name: id.Name, Role: web.Role(id.Role), ZoneID: id.ZoneID, EnterpriseID: id.EnterpriseID}}
 	}
 	b, err := s.Get(ctx, bid)
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 
+	"zonefair/app/actor"
+
 	"gorm.io/gorm"
 
 	"zonefair/app/errs"
@@ -139,7 +141,7 @@ type ApplicationDetail struct {
 // scopedApplication loads application id if p may see it: its graduate or its employer.
 func (s *Store) scopedApplication(ctx context.Context, p *web.Principal, id int64) (Applicant, bool, error) {
 	var a Applicant
-	tx := s.applicantQuery(ctx, &web.Principal{Role: web.RoleAdmin}, ApplicantQuery{}).Select(applicantColumns).Where("applications.id = ?", id)
+	tx := s.applicantQuery(ctx, &web.Principal{Actor: actor.Actor{Role: web.RoleAdmin}}, ApplicantQuery{}).Select(applicantColumns).Where("applications.id = ?", id)
 	res := tx.Limit(1).Scan(&a)
 	if res.Error != nil {
 		return a, false, res.Error

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"zonefair/app/actor"
+
 	"gorm.io/gorm"
 
 	"zonefair/app/account"
@@ -91,7 +93,7 @@ func (w *world) user(role web.Role) *web.Principal {
 	w.t.Helper()
 	w.users++
 	u := account.User{Email: fmt.Sprintf("%s%d@example.test", role, w.users), Name: fmt.Sprintf("%s %d", role, w.users), Role: role, Locale: "en"}
-	p := &web.Principal{Role: role}
+	p := &web.Principal{Actor: actor.Actor{Role: role}}
 	switch role {
 	case web.RoleZoneStaff:
 		u.ZoneID, p.ZoneID = &w.zone.ID, w.zone.ID

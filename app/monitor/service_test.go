@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"zonefair/app/actor"
+
 	"gorm.io/gorm"
 
 	"zonefair/app/account"
@@ -33,7 +35,7 @@ func TestSubmitForAnotherZoneRefused(t *testing.T) {
 		if err := s.SetKeyZones(ctx, KeyZonesInput{ZoneIDs: []int64{home.ID, other.ID}}); err != nil {
 			t.Fatal(err)
 		}
-		staff := &web.Principal{UserID: 5, Role: web.RoleZoneStaff, ZoneID: home.ID}
+		staff := &web.Principal{Actor: actor.Actor{UserID: 5, Role: web.RoleZoneStaff, ZoneID: home.ID}}
 		in := ReportInput{ZoneID: other.ID, Month: "2026-10", Imports: 1, Exports: 2, FDIContracted: 3, FDIActual: 4}
 		if _, err := s.Submit(ctx, staff, in); !errors.Is(err, errs.ErrForbidden) {
 			t.Fatalf("staff reporting for another zone: %v, want forbidden", err)
@@ -51,7 +53,7 @@ func TestSubmitForAnotherZoneRefused(t *testing.T) {
 			t.Fatalf("no zone named: %+v %v", r, err)
 		}
 		in.ZoneID = other.ID
-		if r, err := s.Submit(ctx, &web.Principal{UserID: 1, Role: web.RoleAdmin}, in); err != nil || r.ZoneID != other.ID {
+		if r, err := s.Submit(ctx, &web.Principal{Actor: actor.Actor{UserID: 1, Role: web.RoleAdmin}}, in); err != nil || r.ZoneID != other.ID {
 			t.Fatalf("admin: %+v %v", r, err)
 		}
 	})

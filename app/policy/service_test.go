@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"zonefair/app/actor"
+
 	"gorm.io/gorm"
 
 	"zonefair/app/account"
@@ -64,7 +66,7 @@ func (d *desk) user(role web.Role, zoneID *int64, province string) *web.Principa
 	if err := account.EnsureUser(d.ctx, account.NewStore(d.g), &u, "correct-horse-battery"); err != nil {
 		d.t.Fatal(err)
 	}
-	p := &web.Principal{UserID: u.ID, Name: u.Name, Role: role, Province: province}
+	p := &web.Principal{Actor: actor.Actor{UserID: u.ID, Name: u.Name, Role: role, Province: province}}
 	if zoneID != nil {
 		p.ZoneID = *zoneID
 	}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"testing"
 
+	"zonefair/app/actor"
+
 	"gorm.io/gorm"
 
 	"zonefair/app/account"
@@ -49,7 +51,7 @@ func TestAmountFilterComparesAcrossCurrencies(t *testing.T) {
 			t.Fatal(err)
 		}
 		svc := &project.Service{DB: g, Zones: zone.NewStore(g), Users: account.NewStore(g)}
-		admin := &web.Principal{UserID: 1, Role: web.RoleAdmin}
+		admin := &web.Principal{Actor: actor.Actor{UserID: 1, Role: web.RoleAdmin}}
 		ids := map[string]int64{}
 		for _, c := range []struct {
 			name     string

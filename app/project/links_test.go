@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"zonefair/app/actor"
+
 	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
 
@@ -50,10 +52,10 @@ func newLinkEnv(t *testing.T, g *gorm.DB) *linkEnv {
 		}
 	}
 	e := &linkEnv{t: t, g: g, dir: t.TempDir(), pol: map[string]int64{}, users: map[string]*web.Principal{
-		"admin":    {UserID: 1, Name: "Admin", Role: web.RoleAdmin},
-		"staff":    {UserID: 2, Name: "Home staff", Role: web.RoleZoneStaff, ZoneID: home.ID},
-		"other":    {UserID: 3, Name: "Away staff", Role: web.RoleZoneStaff, ZoneID: away.ID},
-		"investor": {UserID: 4, Name: "Investor", Role: web.RoleInvestor},
+		"admin":    {Actor: actor.Actor{UserID: 1, Name: "Admin", Role: web.RoleAdmin}},
+		"staff":    {Actor: actor.Actor{UserID: 2, Name: "Home staff", Role: web.RoleZoneStaff, ZoneID: home.ID}},
+		"other":    {Actor: actor.Actor{UserID: 3, Name: "Away staff", Role: web.RoleZoneStaff, ZoneID: away.ID}},
+		"investor": {Actor: actor.Actor{UserID: 4, Name: "Investor", Role: web.RoleInvestor}},
 	}}
 	svc := &project.Service{DB: g, Zones: zone.NewStore(g), Users: account.NewStore(g), UploadDir: e.dir}
 	pr, err := svc.Create(ctx, e.users["admin"], project.Input{ZoneID: home.ID, TitleZh: "芯片厂", TitleEn: "Chip fab", Industry: "semiconductors", Currency: "CNY"})

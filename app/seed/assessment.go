@@ -6,6 +6,8 @@ import (
 	"math"
 	"time"
 
+	"zonefair/app/actor"
+
 	"gorm.io/gorm"
 
 	"zonefair/app/assessment"
@@ -35,7 +37,7 @@ func demoAssessment(ctx context.Context, g *gorm.DB) error {
 		return err
 	}
 	zones := zone.NewStore(g)
-	admin := &web.Principal{Role: web.RoleAdmin, Name: "seed"}
+	admin := &web.Principal{Actor: actor.Actor{Role: web.RoleAdmin, Name: "seed"}}
 	for _, year := range demoAssessmentYears {
 		for i, dz := range zone.DemoZones {
 			if year == demoAssessmentYears[len(demoAssessmentYears)-1] && i == 0 {

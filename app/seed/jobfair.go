@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"zonefair/app/actor"
+
 	"gorm.io/gorm"
 
 	"zonefair/app/jobfair"
@@ -168,7 +170,7 @@ func demoJobFair(ctx context.Context, g *gorm.DB, graduateEmail string) error {
 		apps = append(apps, a.ID)
 	}
 	if len(apps) > 0 {
-		admin := &web.Principal{Role: web.RoleAdmin}
+		admin := &web.Principal{Actor: actor.Actor{Role: web.RoleAdmin}}
 		if _, err := svc.ChangeStatus(ctx, admin, apps[:1], jobfair.StatusInterview, "安排线上面试"); err != nil {
 			return err
 		}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"zonefair/app/actor"
+
 	"gorm.io/gorm"
 
 	"zonefair/app/jobfair"
@@ -26,7 +28,7 @@ func demoMeetings(ctx context.Context, g *gorm.DB) error {
 	}
 	who := map[string]*web.Principal{}
 	for _, u := range us {
-		p := &web.Principal{UserID: *u.ID, Name: u.Name, Role: web.Role(u.Role)}
+		p := &web.Principal{Actor: actor.Actor{UserID: *u.ID, Name: u.Name, Role: web.Role(u.Role)}}
 		if u.ZoneID != nil {
 			p.ZoneID = *u.ZoneID
 		}

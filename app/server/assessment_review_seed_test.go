@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"zonefair/app/actor"
+
 	"gorm.io/gorm"
 
 	"zonefair/app/assessment"
@@ -26,7 +28,7 @@ func TestDemoReviewersHaveWork(t *testing.T) {
 			}
 			return list
 		}
-		jiangsu := &web.Principal{UserID: 1, Name: "reviewer", Role: web.RoleProvince, Province: "jiangsu"}
+		jiangsu := &web.Principal{Actor: actor.Actor{UserID: 1, Name: "reviewer", Role: web.RoleProvince, Province: "jiangsu"}}
 		subs := waiting(jiangsu, assessment.StatusSubmitted)
 		if len(subs) != 2 {
 			t.Fatalf("Jiangsu reviewer: %d submissions to review, want 2: %+v", len(subs), subs)
@@ -40,10 +42,10 @@ func TestDemoReviewersHaveWork(t *testing.T) {
 				t.Fatalf("reviewer cannot review %d: %+v %v", s.ID, d.Submission, err)
 			}
 		}
-		if n := len(waiting(&web.Principal{UserID: 2, Role: web.RoleProvince, Province: "shaanxi"}, assessment.StatusSubmitted)); n != 1 {
+		if n := len(waiting(&web.Principal{Actor: actor.Actor{UserID: 2, Role: web.RoleProvince, Province: "shaanxi"}}, assessment.StatusSubmitted)); n != 1 {
 			t.Fatalf("Shaanxi reviewer: %d submissions to review", n)
 		}
-		admin := &web.Principal{UserID: 3, Role: web.RoleAdmin}
+		admin := &web.Principal{Actor: actor.Actor{UserID: 3, Role: web.RoleAdmin}}
 		passed := waiting(admin, assessment.StatusReviewed)
 		if len(passed) != 1 || passed[0].Province != "jiangsu" {
 			t.Fatalf("awaiting the ministry: %+v", passed)

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"zonefair/app/actor"
+
 	"gorm.io/gorm"
 
 	"zonefair/app/jobfair"
@@ -49,7 +51,7 @@ func TestDemoJobFair(t *testing.T) {
 		}
 		var ent struct{ ID, ZoneID, EnterpriseID int64 }
 		g.Table("users").Where("email = ?", "hr.enterprise@zonefair.test").Scan(&ent)
-		page, err := store.Applicants(ctx, &web.Principal{Role: web.RoleEnterprise, ZoneID: ent.ZoneID, EnterpriseID: ent.EnterpriseID}, jobfair.ApplicantQuery{})
+		page, err := store.Applicants(ctx, &web.Principal{Actor: actor.Actor{Role: web.RoleEnterprise, ZoneID: ent.ZoneID, EnterpriseID: ent.EnterpriseID}}, jobfair.ApplicantQuery{})
 		if err != nil || page.Total == 0 {
 			t.Fatalf("the demo enterprise has no applicants: %+v, %v", page, err)
 		}

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"zonefair/app/actor"
+
 	"gorm.io/gorm"
 
 	"zonefair/app/account"
@@ -34,7 +36,7 @@ func TestPresenceRights(t *testing.T) {
 			if err := g.Create(&u).Error; err != nil {
 				t.Fatal(err)
 			}
-			return &web.Principal{UserID: u.ID, Name: name, Role: role, ZoneID: zone}
+			return &web.Principal{Actor: actor.Actor{UserID: u.ID, Name: name, Role: role, ZoneID: zone}}
 		}
 		colleague, outsider, admin := user("colleague", web.RoleZoneStaff, 901), user("outsider", web.RoleZoneStaff, 902), user("admin", web.RoleAdmin, 0)
 		if err := g.Exec("INSERT INTO briefing_zones (briefing_id, zone_id) VALUES (?, ?)", f.live, 901).Error; err != nil {

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"zonefair/app/actor"
+
 	jose "github.com/go-jose/go-jose/v3"
 	"github.com/go-jose/go-jose/v3/jwt"
 	"github.com/livekit/protocol/auth"
@@ -74,7 +76,7 @@ func setup(t *testing.T, g *gorm.DB) *fixture {
 		if err := g.Create(&u).Error; err != nil {
 			t.Fatal(err)
 		}
-		return &web.Principal{UserID: u.ID, Name: name, Role: role}
+		return &web.Principal{Actor: actor.Actor{UserID: u.ID, Name: name, Role: role}}
 	}
 	f.host, f.ann, f.bob, f.eve, f.other = user("Host", web.RoleZoneStaff), user("Ann", web.RoleInvestor), user("Bob", web.RoleInvestor), user("Eve", web.RoleInvestor), user("Oli", web.RoleInvestor)
 	now := time.Now().UTC()
@@ -185,7 +187,7 @@ func TestTokenRights(t *testing.T) {
 
 func TestTokenExpires(t *testing.T) {
 	s := &Service{Server: Server{URL: "ws://127.0.0.1:1", APIKey: testKey, APISecret: testSecret}}
-	tok, err := s.sign("briefing-1", &web.Principal{UserID: 7, Name: "Ann"}, RoleAudience, false)
+	tok, err := s.sign("briefing-1", &web.Principal{Actor: actor.Actor{UserID: 7, Name: "Ann"}}, RoleAudience, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -383,7 +385,7 @@ func TestOriginsForThePagePolicy(t *testing.T) {
 
 func TestOffWithoutServer(t *testing.T) {
 	s := &Service{}
-	_, err := s.BriefingToken(context.Background(), 1, &web.Principal{UserID: 1})
+	_, err := s.BriefingToken(context.Background(), 1, &web.Principal{Actor: actor.Actor{UserID: 1}})
 	wantKind(t, err, errs.ErrConflict)
 	wantKind(t, s.Webhook(context.Background(), "x", []byte("{}")), errs.ErrConflict)
 	if st := s.Status(); st.Enabled || st.URL != "" {

@@ -6,70 +6,58 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zonefair/app/errs"
+	"zonefair/app/actor"
 )
 
-// Role is what a user is on the platform.
-type Role string
+// Role is what a user is on the platform (see actor.Role).
+type Role = actor.Role
 
 // The roles.
 const (
-	RoleAdmin      Role = "admin"
-	RoleZoneStaff  Role = "zone_staff"
-	RoleEnterprise Role = "enterprise_staff"
-	RoleInvestor   Role = "investor"
-	RoleGraduate   Role = "graduate"
-	// RoleProvince reviews the assessment data of the zones of one province (a provincial
-	// commerce department).
-	RoleProvince Role = "province_staff"
+	RoleAdmin      = actor.RoleAdmin
+	RoleZoneStaff  = actor.RoleZoneStaff
+	RoleEnterprise = actor.RoleEnterprise
+	RoleInvestor   = actor.RoleInvestor
+	RoleGraduate   = actor.RoleGraduate
+	RoleProvince   = actor.RoleProvince
 )
 
 // AllRoles lists every role, for access tests and validation.
-var AllRoles = []Role{RoleAdmin, RoleZoneStaff, RoleEnterprise, RoleInvestor, RoleGraduate, RoleProvince}
+var AllRoles = actor.AllRoles
 
-// Principal is the logged-in caller of a request.
+// Principal is the logged-in caller of a request: who they are, which services receive as an
+// *actor.Actor (Caller), and the session they came with, which stays in the web layer.
 type Principal struct {
-	UserID       int64
-	Name         string
-	Role         Role
-	ZoneID       int64  // zone staff and enterprise staff
-	EnterpriseID int64  // enterprise staff
-	Province     string // province staff: the province code, as in zone.Zone.Province
-	SessionKey   string
-	CSRFToken    string
+	actor.Actor
+	SessionKey string
+	CSRFToken  string
 }
 
-// ManagesZone reports whether p may manage zone zoneID: admins everywhere, zone staff at home.
-func (p *Principal) ManagesZone(zoneID int64) bool {
-	return p != nil && (p.Role == RoleAdmin || (p.Role == RoleZoneStaff && p.ZoneID == zoneID))
-}
-
-// CreatesIn is the zone a new object of p's belongs to when the request names zone named (0 for
-// none): the one rule for every kind of object that belongs to a zone. Zone and enterprise
-// staff create in their own zone, which naming none means; naming another is forbidden, never
-// quietly filed under their own. Admins create in the zone they name (0 when they name none;
-// the caller decides whether that is allowed).
-func (p *Principal) CreatesIn(named int64) (int64, error) {
-	switch {
-	case p == nil:
-		return 0, errs.Forbidden()
-	case p.Role == RoleAdmin:
-		return named, nil
-	case named != 0 && named != p.ZoneID:
-		return 0, errs.Forbidden()
+// Caller is who p is, for services: nil when p is nil (anonymous).
+func (p *Principal) Caller() *actor.Actor {
+	if p == nil {
+		return nil
 	}
-	return p.ZoneID, nil
+	return &p.Actor
 }
 
-// ReviewsProvince reports whether p reviews the zones of province: admins everywhere, province
-// staff in their own province.
+// The rules of actor.Actor, safe on a nil Principal as on a nil Actor.
+
+// ManagesZone reports whether p may manage zone zoneID (see actor.Actor.ManagesZone).
+func (p *Principal) ManagesZone(zoneID int64) bool { return p.Caller().ManagesZone(zoneID) }
+
+// CreatesIn is the zone a new object of p's belongs to (see actor.Actor.CreatesIn).
+func (p *Principal) CreatesIn(named int64) (int64, error) { return p.Caller().CreatesIn(named) }
+
+// ReviewsProvince reports whether p reviews the zones of province (see actor.Actor.ReviewsProvince).
 func (p *Principal) ReviewsProvince(province string) bool {
-	return p != nil && (p.Role == RoleAdmin || (p.Role == RoleProvince && p.Province != "" && p.Province == province))
+	return p.Caller().ReviewsProvince(province)
 }
 
-// ManagesEnterprise reports whether p may manage an enterprise of zone zoneID.
+// ManagesEnterprise reports whether p may manage an enterprise of zone zoneID (see
+// actor.Actor.ManagesEnterprise).
 func (p *Principal) ManagesEnterprise(zoneID, enterpriseID int64) bool {
-	return p.ManagesZone(zoneID) || (p != nil && p.Role == RoleEnterprise && p.EnterpriseID == enterpriseID)
+	return p.Caller().ManagesEnterprise(zoneID, enterpriseID)
 }
 
 const (

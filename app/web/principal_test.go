@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"zonefair/app/actor"
+
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -26,7 +28,7 @@ func TestDeferredPrincipal(t *testing.T) {
 				if fail != nil || gone {
 					return nil, fail
 				}
-				return &Principal{UserID: 7, Role: RoleGraduate}, nil
+				return &Principal{Actor: actor.Actor{UserID: 7, Role: RoleGraduate}}, nil
 			})
 		}
 		return c.Next()
