@@ -19,6 +19,24 @@ type model struct {
 	terms map[int64]map[string]int16
 }
 
+// write gives ix and m the same random documents under ids, as the write of sequence seq; with
+// repeats, some terms are given again at a lower weight, which the index must ignore.
+func (m *model) write(ix *Index, r *rand.Rand, ids []int64, seq int64, repeats bool) {
+	var b Batch
+	for _, id := range ids {
+		d, terms := randomDoc(r, id)
+		m.docs[id], m.terms[id] = d, terms
+		b.Add(d)
+		for term, w := range terms {
+			b.Term(id, []byte(term), w)
+			if repeats && r.IntN(4) == 0 {
+				b.Term(id, []byte(term), 1)
+			}
+		}
+	}
+	ix.Apply(&b, seq)
+}
+
 func (m *model) search(q Query) Result {
 	type hit struct {
 		id    int64
@@ -171,21 +189,7 @@ func testIndexMatches(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 11))
 	m := &model{docs: map[int64]Doc{}, terms: map[int64]map[string]int16{}}
 	ix := New(testConfig)
-	write := func(ids []int64, seq int64) {
-		var b Batch
-		for _, id := range ids {
-			d, terms := randomDoc(r, id)
-			m.docs[id], m.terms[id] = d, terms
-			b.Add(d)
-			for term, w := range terms {
-				b.Term(id, []byte(term), w)
-				if r.IntN(4) == 0 {
-					b.Term(id, []byte(term), 1) // a lower weight given again is ignored
-				}
-			}
-		}
-		ix.Apply(&b, seq)
-	}
+	write := func(ids []int64, seq int64) { m.write(ix, r, ids, seq, true) }
 	var all []int64
 	for id := int64(1); id <= 600; id++ {
 		all = append(all, id*3)
@@ -293,18 +297,7 @@ func TestConcurrentSearchesShareOneEvaluation(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 5))
 	m := &model{docs: map[int64]Doc{}, terms: map[int64]map[string]int16{}}
 	ix := New(testConfig)
-	write := func(ids []int64, seq int64) {
-		var b Batch
-		for _, id := range ids {
-			d, terms := randomDoc(r, id)
-			m.docs[id], m.terms[id] = d, terms
-			b.Add(d)
-			for term, w := range terms {
-				b.Term(id, []byte(term), w)
-			}
-		}
-		ix.Apply(&b, seq)
-	}
+	write := func(ids []int64, seq int64) { m.write(ix, r, ids, seq, false) }
 	var all []int64
 	for id := int64(1); id <= 400; id++ {
 		all = append(all, id)
