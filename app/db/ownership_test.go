@@ -27,8 +27,6 @@ var ownershipDebts = []string{
 	"jobfair enterprises", "jobfair users", "jobfair zone_industries", "jobfair zones",
 	"meeting applications", "meeting enterprises", "meeting fair_zones", "meeting jobs", "meeting meeting_requests",
 	"meeting project_leads", "meeting users", "meeting zones",
-	"monitor zones",
-	"policy zones",
 	"project policies",
 }
 

@@ -41,7 +41,7 @@ func (h *Handlers) Routes(r *web.Router) {
 }
 
 func (h *Handlers) overview(c *fiber.Ctx) error {
-	out, err := h.Service.Overview(c.UserContext(), web.CurrentPrincipal(c))
+	out, err := h.Service.Overview(c.UserContext(), web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (h *Handlers) series(c *fiber.Ctx) error {
 	if err := web.BindQuery(c, &q); err != nil {
 		return err
 	}
-	out, err := h.Service.Series(c.UserContext(), web.CurrentPrincipal(c), q)
+	out, err := h.Service.Series(c.UserContext(), web.CurrentPrincipal(c).Caller(), q)
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func (h *Handlers) submit(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	out, err := h.Service.Submit(c.UserContext(), web.CurrentPrincipal(c), in)
+	out, err := h.Service.Submit(c.UserContext(), web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func (h *Handlers) correct(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	out, err := h.Service.Correct(c.UserContext(), id, web.CurrentPrincipal(c), in)
+	out, err := h.Service.Correct(c.UserContext(), id, web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (h *Handlers) changes(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := h.Service.Changes(c.UserContext(), id, web.CurrentPrincipal(c))
+	out, err := h.Service.Changes(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func (h *Handlers) alerts(c *fiber.Ctx) error {
 	if err := web.BindQuery(c, &q); err != nil {
 		return err
 	}
-	out, err := h.Service.Alerts(c.UserContext(), web.CurrentPrincipal(c), q)
+	out, err := h.Service.Alerts(c.UserContext(), web.CurrentPrincipal(c).Caller(), q)
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ func (h *Handlers) ack(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := h.Service.Acknowledge(c.UserContext(), id, web.CurrentPrincipal(c))
+	out, err := h.Service.Acknowledge(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (h *Handlers) saveSettings(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	out, err := h.Service.SaveSettings(c.UserContext(), web.CurrentPrincipal(c), in)
+	out, err := h.Service.SaveSettings(c.UserContext(), web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"math"
 	"time"
 
+	"zonefair/app/actor"
 	"zonefair/app/web"
 )
 
@@ -163,8 +164,8 @@ func AddMonths(month string, n int) string {
 
 // seesZone reports whether p may read a zone's figures: admins, the zone's province staff and
 // its own staff.
-func seesZone(p *web.Principal, zoneID int64, province string) bool {
-	return p.ReviewsProvince(province) || (p.Role == web.RoleZoneStaff && p.ZoneID == zoneID)
+func seesZone(p *actor.Actor, zoneID int64, province string) bool {
+	return p.ReviewsProvince(province) || (p != nil && p.Role == actor.RoleZoneStaff && p.ZoneID == zoneID)
 }
 
 func init() {

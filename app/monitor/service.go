@@ -2,26 +2,23 @@ package monitor
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"math"
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
-
+	"zonefair/app/actor"
 	"zonefair/app/db"
 	"zonefair/app/errs"
 	"zonefair/app/notify"
-	"zonefair/app/web"
 	"zonefair/app/zone"
 )
 
 // Service is the monitoring's use cases.
 type Service struct {
-	DB     *gorm.DB
+	Store  *Store
+	Zones  Zones
 	Notify *notify.Service // nil tells nobody
 	Users  Users
 	Now    func() time.Time
@@ -39,22 +36,16 @@ func (s *Service) now() time.Time {
 
 // Settings returns the monitoring rules in force.
 func (s *Service) Settings(ctx context.Context) (Settings, error) {
-	return s.settings(s.DB.WithContext(ctx))
-}
-
-func (s *Service) settings(tx *gorm.DB) (Settings, error) {
-	var st Settings
-	err := tx.Where("id = 1").First(&st).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return DefaultSettings, nil
-	}
-	return st, err
+	return s.Store.Settings(ctx)
 }
 
 // SaveSettings replaces the monitoring rules (admins).
-func (s *Service) SaveSettings(ctx context.Context, p *web.Principal, in SettingsInput) (Settings, error) {
-	st := Settings{ID: 1, DropThreshold: math.Round(in.DropThreshold*10) / 10, DueDay: in.DueDay, UpdatedBy: p.UserID, UpdatedAt: s.now()}
-	err := s.DB.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "id"}}, UpdateAll: true}).Create(&st).Error
+func (s *Service) SaveSettings(ctx context.Context, p *actor.Actor, in SettingsInput) (Settings, error) {
+	if p == nil || p.Role != actor.RoleAdmin {
+		return Settings{}, errs.Forbidden()
+	}
+	st := Settings{DropThreshold: math.Round(in.DropThreshold*10) / 10, DueDay: in.DueDay, UpdatedBy: p.UserID, UpdatedAt: s.now()}
+	err := s.Store.SaveSettings(ctx, &st)
 	return st, err
 }
 
@@ -90,22 +81,31 @@ func (s *Service) checkMonth(m string) error {
 }
 
 // zoneOf loads the zone a caller reports or reads for, checking access and key-zone status.
-func (s *Service) zoneOf(ctx context.Context, zoneID int64) (zone.Zone, bool, error) {
-	var z zone.Zone
-	if err := s.DB.WithContext(ctx).Select("id, name_zh, name_en, province").First(&z, zoneID).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return z, false, errs.NotFound("zone")
-		}
+func (s *Service) zoneOf(ctx context.Context, zoneID int64) (zone.Ref, bool, error) {
+	z, err := s.zoneRef(ctx, zoneID)
+	if err != nil {
 		return z, false, err
 	}
-	var n int64
-	err := s.DB.WithContext(ctx).Model(&keyZone{}).Where("zone_id = ?", zoneID).Count(&n).Error
-	return z, n > 0, err
+	key, err := s.Store.IsKeyZone(ctx, zoneID)
+	return z, key, err
+}
+
+// zoneRef names zone zoneID (a 404 error when it does not exist).
+func (s *Service) zoneRef(ctx context.Context, zoneID int64) (zone.Ref, error) {
+	zs, err := s.Zones.RefsByID(ctx, []int64{zoneID})
+	if err != nil {
+		return zone.Ref{}, err
+	}
+	z, ok := zs[zoneID]
+	if !ok {
+		return z, errs.NotFound("zone")
+	}
+	return z, nil
 }
 
 // Submit stores a key zone's first report for a month (zone staff their zone, admins any)
 // and raises the alerts its figures call for.
-func (s *Service) Submit(ctx context.Context, p *web.Principal, in ReportInput) (Report, error) {
+func (s *Service) Submit(ctx context.Context, p *actor.Actor, in ReportInput) (Report, error) {
 	zoneID, err := p.CreatesIn(in.ZoneID)
 	if err != nil {
 		return Report{}, err
@@ -128,12 +128,12 @@ func (s *Service) Submit(ctx context.Context, p *web.Principal, in ReportInput) 
 	// The report and the alerts it raises are stored together: a failure leaves neither, so
 	// the zone can simply submit again and no alert is lost.
 	var raised []raisedAlert
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(&r).Error; err != nil {
+	err = s.Store.Transaction(ctx, func(tx *Store) error {
+		if err := tx.CreateReport(ctx, &r); err != nil {
 			return err
 		}
 		var err error
-		raised, err = s.evaluate(tx, z, r.Month, nil)
+		raised, err = s.evaluate(ctx, tx, z, r.Month, nil)
 		return err
 	})
 	if err != nil {
@@ -148,12 +148,9 @@ func (s *Service) Submit(ctx context.Context, p *web.Principal, in ReportInput) 
 
 // Correct changes a report's figures (the zone's staff or admins), recording each changed
 // figure with the reason, and re-evaluates the month and the same month a year later.
-func (s *Service) Correct(ctx context.Context, id int64, p *web.Principal, in CorrectionInput) (Report, error) {
-	var r Report
-	if err := s.DB.WithContext(ctx).First(&r, id).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return r, errs.NotFound("monitor_report")
-		}
+func (s *Service) Correct(ctx context.Context, id int64, p *actor.Actor, in CorrectionInput) (Report, error) {
+	r, err := s.Store.Report(ctx, id)
+	if err != nil {
 		return r, err
 	}
 	if !p.ManagesZone(r.ZoneID) {
@@ -178,20 +175,15 @@ func (s *Service) Correct(ctx context.Context, id int64, p *web.Principal, in Co
 	// The corrected month and the same month a year later are compared anew, in the same
 	// transaction as the correction.
 	var raised []raisedAlert
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(&changes).Error; err != nil {
-			return err
-		}
-		if err := tx.Model(&Report{}).Where("id = ?", id).Updates(map[string]any{
-			"imports": r.Imports, "exports": r.Exports, "fdi_contracted": r.FDIContracted, "fdi_actual": r.FDIActual, "updated_at": now,
-		}).Error; err != nil {
+	err = s.Store.Transaction(ctx, func(tx *Store) error {
+		if err := tx.Correct(ctx, &r, changes, now); err != nil {
 			return err
 		}
 		var err error
-		if raised, err = s.evaluate(tx, z, r.Month, raised); err != nil {
+		if raised, err = s.evaluate(ctx, tx, z, r.Month, raised); err != nil {
 			return err
 		}
-		raised, err = s.evaluate(tx, z, AddMonths(r.Month, 12), raised)
+		raised, err = s.evaluate(ctx, tx, z, AddMonths(r.Month, 12), raised)
 		return err
 	})
 	if err != nil {
@@ -203,30 +195,26 @@ func (s *Service) Correct(ctx context.Context, id int64, p *web.Principal, in Co
 }
 
 // Changes lists a report's audited corrections, newest first.
-func (s *Service) Changes(ctx context.Context, id int64, p *web.Principal) ([]Change, error) {
-	var r Report
-	if err := s.DB.WithContext(ctx).First(&r, id).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, errs.NotFound("monitor_report")
-		}
+func (s *Service) Changes(ctx context.Context, id int64, p *actor.Actor) ([]Change, error) {
+	r, err := s.Store.Report(ctx, id)
+	if err != nil {
 		return nil, err
 	}
-	z, _, err := s.zoneOf(ctx, r.ZoneID)
+	z, err := s.zoneRef(ctx, r.ZoneID)
 	if err != nil {
 		return nil, err
 	}
 	if !seesZone(p, z.ID, z.Province) {
 		return nil, errs.Forbidden()
 	}
-	out := []Change{}
-	return out, s.DB.WithContext(ctx).Where("report_id = ?", id).Order("id DESC").Find(&out).Error
+	return s.Store.Changes(ctx, id)
 }
 
 // evaluate compares a zone's month with the same month a year before, in tx, and raises a drop
 // alert for each figure that fell by at least the threshold; it appends the alerts raised.
-func (s *Service) evaluate(tx *gorm.DB, z zone.Zone, month string, raised []raisedAlert) ([]raisedAlert, error) {
-	var rs []Report
-	if err := tx.Where("zone_id = ? AND month IN ?", z.ID, []string{month, AddMonths(month, -12)}).Find(&rs).Error; err != nil {
+func (s *Service) evaluate(ctx context.Context, tx *Store, z zone.Ref, month string, raised []raisedAlert) ([]raisedAlert, error) {
+	rs, err := tx.ReportsIn(ctx, z.ID, []string{month, AddMonths(month, -12)})
+	if err != nil {
 		return raised, err
 	}
 	var cur, prev *Report
@@ -240,7 +228,7 @@ func (s *Service) evaluate(tx *gorm.DB, z zone.Zone, month string, raised []rais
 	if cur == nil || prev == nil {
 		return raised, nil
 	}
-	st, err := s.settings(tx)
+	st, err := tx.Settings(ctx)
 	if err != nil {
 		return raised, err
 	}
@@ -251,7 +239,7 @@ func (s *Service) evaluate(tx *gorm.DB, z zone.Zone, month string, raised []rais
 			continue
 		}
 		a := Alert{ZoneID: z.ID, Month: month, Kind: KindDrop, Indicator: ind, Value: &v, Previous: &pv, ChangePct: pct, Threshold: st.DropThreshold}
-		if raised, err = s.raise(tx, z, a, raised); err != nil {
+		if raised, err = s.raise(ctx, tx, z, a, raised); err != nil {
 			return raised, err
 		}
 	}
@@ -267,20 +255,20 @@ type raisedAlert struct {
 // raise stores an alert in tx unless the same one (zone, month, kind, figure) exists — the
 // unique index makes that hold across instances — with a notification for the province and
 // the ministry; it appends the alert if it was new.
-func (s *Service) raise(tx *gorm.DB, z zone.Zone, a Alert, raised []raisedAlert) ([]raisedAlert, error) {
+func (s *Service) raise(ctx context.Context, tx *Store, z zone.Ref, a Alert, raised []raisedAlert) ([]raisedAlert, error) {
 	a.CreatedAt = s.now()
-	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&a)
-	if res.Error != nil || res.RowsAffected == 0 {
-		return raised, res.Error
+	added, err := tx.AddAlert(ctx, &a)
+	if err != nil || !added {
+		return raised, err
 	}
-	to, err := s.Users.Reviewers(tx.Statement.Context, z.Province)
+	to, err := s.Users.Reviewers(ctx, z.Province)
 	if err != nil {
 		return raised, err
 	}
 	a.ZoneNameZh, a.ZoneNameEn, a.Province = z.NameZh, z.NameEn, z.Province
 	if s.Notify != nil {
 		for _, id := range to {
-			if _, err := s.Notify.Add(tx, id, KindAlert, notice(a)); err != nil {
+			if _, err := s.Notify.Add(tx.db, id, KindAlert, notice(a)); err != nil {
 				return raised, err
 			}
 		}
@@ -312,21 +300,24 @@ func (s *Service) CheckLate(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	month := AddMonths(MonthOf(now), -1)
-	var zs []zone.Zone
-	err = s.DB.WithContext(ctx).Select("id, name_zh, name_en, province").
-		Where("id IN (?)", s.DB.Model(&keyZone{}).Select("zone_id")).
-		Where("id NOT IN (?)", s.DB.Model(&Report{}).Select("zone_id").Where("month = ?", month)).
-		Where("id NOT IN (?)", s.DB.Model(&Alert{}).Select("zone_id").Where("month = ? AND kind = ?", month, KindLate)).
-		Order("id").Find(&zs).Error
+	ids, err := s.Store.LateZones(ctx, month)
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	zs, err := s.Zones.RefsByID(ctx, ids)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
-	for _, z := range zs {
+	for _, id := range ids {
+		z, ok := zs[id]
+		if !ok {
+			continue // removed since it was made a key zone
+		}
 		var raised []raisedAlert
-		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := s.Store.Transaction(ctx, func(tx *Store) error {
 			var err error
-			raised, err = s.raise(tx, z, Alert{ZoneID: z.ID, Month: month, Kind: KindLate, Threshold: float64(st.DueDay)}, nil)
+			raised, err = s.raise(ctx, tx, z, Alert{ZoneID: z.ID, Month: month, Kind: KindLate, Threshold: float64(st.DueDay)}, nil)
 			return err
 		})
 		if err != nil {

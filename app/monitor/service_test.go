@@ -6,14 +6,12 @@ import (
 	"testing"
 	"time"
 
-	"zonefair/app/actor"
-
 	"gorm.io/gorm"
 
 	"zonefair/app/account"
+	"zonefair/app/actor"
 	"zonefair/app/db/dbtest"
 	"zonefair/app/errs"
-	"zonefair/app/web"
 	"zonefair/app/zone"
 )
 
@@ -31,11 +29,11 @@ func TestSubmitForAnotherZoneRefused(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		s := &Service{DB: g, Users: account.NewStore(g), Now: func() time.Time { return time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC) }}
+		s := &Service{Store: NewStore(g), Zones: zs, Users: account.NewStore(g), Now: func() time.Time { return time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC) }}
 		if err := s.SetKeyZones(ctx, KeyZonesInput{ZoneIDs: []int64{home.ID, other.ID}}); err != nil {
 			t.Fatal(err)
 		}
-		staff := &web.Principal{Actor: actor.Actor{UserID: 5, Role: web.RoleZoneStaff, ZoneID: home.ID}}
+		staff := &actor.Actor{UserID: 5, Role: actor.RoleZoneStaff, ZoneID: home.ID}
 		in := ReportInput{ZoneID: other.ID, Month: "2026-10", Imports: 1, Exports: 2, FDIContracted: 3, FDIActual: 4}
 		if _, err := s.Submit(ctx, staff, in); !errors.Is(err, errs.ErrForbidden) {
 			t.Fatalf("staff reporting for another zone: %v, want forbidden", err)
@@ -53,7 +51,7 @@ func TestSubmitForAnotherZoneRefused(t *testing.T) {
 			t.Fatalf("no zone named: %+v %v", r, err)
 		}
 		in.ZoneID = other.ID
-		if r, err := s.Submit(ctx, &web.Principal{Actor: actor.Actor{UserID: 1, Role: web.RoleAdmin}}, in); err != nil || r.ZoneID != other.ID {
+		if r, err := s.Submit(ctx, &actor.Actor{UserID: 1, Role: actor.RoleAdmin}, in); err != nil || r.ZoneID != other.ID {
 			t.Fatalf("admin: %+v %v", r, err)
 		}
 	})

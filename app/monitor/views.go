@@ -2,28 +2,49 @@ package monitor
 
 import (
 	"context"
-	"errors"
 	"slices"
 
-	"gorm.io/gorm"
-
+	"zonefair/app/actor"
 	"zonefair/app/errs"
-	"zonefair/app/web"
 	"zonefair/app/zone"
 )
 
-// visibleZones narrows a zones query to the key zones p may read.
-func (s *Service) visibleZones(tx *gorm.DB, p *web.Principal) *gorm.DB {
-	tx = tx.Where("zones.id IN (?)", s.DB.Model(&keyZone{}).Select("zone_id"))
-	switch p.Role {
-	case web.RoleAdmin:
-		return tx
-	case web.RoleProvince:
-		return tx.Where("zones.province = ? AND zones.province <> ''", p.Province)
-	case web.RoleZoneStaff:
-		return tx.Where("zones.id = ?", p.ZoneID)
+// visibleZones returns the key zones p may read, in id order: all for admins, their province's
+// for province staff, their own for zone staff.
+func (s *Service) visibleZones(ctx context.Context, p *actor.Actor) ([]zone.Ref, error) {
+	if p == nil || (p.Role != actor.RoleAdmin && p.Role != actor.RoleProvince && p.Role != actor.RoleZoneStaff) {
+		return nil, nil
 	}
-	return tx.Where("1 = 0")
+	ids, err := s.Store.KeyZones(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if p.Role == actor.RoleZoneStaff {
+		if !slices.Contains(ids, p.ZoneID) {
+			return nil, nil
+		}
+		ids = []int64{p.ZoneID}
+	}
+	refs, err := s.Zones.RefsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]zone.Ref, 0, len(ids))
+	for _, id := range ids {
+		z, ok := refs[id]
+		if ok && (p.Role != actor.RoleProvince || (p.Province != "" && z.Province == p.Province)) {
+			out = append(out, z)
+		}
+	}
+	return out, nil
+}
+
+func refIDs(zs []zone.Ref) []int64 {
+	ids := make([]int64, len(zs))
+	for i, z := range zs {
+		ids[i] = z.ID
+	}
+	return ids
 }
 
 // ZoneStatus is a key zone on the dashboard: its latest report and whether last month's is in.
@@ -49,29 +70,22 @@ type Overview struct {
 }
 
 // Overview returns the key zones the caller may read with their reporting state.
-func (s *Service) Overview(ctx context.Context, p *web.Principal) (Overview, error) {
+func (s *Service) Overview(ctx context.Context, p *actor.Actor) (Overview, error) {
 	out := Overview{Zones: []ZoneStatus{}}
 	st, err := s.Settings(ctx)
 	if err != nil {
 		return out, err
 	}
 	out.Settings = st
-	var zs []zone.Zone
-	if err := s.visibleZones(s.DB.WithContext(ctx).Model(&zone.Zone{}), p).Select("id, name_zh, name_en, province").Order("id").Find(&zs).Error; err != nil {
+	zs, err := s.visibleZones(ctx, p)
+	if err != nil || len(zs) == 0 {
 		return out, err
 	}
-	if len(zs) == 0 {
-		return out, nil
-	}
-	ids := make([]int64, len(zs))
-	for i, z := range zs {
-		ids[i] = z.ID
-	}
+	ids := refIDs(zs)
 	due := AddMonths(MonthOf(s.now()), -1)
-	var rs []Report
 	// The last 13 months hold each zone's latest report and its base a year before.
-	from := AddMonths(due, -13)
-	if err := s.DB.WithContext(ctx).Where("zone_id IN ? AND month >= ?", ids, from).Find(&rs).Error; err != nil {
+	rs, err := s.Store.Reports(ctx, ids, AddMonths(due, -13), due)
+	if err != nil {
 		return out, err
 	}
 	byKey := map[int64]map[string]Report{}
@@ -81,16 +95,9 @@ func (s *Service) Overview(ctx context.Context, p *web.Principal) (Overview, err
 		}
 		byKey[r.ZoneID][r.Month] = r
 	}
-	var open []struct {
-		ZoneID int64
-		N      int
-	}
-	if err := s.DB.WithContext(ctx).Model(&Alert{}).Select("zone_id, COUNT(*) AS n").Where("zone_id IN ? AND acknowledged_at IS NULL", ids).Group("zone_id").Scan(&open).Error; err != nil {
+	alerts, err := s.Store.OpenAlerts(ctx, ids)
+	if err != nil {
 		return out, err
-	}
-	alerts := map[int64]int{}
-	for _, o := range open {
-		alerts[o.ZoneID] = o.N
 	}
 	for _, z := range zs {
 		zsx := ZoneStatus{ZoneID: z.ID, NameZh: z.NameZh, NameEn: z.NameEn, Province: z.Province, DueMonth: due, OpenAlerts: alerts[z.ID]}
@@ -108,7 +115,7 @@ func (s *Service) Overview(ctx context.Context, p *web.Principal) (Overview, err
 		}
 		out.Zones = append(out.Zones, zsx)
 	}
-	out.CanReport = p.Role == web.RoleAdmin || (p.Role == web.RoleZoneStaff && slices.Contains(ids, p.ZoneID))
+	out.CanReport = p.Role == actor.RoleAdmin || (p.Role == actor.RoleZoneStaff && slices.Contains(ids, p.ZoneID))
 	return out, nil
 }
 
@@ -162,31 +169,31 @@ type Series struct {
 // Series returns the months of q's window that have figures, oldest first, each compared
 // with the same month a year before. Summed over zones, only the months that as many zones
 // reported as any month are kept.
-func (s *Service) Series(ctx context.Context, p *web.Principal, q SeriesQuery) (Series, error) {
+func (s *Service) Series(ctx context.Context, p *actor.Actor, q SeriesQuery) (Series, error) {
 	if q.Months == 0 {
 		q.Months = 24
 	}
 	out := Series{ZoneID: q.ZoneID, Points: []Point{}}
-	tx := s.visibleZones(s.DB.WithContext(ctx).Model(&zone.Zone{}), p)
+	var ids []int64
 	if q.ZoneID > 0 {
-		var z zone.Zone
-		err := s.DB.WithContext(ctx).Select("id, name_zh, name_en, province").First(&z, q.ZoneID).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return out, errs.NotFound("zone")
-		} else if err != nil {
+		z, err := s.zoneRef(ctx, q.ZoneID)
+		if err != nil {
 			return out, err
 		}
 		if !seesZone(p, z.ID, z.Province) {
 			return out, errs.Forbidden()
 		}
-		out.NameZh, out.NameEn = z.NameZh, z.NameEn
-		tx = s.DB.WithContext(ctx).Model(&zone.Zone{}).Where("zones.id = ?", z.ID)
+		out.NameZh, out.NameEn, ids = z.NameZh, z.NameEn, []int64{z.ID}
+	} else {
+		zs, err := s.visibleZones(ctx, p)
+		if err != nil {
+			return out, err
+		}
+		ids = refIDs(zs)
 	}
 	last := AddMonths(MonthOf(s.now()), -1)
 	first := AddMonths(last, -(q.Months - 1))
-	var rs []Report
-	err := s.DB.WithContext(ctx).Where("zone_id IN (?) AND month >= ? AND month <= ?", tx.Select("zones.id"), AddMonths(first, -12), last).
-		Order("month").Find(&rs).Error
+	rs, err := s.Store.Reports(ctx, ids, AddMonths(first, -12), last)
 	if err != nil {
 		return out, err
 	}
@@ -234,72 +241,53 @@ type AlertQuery struct {
 }
 
 // Alerts lists the alerts of the zones the caller may read, newest first.
-func (s *Service) Alerts(ctx context.Context, p *web.Principal, q AlertQuery) ([]Alert, error) {
+func (s *Service) Alerts(ctx context.Context, p *actor.Actor, q AlertQuery) ([]Alert, error) {
 	if q.Limit == 0 {
 		q.Limit = 100
 	}
-	out := []Alert{}
-	zq := s.visibleZones(s.DB.Model(&zone.Zone{}), p).Select("zones.id")
-	tx := s.DB.WithContext(ctx).Where("zone_id IN (?)", zq)
-	if q.Open {
-		tx = tx.Where("acknowledged_at IS NULL")
+	zs, err := s.visibleZones(ctx, p)
+	if err != nil {
+		return nil, err
 	}
-	if q.ZoneID > 0 {
-		tx = tx.Where("zone_id = ?", q.ZoneID)
-	}
-	if err := tx.Order("created_at DESC, id DESC").Limit(q.Limit).Find(&out).Error; err != nil {
+	out, err := s.Store.Alerts(ctx, refIDs(zs), q)
+	if err != nil {
 		return out, err
 	}
-	return out, s.nameAlerts(ctx, out)
+	byID := make(map[int64]zone.Ref, len(zs))
+	for _, z := range zs {
+		byID[z.ID] = z
+	}
+	nameAlerts(out, byID)
+	return out, nil
 }
 
-func (s *Service) nameAlerts(ctx context.Context, as []Alert) error {
-	if len(as) == 0 {
-		return nil
-	}
-	ids := make([]int64, len(as))
-	for i, a := range as {
-		ids[i] = a.ZoneID
-	}
-	var zs []zone.Zone
-	if err := s.DB.WithContext(ctx).Select("id, name_zh, name_en, province").Where("id IN ?", ids).Find(&zs).Error; err != nil {
-		return err
-	}
+// nameAlerts sets each alert's zone names and province from zs.
+func nameAlerts(as []Alert, zs map[int64]zone.Ref) {
 	for i := range as {
-		for _, z := range zs {
-			if z.ID == as[i].ZoneID {
-				as[i].ZoneNameZh, as[i].ZoneNameEn, as[i].Province = z.NameZh, z.NameEn, z.Province
-			}
-		}
+		z := zs[as[i].ZoneID]
+		as[i].ZoneNameZh, as[i].ZoneNameEn, as[i].Province = z.NameZh, z.NameEn, z.Province
 	}
-	return nil
 }
 
 // Acknowledge marks an alert as seen (admins, or province staff of the zone's province).
-func (s *Service) Acknowledge(ctx context.Context, id int64, p *web.Principal) (Alert, error) {
-	var a Alert
-	if err := s.DB.WithContext(ctx).First(&a, id).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return a, errs.NotFound("monitor_alert")
-		}
+func (s *Service) Acknowledge(ctx context.Context, id int64, p *actor.Actor) (Alert, error) {
+	a, err := s.Store.Alert(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	zs, err := s.Zones.RefsByID(ctx, []int64{a.ZoneID})
+	if err != nil {
 		return a, err
 	}
 	list := []Alert{a}
-	if err := s.nameAlerts(ctx, list); err != nil {
-		return a, err
-	}
+	nameAlerts(list, zs)
 	a = list[0]
 	if !p.ReviewsProvince(a.Province) {
 		return a, errs.Forbidden()
 	}
 	now := s.now()
-	res := s.DB.WithContext(ctx).Model(&Alert{}).Where("id = ? AND acknowledged_at IS NULL", id).
-		Updates(map[string]any{"acknowledged_at": now, "acknowledged_by": p.UserID})
-	if res.Error != nil {
-		return a, res.Error
-	}
-	if res.RowsAffected == 0 {
-		return a, errs.New(errs.ErrConflict, "monitor.acknowledged")
+	if err := s.Store.Acknowledge(ctx, id, p.UserID, now); err != nil {
+		return a, err
 	}
 	a.AcknowledgedAt, a.AcknowledgedBy = &now, &p.UserID
 	return a, nil
@@ -313,33 +301,19 @@ type KeyZonesInput struct {
 // SetKeyZones replaces the monitored key zones (admins).
 func (s *Service) SetKeyZones(ctx context.Context, in KeyZonesInput) error {
 	ids := slices.Compact(slices.Sorted(slices.Values(in.ZoneIDs)))
-	var n int64
 	if len(ids) > 0 {
-		if err := s.DB.WithContext(ctx).Model(&zone.Zone{}).Where("id IN ?", ids).Count(&n).Error; err != nil {
+		zs, err := s.Zones.RefsByID(ctx, ids)
+		if err != nil {
 			return err
 		}
-		if int(n) != len(ids) {
+		if len(zs) != len(ids) {
 			return errs.Invalid("zoneIds", "field.zone_unknown")
 		}
 	}
-	now := s.now()
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Where("1 = 1").Delete(&keyZone{}).Error; err != nil {
-			return err
-		}
-		rows := make([]keyZone, len(ids))
-		for i, id := range ids {
-			rows[i] = keyZone{ZoneID: id, CreatedAt: now}
-		}
-		if len(rows) == 0 {
-			return nil
-		}
-		return tx.Create(&rows).Error
-	})
+	return s.Store.SetKeyZones(ctx, ids, s.now())
 }
 
 // KeyZones lists the monitored zones' ids.
 func (s *Service) KeyZones(ctx context.Context) ([]int64, error) {
-	out := []int64{}
-	return out, s.DB.WithContext(ctx).Model(&keyZone{}).Order("zone_id").Pluck("zone_id", &out).Error
+	return s.Store.KeyZones(ctx)
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"zonefair/app/actor"
 	"zonefair/app/errs"
 	"zonefair/app/pdfcheck"
 	"zonefair/app/web"
@@ -25,7 +26,7 @@ func attachmentURL(policyID, id int64) string {
 }
 
 // Attach stores a PDF attachment on a policy the caller manages.
-func (s *Service) Attach(ctx context.Context, id int64, p *web.Principal, name string, body []byte) (Attachment, error) {
+func (s *Service) Attach(ctx context.Context, id int64, p *actor.Actor, name string, body []byte) (Attachment, error) {
 	if _, err := s.managed(ctx, id, p); err != nil {
 		return Attachment{}, err
 	}
@@ -33,8 +34,8 @@ func (s *Service) Attach(ctx context.Context, id int64, p *web.Principal, name s
 	if err != nil {
 		return Attachment{}, err
 	}
-	var n int64
-	if err := s.DB.WithContext(ctx).Model(&Attachment{}).Where("policy_id = ?", id).Count(&n).Error; err != nil {
+	n, err := s.Store.CountAttachments(ctx, id)
+	if err != nil {
 		return Attachment{}, err
 	}
 	if n >= maxAttachments {
@@ -57,7 +58,7 @@ func (s *Service) Attach(ctx context.Context, id int64, p *web.Principal, name s
 		name = "attachment.pdf"
 	}
 	a := Attachment{PolicyID: id, Name: name, Path: rel, Size: int64(len(body)), Pages: pages, CreatedAt: s.now()}
-	if err := s.DB.WithContext(ctx).Create(&a).Error; err != nil {
+	if err := s.Store.AddAttachment(ctx, &a); err != nil {
 		_ = os.Remove(full)
 		return a, err
 	}
@@ -66,13 +67,13 @@ func (s *Service) Attach(ctx context.Context, id int64, p *web.Principal, name s
 }
 
 // AttachmentFile returns an attachment of a policy the caller may read.
-func (s *Service) AttachmentFile(ctx context.Context, id, attID int64, p *web.Principal) (Attachment, []byte, error) {
+func (s *Service) AttachmentFile(ctx context.Context, id, attID int64, p *actor.Actor) (Attachment, []byte, error) {
 	if _, err := s.Get(ctx, id, p); err != nil {
 		return Attachment{}, nil, err
 	}
-	var a Attachment
-	if err := s.DB.WithContext(ctx).Where("id = ? AND policy_id = ?", attID, id).First(&a).Error; err != nil {
-		return a, nil, notFound(err, "policy_attachment")
+	a, err := s.Store.Attachment(ctx, id, attID)
+	if err != nil {
+		return a, nil, err
 	}
 	body, err := os.ReadFile(filepath.Join(s.UploadDir, filepath.Clean(a.Path)))
 	if err != nil {
@@ -82,15 +83,15 @@ func (s *Service) AttachmentFile(ctx context.Context, id, attID int64, p *web.Pr
 }
 
 // Detach removes an attachment from a policy the caller manages.
-func (s *Service) Detach(ctx context.Context, id, attID int64, p *web.Principal) error {
+func (s *Service) Detach(ctx context.Context, id, attID int64, p *actor.Actor) error {
 	if _, err := s.managed(ctx, id, p); err != nil {
 		return err
 	}
-	var a Attachment
-	if err := s.DB.WithContext(ctx).Where("id = ? AND policy_id = ?", attID, id).First(&a).Error; err != nil {
-		return notFound(err, "policy_attachment")
+	a, err := s.Store.Attachment(ctx, id, attID)
+	if err != nil {
+		return err
 	}
-	if err := s.DB.WithContext(ctx).Delete(&a).Error; err != nil {
+	if err := s.Store.DeleteAttachment(ctx, &a); err != nil {
 		return err
 	}
 	s.removeFiles([]Attachment{a})

@@ -53,7 +53,7 @@ func (h *Handlers) search(c *fiber.Ctx) error {
 	if err := web.BindQuery(c, &q); err != nil {
 		return err
 	}
-	out, err := h.Service.Search(c.UserContext(), web.CurrentPrincipal(c), q)
+	out, err := h.Service.Search(c.UserContext(), web.CurrentPrincipal(c).Caller(), q)
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (h *Handlers) create(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	out, err := h.Service.Create(c.UserContext(), web.CurrentPrincipal(c), in, q.Publish)
+	out, err := h.Service.Create(c.UserContext(), web.CurrentPrincipal(c).Caller(), in, q.Publish)
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func (h *Handlers) get(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := h.Service.Get(c.UserContext(), id, web.CurrentPrincipal(c))
+	out, err := h.Service.Get(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (h *Handlers) update(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	out, err := h.Service.Update(c.UserContext(), id, web.CurrentPrincipal(c), in)
+	out, err := h.Service.Update(c.UserContext(), id, web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (h *Handlers) remove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Service.Delete(c.UserContext(), id, web.CurrentPrincipal(c)); err != nil {
+	if err := h.Service.Delete(c.UserContext(), id, web.CurrentPrincipal(c).Caller()); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -120,7 +120,7 @@ func (h *Handlers) publish(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := h.Service.Publish(c.UserContext(), id, web.CurrentPrincipal(c))
+	out, err := h.Service.Publish(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func (h *Handlers) attach(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := h.Service.Attach(c.UserContext(), id, web.CurrentPrincipal(c), name, body)
+	out, err := h.Service.Attach(c.UserContext(), id, web.CurrentPrincipal(c).Caller(), name, body)
 	if err != nil {
 		return err
 	}
@@ -157,7 +157,7 @@ func (h *Handlers) attachment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, body, err := h.Service.AttachmentFile(c.UserContext(), id, att, web.CurrentPrincipal(c))
+	a, body, err := h.Service.AttachmentFile(c.UserContext(), id, att, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,7 @@ func (h *Handlers) detach(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Service.Detach(c.UserContext(), id, att, web.CurrentPrincipal(c)); err != nil {
+	if err := h.Service.Detach(c.UserContext(), id, att, web.CurrentPrincipal(c).Caller()); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -180,7 +180,7 @@ func (h *Handlers) packages(c *fiber.Ctx) error {
 	if err := web.BindQuery(c, &q); err != nil {
 		return err
 	}
-	out, err := h.Service.Packages(c.UserContext(), web.CurrentPrincipal(c), q)
+	out, err := h.Service.Packages(c.UserContext(), web.CurrentPrincipal(c).Caller(), q)
 	if err != nil {
 		return err
 	}
@@ -192,7 +192,7 @@ func (h *Handlers) savePackage(c *fiber.Ctx, id int64, status int) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	out, err := h.Service.SavePackage(c.UserContext(), id, web.CurrentPrincipal(c), in)
+	out, err := h.Service.SavePackage(c.UserContext(), id, web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
@@ -214,7 +214,7 @@ func (h *Handlers) getPackage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := h.Service.GetPackage(c.UserContext(), id, web.CurrentPrincipal(c))
+	out, err := h.Service.GetPackage(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -226,14 +226,14 @@ func (h *Handlers) deletePackage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Service.DeletePackage(c.UserContext(), id, web.CurrentPrincipal(c)); err != nil {
+	if err := h.Service.DeletePackage(c.UserContext(), id, web.CurrentPrincipal(c).Caller()); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (h *Handlers) subscriptions(c *fiber.Ctx) error {
-	out, err := h.Service.Subscriptions(c.UserContext(), web.CurrentPrincipal(c))
+	out, err := h.Service.Subscriptions(c.UserContext(), web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -245,7 +245,7 @@ func (h *Handlers) subscribe(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	out, err := h.Service.Subscribe(c.UserContext(), web.CurrentPrincipal(c), in)
+	out, err := h.Service.Subscribe(c.UserContext(), web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
@@ -257,7 +257,7 @@ func (h *Handlers) unsubscribe(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Service.Unsubscribe(c.UserContext(), web.CurrentPrincipal(c), id); err != nil {
+	if err := h.Service.Unsubscribe(c.UserContext(), web.CurrentPrincipal(c).Caller(), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

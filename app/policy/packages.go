@@ -6,11 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
+	"zonefair/app/actor"
 	"zonefair/app/errs"
-	"zonefair/app/web"
-	"zonefair/app/zone"
 )
 
 // Package is a zone's ordered selection of policies with an introduction, e.g. "Support for
@@ -60,11 +57,12 @@ type PackageQuery struct {
 }
 
 // SavePackage creates (id 0) or replaces a package of a zone the caller manages.
-func (s *Service) SavePackage(ctx context.Context, id int64, p *web.Principal, in PackageInput) (Package, error) {
+func (s *Service) SavePackage(ctx context.Context, id int64, p *actor.Actor, in PackageInput) (Package, error) {
 	var pk Package
 	if id > 0 {
-		if err := s.DB.WithContext(ctx).First(&pk, id).Error; err != nil {
-			return pk, notFound(err, "policy_package")
+		var err error
+		if pk, err = s.Store.Package(ctx, id); err != nil {
+			return pk, err
 		}
 		in.ZoneID = pk.ZoneID
 	} else {
@@ -78,17 +76,17 @@ func (s *Service) SavePackage(ctx context.Context, id int64, p *web.Principal, i
 		return pk, errs.Forbidden()
 	}
 	if id == 0 {
-		if err := zone.NewStore(s.DB).Exists(ctx, in.ZoneID); err != nil {
+		if err := s.Zones.Exists(ctx, in.ZoneID); err != nil {
 			return pk, errs.Invalid("zoneId", "field.zone_unknown")
 		}
 	}
 	ids := slices.Compact(slices.Clone(in.PolicyIDs))
 	if len(ids) > 0 {
-		var n int64
-		if err := s.DB.WithContext(ctx).Model(&Policy{}).Where("id IN ? AND status = ?", ids, Published).Count(&n).Error; err != nil {
+		n, err := s.Store.CountPublished(ctx, ids)
+		if err != nil {
 			return pk, err
 		}
-		if int(n) != len(uniq(ids)) {
+		if n != len(uniq(ids)) {
 			return pk, errs.Invalid("policyIds", "policy.package_policy")
 		}
 	}
@@ -97,27 +95,7 @@ func (s *Service) SavePackage(ctx context.Context, id int64, p *web.Principal, i
 	if id == 0 {
 		pk.CreatedBy = p.UserID
 	}
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Save(&pk).Error; err != nil {
-			return err
-		}
-		if err := tx.Where("package_id = ?", pk.ID).Delete(&packageItem{}).Error; err != nil {
-			return err
-		}
-		items := []packageItem{}
-		seen := map[int64]bool{}
-		for _, pid := range ids {
-			if !seen[pid] {
-				seen[pid] = true
-				items = append(items, packageItem{PackageID: pk.ID, PolicyID: pid, Position: len(items)})
-			}
-		}
-		if len(items) == 0 {
-			return nil
-		}
-		return tx.Create(&items).Error
-	})
-	if err != nil {
+	if err := s.Store.SavePackage(ctx, &pk, ids); err != nil {
 		return pk, err
 	}
 	return s.GetPackage(ctx, pk.ID, p)
@@ -132,53 +110,45 @@ func uniq(ids []int64) map[int64]bool {
 }
 
 // DeletePackage removes a package of a zone the caller manages; its policies stay.
-func (s *Service) DeletePackage(ctx context.Context, id int64, p *web.Principal) error {
-	var pk Package
-	if err := s.DB.WithContext(ctx).First(&pk, id).Error; err != nil {
-		return notFound(err, "policy_package")
+func (s *Service) DeletePackage(ctx context.Context, id int64, p *actor.Actor) error {
+	pk, err := s.Store.Package(ctx, id)
+	if err != nil {
+		return err
 	}
 	if !p.ManagesZone(pk.ZoneID) {
 		return errs.Forbidden()
 	}
-	return s.DB.WithContext(ctx).Delete(&Package{}, id).Error
+	return s.Store.DeletePackage(ctx, id)
 }
 
 // GetPackage returns a package with its published policies in order, each marked with its
 // state, so an expired policy in an old package shows as expired.
-func (s *Service) GetPackage(ctx context.Context, id int64, p *web.Principal) (Package, error) {
-	var pk Package
-	if err := s.DB.WithContext(ctx).First(&pk, id).Error; err != nil {
-		return pk, notFound(err, "policy_package")
+func (s *Service) GetPackage(ctx context.Context, id int64, p *actor.Actor) (Package, error) {
+	pk, err := s.Store.Package(ctx, id)
+	if err != nil {
+		return pk, err
 	}
 	list := []Package{pk}
 	if err := s.decoratePackages(ctx, list, p); err != nil {
 		return pk, err
 	}
 	pk = list[0]
-	pk.Policies = []Policy{}
-	err := s.DB.WithContext(ctx).Model(&Policy{}).Select(listColumns).
-		Joins("JOIN policy_package_items i ON i.policy_id = policies.id").
-		Where("i.package_id = ? AND policies.status = ?", id, Published).Order("i.position").Find(&pk.Policies).Error
-	if err != nil {
+	if pk.Policies, err = s.Store.PackagePolicies(ctx, id); err != nil {
 		return pk, err
 	}
 	return pk, s.decorate(ctx, pk.Policies, p)
 }
 
 // Packages lists the packages, of one zone when asked.
-func (s *Service) Packages(ctx context.Context, p *web.Principal, q PackageQuery) ([]Package, error) {
-	out := []Package{}
-	tx := s.DB.WithContext(ctx).Order("updated_at DESC, id DESC").Limit(200)
-	if q.ZoneID > 0 {
-		tx = tx.Where("zone_id = ?", q.ZoneID)
-	}
-	if err := tx.Find(&out).Error; err != nil {
+func (s *Service) Packages(ctx context.Context, p *actor.Actor, q PackageQuery) ([]Package, error) {
+	out, err := s.Store.Packages(ctx, q.ZoneID)
+	if err != nil {
 		return out, err
 	}
 	return out, s.decoratePackages(ctx, out, p)
 }
 
-func (s *Service) decoratePackages(ctx context.Context, pks []Package, p *web.Principal) error {
+func (s *Service) decoratePackages(ctx context.Context, pks []Package, p *actor.Actor) error {
 	if len(pks) == 0 {
 		return nil
 	}
@@ -186,27 +156,13 @@ func (s *Service) decoratePackages(ctx context.Context, pks []Package, p *web.Pr
 	for i, pk := range pks {
 		ids[i], zoneIDs[i] = pk.ID, pk.ZoneID
 	}
-	g := s.DB.WithContext(ctx)
-	var counts []struct {
-		PackageID int64
-		N         int
-	}
-	err := g.Table("policy_package_items i").Select("i.package_id, COUNT(*) AS n").Joins("JOIN policies ON policies.id = i.policy_id").
-		Where("i.package_id IN ? AND policies.status = ?", ids, Published).Group("i.package_id").Scan(&counts).Error
+	n, err := s.Store.PackageCounts(ctx, ids)
 	if err != nil {
 		return err
 	}
-	n := map[int64]int{}
-	for _, c := range counts {
-		n[c.PackageID] = c.N
-	}
-	var zs []zone.Zone
-	if err := g.Select("id, name_zh, name_en").Where("id IN ?", zoneIDs).Find(&zs).Error; err != nil {
+	byZone, err := s.Zones.RefsByID(ctx, zoneIDs)
+	if err != nil {
 		return err
-	}
-	byZone := map[int64]zone.Zone{}
-	for _, z := range zs {
-		byZone[z.ID] = z
 	}
 	for i := range pks {
 		z := byZone[pks[i].ZoneID]

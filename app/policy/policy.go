@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"zonefair/app/actor"
 	"zonefair/app/web"
 )
 
@@ -102,7 +103,7 @@ var beijing = time.FixedZone("CST", 8*3600)
 // Today is the date in Beijing at t, as YYYY-MM-DD.
 func Today(t time.Time) string { return t.In(beijing).Format(time.DateOnly) }
 
-func (p *Policy) fill(day string, viewer *web.Principal) {
+func (p *Policy) fill(day string, viewer *actor.Actor) {
 	p.Owners, p.SizeList, p.Industries = splitList(p.RawOwners), splitList(p.RawSizes), splitList(p.RawInd)
 	if p.Topics == nil {
 		p.Topics = []string{}
@@ -116,15 +117,15 @@ func (p *Policy) fill(day string, viewer *web.Principal) {
 
 // mayManage reports whether viewer may edit p: admins any policy, province staff their
 // province's provincial ones, zone staff their zone's.
-func mayManage(viewer *web.Principal, p *Policy) bool {
+func mayManage(viewer *actor.Actor, p *Policy) bool {
 	switch {
 	case viewer == nil:
 		return false
-	case viewer.Role == web.RoleAdmin:
+	case viewer.Role == actor.RoleAdmin:
 		return true
-	case viewer.Role == web.RoleProvince:
+	case viewer.Role == actor.RoleProvince:
 		return p.ZoneID == nil && p.Level == Provincial && viewer.Province != "" && p.Province == viewer.Province
-	case viewer.Role == web.RoleZoneStaff:
+	case viewer.Role == actor.RoleZoneStaff:
 		return p.ZoneID != nil && *p.ZoneID == viewer.ZoneID
 	}
 	return false

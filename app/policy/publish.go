@@ -7,14 +7,11 @@ import (
 	"slices"
 	"strconv"
 
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
-
 	"zonefair/app/account"
+	"zonefair/app/actor"
 	"zonefair/app/errs"
 	"zonefair/app/notify"
 	"zonefair/app/web"
-	"zonefair/app/zone"
 )
 
 // KindPublished is the notification a subscriber receives for a new matching policy.
@@ -33,7 +30,7 @@ type recipient struct {
 // often publishing is attempted: the delivery rows are the record, claimed in the same
 // transaction as the notifications. An already expired policy is published as an archive
 // entry and told to nobody.
-func (s *Service) Publish(ctx context.Context, id int64, p *web.Principal) (Policy, error) {
+func (s *Service) Publish(ctx context.Context, id int64, p *actor.Actor) (Policy, error) {
 	pol, err := s.managed(ctx, id, p)
 	if err != nil {
 		return pol, err
@@ -42,20 +39,23 @@ func (s *Service) Publish(ctx context.Context, id int64, p *web.Principal) (Poli
 		return pol, errs.New(errs.ErrConflict, "policy.already_published")
 	}
 	now := s.now()
+	expired := StateOn(pol.EffectiveOn, pol.ExpiresOn, Today(now)) == Expired
+	var zones []int64
+	if !expired && pol.ZoneID == nil && pol.Level == Provincial {
+		if zones, err = s.Zones.IDsInProvince(ctx, pol.Province); err != nil {
+			return pol, err
+		}
+	}
 	var told []recipient
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&Policy{}).Where("id = ? AND status = ?", id, Draft).Updates(map[string]any{"status": Published, "published_at": now})
-		if res.Error != nil {
-			return res.Error
+	err = s.Store.Transaction(ctx, func(tx *Store) error {
+		if err := tx.MarkPublished(ctx, id, now); err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
-			return errs.New(errs.ErrConflict, "policy.already_published")
-		}
-		if StateOn(pol.EffectiveOn, pol.ExpiresOn, Today(now)) == Expired {
+		if expired {
 			return nil
 		}
 		var err error
-		told, err = s.deliver(tx, &pol)
+		told, err = s.deliver(ctx, tx, &pol, zones)
 		return err
 	})
 	if err != nil {
@@ -75,54 +75,35 @@ func (s *Service) Publish(ctx context.Context, id int64, p *web.Principal) (Poli
 	return out, nil
 }
 
-// deliver records and stores the notifications of pol for its subscribers not yet told.
-func (s *Service) deliver(tx *gorm.DB, pol *Policy) ([]recipient, error) {
-	var topics []string
-	if err := tx.Model(&topicRow{}).Where("policy_id = ?", pol.ID).Pluck("topic", &topics).Error; err != nil {
-		return nil, err
-	}
-	sub := tx.Session(&gorm.Session{NewDB: true})
-	cond, args := "policy_subscriptions.topic IN ?", []any{topics}
-	switch {
-	case pol.ZoneID != nil:
-		cond, args = cond+" OR policy_subscriptions.zone_id = ?", append(args, *pol.ZoneID)
-	case pol.Level == Provincial:
-		cond, args = cond+" OR policy_subscriptions.zone_id IN (?)", append(args, sub.Model(&zone.Zone{}).Select("id").Where("province = ?", pol.Province))
-	}
-	var ids []int64
-	err := tx.Model(&Subscription{}).Distinct("user_id").
-		Where("("+cond+")", args...).
-		Where("user_id NOT IN (?)", sub.Model(&delivery{}).Select("user_id").Where("policy_id = ?", pol.ID)).
-		Order("user_id").Pluck("user_id", &ids).Error
+// deliver records and stores, in tx, the notifications of pol for its subscribers not yet
+// told; zones are the province's for a provincial policy.
+func (s *Service) deliver(ctx context.Context, tx *Store, pol *Policy, zones []int64) ([]recipient, error) {
+	ids, err := tx.Subscribers(ctx, pol, zones)
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
-	users, err := s.Users.ByIDs(tx.Statement.Context, ids)
+	users, err := s.Users.ByIDs(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
 	slices.SortFunc(users, func(a, b account.User) int { return cmp.Compare(a.ID, b.ID) })
-	rs := make([]recipient, 0, len(users))
-	for _, u := range users {
-		rs = append(rs, recipient{UserID: u.ID, Email: u.Email, Locale: u.Locale})
-	}
 	now := s.now()
-	told := make([]recipient, 0, len(rs))
+	told := make([]recipient, 0, len(users))
 	data := notice(*pol)
-	for _, r := range rs {
-		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&delivery{PolicyID: pol.ID, UserID: r.UserID, CreatedAt: now})
-		if res.Error != nil {
-			return nil, res.Error
+	for _, u := range users {
+		claimed, err := tx.ClaimDelivery(ctx, pol.ID, u.ID, now)
+		if err != nil {
+			return nil, err
 		}
-		if res.RowsAffected == 0 {
+		if !claimed {
 			continue
 		}
 		if s.Notify != nil {
-			if _, err := s.Notify.Add(tx, r.UserID, KindPublished, data); err != nil {
+			if _, err := s.Notify.Add(tx.db, u.ID, KindPublished, data); err != nil {
 				return nil, err
 			}
 		}
-		told = append(told, r)
+		told = append(told, recipient{UserID: u.ID, Email: u.Email, Locale: u.Locale})
 	}
 	return told, nil
 }

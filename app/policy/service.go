@@ -7,18 +7,16 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
+	"zonefair/app/actor"
 	"zonefair/app/errs"
 	"zonefair/app/notify"
-	"zonefair/app/textsearch"
-	"zonefair/app/web"
 	"zonefair/app/zone"
 )
 
 // Service is the policies' use cases.
 type Service struct {
-	DB        *gorm.DB
+	Store     *Store
+	Zones     Zones           // zones' names, existence and provinces
 	Notify    *notify.Service // nil notifies nobody
 	Users     Users           // subscribers' addresses and languages
 	UploadDir string          // attachments are kept under UploadDir/policies/<id>/
@@ -64,7 +62,7 @@ func validDate(s string) bool {
 }
 
 // check validates what the tags cannot: dates, lists, and where the caller may issue.
-func (in *Input) check(p *web.Principal) error {
+func (in *Input) check(p *actor.Actor) error {
 	for field, d := range map[string]string{"issuedOn": in.IssuedOn, "effectiveOn": in.EffectiveOn, "expiresOn": in.ExpiresOn} {
 		if (d != "" || field != "expiresOn") && !validDate(d) {
 			return errs.Invalid(field, "policy.date")
@@ -92,7 +90,7 @@ func (in *Input) check(p *web.Principal) error {
 		}
 	}
 	switch p.Role {
-	case web.RoleZoneStaff:
+	case actor.RoleZoneStaff:
 		if in.Level != ZoneLevel && in.Level != Municipal {
 			return errs.Invalid("level", "policy.level_zone")
 		}
@@ -101,7 +99,7 @@ func (in *Input) check(p *web.Principal) error {
 			return err
 		}
 		in.ZoneID = zoneID
-	case web.RoleProvince:
+	case actor.RoleProvince:
 		if in.Level != Provincial {
 			return errs.Invalid("level", "policy.level_province")
 		}
@@ -141,27 +139,22 @@ func (in *Input) apply(pol *Policy) {
 }
 
 // Create stores a draft policy (published at once when publish is set).
-func (s *Service) Create(ctx context.Context, p *web.Principal, in Input, publish bool) (Policy, error) {
+func (s *Service) Create(ctx context.Context, p *actor.Actor, in Input, publish bool) (Policy, error) {
+	if p == nil {
+		return Policy{}, errs.Forbidden()
+	}
 	if err := in.check(p); err != nil {
 		return Policy{}, err
 	}
-	if in.ZoneID > 0 {
-		if err := zone.NewStore(s.DB).Exists(ctx, in.ZoneID); err != nil {
-			return Policy{}, errs.Invalid("zoneId", "field.zone_unknown")
-		}
+	if err := s.zoneKnown(ctx, in.ZoneID); err != nil {
+		return Policy{}, err
 	}
 	pol := Policy{Status: Draft, CreatedBy: p.UserID}
 	in.apply(&pol)
 	if !mayManage(p, &pol) {
 		return Policy{}, errs.Forbidden()
 	}
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(&pol).Error; err != nil {
-			return err
-		}
-		return s.writeIndex(tx, &pol)
-	})
-	if err != nil {
+	if err := s.Store.Create(ctx, &pol); err != nil {
 		return Policy{}, err
 	}
 	if publish {
@@ -170,57 +163,52 @@ func (s *Service) Create(ctx context.Context, p *web.Principal, in Input, publis
 	return s.Get(ctx, pol.ID, p)
 }
 
+// zoneKnown refuses a zone id (other than 0, none) that names no zone.
+func (s *Service) zoneKnown(ctx context.Context, zoneID int64) error {
+	if zoneID > 0 {
+		if err := s.Zones.Exists(ctx, zoneID); err != nil {
+			if errors.Is(err, errs.ErrNotFound) {
+				return errs.Invalid("zoneId", "field.zone_unknown")
+			}
+			return err
+		}
+	}
+	return nil
+}
+
 // Update edits a policy the caller manages; a published one stays published (its
 // subscribers were told once and are not told again).
-func (s *Service) Update(ctx context.Context, id int64, p *web.Principal, in Input) (Policy, error) {
+func (s *Service) Update(ctx context.Context, id int64, p *actor.Actor, in Input) (Policy, error) {
 	pol, err := s.managed(ctx, id, p)
 	if err != nil {
 		return pol, err
 	}
-	if p.Role == web.RoleAdmin && in.ZoneID == 0 && pol.ZoneID != nil && in.Level != National && in.Level != Provincial {
+	if p.Role == actor.RoleAdmin && in.ZoneID == 0 && pol.ZoneID != nil && in.Level != National && in.Level != Provincial {
 		in.ZoneID = *pol.ZoneID
 	}
 	if err := in.check(p); err != nil {
 		return pol, err
 	}
-	if in.ZoneID > 0 {
-		if err := zone.NewStore(s.DB).Exists(ctx, in.ZoneID); err != nil {
-			return pol, errs.Invalid("zoneId", "field.zone_unknown")
-		}
+	if err := s.zoneKnown(ctx, in.ZoneID); err != nil {
+		return pol, err
 	}
 	in.apply(&pol)
 	if !mayManage(p, &pol) {
 		return pol, errs.Forbidden()
 	}
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		err := tx.Model(&Policy{}).Where("id = ?", id).Updates(map[string]any{
-			"level": pol.Level, "zone_id": pol.ZoneID, "province": pol.Province, "issuer_zh": pol.IssuerZh, "issuer_en": pol.IssuerEn,
-			"doc_number": pol.DocNumber, "title_zh": pol.TitleZh, "title_en": pol.TitleEn, "summary_zh": pol.SummaryZh,
-			"summary_en": pol.SummaryEn, "body_zh": pol.BodyZh, "body_en": pol.BodyEn, "apply_zh": pol.ApplyZh, "apply_en": pol.ApplyEn,
-			"ownerships": pol.RawOwners, "sizes": pol.RawSizes, "industries": pol.RawInd, "issued_on": pol.IssuedOn,
-			"effective_on": pol.EffectiveOn, "expires_on": pol.ExpiresOn, "updated_at": s.now(),
-		}).Error
-		if err != nil {
-			return err
-		}
-		return s.writeIndex(tx, &pol)
-	})
-	if err != nil {
+	if err := s.Store.Update(ctx, &pol, s.now()); err != nil {
 		return pol, err
 	}
 	return s.Get(ctx, id, p)
 }
 
 // Delete removes a policy the caller manages, with its attachments' files.
-func (s *Service) Delete(ctx context.Context, id int64, p *web.Principal) error {
+func (s *Service) Delete(ctx context.Context, id int64, p *actor.Actor) error {
 	if _, err := s.managed(ctx, id, p); err != nil {
 		return err
 	}
-	var files []Attachment
-	if err := s.DB.WithContext(ctx).Where("policy_id = ?", id).Find(&files).Error; err != nil {
-		return err
-	}
-	if err := s.DB.WithContext(ctx).Delete(&Policy{}, id).Error; err != nil {
+	files, err := s.Store.Delete(ctx, id)
+	if err != nil {
 		return err
 	}
 	s.removeFiles(files)
@@ -228,10 +216,10 @@ func (s *Service) Delete(ctx context.Context, id int64, p *web.Principal) error 
 }
 
 // managed loads a policy the caller may edit.
-func (s *Service) managed(ctx context.Context, id int64, p *web.Principal) (Policy, error) {
-	var pol Policy
-	if err := s.DB.WithContext(ctx).First(&pol, id).Error; err != nil {
-		return pol, notFound(err, "policy")
+func (s *Service) managed(ctx context.Context, id int64, p *actor.Actor) (Policy, error) {
+	pol, err := s.Store.Policy(ctx, id)
+	if err != nil {
+		return pol, err
 	}
 	if !mayManage(p, &pol) {
 		return pol, errs.Forbidden()
@@ -239,50 +227,11 @@ func (s *Service) managed(ctx context.Context, id int64, p *web.Principal) (Poli
 	return pol, nil
 }
 
-func notFound(err error, what string) error {
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return errs.NotFound(what)
-	}
-	return err
-}
-
-// writeIndex replaces the policy's topics and search terms.
-func (s *Service) writeIndex(tx *gorm.DB, pol *Policy) error {
-	if err := tx.Where("policy_id = ?", pol.ID).Delete(&topicRow{}).Error; err != nil {
-		return err
-	}
-	if err := tx.Where("policy_id = ?", pol.ID).Delete(&termRow{}).Error; err != nil {
-		return err
-	}
-	topics := make([]topicRow, len(pol.Topics))
-	for i, t := range pol.Topics {
-		topics[i] = topicRow{PolicyID: pol.ID, Topic: t}
-	}
-	if len(topics) > 0 {
-		if err := tx.Create(&topics).Error; err != nil {
-			return err
-		}
-	}
-	m := map[string]int16{}
-	textsearch.AddTerms(m, pol.TitleZh+" "+pol.TitleEn, 8)
-	textsearch.AddTerms(m, pol.IssuerZh+" "+pol.IssuerEn+" "+pol.DocNumber, 4)
-	textsearch.AddTerms(m, pol.SummaryZh+" "+pol.SummaryEn, 2)
-	textsearch.AddTerms(m, pol.BodyZh+" "+pol.BodyEn+" "+pol.ApplyZh+" "+pol.ApplyEn, 1)
-	terms := make([]termRow, 0, len(m))
-	for t, w := range m {
-		terms = append(terms, termRow{Term: t, PolicyID: pol.ID, Weight: w})
-	}
-	if len(terms) == 0 {
-		return nil
-	}
-	return tx.CreateInBatches(&terms, 500).Error
-}
-
 // Get returns a policy as the caller sees it: drafts only to those who manage them.
-func (s *Service) Get(ctx context.Context, id int64, p *web.Principal) (Policy, error) {
-	var pol Policy
-	if err := s.DB.WithContext(ctx).First(&pol, id).Error; err != nil {
-		return pol, notFound(err, "policy")
+func (s *Service) Get(ctx context.Context, id int64, p *actor.Actor) (Policy, error) {
+	pol, err := s.Store.Policy(ctx, id)
+	if err != nil {
+		return pol, err
 	}
 	if pol.Status != Published && !mayManage(p, &pol) {
 		return pol, errs.NotFound("policy")
@@ -291,7 +240,7 @@ func (s *Service) Get(ctx context.Context, id int64, p *web.Principal) (Policy, 
 	if err := s.decorate(ctx, list, p); err != nil {
 		return pol, err
 	}
-	if err := s.DB.WithContext(ctx).Where("policy_id = ?", id).Order("id").Find(&list[0].Attachments).Error; err != nil {
+	if list[0].Attachments, err = s.Store.Attachments(ctx, id); err != nil {
 		return pol, err
 	}
 	for i := range list[0].Attachments {
@@ -302,11 +251,10 @@ func (s *Service) Get(ctx context.Context, id int64, p *web.Principal) (Policy, 
 }
 
 // decorate fills topics, zone names and the derived fields of a page of policies.
-func (s *Service) decorate(ctx context.Context, ps []Policy, viewer *web.Principal) error {
+func (s *Service) decorate(ctx context.Context, ps []Policy, viewer *actor.Actor) error {
 	if len(ps) == 0 {
 		return nil
 	}
-	g := s.DB.WithContext(ctx)
 	ids, zoneIDs := make([]int64, len(ps)), []int64{}
 	for i, pol := range ps {
 		ids[i] = pol.ID
@@ -314,23 +262,13 @@ func (s *Service) decorate(ctx context.Context, ps []Policy, viewer *web.Princip
 			zoneIDs = append(zoneIDs, *pol.ZoneID)
 		}
 	}
-	var topics []topicRow
-	if err := g.Where("policy_id IN ?", ids).Order("topic").Find(&topics).Error; err != nil {
+	byPolicy, err := s.Store.Topics(ctx, ids)
+	if err != nil {
 		return err
 	}
-	byPolicy := map[int64][]string{}
-	for _, t := range topics {
-		byPolicy[t.PolicyID] = append(byPolicy[t.PolicyID], t.Topic)
-	}
-	byZone := map[int64]zone.Zone{}
-	if len(zoneIDs) > 0 {
-		var zs []zone.Zone
-		if err := g.Select("id, name_zh, name_en").Where("id IN ?", zoneIDs).Find(&zs).Error; err != nil {
-			return err
-		}
-		for _, z := range zs {
-			byZone[z.ID] = z
-		}
+	byZone, err := s.Zones.RefsByID(ctx, zoneIDs)
+	if err != nil {
+		return err
 	}
 	day := Today(s.now())
 	for i := range ps {

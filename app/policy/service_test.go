@@ -8,16 +8,14 @@ import (
 	"testing"
 	"time"
 
-	"zonefair/app/actor"
-
 	"gorm.io/gorm"
 
 	"zonefair/app/account"
+	"zonefair/app/actor"
 	"zonefair/app/db/dbtest"
 	"zonefair/app/errs"
 	"zonefair/app/policy"
 	"zonefair/app/testenv"
-	"zonefair/app/web"
 	"zonefair/app/zone"
 )
 
@@ -34,15 +32,15 @@ type desk struct {
 	g              *gorm.DB
 	svc            *policy.Service
 	suzhou, xian   zone.Zone
-	admin, staff   *web.Principal // staff: of Suzhou
-	jiangsu, other *web.Principal // province staff of Jiangsu and of Shaanxi
+	admin, staff   *actor.Actor // staff: of Suzhou
+	jiangsu, other *actor.Actor // province staff of Jiangsu and of Shaanxi
 	users          int
 }
 
 func eachDesk(t *testing.T, f func(t *testing.T, d *desk)) {
 	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
-		d := &desk{t: t, ctx: ctx, g: g, svc: &policy.Service{DB: g, Users: account.NewStore(g), Now: func() time.Time { return time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC) }}}
+		d := &desk{t: t, ctx: ctx, g: g, svc: &policy.Service{Store: policy.NewStore(g), Zones: zone.NewStore(g), Users: account.NewStore(g), Now: func() time.Time { return time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC) }}}
 		zones := zone.NewStore(g)
 		d.suzhou = zone.Zone{Slug: "sip", NameZh: "苏州工业园区", NameEn: "Suzhou Industrial Park", Province: "jiangsu", Region: "east", CityZh: "苏州", CityEn: "Suzhou"}
 		d.xian = zone.Zone{Slug: "xian", NameZh: "西安经开区", NameEn: "Xi'an ETDZ", Province: "shaanxi", Region: "west", CityZh: "西安", CityEn: "Xi'an"}
@@ -51,22 +49,22 @@ func eachDesk(t *testing.T, f func(t *testing.T, d *desk)) {
 				t.Fatal(err)
 			}
 		}
-		d.admin = d.user(web.RoleAdmin, nil, "")
-		d.staff = d.user(web.RoleZoneStaff, &d.suzhou.ID, "")
-		d.jiangsu = d.user(web.RoleProvince, nil, "jiangsu")
-		d.other = d.user(web.RoleProvince, nil, "shaanxi")
+		d.admin = d.user(actor.RoleAdmin, nil, "")
+		d.staff = d.user(actor.RoleZoneStaff, &d.suzhou.ID, "")
+		d.jiangsu = d.user(actor.RoleProvince, nil, "jiangsu")
+		d.other = d.user(actor.RoleProvince, nil, "shaanxi")
 		f(t, d)
 	})
 }
 
-func (d *desk) user(role web.Role, zoneID *int64, province string) *web.Principal {
+func (d *desk) user(role actor.Role, zoneID *int64, province string) *actor.Actor {
 	d.t.Helper()
 	d.users++
 	u := account.User{Email: fmt.Sprintf("u%d@example.test", d.users), Name: fmt.Sprintf("User %d", d.users), Role: role, ZoneID: zoneID, Province: province, Locale: "en"}
 	if err := account.EnsureUser(d.ctx, account.NewStore(d.g), &u, "correct-horse-battery"); err != nil {
 		d.t.Fatal(err)
 	}
-	p := &web.Principal{Actor: actor.Actor{UserID: u.ID, Name: u.Name, Role: role, Province: province}}
+	p := &actor.Actor{UserID: u.ID, Name: u.Name, Role: role, Province: province}
 	if zoneID != nil {
 		p.ZoneID = *zoneID
 	}
@@ -84,7 +82,7 @@ func input(over func(in *policy.Input)) policy.Input {
 	return in
 }
 
-func (d *desk) create(p *web.Principal, publish bool, over func(in *policy.Input)) policy.Policy {
+func (d *desk) create(p *actor.Actor, publish bool, over func(in *policy.Input)) policy.Policy {
 	d.t.Helper()
 	pol, err := d.svc.Create(d.ctx, p, input(over), publish)
 	if err != nil {
@@ -99,7 +97,7 @@ func TestPolicyValidation(t *testing.T) {
 	eachDesk(t, func(t *testing.T, d *desk) {
 		for _, c := range []struct {
 			what  string
-			who   *web.Principal
+			who   *actor.Actor
 			over  func(in *policy.Input)
 			field string
 		}{
@@ -188,7 +186,7 @@ func TestPolicySearch(t *testing.T) {
 			in.Level, in.TitleZh, in.TitleEn = policy.ZoneLevel, "园区草稿政策", "Draft park policy"
 		})
 
-		search := func(who *web.Principal, q policy.Query) []int64 {
+		search := func(who *actor.Actor, q policy.Query) []int64 {
 			t.Helper()
 			page, err := d.svc.Search(d.ctx, who, q)
 			if err != nil {
@@ -255,11 +253,11 @@ func TestPolicySearch(t *testing.T) {
 // subscribers of the province's zones; an already expired one reaches nobody.
 func TestPolicySubscriptions(t *testing.T) {
 	eachDesk(t, func(t *testing.T, d *desk) {
-		both := d.user(web.RoleInvestor, nil, "")
-		byZone := d.user(web.RoleInvestor, nil, "")
-		byOther := d.user(web.RoleInvestor, nil, "")
+		both := d.user(actor.RoleInvestor, nil, "")
+		byZone := d.user(actor.RoleInvestor, nil, "")
+		byOther := d.user(actor.RoleInvestor, nil, "")
 		for _, s := range []struct {
-			who *web.Principal
+			who *actor.Actor
 			in  policy.SubscriptionInput
 		}{{both, policy.SubscriptionInput{Topic: "rent"}}, {both, policy.SubscriptionInput{ZoneID: d.suzhou.ID}}, {byZone, policy.SubscriptionInput{ZoneID: d.suzhou.ID}}, {byOther, policy.SubscriptionInput{ZoneID: d.xian.ID}}} {
 			if _, err := d.svc.Subscribe(d.ctx, s.who, s.in); err != nil {
@@ -333,7 +331,7 @@ func TestPolicyPackages(t *testing.T) {
 		in.PolicyIDs = []int64{999999}
 		_, err = d.svc.SavePackage(d.ctx, pk.ID, d.staff, in)
 		testenv.Refused(t, "an unknown policy in a package", err, errs.ErrInvalid, "policy.package_policy")
-		xianStaff := d.user(web.RoleZoneStaff, &d.xian.ID, "")
+		xianStaff := d.user(actor.RoleZoneStaff, &d.xian.ID, "")
 		in.PolicyIDs = []int64{a.ID}
 		if _, err := d.svc.SavePackage(d.ctx, pk.ID, xianStaff, in); !errors.Is(err, errs.ErrForbidden) {
 			t.Fatalf("another zone's staff editing the package: %v", err)

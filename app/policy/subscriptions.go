@@ -5,10 +5,8 @@ import (
 	"slices"
 	"time"
 
-	"zonefair/app/db"
+	"zonefair/app/actor"
 	"zonefair/app/errs"
-	"zonefair/app/web"
-	"zonefair/app/zone"
 )
 
 // Subscription asks for every newly published policy of a topic, or of a zone (a zone's
@@ -34,51 +32,45 @@ type SubscriptionInput struct {
 }
 
 // Subscribe adds a subscription for the caller; subscribing twice returns the existing one.
-func (s *Service) Subscribe(ctx context.Context, p *web.Principal, in SubscriptionInput) (Subscription, error) {
+func (s *Service) Subscribe(ctx context.Context, p *actor.Actor, in SubscriptionInput) (Subscription, error) {
+	if p == nil {
+		return Subscription{}, errs.Forbidden()
+	}
 	if (in.Topic == "") == (in.ZoneID == 0) {
 		return Subscription{}, errs.Invalid("topic", "policy.subscription_target")
 	}
 	if in.Topic != "" && !slices.Contains(Topics, in.Topic) {
 		return Subscription{}, errs.Invalid("topic", "policy.topic")
 	}
-	if in.ZoneID > 0 {
-		if err := zone.NewStore(s.DB).Exists(ctx, in.ZoneID); err != nil {
-			return Subscription{}, errs.Invalid("zoneId", "field.zone_unknown")
-		}
+	if err := s.zoneKnown(ctx, in.ZoneID); err != nil {
+		return Subscription{}, err
 	}
 	sub := Subscription{UserID: p.UserID, Topic: in.Topic, ZoneID: in.ZoneID, CreatedAt: s.now()}
-	g := s.DB.WithContext(ctx)
-	if err := g.Create(&sub).Error; err != nil {
-		if !db.IsUniqueViolation(err) {
-			return sub, err
-		}
-		if err := g.Where("user_id = ? AND topic = ? AND zone_id = ?", p.UserID, in.Topic, in.ZoneID).First(&sub).Error; err != nil {
-			return sub, err
-		}
+	if err := s.Store.Subscribe(ctx, &sub); err != nil {
+		return sub, err
 	}
 	list := []Subscription{sub}
 	return list[0], s.decorateSubs(ctx, list)
 }
 
 // Subscriptions lists the caller's subscriptions.
-func (s *Service) Subscriptions(ctx context.Context, p *web.Principal) ([]Subscription, error) {
-	out := []Subscription{}
-	if err := s.DB.WithContext(ctx).Where("user_id = ?", p.UserID).Order("id").Find(&out).Error; err != nil {
+func (s *Service) Subscriptions(ctx context.Context, p *actor.Actor) ([]Subscription, error) {
+	if p == nil {
+		return []Subscription{}, nil
+	}
+	out, err := s.Store.Subscriptions(ctx, p.UserID)
+	if err != nil {
 		return out, err
 	}
 	return out, s.decorateSubs(ctx, out)
 }
 
 // Unsubscribe removes one of the caller's subscriptions.
-func (s *Service) Unsubscribe(ctx context.Context, p *web.Principal, id int64) error {
-	res := s.DB.WithContext(ctx).Where("id = ? AND user_id = ?", id, p.UserID).Delete(&Subscription{})
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
+func (s *Service) Unsubscribe(ctx context.Context, p *actor.Actor, id int64) error {
+	if p == nil {
 		return errs.NotFound("policy_subscription")
 	}
-	return nil
+	return s.Store.Unsubscribe(ctx, p.UserID, id)
 }
 
 func (s *Service) decorateSubs(ctx context.Context, subs []Subscription) error {
@@ -91,15 +83,13 @@ func (s *Service) decorateSubs(ctx context.Context, subs []Subscription) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	var zs []zone.Zone
-	if err := s.DB.WithContext(ctx).Select("id, name_zh, name_en").Where("id IN ?", ids).Find(&zs).Error; err != nil {
+	zs, err := s.Zones.RefsByID(ctx, ids)
+	if err != nil {
 		return err
 	}
 	for i := range subs {
-		for _, z := range zs {
-			if z.ID == subs[i].ZoneID {
-				subs[i].ZoneNameZh, subs[i].ZoneNameEn = z.NameZh, z.NameEn
-			}
+		if z, ok := zs[subs[i].ZoneID]; ok {
+			subs[i].ZoneNameZh, subs[i].ZoneNameEn = z.NameZh, z.NameEn
 		}
 	}
 	return nil

@@ -64,7 +64,7 @@ func newLinkEnv(t *testing.T, g *gorm.DB) *linkEnv {
 	}
 	e.projectID = pr.ID
 
-	pols := &policy.Service{DB: g, Users: account.NewStore(g), UploadDir: e.dir}
+	pols := &policy.Service{Store: policy.NewStore(g), Zones: zone.NewStore(g), Users: account.NewStore(g), UploadDir: e.dir}
 	day := func(n int) string { return time.Now().AddDate(0, 0, n).Format(time.DateOnly) }
 	for _, c := range []struct {
 		name, level, province string
@@ -79,7 +79,7 @@ func newLinkEnv(t *testing.T, g *gorm.DB) *linkEnv {
 		{"away", policy.ZoneLevel, "", away.ID, true},
 		{"home-draft", policy.ZoneLevel, "", home.ID, false},
 	} {
-		p, err := pols.Create(ctx, e.users["admin"], policy.Input{
+		p, err := pols.Create(ctx, e.users["admin"].Caller(), policy.Input{
 			Level: c.level, Province: c.province, ZoneID: c.zoneID, IssuerZh: "发布机关", IssuerEn: "Issuer",
 			TitleZh: c.name + " 政策", TitleEn: c.name + " policy", SummaryZh: "摘要", SummaryEn: "Summary",
 			Topics: []string{"tax"}, IssuedOn: day(-10), EffectiveOn: day(-5),

@@ -149,8 +149,8 @@ func demoPolicyData(ctx context.Context, g *gorm.DB) error {
 	if err != nil {
 		return err
 	}
-	p := admin.Principal()
-	svc := &policy.Service{DB: g, Users: account.NewStore(g)}
+	p := admin.Principal().Caller()
+	svc := &policy.Service{Store: policy.NewStore(g), Zones: zone.NewStore(g), Users: account.NewStore(g)}
 	zones := zone.NewStore(g)
 	zoneID := func(slug string) (int64, error) {
 		if slug == "" {

@@ -181,8 +181,8 @@ func New(d Deps) (*App, error) {
 		health.extra["video"] = videos.Ready
 	}
 	video.Register(d.Registry, videos)
-	(&policy.Handlers{Service: &policy.Service{DB: d.DB, Notify: notices, Users: users, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}}).Routes(r)
-	monitoring := &monitor.Service{DB: d.DB, Notify: notices, Users: users, Log: d.Log}
+	(&policy.Handlers{Service: &policy.Service{Store: policy.NewStore(d.DB), Zones: zones, Notify: notices, Users: users, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}}).Routes(r)
+	monitoring := &monitor.Service{Store: monitor.NewStore(d.DB), Zones: zones, Notify: notices, Users: users, Log: d.Log}
 	(&monitor.Handlers{Service: monitoring}).Routes(r)
 	assessments := &assessment.Service{DB: d.DB, Store: &assessment.Store{DB: d.DB}, Log: d.Log}
 	if err := assessments.Store.EnsureDefault(context.Background(), time.Now().UTC()); err != nil {
