@@ -1,18 +1,16 @@
 package assessment
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"time"
 
-	"gorm.io/gorm"
-
-	"zonefair/app/db"
+	"zonefair/app/actor"
 	"zonefair/app/errs"
-	"zonefair/app/web"
 	"zonefair/app/zone"
 )
 
@@ -86,10 +84,16 @@ func (auditRow) TableName() string { return "assessment_audit" }
 
 // Service is the assessment's use cases: data collection and review, scoring and rankings.
 type Service struct {
-	DB    *gorm.DB
 	Store *Store
+	Zones Zones
 	Log   *slog.Logger
 	Now   func() time.Time
+}
+
+// Zones is the zone capability: zones' names and places by id, and the zones of a province.
+type Zones interface {
+	RefsByID(ctx context.Context, ids []int64) (map[int64]zone.Ref, error)
+	IDsInProvince(ctx context.Context, province string) ([]int64, error)
 }
 
 func (s *Service) now() time.Time {
@@ -188,109 +192,98 @@ type ReturnRequest struct {
 	Items []ReturnItem `json:"items" validate:"required,min=1,max=100,dive"`
 }
 
-type zoneRef struct {
-	ID       int64
-	Slug     string
-	NameZh   string
-	NameEn   string
-	Province string
-	Region   string
-}
-
-func (s *Service) zones(ctx context.Context, ids ...int64) (map[int64]zoneRef, error) {
-	var rows []zoneRef
-	q := s.DB.WithContext(ctx).Model(&zone.Zone{}).Select("id, slug, name_zh, name_en, province, region")
-	if len(ids) > 0 {
-		q = q.Where("id IN ?", ids)
-	}
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	out := make(map[int64]zoneRef, len(rows))
-	for _, r := range rows {
-		out[r.ID] = r
-	}
-	return out, nil
-}
-
 // refuse logs a refused attempt and returns the 403.
-func (s *Service) refuse(ctx context.Context, p *web.Principal, what string, id int64) error {
+func (s *Service) refuse(ctx context.Context, p *actor.Actor, what string, id int64) error {
 	if s.Log != nil && p != nil {
 		s.Log.WarnContext(ctx, "assessment: refused", "user_id", p.UserID, "role", p.Role, "action", what, "id", id)
 	}
 	return errs.Forbidden()
 }
 
-func (s *Service) submission(ctx context.Context, id int64) (submissionRow, zoneRef, error) {
-	var row submissionRow
-	err := s.DB.WithContext(ctx).First(&row, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return row, zoneRef{}, errs.NotFound("assessment_submission")
-	}
+func (s *Service) submission(ctx context.Context, id int64) (submissionRow, zone.Ref, error) {
+	row, err := s.Store.Submission(ctx, id)
 	if err != nil {
-		return row, zoneRef{}, err
+		return row, zone.Ref{}, err
 	}
-	zs, err := s.zones(ctx, row.ZoneID)
+	zs, err := s.Zones.RefsByID(ctx, []int64{row.ZoneID})
 	return row, zs[row.ZoneID], err
 }
 
+// isStaffOf reports whether p is zone staff of zone zoneID.
+func isStaffOf(p *actor.Actor, zoneID int64) bool {
+	return p != nil && p.Role == actor.RoleZoneStaff && p.ZoneID == zoneID
+}
+
 // sees reports whether p may read zone z's data.
-func sees(p *web.Principal, z zoneRef) bool {
-	return p.Role == web.RoleZoneStaff && p.ZoneID == z.ID || p.ReviewsProvince(z.Province)
+func sees(p *actor.Actor, z zone.Ref) bool {
+	return isStaffOf(p, z.ID) || p.ReviewsProvince(z.Province)
 }
 
-func canEdit(p *web.Principal, sub submissionRow) bool {
-	return p.Role == web.RoleZoneStaff && p.ZoneID == sub.ZoneID && (sub.Status == StatusDraft || sub.Status == StatusReturned)
+func canEdit(p *actor.Actor, sub submissionRow) bool {
+	return isStaffOf(p, sub.ZoneID) && (sub.Status == StatusDraft || sub.Status == StatusReturned)
 }
 
-func canReview(p *web.Principal, sub submissionRow, z zoneRef) bool {
-	switch p.Role {
-	case web.RoleProvince:
+func canReview(p *actor.Actor, sub submissionRow, z zone.Ref) bool {
+	switch {
+	case p == nil:
+	case p.Role == actor.RoleProvince:
 		return sub.Status == StatusSubmitted && p.ReviewsProvince(z.Province)
-	case web.RoleAdmin:
+	case p.Role == actor.RoleAdmin:
 		return sub.Status == StatusSubmitted || sub.Status == StatusReviewed
 	}
 	return false
 }
 
-func canApprove(p *web.Principal, sub submissionRow, z zoneRef) bool {
-	switch p.Role {
-	case web.RoleProvince:
+func canApprove(p *actor.Actor, sub submissionRow, z zone.Ref) bool {
+	switch {
+	case p == nil:
+	case p.Role == actor.RoleProvince:
 		return sub.Status == StatusSubmitted && p.ReviewsProvince(z.Province)
-	case web.RoleAdmin:
+	case p.Role == actor.RoleAdmin:
 		return sub.Status == StatusReviewed
 	}
 	return false
 }
 
+// who is p as the audit trail records them.
+func who(p *actor.Actor) auditRow {
+	return auditRow{ActorID: p.UserID, ActorName: p.Name, ActorRole: string(p.Role)}
+}
+
 // List returns the submissions the caller may see: a zone's staff their zone's, province
 // staff their province's, admins all.
-func (s *Service) List(ctx context.Context, p *web.Principal, f SubmissionFilter) ([]Submission, error) {
-	q := s.DB.WithContext(ctx).Table("assessment_submissions AS s").Joins("JOIN zones z ON z.id = s.zone_id").
-		Select("s.*").Order("s.year DESC, z.name_en")
-	switch p.Role {
-	case web.RoleZoneStaff:
-		q = q.Where("s.zone_id = ?", p.ZoneID)
-	case web.RoleProvince:
-		q = q.Where("z.province = ?", p.Province)
-	case web.RoleAdmin:
+func (s *Service) List(ctx context.Context, p *actor.Actor, f SubmissionFilter) ([]Submission, error) {
+	var sc submissionScope
+	switch {
+	case p == nil:
+		return nil, s.refuse(ctx, p, "list", 0)
+	case p.Role == actor.RoleZoneStaff:
+		sc.zoneID = p.ZoneID
+		if sc.zoneID == 0 {
+			return []Submission{}, nil
+		}
+	case p.Role == actor.RoleProvince:
+		sc.byProvince = true
+		var err error
+		if sc.zones, err = s.Zones.IDsInProvince(ctx, p.Province); err != nil {
+			return nil, err
+		}
+	case p.Role == actor.RoleAdmin:
 	default:
 		return nil, s.refuse(ctx, p, "list", 0)
 	}
-	if f.Year != 0 {
-		q = q.Where("s.year = ?", f.Year)
-	}
-	if f.Status != "" {
-		q = q.Where("s.status = ?", f.Status)
-	}
-	if f.ZoneID != 0 {
-		q = q.Where("s.zone_id = ?", f.ZoneID)
-	}
-	var rows []submissionRow
-	if err := q.Limit(2000).Find(&rows).Error; err != nil {
+	rows, err := s.Store.Submissions(ctx, sc, f)
+	if err != nil {
 		return nil, err
 	}
-	return s.summaries(ctx, rows)
+	out, err := s.summaries(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(out, func(a, b Submission) int {
+		return cmp.Or(cmp.Compare(b.Year, a.Year), cmp.Compare(a.ZoneNameEn, b.ZoneNameEn))
+	})
+	return out, nil
 }
 
 func (s *Service) summaries(ctx context.Context, rows []submissionRow) ([]Submission, error) {
@@ -298,21 +291,15 @@ func (s *Service) summaries(ctx context.Context, rows []submissionRow) ([]Submis
 	if len(rows) == 0 {
 		return out, nil
 	}
-	zs, err := s.zones(ctx)
+	ids, zoneIDs := make([]int64, len(rows)), make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i], zoneIDs[i] = r.ID, r.ZoneID
+	}
+	zs, err := s.Zones.RefsByID(ctx, zoneIDs)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	var counts []struct {
-		SubmissionID int64
-		Filled       int
-		Returned     int
-	}
-	err = s.DB.WithContext(ctx).Model(&valueRow{}).Select("submission_id, COUNT(*) AS filled, SUM(CASE WHEN return_reason <> '' THEN 1 ELSE 0 END) AS returned").
-		Where("submission_id IN ?", ids).Group("submission_id").Scan(&counts).Error
+	counts, err := s.Store.ValueCounts(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -320,42 +307,26 @@ func (s *Service) summaries(ctx context.Context, rows []submissionRow) ([]Submis
 	if v, err := s.Store.Current(ctx); err == nil {
 		total = len(v.Indicators())
 	}
-	byID := map[int64]int{}
-	for i, c := range counts {
-		byID[c.SubmissionID] = i
-	}
 	for _, r := range rows {
 		sub := summary(r, zs[r.ZoneID])
 		sub.Total = total
-		if i, ok := byID[r.ID]; ok {
-			sub.Filled, sub.Returned = counts[i].Filled, counts[i].Returned
-		}
+		sub.Filled, sub.Returned = counts[r.ID].Filled, counts[r.ID].Returned
 		out = append(out, sub)
 	}
 	return out, nil
 }
 
-func summary(r submissionRow, z zoneRef) Submission {
+func summary(r submissionRow, z zone.Ref) Submission {
 	return Submission{ID: r.ID, ZoneID: r.ZoneID, ZoneNameZh: z.NameZh, ZoneNameEn: z.NameEn, Province: z.Province, Region: z.Region,
 		Year: r.Year, Status: r.Status, SubmittedAt: r.SubmittedAt, ReviewedAt: r.ReviewedAt, ApprovedAt: r.ApprovedAt, UpdatedAt: r.UpdatedAt}
 }
 
 // Open returns the caller's zone's submission for a year, creating the draft if needed.
-func (s *Service) Open(ctx context.Context, p *web.Principal, year int) (Detail, bool, error) {
-	if p.Role != web.RoleZoneStaff || p.ZoneID == 0 {
+func (s *Service) Open(ctx context.Context, p *actor.Actor, year int) (Detail, bool, error) {
+	if p == nil || p.Role != actor.RoleZoneStaff || p.ZoneID == 0 {
 		return Detail{}, false, s.refuse(ctx, p, "open", 0)
 	}
-	var row submissionRow
-	err := s.DB.WithContext(ctx).Where("zone_id = ? AND year = ?", p.ZoneID, year).First(&row).Error
-	created := false
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		row = submissionRow{ZoneID: p.ZoneID, Year: year, Status: StatusDraft}
-		err = s.DB.WithContext(ctx).Create(&row).Error
-		created = err == nil
-		if db.IsUniqueViolation(err) { // opened at the same moment elsewhere
-			err = s.DB.WithContext(ctx).Where("zone_id = ? AND year = ?", p.ZoneID, year).First(&row).Error
-		}
-	}
+	row, created, err := s.Store.OpenSubmission(ctx, p.ZoneID, year)
 	if err != nil {
 		return Detail{}, false, err
 	}
@@ -364,7 +335,7 @@ func (s *Service) Open(ctx context.Context, p *web.Principal, year int) (Detail,
 }
 
 // Detail returns submission id for a caller who may see it.
-func (s *Service) Detail(ctx context.Context, p *web.Principal, id int64) (Detail, error) {
+func (s *Service) Detail(ctx context.Context, p *actor.Actor, id int64) (Detail, error) {
 	row, z, err := s.submission(ctx, id)
 	if err != nil {
 		return Detail{}, err
@@ -376,8 +347,8 @@ func (s *Service) Detail(ctx context.Context, p *web.Principal, id int64) (Detai
 	if err != nil {
 		return Detail{}, err
 	}
-	var values []valueRow
-	if err := s.DB.WithContext(ctx).Where("submission_id = ?", id).Find(&values).Error; err != nil {
+	values, err := s.Store.Values(ctx, id)
+	if err != nil {
 		return Detail{}, err
 	}
 	byCode := map[string]valueRow{}
@@ -401,8 +372,8 @@ func (s *Service) Detail(ctx context.Context, p *web.Principal, id int64) (Detai
 		}
 	}
 	d.Total = len(d.Rows)
-	var audit []auditRow
-	if err := s.DB.WithContext(ctx).Where("submission_id = ?", id).Order("id DESC").Limit(500).Find(&audit).Error; err != nil {
+	audit, err := s.Store.Audit(ctx, id)
+	if err != nil {
 		return Detail{}, err
 	}
 	for _, a := range audit {
@@ -432,12 +403,12 @@ func CheckValue(ind Indicator, v float64) (key, param string, ok bool) {
 // change. All values are checked first: one bad value stores nothing; field names the i-th
 // value in error details (its index in the request, or its row in an imported file), and
 // problems found earlier (an imported file's unreadable cells) are reported along with them.
-func (s *Service) SetValues(ctx context.Context, p *web.Principal, id int64, in []ValueInput, action string, field func(i int) string, earlier []errs.FieldError) (Detail, error) {
+func (s *Service) SetValues(ctx context.Context, p *actor.Actor, id int64, in []ValueInput, action string, field func(i int) string, earlier []errs.FieldError) (Detail, error) {
 	row, z, err := s.submission(ctx, id)
 	if err != nil {
 		return Detail{}, err
 	}
-	if !(p.Role == web.RoleZoneStaff && p.ZoneID == z.ID) {
+	if !isStaffOf(p, z.ID) {
 		return Detail{}, s.refuse(ctx, p, "edit", id)
 	}
 	if !canEdit(p, row) {
@@ -467,48 +438,7 @@ func (s *Service) SetValues(ctx context.Context, p *web.Principal, id int64, in 
 	if len(fields) > 0 {
 		return Detail{}, &errs.Error{Kind: errs.ErrInvalid, Key: "invalid_input", Fields: fields}
 	}
-	now := s.now()
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		// The guarded touch locks the submission and proves it is still editable.
-		res := tx.Model(&submissionRow{}).Where("id = ? AND status IN ?", id, []string{StatusDraft, StatusReturned}).Update("updated_at", now)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return errs.New(errs.ErrConflict, "assessment.locked")
-		}
-		var existing []valueRow
-		if err := tx.Where("submission_id = ?", id).Find(&existing).Error; err != nil {
-			return err
-		}
-		old := map[string]valueRow{}
-		for _, e := range existing {
-			old[e.IndicatorCode] = e
-		}
-		for _, val := range in {
-			e, had := old[val.Code]
-			if had && e.Value == val.Value {
-				continue
-			}
-			newVal := val.Value
-			entry := auditRow{SubmissionID: id, IndicatorCode: val.Code, Action: action, NewValue: &newVal, ActorID: p.UserID, ActorName: p.Name, ActorRole: string(p.Role), CreatedAt: now}
-			if had {
-				oldVal := e.Value
-				entry.OldValue = &oldVal
-				err := tx.Model(&valueRow{}).Where("id = ?", e.ID).Updates(map[string]any{"value": val.Value, "return_reason": "", "returned_by": 0, "returned_at": nil, "updated_by": p.UserID, "updated_at": now}).Error
-				if err != nil {
-					return err
-				}
-			} else if err := tx.Create(&valueRow{SubmissionID: id, IndicatorCode: val.Code, Value: val.Value, UpdatedBy: p.UserID, CreatedAt: now, UpdatedAt: now}).Error; err != nil {
-				return err
-			}
-			if err := tx.Create(&entry).Error; err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.Store.SetValues(ctx, id, in, action, who(p), s.now()); err != nil {
 		return Detail{}, err
 	}
 	return s.Detail(ctx, p, id)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"zonefair/app/actor"
 	"zonefair/app/errs"
 	"zonefair/app/web"
 )
@@ -171,7 +172,7 @@ func (h *Handlers) list(c *fiber.Ctx) error {
 	if err := web.BindQuery(c, &f); err != nil {
 		return err
 	}
-	out, err := h.Service.List(c.UserContext(), web.CurrentPrincipal(c), f)
+	out, err := h.Service.List(c.UserContext(), web.CurrentPrincipal(c).Caller(), f)
 	if err != nil {
 		return err
 	}
@@ -183,7 +184,7 @@ func (h *Handlers) open(c *fiber.Ctx) error {
 	if err := web.Bind(c, &req); err != nil {
 		return err
 	}
-	d, _, err := h.Service.Open(c.UserContext(), web.CurrentPrincipal(c), req.Year)
+	d, _, err := h.Service.Open(c.UserContext(), web.CurrentPrincipal(c).Caller(), req.Year)
 	if err != nil {
 		return err
 	}
@@ -191,18 +192,18 @@ func (h *Handlers) open(c *fiber.Ctx) error {
 }
 
 // step adapts a use case that needs nothing but the caller and the submission.
-func step(f func(context.Context, *web.Principal, int64) (Detail, error)) func(*fiber.Ctx, *web.Principal, int64) (Detail, error) {
-	return func(c *fiber.Ctx, p *web.Principal, id int64) (Detail, error) { return f(c.UserContext(), p, id) }
+func step(f func(context.Context, *actor.Actor, int64) (Detail, error)) func(*fiber.Ctx, *actor.Actor, int64) (Detail, error) {
+	return func(c *fiber.Ctx, p *actor.Actor, id int64) (Detail, error) { return f(c.UserContext(), p, id) }
 }
 
 // withSubmission runs f on the submission named by the path and answers with its result.
-func (h *Handlers) withSubmission(f func(c *fiber.Ctx, p *web.Principal, id int64) (Detail, error)) fiber.Handler {
+func (h *Handlers) withSubmission(f func(c *fiber.Ctx, p *actor.Actor, id int64) (Detail, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := web.ParamID(c, "id", "assessment_submission")
 		if err != nil {
 			return err
 		}
-		d, err := f(c, web.CurrentPrincipal(c), id)
+		d, err := f(c, web.CurrentPrincipal(c).Caller(), id)
 		if err != nil {
 			return err
 		}
@@ -210,7 +211,7 @@ func (h *Handlers) withSubmission(f func(c *fiber.Ctx, p *web.Principal, id int6
 	}
 }
 
-func (h *Handlers) setValues(c *fiber.Ctx, p *web.Principal, id int64) (Detail, error) {
+func (h *Handlers) setValues(c *fiber.Ctx, p *actor.Actor, id int64) (Detail, error) {
 	var req ValuesRequest
 	if err := web.Bind(c, &req); err != nil {
 		return Detail{}, err
@@ -218,7 +219,7 @@ func (h *Handlers) setValues(c *fiber.Ctx, p *web.Principal, id int64) (Detail, 
 	return h.Service.SetValues(c.UserContext(), p, id, req.Values, ActionSet, func(i int) string { return fmt.Sprintf("values.%d", i) }, nil)
 }
 
-func (h *Handlers) importFile(c *fiber.Ctx, p *web.Principal, id int64) (Detail, error) {
+func (h *Handlers) importFile(c *fiber.Ctx, p *actor.Actor, id int64) (Detail, error) {
 	_, body, err := web.FormFile(c, MaxImportBytes)
 	if err != nil {
 		return Detail{}, err
@@ -243,7 +244,7 @@ func (h *Handlers) template(c *fiber.Ctx) error {
 	if err := web.BindQuery(c, &q); err != nil {
 		return err
 	}
-	d, err := h.Service.Detail(c.UserContext(), web.CurrentPrincipal(c), id)
+	d, err := h.Service.Detail(c.UserContext(), web.CurrentPrincipal(c).Caller(), id)
 	if err != nil {
 		return err
 	}
@@ -267,7 +268,7 @@ func (h *Handlers) template(c *fiber.Ctx) error {
 	return c.Send(buf.Bytes())
 }
 
-func (h *Handlers) returnValues(c *fiber.Ctx, p *web.Principal, id int64) (Detail, error) {
+func (h *Handlers) returnValues(c *fiber.Ctx, p *actor.Actor, id int64) (Detail, error) {
 	var req ReturnRequest
 	if err := web.Bind(c, &req); err != nil {
 		return Detail{}, err
@@ -300,7 +301,7 @@ func (h *Handlers) publish(c *fiber.Ctx) error {
 	if err := web.Bind(c, &req); err != nil {
 		return err
 	}
-	rk, err := h.Service.Publish(c.UserContext(), web.CurrentPrincipal(c), req)
+	rk, err := h.Service.Publish(c.UserContext(), web.CurrentPrincipal(c).Caller(), req)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package assessment
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"math"
 	"slices"
@@ -11,12 +10,11 @@ import (
 	"strconv"
 	"time"
 
-	"gorm.io/gorm"
-
-	"zonefair/app/db"
+	"zonefair/app/actor"
 	"zonefair/app/errs"
 	"zonefair/app/sheet"
 	"zonefair/app/web"
+	"zonefair/app/zone"
 )
 
 type publicationRow struct {
@@ -134,46 +132,28 @@ type PublishRequest struct {
 	Year      int   `json:"year" validate:"required,gte=2000,lte=2100"`
 }
 
-// approvedValues loads the approved values of year, by zone.
-func (s *Service) approvedValues(ctx context.Context, year int) ([]ZoneValues, error) {
-	var rows []struct {
-		ZoneID        int64
-		IndicatorCode string
-		Value         float64
-	}
-	err := s.DB.WithContext(ctx).Table("assessment_values AS v").Joins("JOIN assessment_submissions s ON s.id = v.submission_id").
-		Select("s.zone_id, v.indicator_code, v.value").Where("s.year = ? AND s.status = ?", year, StatusApproved).Order("s.zone_id").Scan(&rows).Error
-	if err != nil {
-		return nil, err
-	}
-	var out []ZoneValues
-	for _, r := range rows {
-		if len(out) == 0 || out[len(out)-1].ZoneID != r.ZoneID {
-			out = append(out, ZoneValues{ZoneID: r.ZoneID, Values: map[string]float64{}})
-		}
-		out[len(out)-1].Values[r.IndicatorCode] = r.Value
-	}
-	return out, nil
-}
-
 // Compute ranks year's approved data under v (whose weights may be what-if ones).
 func (s *Service) Compute(ctx context.Context, v Version, year int) (Ranking, error) {
-	cur, err := s.approvedValues(ctx, year)
+	cur, err := s.Store.ApprovedValues(ctx, year)
 	if err != nil {
 		return Ranking{}, err
 	}
-	prev, err := s.approvedValues(ctx, year-1)
+	prev, err := s.Store.ApprovedValues(ctx, year-1)
 	if err != nil {
 		return Ranking{}, err
 	}
-	zs, err := s.zones(ctx)
+	ids := make([]int64, 0, len(cur)+len(prev))
+	for _, z := range slices.Concat(cur, prev) {
+		ids = append(ids, z.ZoneID)
+	}
+	zs, err := s.Zones.RefsByID(ctx, ids)
 	if err != nil {
 		return Ranking{}, err
 	}
 	return buildRanking(v, year, Compute(v.Tree, cur), Compute(v.Tree, prev), cur, zs), nil
 }
 
-func buildRanking(v Version, year int, res, prev Result, values []ZoneValues, zs map[int64]zoneRef) Ranking {
+func buildRanking(v Version, year int, res, prev Result, values []ZoneValues, zs map[int64]zone.Ref) Ranking {
 	rk := Ranking{VersionID: v.ID, VersionCode: v.Code, VersionNameZh: v.NameZh, VersionNameEn: v.NameEn, Year: year,
 		Categories: []CategoryRef{}, Indicators: []IndicatorRef{}, Zones: []RankedZone{}, Regions: []RegionSummary{}, ExitWarnings: []ExitWarning{},
 		Unranked: len(res.Incomplete)}
@@ -281,7 +261,7 @@ func (s *Service) Preview(ctx context.Context, req PreviewRequest) (Ranking, err
 
 // Publish computes and stores a year's ranking under a published version. A published ranking
 // is never recomputed: later data or versions leave it as it is.
-func (s *Service) Publish(ctx context.Context, p *web.Principal, req PublishRequest) (Ranking, error) {
+func (s *Service) Publish(ctx context.Context, p *actor.Actor, req PublishRequest) (Ranking, error) {
 	v, err := s.Store.Version(ctx, req.VersionID)
 	if err != nil {
 		return Ranking{}, err
@@ -303,10 +283,7 @@ func (s *Service) Publish(ctx context.Context, p *web.Principal, req PublishRequ
 		return Ranking{}, err
 	}
 	row := publicationRow{VersionID: v.ID, Year: req.Year, PublishedBy: p.UserID, Result: string(body), CreatedAt: now}
-	if err := s.DB.WithContext(ctx).Create(&row).Error; err != nil {
-		if db.IsUniqueViolation(err) {
-			return Ranking{}, errs.New(errs.ErrConflict, "assessment.ranking_published")
-		}
+	if err := s.Store.AddPublication(ctx, &row); err != nil {
 		return Ranking{}, err
 	}
 	rk.PublicationID = row.ID
@@ -318,32 +295,12 @@ func (s *Service) Publish(ctx context.Context, p *web.Principal, req PublishRequ
 
 // Publications lists the published rankings, newest year first.
 func (s *Service) Publications(ctx context.Context) ([]Publication, error) {
-	var rows []struct {
-		ID        int64
-		VersionID int64
-		Code      string
-		Year      int
-		CreatedAt time.Time
-	}
-	err := s.DB.WithContext(ctx).Table("assessment_publications AS p").Joins("JOIN assessment_versions v ON v.id = p.version_id").
-		Select("p.id, p.version_id, v.code, p.year, p.created_at").Order("p.year DESC, p.id DESC").Scan(&rows).Error
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Publication, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, Publication{ID: r.ID, VersionID: r.VersionID, VersionCode: r.Code, Year: r.Year, PublishedAt: r.CreatedAt})
-	}
-	return out, nil
+	return s.Store.Publications(ctx)
 }
 
 // Published returns published ranking id exactly as it was stored.
 func (s *Service) Published(ctx context.Context, id int64) (Ranking, error) {
-	var row publicationRow
-	err := s.DB.WithContext(ctx).First(&row, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Ranking{}, errs.NotFound("assessment_ranking")
-	}
+	row, err := s.Store.Publication(ctx, id)
 	if err != nil {
 		return Ranking{}, err
 	}

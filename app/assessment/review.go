@@ -6,47 +6,27 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"time"
 
-	"gorm.io/gorm"
-
+	"zonefair/app/actor"
 	"zonefair/app/errs"
-	"zonefair/app/web"
 )
 
-// transition moves submission id from one of from to status to, stamping who and when in the
-// columns named stamp ("submitted" → submitted_by, submitted_at; none when empty), and records
-// the step in the audit trail; extra runs inside the same transaction.
-func (s *Service) transition(ctx context.Context, p *web.Principal, id int64, from []string, to, action, stamp string, extra func(tx *gorm.DB, now time.Time) error) error {
-	now := s.now()
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		cols := map[string]any{"status": to, "updated_at": now}
-		if stamp != "" {
-			cols[stamp+"_by"], cols[stamp+"_at"] = p.UserID, now
-		}
-		res := tx.Model(&submissionRow{}).Where("id = ? AND status IN ?", id, from).Updates(cols)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return errs.New(errs.ErrConflict, "assessment.state")
-		}
-		if extra != nil {
-			if err := extra(tx, now); err != nil {
-				return err
-			}
-		}
-		return tx.Create(&auditRow{SubmissionID: id, Action: action, ActorID: p.UserID, ActorName: p.Name, ActorRole: string(p.Role), CreatedAt: now}).Error
-	})
+// transition moves submission id from one of from to status to as p, stamping who and when
+// in the columns named stamp (none when empty), returning the values back with their reasons,
+// and records the step in the audit trail.
+func (s *Service) transition(ctx context.Context, p *actor.Actor, id int64, from []string, to, action, stamp string, back []returned) error {
+	step := who(p)
+	step.Action = action
+	return s.Store.Transition(ctx, id, from, to, stamp, step, back, s.now())
 }
 
 // Submit sends a complete submission to the province.
-func (s *Service) Submit(ctx context.Context, p *web.Principal, id int64) (Detail, error) {
+func (s *Service) Submit(ctx context.Context, p *actor.Actor, id int64) (Detail, error) {
 	d, err := s.Detail(ctx, p, id)
 	if err != nil {
 		return Detail{}, err
 	}
-	if !(p.Role == web.RoleZoneStaff && p.ZoneID == d.ZoneID) {
+	if !isStaffOf(p, d.ZoneID) {
 		return Detail{}, s.refuse(ctx, p, "submit", id)
 	}
 	if !d.CanEdit {
@@ -65,7 +45,7 @@ func (s *Service) Submit(ctx context.Context, p *web.Principal, id int64) (Detai
 }
 
 // Return sends values back to the zone, each with the reason the zone will see.
-func (s *Service) Return(ctx context.Context, p *web.Principal, id int64, items []ReturnItem) (Detail, error) {
+func (s *Service) Return(ctx context.Context, p *actor.Actor, id int64, items []ReturnItem) (Detail, error) {
 	row, z, err := s.submission(ctx, id)
 	if err != nil {
 		return Detail{}, err
@@ -76,36 +56,23 @@ func (s *Service) Return(ctx context.Context, p *web.Principal, id int64, items 
 		}
 		return Detail{}, errs.New(errs.ErrConflict, "assessment.state")
 	}
-	var values []valueRow
-	if err := s.DB.WithContext(ctx).Where("submission_id = ?", id).Find(&values).Error; err != nil {
+	values, err := s.Store.Values(ctx, id)
+	if err != nil {
 		return Detail{}, err
 	}
 	byCode := map[string]valueRow{}
 	for _, v := range values {
 		byCode[v.IndicatorCode] = v
 	}
+	back := make([]returned, len(items))
 	for i, it := range items {
-		if _, ok := byCode[it.Code]; !ok {
+		v, ok := byCode[it.Code]
+		if !ok {
 			return Detail{}, errs.Invalid(fmt.Sprintf("items.%d.code", i), "assessment.no_value")
 		}
+		back[i] = returned{value: v, reason: it.Reason}
 	}
-	err = s.transition(ctx, p, id, []string{row.Status}, StatusReturned, ActionReturn, "", func(tx *gorm.DB, now time.Time) error {
-		for _, it := range items {
-			v := byCode[it.Code]
-			err := tx.Model(&valueRow{}).Where("id = ?", v.ID).Updates(map[string]any{"return_reason": it.Reason, "returned_by": p.UserID, "returned_at": now}).Error
-			if err != nil {
-				return err
-			}
-			val := v.Value
-			err = tx.Create(&auditRow{SubmissionID: id, IndicatorCode: it.Code, Action: ActionReturn, OldValue: &val, Reason: it.Reason,
-				ActorID: p.UserID, ActorName: p.Name, ActorRole: string(p.Role), CreatedAt: now}).Error
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.transition(ctx, p, id, []string{row.Status}, StatusReturned, ActionReturn, "", back); err != nil {
 		return Detail{}, err
 	}
 	return s.Detail(ctx, p, id)
@@ -113,7 +80,7 @@ func (s *Service) Return(ctx context.Context, p *web.Principal, id int64, items 
 
 // Approve passes a submission on: province staff to the ministry (reviewed), an admin to
 // final approval.
-func (s *Service) Approve(ctx context.Context, p *web.Principal, id int64) (Detail, error) {
+func (s *Service) Approve(ctx context.Context, p *actor.Actor, id int64) (Detail, error) {
 	row, z, err := s.submission(ctx, id)
 	if err != nil {
 		return Detail{}, err
@@ -124,7 +91,7 @@ func (s *Service) Approve(ctx context.Context, p *web.Principal, id int64) (Deta
 		}
 		return Detail{}, errs.New(errs.ErrConflict, "assessment.state")
 	}
-	if p.Role == web.RoleProvince {
+	if p.Role == actor.RoleProvince {
 		err = s.transition(ctx, p, id, []string{StatusSubmitted}, StatusReviewed, ActionReview, "reviewed", nil)
 	} else {
 		err = s.transition(ctx, p, id, []string{StatusReviewed}, StatusApproved, ActionApprove, "approved", nil)

@@ -6,12 +6,10 @@ import (
 	"math"
 	"time"
 
-	"zonefair/app/actor"
-
 	"gorm.io/gorm"
 
+	"zonefair/app/actor"
 	"zonefair/app/assessment"
-	"zonefair/app/web"
 	"zonefair/app/zone"
 )
 
@@ -32,12 +30,12 @@ var demoAwaiting = map[string]string{
 
 // demoAssessment loads the 2021 edition and plausible yearly values for the demo zones.
 func demoAssessment(ctx context.Context, g *gorm.DB) error {
-	svc := &assessment.Service{DB: g, Store: &assessment.Store{DB: g}}
+	svc := &assessment.Service{Store: &assessment.Store{DB: g}, Zones: zone.NewStore(g)}
 	if err := svc.Store.EnsureDefault(ctx, time.Now().UTC()); err != nil {
 		return err
 	}
 	zones := zone.NewStore(g)
-	admin := &web.Principal{Actor: actor.Actor{Role: web.RoleAdmin, Name: "seed"}}
+	admin := &actor.Actor{Role: actor.RoleAdmin, Name: "seed"}
 	for _, year := range demoAssessmentYears {
 		for i, dz := range zone.DemoZones {
 			if year == demoAssessmentYears[len(demoAssessmentYears)-1] && i == 0 {

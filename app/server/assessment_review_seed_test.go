@@ -4,12 +4,11 @@ import (
 	"context"
 	"testing"
 
-	"zonefair/app/actor"
-
 	"gorm.io/gorm"
 
+	"zonefair/app/actor"
 	"zonefair/app/assessment"
-	"zonefair/app/web"
+	"zonefair/app/zone"
 )
 
 // TestDemoReviewersHaveWork: in the demo the Jiangsu province reviewer finds complete
@@ -19,8 +18,8 @@ func TestDemoReviewersHaveWork(t *testing.T) {
 	t.Parallel()
 	eachDemo(t, func(t *testing.T, g *gorm.DB) { // a copy of the seeded demo
 		ctx := context.Background()
-		svc := &assessment.Service{DB: g, Store: &assessment.Store{DB: g}}
-		waiting := func(p *web.Principal, status string) []assessment.Submission {
+		svc := &assessment.Service{Store: &assessment.Store{DB: g}, Zones: zone.NewStore(g)}
+		waiting := func(p *actor.Actor, status string) []assessment.Submission {
 			t.Helper()
 			list, err := svc.List(ctx, p, assessment.SubmissionFilter{Year: 2025, Status: status})
 			if err != nil {
@@ -28,7 +27,7 @@ func TestDemoReviewersHaveWork(t *testing.T) {
 			}
 			return list
 		}
-		jiangsu := &web.Principal{Actor: actor.Actor{UserID: 1, Name: "reviewer", Role: web.RoleProvince, Province: "jiangsu"}}
+		jiangsu := &actor.Actor{UserID: 1, Name: "reviewer", Role: actor.RoleProvince, Province: "jiangsu"}
 		subs := waiting(jiangsu, assessment.StatusSubmitted)
 		if len(subs) != 2 {
 			t.Fatalf("Jiangsu reviewer: %d submissions to review, want 2: %+v", len(subs), subs)
@@ -42,10 +41,10 @@ func TestDemoReviewersHaveWork(t *testing.T) {
 				t.Fatalf("reviewer cannot review %d: %+v %v", s.ID, d.Submission, err)
 			}
 		}
-		if n := len(waiting(&web.Principal{Actor: actor.Actor{UserID: 2, Role: web.RoleProvince, Province: "shaanxi"}}, assessment.StatusSubmitted)); n != 1 {
+		if n := len(waiting(&actor.Actor{UserID: 2, Role: actor.RoleProvince, Province: "shaanxi"}, assessment.StatusSubmitted)); n != 1 {
 			t.Fatalf("Shaanxi reviewer: %d submissions to review", n)
 		}
-		admin := &web.Principal{Actor: actor.Actor{UserID: 3, Role: web.RoleAdmin}}
+		admin := &actor.Actor{UserID: 3, Role: actor.RoleAdmin}
 		passed := waiting(admin, assessment.StatusReviewed)
 		if len(passed) != 1 || passed[0].Province != "jiangsu" {
 			t.Fatalf("awaiting the ministry: %+v", passed)
