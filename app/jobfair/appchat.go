@@ -111,15 +111,17 @@ func (s *Service) SayOnApplication(ctx context.Context, p *web.Principal, id int
 	m := AppMessage{ApplicationID: id, SenderID: p.UserID, SenderName: p.Name, FromEmployer: employer, Body: body, CreatedAt: s.now()}
 	notice := appMessageNotice{ApplicationID: id, JobTitle: a.JobTitle, JobTitleEn: a.JobTitleEn, Sender: p.Name, Note: body, ForEmployer: !employer}
 	var to []int64
+	if s.Notify != nil {
+		if to, err = s.Store.otherSide(ctx, a.Application, employer); err != nil {
+			return AppMessage{}, err
+		}
+	}
 	err = s.Store.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&m).Error; err != nil {
 			return err
 		}
 		if s.Notify == nil {
 			return nil
-		}
-		if to, err = s.Store.otherSide(tx, a.Application, employer); err != nil {
-			return err
 		}
 		for _, u := range to {
 			if _, err := s.Notify.Add(tx, u, "application.message", notice); err != nil {
@@ -141,19 +143,15 @@ func (s *Service) SayOnApplication(ctx context.Context, p *web.Principal, id int
 // otherSide is whom a message on a is for: its graduate when the employer wrote, else the
 // staff of its enterprise, or of its zone when the enterprise has none (or the job is the
 // zone's own).
-func (s *Store) otherSide(tx *gorm.DB, a Application, employer bool) ([]int64, error) {
+func (s *Store) otherSide(ctx context.Context, a Application, employer bool) ([]int64, error) {
 	if employer {
 		return []int64{a.UserID}, nil
 	}
-	var ids []int64
 	if a.EnterpriseID != nil {
-		if err := tx.Table("users").Where("role = ? AND enterprise_id = ?", web.RoleEnterprise, *a.EnterpriseID).Pluck("id", &ids).Error; err != nil {
-			return nil, err
+		ids, err := s.users.EnterpriseStaff(ctx, *a.EnterpriseID)
+		if err != nil || len(ids) > 0 {
+			return ids, err
 		}
 	}
-	if len(ids) == 0 {
-		err := tx.Table("users").Where("role = ? AND zone_id = ?", web.RoleZoneStaff, a.ZoneID).Pluck("id", &ids).Error
-		return ids, err
-	}
-	return ids, nil
+	return s.users.ZoneStaff(ctx, a.ZoneID)
 }

@@ -12,6 +12,7 @@ import (
 	"zonefair/app/actor"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"zonefair/app/errs"
 	"zonefair/app/notify"
@@ -55,7 +56,6 @@ type ApplicantPage struct {
 
 func (s *Store) applicantQuery(ctx context.Context, p *web.Principal, q ApplicantQuery) *gorm.DB {
 	tx := s.db.WithContext(ctx).Table("applications").
-		Joins("JOIN users ON users.id = applications.user_id").
 		Joins("LEFT JOIN graduate_profiles gp ON gp.user_id = applications.user_id")
 	tx = employerScope(tx, p, "applications")
 	if q.JobID > 0 {
@@ -73,10 +73,10 @@ func (s *Store) applicantQuery(ctx context.Context, p *web.Principal, q Applican
 	if q.Degree != "" {
 		tx = tx.Where("applications.degree = ?", q.Degree)
 	}
-	if s := strings.ToLower(strings.TrimSpace(q.Q)); s != "" {
+	if text := strings.ToLower(strings.TrimSpace(q.Q)); text != "" {
 		// Scoped to one employer's applicants, a substring match over names is small enough.
-		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s) + "%"
-		tx = tx.Where(`(LOWER(users.name) LIKE ? ESCAPE '\' OR LOWER(gp.school) LIKE ? ESCAPE '\')`, like, like)
+		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(text) + "%"
+		tx = tx.Where(`(LOWER((?)) LIKE ? ESCAPE '\' OR LOWER(gp.school) LIKE ? ESCAPE '\')`, s.users.NameOf(applicantID), like, like)
 	}
 	return tx
 }
@@ -93,7 +93,7 @@ func (s *Store) Applicants(ctx context.Context, p *web.Principal, q ApplicantQue
 	if err := s.applicantQuery(ctx, p, q).Count(&out.Total).Error; err != nil {
 		return out, err
 	}
-	err := s.applicantQuery(ctx, p, q).Select(applicantColumns).Order(applicantOrder(q.Sort)).
+	err := s.applicantColumns(s.applicantQuery(ctx, p, q)).Order(s.applicantOrder(q.Sort)).
 		Offset((q.Page - 1) * q.PageSize).Limit(q.PageSize).Scan(&out.Items).Error
 	if err != nil {
 		return out, err
@@ -101,18 +101,29 @@ func (s *Store) Applicants(ctx context.Context, p *web.Principal, q ApplicantQue
 	return out, s.decorateApplicants(ctx, out.Items)
 }
 
-func applicantOrder(sort string) string {
+func (s *Store) applicantOrder(sort string) any {
 	switch sort {
 	case "oldest":
 		return "applications.id ASC"
 	case "name":
-		return "users.name ASC, applications.id DESC"
+		return clause.OrderBy{Expression: clause.Expr{SQL: "(?) ASC, applications.id DESC", Vars: []any{s.users.NameOf(applicantID)}, WithoutParentheses: true}}
 	case "degree":
 		return "CASE applications.degree WHEN 'doctorate' THEN 0 WHEN 'master' THEN 1 WHEN 'bachelor' THEN 2 ELSE 3 END, applications.id DESC"
 	case "status":
 		return "CASE applications.status WHEN 'offer' THEN 0 WHEN 'interview' THEN 1 WHEN 'viewed' THEN 2 WHEN 'submitted' THEN 3 WHEN 'rejected' THEN 4 ELSE 5 END, applications.id DESC"
 	}
 	return "applications.id DESC"
+}
+
+// applicantID is the column of an applicant's user id, by which account gives their name and
+// e-mail.
+var applicantID = clause.Column{Table: "applications", Name: "user_id"}
+
+// applicantColumns selects an applicant's application, name, e-mail and profile.
+func (s *Store) applicantColumns(tx *gorm.DB) *gorm.DB {
+	return tx.Select("applications.*, (?) AS name, (?) AS email, gp.school AS school, gp.major_name AS major_name, "+
+		"gp.graduation_year AS graduation_year, gp.skills AS skills, gp.languages AS languages, gp.phone AS phone, gp.contact_email AS contact_email",
+		s.users.NameOf(applicantID), s.users.EmailOf(applicantID))
 }
 
 func (s *Store) decorateApplicants(ctx context.Context, items []Applicant) error {
@@ -141,7 +152,7 @@ type ApplicationDetail struct {
 // scopedApplication loads application id if p may see it: its graduate or its employer.
 func (s *Store) scopedApplication(ctx context.Context, p *web.Principal, id int64) (Applicant, bool, error) {
 	var a Applicant
-	tx := s.applicantQuery(ctx, &web.Principal{Actor: actor.Actor{Role: web.RoleAdmin}}, ApplicantQuery{}).Select(applicantColumns).Where("applications.id = ?", id)
+	tx := s.applicantColumns(s.applicantQuery(ctx, &web.Principal{Actor: actor.Actor{Role: web.RoleAdmin}}, ApplicantQuery{})).Where("applications.id = ?", id)
 	res := tx.Limit(1).Scan(&a)
 	if res.Error != nil {
 		return a, false, res.Error
@@ -272,7 +283,7 @@ func (s *Service) ChangeStatus(ctx context.Context, p *web.Principal, ids []int6
 
 // decorateAppsTx is decorateApps inside a transaction (SQLite has one connection per writer).
 func (s *Store) decorateAppsTx(tx *gorm.DB, apps []Application) error {
-	return (&Store{db: tx}).decorateApps(tx.Statement.Context, apps)
+	return s.inTx(tx).decorateApps(tx.Statement.Context, apps)
 }
 
 // emailGraduates emails each graduate what their application.updated notification says.
@@ -284,11 +295,8 @@ func (s *Service) emailGraduates(ctx context.Context, apps []Application) {
 	for i, a := range apps {
 		ids[i] = a.UserID
 	}
-	var users []struct {
-		ID            int64
-		Email, Locale string
-	}
-	if err := s.Store.db.WithContext(ctx).Table("users").Where("id IN ?", ids).Scan(&users).Error; err != nil {
+	users, err := s.Store.users.ByIDs(ctx, distinct(ids))
+	if err != nil {
 		return
 	}
 	at := map[int64]int{}

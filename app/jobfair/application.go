@@ -286,6 +286,3 @@ func (s *Store) latestNotes(ctx context.Context, apps []Application) error {
 	}
 	return nil
 }
-
-const applicantColumns = "applications.*, users.name AS name, users.email AS email, gp.school AS school, gp.major_name AS major_name, " +
-	"gp.graduation_year AS graduation_year, gp.skills AS skills, gp.languages AS languages, gp.phone AS phone, gp.contact_email AS contact_email"

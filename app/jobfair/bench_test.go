@@ -65,7 +65,7 @@ func benchSet(b *testing.B, kind string) *benchData {
 func generate(ctx context.Context, g *gorm.DB, n int) (*benchData, error) {
 	r := rand.New(rand.NewPCG(1, 2))
 	now := time.Now().UTC()
-	d := &benchData{store: NewStore(g)}
+	d := &benchData{store: testStore(g)}
 	err := g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		f := Fair{NameZh: "基准招聘会", NameEn: "Benchmark fair", StartsAt: now.Add(-time.Hour), EndsAt: now.AddDate(0, 1, 0)}
 		if err := tx.Create(&f).Error; err != nil {

@@ -133,16 +133,12 @@ func (s *Store) OpenConversation(ctx context.Context, fairID, zoneID, graduateID
 	if !ok {
 		return Conversation{}, errs.NotFound("booth")
 	}
-	g := s.db.WithContext(ctx)
 	if enterpriseID != 0 {
-		var n int64
-		if err := g.Table("enterprises").Where("id = ? AND zone_id = ?", enterpriseID, zoneID).Count(&n).Error; err != nil {
+		if err := s.enterpriseOf(ctx, enterpriseID, zoneID); err != nil {
 			return Conversation{}, err
 		}
-		if n == 0 {
-			return Conversation{}, errs.Invalid("enterpriseId", "field.enterprise_zone")
-		}
 	}
+	g := s.db.WithContext(ctx)
 	c := Conversation{FairID: fairID, ZoneID: zoneID, GraduateID: graduateID, EnterpriseID: enterpriseID, LastMessageAt: now}
 	if err := g.Clauses(clause.OnConflict{DoNothing: true}).Create(&c).Error; err != nil {
 		return c, err
@@ -210,44 +206,22 @@ func (s *Store) decorateConversations(ctx context.Context, list []Conversation) 
 			ents = append(ents, c.EnterpriseID)
 		}
 	}
-	var names []struct {
-		ID   int64
-		Name string
+	nm, err := s.readNames(ctx, zones, ents)
+	if err != nil {
+		return err
 	}
-	var zn []struct {
-		ID             int64
-		NameZh, NameEn string
-	}
-	var en []struct {
-		ID             int64
-		NameZh, NameEn string
+	people, err := s.users.ByIDs(ctx, distinct(users))
+	if err != nil {
+		return err
 	}
 	var last []Message
 	g := s.db.WithContext(ctx)
-	if len(ents) > 0 {
-		if err := g.Table("enterprises").Select("id, name_zh, name_en").Where("id IN ?", ents).Scan(&en).Error; err != nil {
-			return err
-		}
-	}
-	if err := g.Table("users").Select("id, name").Where("id IN ?", users).Scan(&names).Error; err != nil {
-		return err
-	}
-	if err := g.Table("zones").Select("id, name_zh, name_en").Where("id IN ?", zones).Scan(&zn).Error; err != nil {
-		return err
-	}
 	if err := g.Where("id IN (?)", g.Model(&Message{}).Select("MAX(id)").Where("conversation_id IN ?", ids).Group("conversation_id")).Find(&last).Error; err != nil {
 		return err
 	}
 	nameOf, lastOf := map[int64]string{}, map[int64]Message{}
-	zoneOf, entOf := map[int64][2]string{}, map[int64][2]string{}
-	for _, e := range en {
-		entOf[e.ID] = [2]string{e.NameZh, e.NameEn}
-	}
-	for _, n := range names {
-		nameOf[n.ID] = n.Name
-	}
-	for _, z := range zn {
-		zoneOf[z.ID] = [2]string{z.NameZh, z.NameEn}
+	for _, u := range people {
+		nameOf[u.ID] = u.Name
 	}
 	for _, m := range last {
 		lastOf[m.ConversationID] = m
@@ -256,8 +230,8 @@ func (s *Store) decorateConversations(ctx context.Context, list []Conversation) 
 		c := &list[i]
 		c.Channel = c.channel()
 		c.GraduateName = nameOf[c.GraduateID]
-		c.ZoneNameZh, c.ZoneNameEn = zoneOf[c.ZoneID][0], zoneOf[c.ZoneID][1]
-		c.EnterpriseNameZh, c.EnterpriseNameEn = entOf[c.EnterpriseID][0], entOf[c.EnterpriseID][1]
+		c.ZoneNameZh, c.ZoneNameEn = nm.zones[c.ZoneID].zh, nm.zones[c.ZoneID].en
+		c.EnterpriseNameZh, c.EnterpriseNameEn = nm.enterprises[c.EnterpriseID].zh, nm.enterprises[c.EnterpriseID].en
 		if m, ok := lastOf[c.ID]; ok {
 			c.Last = &m
 		}

@@ -116,17 +116,17 @@ func (s *Store) Fair(ctx context.Context, id int64, now time.Time) (Fair, error)
 // fair cannot be taken out of it.
 func (s *Store) SaveFair(ctx context.Context, f *Fair) error {
 	var seq int64
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		zones := slices.Compact(slices.Sorted(slices.Values(f.ZoneIDs)))
-		var known int64
-		if len(zones) > 0 {
-			if err := tx.Table("zones").Where("id IN ?", zones).Count(&known).Error; err != nil {
-				return err
-			}
+	zones := slices.Compact(slices.Sorted(slices.Values(f.ZoneIDs)))
+	if len(zones) > 0 {
+		known, err := s.zones.ByIDs(ctx, zones)
+		if err != nil {
+			return err
 		}
-		if int(known) != len(zones) {
+		if len(known) != len(zones) {
 			return errs.Invalid("zoneIds", "field.zone_unknown")
 		}
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if f.ID == 0 {
 			if err := tx.Create(f).Error; err != nil {
 				return err
@@ -213,59 +213,44 @@ type BoothFirm struct {
 	OpenJobs int    `json:"openJobs"`
 }
 
-// booths returns the booths of fairID (only zoneID when non-zero), with open job counts.
-func (s *Store) booths(ctx context.Context, fairID, zoneID int64, counts openCounts) ([]Booth, error) {
-	var zones []struct {
-		ID                                           int64
-		Slug, NameZh, NameEn, Province, Region       string
-		CityZh, CityEn, DescriptionZh, DescriptionEn string
-		LogoPath                                     string
-	}
-	q := s.db.WithContext(ctx).Table("zones").Joins("JOIN fair_zones fz ON fz.zone_id = zones.id AND fz.fair_id = ?", fairID)
-	if zoneID > 0 {
-		q = q.Where("zones.id = ?", zoneID)
-	}
-	if err := q.Select("zones.*").Order("zones.region, zones.province, zones.name_en").Scan(&zones).Error; err != nil {
+// booths returns the booths of the zones among zoneIDs, with open job counts, ordered by
+// region, province and English name.
+func (s *Store) booths(ctx context.Context, zoneIDs []int64, counts openCounts) ([]Booth, error) {
+	zones, err := s.zones.Details(ctx, zoneIDs)
+	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(zones))
-	for i, z := range zones {
-		ids[i] = z.ID
-	}
-	var inds []struct {
-		ZoneID   int64
-		Industry string
-	}
-	var firms []struct {
-		ID, ZoneID               int64
-		NameZh, NameEn, Industry string
-	}
-	if len(ids) > 0 {
-		if err := s.db.WithContext(ctx).Table("zone_industries").Where("zone_id IN ?", ids).Order("industry").Scan(&inds).Error; err != nil {
-			return nil, err
-		}
-		if err := s.db.WithContext(ctx).Table("enterprises").Where("zone_id IN ?", ids).Order("name_en").Scan(&firms).Error; err != nil {
-			return nil, err
-		}
-	}
 	out := make([]Booth, len(zones))
-	at := map[int64]int{}
 	for i, z := range zones {
-		out[i] = Booth{ZoneID: z.ID, Slug: z.Slug, NameZh: z.NameZh, NameEn: z.NameEn, Province: z.Province, Region: z.Region,
+		b := Booth{ZoneID: z.ID, Slug: z.Slug, NameZh: z.NameZh, NameEn: z.NameEn, Province: z.Province, Region: z.Region,
 			CityZh: z.CityZh, CityEn: z.CityEn, DescriptionZh: z.DescriptionZh, DescriptionEn: z.DescriptionEn,
-			HasLogo: z.LogoPath != "", Industries: []string{}, Enterprises: []BoothFirm{}, OpenJobs: counts.zone[z.ID]}
-		at[z.ID] = i
-	}
-	for _, in := range inds {
-		b := &out[at[in.ZoneID]]
-		b.Industries = append(b.Industries, in.Industry)
-	}
-	for _, f := range firms {
-		b := &out[at[f.ZoneID]]
-		b.Enterprises = append(b.Enterprises, BoothFirm{ID: f.ID, NameZh: f.NameZh, NameEn: f.NameEn, Industry: f.Industry, OpenJobs: counts.enterprise[f.ID]})
-		b.EnterpriseCount++
+			HasLogo: z.LogoPath != "", Industries: z.Industries, Enterprises: make([]BoothFirm, len(z.Enterprises)),
+			OpenJobs: counts.zone[z.ID], EnterpriseCount: len(z.Enterprises)}
+		for k, e := range z.Enterprises {
+			b.Enterprises[k] = BoothFirm{ID: e.ID, NameZh: e.NameZh, NameEn: e.NameEn, Industry: e.Industry, OpenJobs: counts.enterprise[e.ID]}
+		}
+		out[i] = b
 	}
 	return out, nil
+}
+
+// booth returns zoneID's booth at fairID, with open job counts (a not-found error when the zone
+// does not take part).
+func (s *Store) booth(ctx context.Context, fairID, zoneID int64, counts openCounts) (Booth, error) {
+	ok, err := s.inFair(ctx, fairID, zoneID)
+	if err != nil {
+		return Booth{}, err
+	}
+	var booths []Booth
+	if ok {
+		if booths, err = s.booths(ctx, []int64{zoneID}, counts); err != nil {
+			return Booth{}, err
+		}
+	}
+	if len(booths) == 0 {
+		return Booth{}, errs.NotFound("booth")
+	}
+	return booths[0], nil
 }
 
 // FairDetail is a fair's home page: its booths and live figures.

@@ -141,7 +141,7 @@ func (s *Store) cachedNames(ctx context.Context, jobs []Job, version int64) (nam
 	if len(missZones)+len(missEnts) == 0 {
 		return out, nil
 	}
-	read, _, err := s.readNames(ctx, missZones, missEnts, false)
+	read, err := s.readNames(ctx, missZones, missEnts)
 	if err != nil {
 		return out, err
 	}

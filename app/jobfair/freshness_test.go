@@ -16,7 +16,7 @@ import (
 
 // sharing returns a Store on g, as one instance has, that shares versions v with others.
 func sharing(g *gorm.DB, v livestate.Versions) *Store {
-	s := NewStore(g)
+	s := testStore(g)
 	s.ShareVersions(v, nil)
 	return s
 }
@@ -116,7 +116,7 @@ func TestWritesOutsideTheInstancesAreSeen(t *testing.T) {
 		if _, err := b.Job(ctx, d.jobs[0], now); err != nil {
 			t.Fatal(err)
 		}
-		outside := NewStore(g) // shares nothing
+		outside := testStore(g) // shares nothing
 		j, err := outside.Job(ctx, d.jobs[0], now)
 		if err != nil {
 			t.Fatal(err)

@@ -21,6 +21,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
+
+	"zonefair/app/zone"
 )
 
 var benchTitles = [][2]string{
@@ -70,6 +72,12 @@ var zoneKinds = [][2]string{{"经济技术开发区", "ETDZ"}, {"高新技术产
 // loading instead of while (the table must then have no other writer).
 const bulkJobs = 100_000
 
+// ZoneMaker makes zones (zone.Store.Create): the generated fairs' zones are the zone
+// capability's records.
+type ZoneMaker interface {
+	Create(ctx context.Context, z *zone.Zone) error
+}
+
 // GenOptions say what Generate makes.
 type GenOptions struct {
 	Jobs  int
@@ -84,11 +92,11 @@ type GenOptions struct {
 // Generate adds opts.Fairs fairs, a zone of each kind in thirty cities taking part in every
 // fair, and opts.Jobs jobs spread over them, with their majors and search terms, all under one
 // new search sequence number; running instances find them at their next catch-up.
-func Generate(ctx context.Context, g *gorm.DB, opts GenOptions) error {
+func Generate(ctx context.Context, g *gorm.DB, zones ZoneMaker, opts GenOptions) error {
 	opts.Fairs = max(opts.Fairs, 3)
 	now := time.Now().UTC()
 	var (
-		zones []genZone
+		zs    []genZone
 		fairs []int64
 		seq   int64
 	)
@@ -113,25 +121,30 @@ func Generate(ctx context.Context, g *gorm.DB, opts GenOptions) error {
 			}
 			fairs = append(fairs, f.ID)
 		}
-		for i, c := range cities {
-			for k, kind := range zoneKinds {
-				z := genZone{cityZh: c[0], cityEn: c[1], prov: c[2], region: c[3], nameZh: c[0] + kind[0], nameEn: c[1] + " " + kind[1]}
-				err := tx.Raw("INSERT INTO zones (slug, name_zh, name_en, province, region, city_zh, city_en, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-					fmt.Sprintf("gen-%s-%d-%d", tag, i, k), z.nameZh, z.nameEn, z.prov, z.region, z.cityZh, z.cityEn, now, now).Scan(&z.id).Error
-				if err != nil {
-					return err
-				}
-				zones = append(zones, z)
-				for _, f := range fairs {
-					if err := tx.Create(&fairZone{FairID: f, ZoneID: z.id, CreatedAt: now}).Error; err != nil {
-						return err
-					}
-				}
-			}
-		}
 		return nil
 	})
 	if err != nil {
+		return err
+	}
+	for i, c := range cities {
+		for k, kind := range zoneKinds {
+			z := genZone{cityZh: c[0], cityEn: c[1], prov: c[2], region: c[3], nameZh: c[0] + kind[0], nameEn: c[1] + " " + kind[1]}
+			made := zone.Zone{Slug: fmt.Sprintf("gen-%s-%d-%d", tag, i, k), NameZh: z.nameZh, NameEn: z.nameEn, Province: z.prov,
+				Region: z.region, CityZh: z.cityZh, CityEn: z.cityEn}
+			if err := zones.Create(ctx, &made); err != nil {
+				return err
+			}
+			z.id = made.ID
+			zs = append(zs, z)
+		}
+	}
+	rows := make([]fairZone, 0, len(fairs)*len(zs))
+	for _, z := range zs {
+		for _, f := range fairs {
+			rows = append(rows, fairZone{FairID: f, ZoneID: z.id, CreatedAt: now})
+		}
+	}
+	if err := g.WithContext(ctx).CreateInBatches(rows, 500).Error; err != nil {
 		return err
 	}
 	// The jobs are written with the next search sequence number, which the state takes when
@@ -180,7 +193,7 @@ func Generate(ctx context.Context, g *gorm.DB, opts GenOptions) error {
 			defer w.close()
 			for n := range work {
 				from := n * batch
-				jobs, majors, terms := genBatch(rand.New(rand.NewPCG(opts.Seed, uint64(n)+100)), from, min(from+batch, opts.Jobs), next, seq, now, fairs, zones)
+				jobs, majors, terms := genBatch(rand.New(rand.NewPCG(opts.Seed, uint64(n)+100)), from, min(from+batch, opts.Jobs), next, seq, now, fairs, zs)
 				err := w.write(ctx, jobs, majors, terms)
 				var pe *pgconn.PgError
 				if errors.As(err, &pe) {

@@ -162,7 +162,7 @@ func (h *Handlers) fair(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	booths, err := h.store().booths(ctx, id, 0, counts)
+	booths, err := h.store().booths(ctx, f.ZoneIDs, counts)
 	if err != nil {
 		return err
 	}
@@ -188,19 +188,16 @@ func (h *Handlers) booth(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	booths, err := h.store().booths(ctx, id, zoneID, counts)
+	b, err := h.store().booth(ctx, id, zoneID, counts)
 	if err != nil {
 		return err
-	}
-	if len(booths) == 0 {
-		return errs.NotFound("booth")
 	}
 	res, err := h.store().Search(ctx, Query{FairID: id, ZoneID: zoneID, Sort: "date", PageSize: 100}, now)
 	if err != nil {
 		return err
 	}
 	h.store().views.record(now, id, zoneID, 0, visitor(c))
-	return c.JSON(BoothDetail{Booth: booths[0], FairID: id, Jobs: res.Items})
+	return c.JSON(BoothDetail{Booth: b, FairID: id, Jobs: res.Items})
 }
 
 // analyticsScope returns the fair and the zone the caller may see figures for.

@@ -68,13 +68,9 @@ func (h *Handlers) applyInput(c *fiber.Ctx, in JobInput, j *Job) error {
 	if j.ID != 0 && (j.ZoneID != in.ZoneID || j.FairID != in.FairID) {
 		return errs.Invalid("zoneId", "field.job_move")
 	}
-	var zone struct{ Province, Region, CityZh, CityEn string }
-	res := h.store().db.WithContext(ctx).Table("zones").Where("id = ?", in.ZoneID).Scan(&zone)
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return errs.Invalid("zoneId", "field.zone_unknown")
+	zone, err := h.store().postingZone(ctx, in.ZoneID)
+	if err != nil {
+		return err
 	}
 	ok, err := h.store().inFair(ctx, in.FairID, in.ZoneID)
 	if err != nil {
@@ -84,12 +80,8 @@ func (h *Handlers) applyInput(c *fiber.Ctx, in JobInput, j *Job) error {
 		return errs.Invalid("fairId", "field.fair_zone")
 	}
 	if in.EnterpriseID != nil {
-		var n int64
-		if err := h.store().db.WithContext(ctx).Table("enterprises").Where("id = ? AND zone_id = ?", *in.EnterpriseID, in.ZoneID).Count(&n).Error; err != nil {
+		if err := h.store().enterpriseOf(ctx, *in.EnterpriseID, in.ZoneID); err != nil {
 			return err
-		}
-		if n == 0 {
-			return errs.Invalid("enterpriseId", "field.enterprise_zone")
 		}
 	}
 	if j.Status == JobPublished && in.Status == JobDraft {

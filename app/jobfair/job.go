@@ -1,11 +1,9 @@
 package jobfair
 
 import (
-	"cmp"
 	"context"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -125,14 +123,19 @@ func (in JobInput) check() error {
 // search sequence, all in one transaction. Applications refer to the job by id and are never
 // touched by an edit.
 func (s *Store) SaveJob(ctx context.Context, j *Job) error {
-	if err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return saveJob(tx, j) }); err != nil {
+	nm, err := s.employerNames(ctx, []Job{*j})
+	if err != nil {
+		return err
+	}
+	if err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return saveJob(tx, j, nm) }); err != nil {
 		return err
 	}
 	s.committed(ctx, j.SearchSeq)
 	return nil
 }
 
-func saveJob(tx *gorm.DB, j *Job) error {
+// saveJob writes j inside tx; nm holds the names of its zone and enterprise.
+func saveJob(tx *gorm.DB, j *Job, nm names) error {
 	seq, err := bumpSeq(tx)
 	if err != nil {
 		return err
@@ -166,26 +169,17 @@ func saveJob(tx *gorm.DB, j *Job) error {
 	if err := tx.Where("job_id = ?", j.ID).Delete(&jobTerm{}).Error; err != nil {
 		return err
 	}
-	terms, err := jobTerms(tx, j)
-	if err != nil {
-		return err
-	}
-	return tx.CreateInBatches(terms, 500).Error
+	return tx.CreateInBatches(jobTerms(j, nm), 500).Error
 }
 
-// jobTerms computes the search terms of j, including its employer's and zone's names.
-func jobTerms(tx *gorm.DB, j *Job) ([]jobTerm, error) {
-	var names struct{ NameZh, NameEn string }
-	if err := tx.Table("zones").Select("name_zh, name_en").Where("id = ?", j.ZoneID).Scan(&names).Error; err != nil {
-		return nil, err
-	}
-	employer := names
+// jobTerms computes the search terms of j, including its employer's and zone's names from nm.
+func jobTerms(j *Job, nm names) []jobTerm {
+	zone := nm.zones[j.ZoneID]
+	employer := zone
 	if j.EnterpriseID != nil {
-		if err := tx.Table("enterprises").Select("name_zh, name_en").Where("id = ?", *j.EnterpriseID).Scan(&employer).Error; err != nil {
-			return nil, err
-		}
+		employer = nm.enterprises[*j.EnterpriseID]
 	}
-	return termsOf(j, employer.NameZh+" "+employer.NameEn, names.NameZh+" "+names.NameEn), nil
+	return termsOf(j, employer.zh+" "+employer.en, zone.zh+" "+zone.en)
 }
 
 func termsOf(j *Job, employer, zone string) []jobTerm {
@@ -324,15 +318,20 @@ func (j *Job) clone() Job {
 }
 
 // decorate fills the employer and zone names and the openness of jobs, and — unless they
-// come from the index with them — their majors. Names are read in one query: zones and
-// enterprises are renamed without the search sequence moving. For jobs from the index the
-// same query returns the current search sequence (and runs even for no jobs).
+// come from the index with them — their majors. Names are read in one query of their owner's:
+// zones and enterprises are renamed without the search sequence moving. For jobs from the
+// index it also reads the current search sequence (even for no jobs); that happens only when
+// the shared versions cannot tell it (see fresh), at most every recheckEvery while they can.
 func (s *Store) decorate(ctx context.Context, jobs []Job, now time.Time, indexed bool) (seq int64, err error) {
 	if len(jobs) == 0 && !indexed {
 		return 0, nil
 	}
-	zoneIDs, entIDs := employers(jobs)
-	nm, seq, err := s.readNames(ctx, zoneIDs, entIDs, indexed)
+	if indexed {
+		if seq, err = currentSeq(ctx, s.db); err != nil {
+			return 0, err
+		}
+	}
+	nm, err := s.employerNames(ctx, jobs)
 	if err != nil {
 		return 0, err
 	}
@@ -386,64 +385,30 @@ type name struct{ zh, en string }
 // names are the names of the zones and enterprises some jobs are posted by.
 type names struct{ zones, enterprises map[int64]name }
 
-// readNames reads the names of zones and enterprises in one query, and with seq also the
-// current search sequence. An enterprise that does not exist is left out.
-func (s *Store) readNames(ctx context.Context, zoneIDs, entIDs []int64, seq bool) (names, int64, error) {
-	out := names{zones: map[int64]name{}, enterprises: map[int64]name{}}
-	const (
-		kindZone = iota
-		kindEnterprise
-		kindSeq
-	)
-	var (
-		parts   []string
-		args    []any
-		current int64
-	)
-	if seq {
-		parts = append(parts, "SELECT 2 AS kind, seq AS id, '' AS name_zh, '' AS name_en FROM job_search_state WHERE id = 1")
+// employerNames reads the names of the employers of jobs.
+func (s *Store) employerNames(ctx context.Context, jobs []Job) (names, error) {
+	zoneIDs, entIDs := employers(jobs)
+	return s.readNames(ctx, zoneIDs, entIDs)
+}
+
+// readNames reads the names of zones and enterprises from their owner, in one query. An
+// enterprise that does not exist is left out.
+func (s *Store) readNames(ctx context.Context, zoneIDs, entIDs []int64) (names, error) {
+	if len(zoneIDs)+len(entIDs) == 0 {
+		return names{zones: map[int64]name{}, enterprises: map[int64]name{}}, nil
 	}
-	idIn, idList := "id IN ?", func(ids []int64) any { return ids }
-	if s.db.Dialector.Name() == "postgres" {
-		// One array parameter instead of one per id: the statement's text is the same for any
-		// number of ids, so each connection prepares it once, not once per list length.
-		idIn, idList = "id = ANY(CAST(? AS BIGINT[]))", intArray
-	}
-	if len(zoneIDs) > 0 {
-		parts, args = append(parts, "SELECT 0 AS kind, id, name_zh, name_en FROM zones WHERE "+idIn), append(args, idList(zoneIDs))
-	}
-	if len(entIDs) > 0 {
-		parts, args = append(parts, "SELECT 1 AS kind, id, name_zh, name_en FROM enterprises WHERE "+idIn), append(args, idList(entIDs))
-	}
-	if len(parts) == 0 {
-		return out, 0, nil
-	}
-	// Scanned by hand: gorm's reflective scan of these few rows costs more than the query.
-	rows, err := s.db.WithContext(ctx).Raw(strings.Join(parts, " UNION ALL "), args...).Rows()
+	zs, es, err := s.zones.EmployerNames(ctx, zoneIDs, entIDs)
 	if err != nil {
-		return out, 0, err
+		return names{}, err
 	}
-	for rows.Next() {
-		var (
-			kind int
-			id   int64
-			n    name
-		)
-		if err := rows.Scan(&kind, &id, &n.zh, &n.en); err != nil {
-			rows.Close()
-			return out, 0, err
-		}
-		switch kind {
-		case kindZone:
-			out.zones[id] = n
-		case kindEnterprise:
-			out.enterprises[id] = n
-		case kindSeq:
-			current = id
-		}
+	out := names{zones: make(map[int64]name, len(zs)), enterprises: make(map[int64]name, len(es))}
+	for id, n := range zs {
+		out.zones[id] = name{n.Zh, n.En}
 	}
-	// Closed before the next query: inside a transaction the connection is shared.
-	return out, current, cmp.Or(rows.Err(), rows.Close())
+	for id, n := range es {
+		out.enterprises[id] = name{n.Zh, n.En}
+	}
+	return out, nil
 }
 
 // finish puts names and openness on jobs.
@@ -468,19 +433,6 @@ func finish(jobs []Job, nm names, spans map[int64]fairSpan, indexed bool, now ti
 		f := spans[j.FairID]
 		j.Open = isOpen(j.Status, j.Deadline, today, phase(now, f.start, f.end))
 	}
-}
-
-// intArray writes ids as a PostgreSQL array literal, e.g. {1,2,3}.
-func intArray(ids []int64) any {
-	b := make([]byte, 0, 2+8*len(ids))
-	b = append(b, '{')
-	for i, id := range ids {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(b, id, 10)
-	}
-	return string(append(b, '}'))
 }
 
 // distinct returns ids sorted, without repeats.

@@ -36,12 +36,18 @@ type Store struct {
 	retried      checkedAt
 	names        nameCache
 	pages        *pageCache
+	zones        Zones
+	users        Users
 }
 
-// NewStore returns a Store on g.
-func NewStore(g *gorm.DB) *Store {
-	return &Store{db: g, index: newIndex(g), views: newViewCounter(g), pages: newPageCache(pagesBytes)}
+// NewStore returns a Store on g that reads zones and enterprises through zones and people
+// through users.
+func NewStore(g *gorm.DB, zones Zones, users Users) *Store {
+	return &Store{db: g, index: newIndex(g), views: newViewCounter(g), pages: newPageCache(pagesBytes), zones: zones, users: users}
 }
+
+// inTx is s inside transaction tx: without the index, reading the tables.
+func (s *Store) inTx(tx *gorm.DB) *Store { return &Store{db: tx, zones: s.zones, users: s.users} }
 
 // Service carries out the job fair's use cases that notify people or touch files.
 type Service struct {

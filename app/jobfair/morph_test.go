@@ -131,7 +131,7 @@ func TestRefreshTermsRewritesOldTerms(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		old := NewStore(g)
+		old := testStore(g)
 		if got := titles(t, old, "engineers"); len(got) != 0 {
 			t.Fatalf("before the refresh, engineers found %q", got)
 		}
@@ -139,7 +139,7 @@ func TestRefreshTermsRewritesOldTerms(t *testing.T) {
 		if err != nil || n != len(morphJobs) {
 			t.Fatalf("refresh rewrote %d jobs (%v), want %d", n, err, len(morphJobs))
 		}
-		for _, store := range []*Store{old, NewStore(g)} {
+		for _, store := range []*Store{old, testStore(g)} {
 			for _, c := range morphQueries {
 				if got := titles(t, store, c.q); !slices.Equal(got, c.want) {
 					t.Errorf("after the refresh %q found %q, want %q", c.q, got, c.want)

@@ -22,7 +22,7 @@ func TestWarmFromSnapshot(t *testing.T) {
 		d, _ := fixture(t, g, 40)
 		dir := t.TempDir()
 		path := filepath.Join(dir, "jobs-search.idx")
-		first := NewStore(g)
+		first := testStore(g)
 		first.KeepSnapshots(dir)
 		if err := first.Warm(ctx, nil); err != nil {
 			t.Fatal(err)
@@ -61,7 +61,7 @@ func TestWarmFromSnapshot(t *testing.T) {
 			if err := os.WriteFile(path, snapshot, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			s := NewStore(g)
+			s := testStore(g)
 			s.KeepSnapshots(dir)
 			if err := s.Warm(ctx, nil); err != nil {
 				t.Fatal(err)
@@ -110,7 +110,7 @@ func TestWarmFromSnapshot(t *testing.T) {
 		if err := os.WriteFile(path, current, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		elsewhere := NewStore(other)
+		elsewhere := testStore(other)
 		elsewhere.KeepSnapshots(dir)
 		if err := elsewhere.Warm(ctx, nil); err != nil {
 			t.Fatal(err)

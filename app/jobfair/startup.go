@@ -55,7 +55,7 @@ func (s *Store) RefreshTerms(ctx context.Context, log *slog.Logger) (int, error)
 			if seq, err = bumpSeq(tx); err != nil {
 				return err
 			}
-			n, last, err = refreshTerms(tx, last, seq)
+			n, last, err = s.refreshTerms(ctx, tx, last, seq)
 			return err
 		})
 		if err != nil {
@@ -80,8 +80,9 @@ func (s *Store) RefreshTerms(ctx context.Context, log *slog.Logger) (int, error)
 }
 
 // refreshTerms rewrites the terms of up to refreshBatch jobs after id after, marking them with
-// search sequence seq; it returns how many it rewrote and the last id.
-func refreshTerms(tx *gorm.DB, after, seq int64) (int, int64, error) {
+// search sequence seq; it returns how many it rewrote and the last id. The employers' names are
+// read once for the batch.
+func (s *Store) refreshTerms(ctx context.Context, tx *gorm.DB, after, seq int64) (int, int64, error) {
 	var jobs []Job
 	if err := tx.Where("id > ?", after).Order("id").Limit(refreshBatch).Find(&jobs).Error; err != nil || len(jobs) == 0 {
 		return 0, after, err
@@ -98,15 +99,15 @@ func refreshTerms(tx *gorm.DB, after, seq int64) (int, int64, error) {
 	for _, m := range majors {
 		byJob[m.JobID] = append(byJob[m.JobID], m.Major)
 	}
+	nm, err := s.employerNames(ctx, jobs)
+	if err != nil {
+		return 0, after, err
+	}
 	var terms []jobTerm
 	for i := range jobs {
 		j := &jobs[i]
 		j.Majors = slices.Sorted(slices.Values(byJob[j.ID]))
-		t, err := jobTerms(tx, j)
-		if err != nil {
-			return 0, after, err
-		}
-		terms = append(terms, t...)
+		terms = append(terms, jobTerms(j, nm)...)
 	}
 	if err := tx.Where("job_id IN ?", ids).Delete(&jobTerm{}).Error; err != nil {
 		return 0, after, err

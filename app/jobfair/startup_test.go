@@ -15,7 +15,7 @@ import (
 func TestWarmReportsLoadingUntilLoaded(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		d, _ := fixture(t, g, 25)
-		s := NewStore(g)
+		s := testStore(g)
 		if err := s.IndexReady(context.Background()); err != nil {
 			t.Fatalf("a store nobody warms: %v", err)
 		}

@@ -69,7 +69,7 @@ func TestFlushViewsWritesWhatIsPending(t *testing.T) {
 		if err := g.Create(&f).Error; err != nil {
 			t.Fatal(err)
 		}
-		s := NewStore(g)
+		s := testStore(g)
 		s.views.every = time.Hour // no timer or later view would write them
 		for _, who := range []string{"first", "second", "first"} {
 			s.views.record(now, f.ID, 0, 0, who)

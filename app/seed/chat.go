@@ -9,6 +9,7 @@ import (
 
 	"zonefair/app/account"
 	"zonefair/app/jobfair"
+	"zonefair/app/zone"
 )
 
 // demoEnterpriseChat starts the demo graduate's conversation with the demo enterprise at its
@@ -36,7 +37,7 @@ func demoEnterpriseChat(ctx context.Context, g *gorm.DB) error {
 		return err
 	}
 	now := time.Now().UTC()
-	c, err := jobfair.NewStore(g).OpenConversation(ctx, fair.ID, *hr.ZoneID, grad.ID, *hr.EnterpriseID, now.Add(-2*time.Hour))
+	c, err := jobfair.NewStore(g, zone.NewStore(g), users).OpenConversation(ctx, fair.ID, *hr.ZoneID, grad.ID, *hr.EnterpriseID, now.Add(-2*time.Hour))
 	if err != nil {
 		return err
 	}

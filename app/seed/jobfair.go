@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"zonefair/app/account"
 	"zonefair/app/actor"
 
 	"gorm.io/gorm"
@@ -96,7 +97,7 @@ func demoJobFair(ctx context.Context, g *gorm.DB, graduateEmail string) error {
 		return err
 	}
 	zones := zone.NewStore(g)
-	store := jobfair.NewStore(g)
+	store := jobfair.NewStore(g, zones, account.NewStore(g))
 	now := time.Now().UTC()
 	f := jobfair.Fair{
 		NameZh: "2026届国家级经济技术开发区高校毕业生网络招聘会", NameEn: "2026 National ETDZ Online Job Fair for College Graduates",

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	"zonefair/app/account"
 	"zonefair/app/actor"
+	"zonefair/app/zone"
 
 	"gorm.io/gorm"
 
@@ -46,7 +48,7 @@ func demoMeetings(ctx context.Context, g *gorm.DB) error {
 		return err // seeded before
 	}
 	notices := &notify.Service{DB: g}
-	jobs := &jobfair.Service{Store: jobfair.NewStore(g), Notify: notices}
+	jobs := &jobfair.Service{Store: jobfair.NewStore(g, zone.NewStore(g), account.NewStore(g)), Notify: notices}
 	svc := &meeting.Service{DB: g, Notify: notices, Jobs: jobs}
 
 	var invited []int64

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"zonefair/app/account"
 	"zonefair/app/actor"
 
 	"gorm.io/gorm"
@@ -26,7 +27,7 @@ func TestDemoJobFair(t *testing.T) {
 		if _, err := seed.Demo(ctx, g); err != nil {
 			t.Fatal(err)
 		}
-		store := jobfair.NewStore(g)
+		store := jobfair.NewStore(g, zone.NewStore(g), account.NewStore(g))
 		now := time.Now()
 		fairs, err := store.Fairs(ctx, now)
 		if err != nil || len(fairs) != 1 || fairs[0].Phase != jobfair.PhaseOpen || len(fairs[0].ZoneIDs) != len(zone.DemoZones) {

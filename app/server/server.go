@@ -96,7 +96,7 @@ func New(d Deps) (*App, error) {
 	}
 	users := account.NewStore(d.DB)
 	zones := zone.NewStore(d.DB)
-	jobs := jobfair.NewStore(d.DB)
+	jobs := jobfair.NewStore(d.DB, zones, users)
 	jobs.ShareVersions(d.State.Versions, d.Log)
 	users.ShareVersions(d.State.Versions, d.Log)
 	zones.Renamed = jobs.NamesChanged

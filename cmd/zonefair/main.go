@@ -39,6 +39,7 @@ import (
 	"zonefair/app/uploads"
 	"zonefair/app/version"
 	"zonefair/app/web"
+	"zonefair/app/zone"
 	"zonefair/frontend"
 )
 
@@ -167,7 +168,7 @@ func genJobs(args []string, stdout io.Writer) error {
 	if *n == 0 {
 		return benchStaff(ctx, g, *staff, stdout)
 	}
-	err = jobfair.Generate(ctx, g, jobfair.GenOptions{Jobs: *n, Fairs: *fairs, Seed: *seed, Workers: *workers, Progress: func(done int) {
+	err = jobfair.Generate(ctx, g, zone.NewStore(g), jobfair.GenOptions{Jobs: *n, Fairs: *fairs, Seed: *seed, Workers: *workers, Progress: func(done int) {
 		if time.Since(last) > 10*time.Second || done == *n {
 			last = time.Now()
 			fmt.Fprintf(stdout, "%d jobs written in %s\n", done, time.Since(start).Round(time.Second))
