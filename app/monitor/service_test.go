@@ -15,21 +15,28 @@ import (
 	"zonefair/app/zone"
 )
 
+// newService stores zones and returns a monitoring service on g on 2026-11-20 (after the due
+// day of October's reports).
+func newService(t *testing.T, g *gorm.DB, zones ...*zone.Zone) *Service {
+	t.Helper()
+	zs := zone.NewStore(g)
+	for _, z := range zones {
+		if err := zs.Create(context.Background(), z); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &Service{Store: NewStore(g), Zones: zs, Users: account.NewStore(g), Now: func() time.Time { return time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC) }}
+}
+
 // TestSubmitForAnotherZoneRefused: zone staff naming another zone in a report are refused,
 // and nothing is stored for either zone (the report used to be filed silently under the
 // caller's own zone). Naming their own zone, or none, files it for their zone; admins name any.
 func TestSubmitForAnotherZoneRefused(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
-		zs := zone.NewStore(g)
 		home := zone.Zone{Slug: "home", NameZh: "本区", NameEn: "Home", Province: "jiangsu", Region: "east"}
 		other := zone.Zone{Slug: "other", NameZh: "他区", NameEn: "Other", Province: "tianjin", Region: "east"}
-		for _, z := range []*zone.Zone{&home, &other} {
-			if err := zs.Create(ctx, z); err != nil {
-				t.Fatal(err)
-			}
-		}
-		s := &Service{Store: NewStore(g), Zones: zs, Users: account.NewStore(g), Now: func() time.Time { return time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC) }}
+		s := newService(t, g, &home, &other)
 		if err := s.SetKeyZones(ctx, KeyZonesInput{ZoneIDs: []int64{home.ID, other.ID}}); err != nil {
 			t.Fatal(err)
 		}

@@ -5,11 +5,9 @@ import (
 	"errors"
 	"slices"
 	"testing"
-	"time"
 
 	"gorm.io/gorm"
 
-	"zonefair/app/account"
 	"zonefair/app/actor"
 	"zonefair/app/db/dbtest"
 	"zonefair/app/errs"
@@ -24,17 +22,11 @@ import (
 func TestWhoReadsWhichKeyZones(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
-		zs := zone.NewStore(g)
 		sip := zone.Zone{Slug: "sip", NameZh: "苏州工业园区", NameEn: "Suzhou Industrial Park", Province: "jiangsu", Region: "east"}
 		kunshan := zone.Zone{Slug: "kunshan", NameZh: "昆山经开区", NameEn: "Kunshan ETDZ", Province: "jiangsu", Region: "east"}
 		xian := zone.Zone{Slug: "xian", NameZh: "西安经开区", NameEn: "Xi'an ETDZ", Province: "shaanxi", Region: "west"}
 		teda := zone.Zone{Slug: "teda", NameZh: "天津经开区", NameEn: "TEDA", Province: "tianjin", Region: "east"}
-		for _, z := range []*zone.Zone{&sip, &kunshan, &xian, &teda} {
-			if err := zs.Create(ctx, z); err != nil {
-				t.Fatal(err)
-			}
-		}
-		s := &Service{Store: NewStore(g), Zones: zs, Users: account.NewStore(g), Now: func() time.Time { return time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC) }}
+		s := newService(t, g, &sip, &kunshan, &xian, &teda)
 		err := s.SetKeyZones(ctx, KeyZonesInput{ZoneIDs: []int64{kunshan.ID, 999999}})
 		testenv.Refused(t, "an unknown key zone", err, errs.ErrInvalid, "field.zone_unknown")
 		if err := s.SetKeyZones(ctx, KeyZonesInput{ZoneIDs: []int64{xian.ID, sip.ID, kunshan.ID, sip.ID}}); err != nil {
