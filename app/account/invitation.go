@@ -1,6 +1,7 @@
 package account
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"time"
@@ -36,7 +37,6 @@ func (Invitation) TableName() string { return "invitations" }
 
 // Invitations serve creating and accepting invitations.
 type Invitations struct {
-	DB       *gorm.DB
 	Zones    *zone.Store
 	Users    *Store
 	Sessions *Sessions
@@ -102,7 +102,7 @@ func (h *Invitations) create(c *fiber.Ctx) error {
 		ZoneID: req.ZoneID, EnterpriseID: req.EnterpriseID, InvitedBy: p.UserID,
 		ExpiresAt: time.Now().Add(InvitationTTL).UTC(),
 	}
-	if err := h.DB.WithContext(ctx).Create(&inv).Error; err != nil {
+	if err := h.Users.CreateInvitation(ctx, &inv); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(InviteResponse{
@@ -120,14 +120,19 @@ type InvitationView struct {
 	ExpiresAt  time.Time        `json:"expiresAt"`
 }
 
-// open finds the pending invitation behind the :token parameter.
-func (h *Invitations) open(c *fiber.Ctx, tx *gorm.DB) (Invitation, error) {
+// CreateInvitation stores inv.
+func (s *Store) CreateInvitation(ctx context.Context, inv *Invitation) error {
+	return s.db.WithContext(ctx).Create(inv).Error
+}
+
+// PendingInvitation returns the invitation of token while it can be accepted: not found when
+// there is none or it expired, a conflict when it was accepted.
+func (s *Store) PendingInvitation(ctx context.Context, token string) (Invitation, error) {
 	var inv Invitation
-	token := c.Params("token")
 	if len(token) < 20 || len(token) > 100 {
 		return inv, errs.NotFound("invitation")
 	}
-	err := tx.WithContext(c.UserContext()).Where("token_hash = ?", sessionKey(token)).First(&inv).Error
+	err := s.db.WithContext(ctx).Where("token_hash = ?", sessionKey(token)).First(&inv).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || err == nil && time.Now().After(inv.ExpiresAt) {
 		return inv, errs.NotFound("invitation")
 	}
@@ -137,8 +142,31 @@ func (h *Invitations) open(c *fiber.Ctx, tx *gorm.DB) (Invitation, error) {
 	return inv, err
 }
 
+// AcceptInvitation marks the invitation of token accepted and creates its account from u
+// (email, role, zone and enterprise come from the invitation), at once: only one acceptance
+// wins, however many arrive together.
+func (s *Store) AcceptInvitation(ctx context.Context, token string, u *User) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		in := &Store{db: tx}
+		inv, err := in.PendingInvitation(ctx, token)
+		if err != nil {
+			return err
+		}
+		res := tx.Model(&Invitation{}).Where("id = ? AND accepted_at IS NULL", inv.ID).Update("accepted_at", time.Now().UTC())
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return errs.New(errs.ErrConflict, "invitation.used")
+		}
+		zoneID := inv.ZoneID
+		u.Email, u.Role, u.ZoneID, u.EnterpriseID = inv.Email, inv.Role, &zoneID, inv.EnterpriseID
+		return in.Create(ctx, u)
+	})
+}
+
 func (h *Invitations) get(c *fiber.Ctx) error {
-	inv, err := h.open(c, h.DB)
+	inv, err := h.Users.PendingInvitation(c.UserContext(), c.Params("token"))
 	if err != nil {
 		return err
 	}
@@ -179,26 +207,8 @@ func (h *Invitations) accept(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var u User
-	err = h.DB.WithContext(c.UserContext()).Transaction(func(tx *gorm.DB) error {
-		inv, err := h.open(c, tx)
-		if err != nil {
-			return err
-		}
-		// Only one acceptance may win, however many arrive at once.
-		res := tx.Model(&Invitation{}).Where("id = ? AND accepted_at IS NULL", inv.ID).Update("accepted_at", time.Now().UTC())
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return errs.New(errs.ErrConflict, "invitation.used")
-		}
-		zoneID := inv.ZoneID
-		u = User{Email: inv.Email, PasswordHash: hash, Name: strings.TrimSpace(req.Name), Role: inv.Role,
-			ZoneID: &zoneID, EnterpriseID: inv.EnterpriseID, Locale: req.Locale}
-		return (&Store{db: tx}).Create(c.UserContext(), &u)
-	})
-	if err != nil {
+	u := User{PasswordHash: hash, Name: strings.TrimSpace(req.Name), Locale: req.Locale}
+	if err := h.Users.AcceptInvitation(c.UserContext(), c.Params("token"), &u); err != nil {
 		return err
 	}
 	csrf, err := h.Sessions.Start(c, &u)

@@ -145,7 +145,7 @@ func New(d Deps) (*App, error) {
 		accounts.SessionsRevoked = d.Live.DisconnectUser
 	}
 	accounts.Routes(r)
-	(&account.Invitations{DB: d.DB, Zones: zones, Users: users, Sessions: sessions, BaseURL: d.Config.BaseURL}).Routes(r)
+	(&account.Invitations{Zones: zones, Users: users, Sessions: sessions, BaseURL: d.Config.BaseURL}).Routes(r)
 	(&zone.Handlers{Store: zones, UploadDir: filepath.Join(d.Config.DataDir, "uploads")}).Routes(r)
 	notices := &notify.Service{DB: d.DB, Pub: d.Publisher, Mail: d.Mail, Log: d.Log, Users: users, BaseURL: d.Config.BaseURL}
 	// In a demo without SMTP, each user reads their own mail (sign-in codes, notices) on the site.
@@ -156,8 +156,8 @@ func New(d Deps) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	briefings := &briefing.Service{DB: d.DB, Pub: d.Publisher, Notify: notices, Limiter: d.State.Limiter, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL, Log: d.Log}
-	projects := &project.Service{DB: d.DB, Notify: notices, Briefings: briefings, Zones: zones, Users: users, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}
+	briefings := &briefing.Service{Store: briefing.NewStore(d.DB), Pub: d.Publisher, Notify: notices, Limiter: d.State.Limiter, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL, Log: d.Log}
+	projects := &project.Service{Store: project.NewStore(d.DB), Notify: notices, Briefings: briefings, Zones: zones, Users: users, Policies: policy.NewStore(d.DB), UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}
 	briefings.Zones, briefings.Projects, briefings.Users = zones, projects, users
 	var signingSender signing.Sender = signing.Mailer{Service: notices, DB: d.DB, Users: users}
 	if d.SigningSender != nil {
@@ -169,12 +169,12 @@ func New(d Deps) (*App, error) {
 	if _, err := agreements.KeyLegacyTrails(context.Background()); err != nil {
 		return nil, err
 	}
-	(&signing.Handlers{Store: signing.NewStore(d.DB), Service: agreements, DB: d.DB}).Routes(r)
+	(&signing.Handlers{Store: signing.NewStore(d.DB), Service: agreements}).Routes(r)
 	(&briefing.Handlers{Service: briefings}).Routes(r)
 	(&project.Handlers{Service: projects}).Routes(r)
 	meetings := &meeting.Service{DB: d.DB, Notify: notices, Jobs: fair, Projects: projects, ICE: d.Config.ICEServers, BaseURL: d.Config.BaseURL, Log: d.Log}
 	(&meeting.Handlers{Service: meetings}).Routes(r)
-	videos := &video.Service{DB: d.DB, Server: video.Server{URL: d.Config.LiveKitURL, APIKey: d.Config.LiveKitAPIKey, APISecret: d.Config.LiveKitAPISecret},
+	videos := &video.Service{DB: d.DB, Server: video.Server{URL: d.Config.LiveKitURL, APIKey: d.Config.LiveKitAPIKey, APISecret: d.Config.LiveKitAPISecret, RoomPrefix: d.Config.LiveKitRoomPrefix},
 		Briefings: briefings, Meetings: meetings, Users: users, Pub: d.Publisher, Log: d.Log}
 	(&video.Handlers{Service: videos}).Routes(r)
 	if videos.Enabled() {

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"gorm.io/gorm"
 
 	"zonefair/app/errs"
 	"zonefair/app/web"
@@ -17,7 +16,6 @@ import (
 type Handlers struct {
 	Store   *Store
 	Service *Service
-	DB      *gorm.DB // for reading agreements
 }
 
 // Routes registers the signing routes.
@@ -223,11 +221,11 @@ func (h *Handlers) managed(c *fiber.Ctx) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	a, _, _, err := loadAgreement(h.DB.WithContext(c.UserContext()), id)
+	zoneID, err := h.Store.ZoneOf(c.UserContext(), id)
 	if err != nil {
 		return 0, err
 	}
-	if !web.CurrentPrincipal(c).ManagesZone(a.ZoneID) {
+	if !web.CurrentPrincipal(c).ManagesZone(zoneID) {
 		return 0, errs.Forbidden()
 	}
 	return id, nil

@@ -19,6 +19,13 @@ type Store struct{ db *gorm.DB }
 // NewStore returns a Store on g.
 func NewStore(g *gorm.DB) *Store { return &Store{db: g} }
 
+// ZoneOf returns the zone agreement id belongs to (a not-found error when there is none).
+func (s *Store) ZoneOf(ctx context.Context, id int64) (int64, error) {
+	var a Agreement
+	err := s.db.WithContext(ctx).Select("id", "zone_id").Take(&a, id).Error
+	return a.ZoneID, notFound(err)
+}
+
 // TemplateInput is a new or edited template.
 type TemplateInput struct {
 	NameZh string `json:"nameZh" validate:"required,min=2,max=200,text"`
