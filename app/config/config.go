@@ -60,6 +60,8 @@ type Config struct {
 	LiveKitURL       string
 	LiveKitAPIKey    string
 	LiveKitAPISecret string
+	// LiveKitRoomPrefix starts this install's room names on a video server it shares.
+	LiveKitRoomPrefix string
 }
 
 // ICEServer is one STUN or TURN server as a browser's RTCPeerConnection takes it.
@@ -271,6 +273,10 @@ var options = []option{
 			return errors.New("set together with ZONEFAIR_LIVEKIT_URL")
 		}
 		c.LiveKitAPISecret = v
+		return nil
+	}},
+	{name: "ZONEFAIR_LIVEKIT_ROOM_PREFIX", def: "", help: "starts the name of each of this install's rooms on the video server, so installs sharing one keep their rooms apart and ignore each other's webhooks", set: func(c *Config, v string) error {
+		c.LiveKitRoomPrefix = v
 		return nil
 	}},
 	{name: "ZONEFAIR_DEMO", def: "false", help: "load demo data at start when the database is empty", set: func(c *Config, v string) (err error) {

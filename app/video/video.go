@@ -44,6 +44,10 @@ type Server struct {
 	URL       string
 	APIKey    string
 	APISecret string
+	// RoomPrefix starts the name of each of this install's rooms, so that installs sharing one
+	// video server (or a test run's server pairs) keep their rooms apart and ignore each other's
+	// webhooks; empty names rooms "<kind>-<id>".
+	RoomPrefix string
 }
 
 // Service is the video use cases. Create one per process.
@@ -94,6 +98,18 @@ func (s *Service) off() error {
 
 // Room names the video room of a briefing or a meeting: "briefing-12", "meeting-7".
 func Room(kind string, id int64) string { return kind + "-" + strconv.FormatInt(id, 10) }
+
+// room is the name of a room of this install on the video server.
+func (s Server) room(kind string, id int64) string { return s.RoomPrefix + Room(kind, id) }
+
+// parseRoom reads one of this install's room names back; ok is false for rooms it did not name.
+func (s Server) parseRoom(name string) (kind string, id int64, ok bool) {
+	name, ok = strings.CutPrefix(name, s.RoomPrefix)
+	if !ok {
+		return "", 0, false
+	}
+	return parseRoom(name)
+}
 
 // parseRoom reads a room name back; ok is false for rooms Zonefair did not name.
 func parseRoom(name string) (kind string, id int64, ok bool) {
