@@ -6,15 +6,13 @@ import (
 	"strconv"
 	"time"
 
-	"gorm.io/gorm"
-
+	"zonefair/app/actor"
 	"zonefair/app/briefing/ics"
 	"zonefair/app/db"
 	"zonefair/app/errs"
-	"zonefair/app/jobfair"
 	"zonefair/app/notify"
-	"zonefair/app/project"
 	"zonefair/app/web"
+	"zonefair/app/zone"
 )
 
 // Invitation is what entitles a guest to book: an application in the interview stage, or an
@@ -37,50 +35,47 @@ type Bookable struct {
 	Slots       []Meeting    `json:"slots"`
 }
 
-// invitations lists p's applications in the interview stage (graduates) or accepted meeting
-// requests (investors).
-func (s *Service) invitations(ctx context.Context, p *web.Principal) ([]Invitation, error) {
-	g := s.DB.WithContext(ctx)
+// invitations lists a's applications in the interview stage (graduates) or accepted meeting
+// requests (investors); titled adds the names that the booking page shows.
+func (s *Service) invitations(ctx context.Context, a *actor.Actor, titled bool) ([]Invitation, error) {
 	out := []Invitation{}
-	switch p.Role {
-	case web.RoleGraduate:
-		var rows []struct {
-			ID, ZoneID            int64
-			EnterpriseID          *int64
-			TitleZh, TitleEn      string
-			FirmZh, FirmEn        *string
-			ZoneNameZh, ZoneNameE string
+	switch a.Role {
+	case actor.RoleGraduate:
+		apps, err := s.Fair.Interviews(ctx, a.UserID)
+		if err == nil && titled {
+			err = s.Fair.FillJobs(ctx, apps)
 		}
-		err := g.Table("applications a").Select("a.id, a.zone_id, a.enterprise_id, j.title AS title_zh, j.title_en, e.name_zh AS firm_zh, e.name_en AS firm_en, z.name_zh AS zone_name_zh, z.name_en AS zone_name_e").
-			Joins("JOIN jobs j ON j.id = a.job_id").Joins("JOIN zones z ON z.id = a.zone_id").Joins("LEFT JOIN enterprises e ON e.id = a.enterprise_id").
-			Where("a.user_id = ? AND a.status = ?", p.UserID, jobfair.StatusInterview).Order("a.id").Scan(&rows).Error
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range rows {
-			zh, en := r.ZoneNameZh, r.ZoneNameE
-			if r.FirmZh != nil {
-				zh, en = *r.FirmZh, *r.FirmEn
+		for _, ap := range apps {
+			out = append(out, Invitation{ApplicationID: ap.ID, ZoneID: ap.ZoneID, EnterpriseID: ap.EnterpriseID,
+				TitleZh: ap.JobTitle + " · " + ap.EmployerZh, TitleEn: firstOf(ap.JobTitleEn, ap.JobTitle) + " · " + ap.EmployerEn})
+		}
+	case actor.RoleInvestor:
+		refs, err := s.Requests.AcceptedRequests(ctx, a.UserID)
+		if err != nil {
+			return nil, err
+		}
+		zones := make([]int64, len(refs))
+		for i, r := range refs {
+			zones[i] = r.ZoneID
+		}
+		var names map[int64]zone.Name
+		if titled && len(zones) > 0 {
+			if names, _, err = s.Zones.EmployerNames(ctx, zones, nil); err != nil {
+				return nil, err
 			}
-			out = append(out, Invitation{ApplicationID: r.ID, ZoneID: r.ZoneID, EnterpriseID: r.EnterpriseID,
-				TitleZh: r.TitleZh + " · " + zh, TitleEn: firstOf(r.TitleEn, r.TitleZh) + " · " + en})
 		}
-	case web.RoleInvestor:
-		var rows []struct {
-			ID, ZoneID     int64
-			NameZh, NameEn string
-		}
-		err := g.Table("meeting_requests r").Select("r.id, r.zone_id, z.name_zh, z.name_en").Joins("JOIN zones z ON z.id = r.zone_id").
-			Where("r.investor_id = ? AND r.status = ?", p.UserID, project.MeetingAccepted).Order("r.id").Scan(&rows).Error
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rows {
-			out = append(out, Invitation{RequestID: r.ID, ZoneID: r.ZoneID, TitleZh: r.NameZh, TitleEn: r.NameEn})
+		for _, r := range refs {
+			out = append(out, Invitation{RequestID: r.ID, ZoneID: r.ZoneID, TitleZh: names[r.ZoneID].Zh, TitleEn: names[r.ZoneID].En})
 		}
 	}
-	var booked []member
-	if err := g.Where("user_id = ? AND role = ?", p.UserID, Guest).Find(&booked).Error; err != nil {
+	if len(out) == 0 {
+		return out, nil
+	}
+	booked, err := s.Store.Bookings(ctx, a.UserID)
+	if err != nil {
 		return nil, err
 	}
 	for i, in := range out {
@@ -101,42 +96,29 @@ func firstOf(a, b string) string {
 	return b
 }
 
-// Bookable lists the slots p may book now, soonest first.
-func (s *Service) Bookable(ctx context.Context, p *web.Principal) (Bookable, error) {
-	inv, err := s.invitations(ctx, p)
+// Bookable lists the slots a may book now, soonest first.
+func (s *Service) Bookable(ctx context.Context, a *actor.Actor) (Bookable, error) {
+	inv, err := s.invitations(ctx, a, true)
 	out := Bookable{Invitations: inv, Slots: []Meeting{}}
 	if err != nil || len(inv) == 0 {
 		return out, err
 	}
-	kind := Interview
-	if p.Role == web.RoleInvestor {
-		kind = Negotiation
+	q := slotQuery{Kind: Interview, After: s.now()}
+	if a.Role == actor.RoleInvestor {
+		q.Kind = Negotiation
 	}
-	var zones, firms []int64
-	zoneWide := false
 	for _, i := range inv {
-		zones = append(zones, i.ZoneID)
+		q.Zones = append(q.Zones, i.ZoneID)
 		if i.EnterpriseID != nil {
-			firms = append(firms, *i.EnterpriseID)
+			q.Firms = append(q.Firms, *i.EnterpriseID)
 		} else {
-			zoneWide = true
+			q.ZoneWide = true
 		}
 	}
-	tx := s.DB.WithContext(ctx).Where("source = ? AND kind = ? AND status = ? AND starts_at > ? AND booked < capacity", FromSlot, kind, Open, s.now())
-	switch {
-	case kind == Negotiation:
-		tx = tx.Where("zone_id IN ?", zones)
-	case zoneWide && len(firms) > 0:
-		tx = tx.Where("enterprise_id IN ? OR (enterprise_id IS NULL AND zone_id IN ?)", firms, zones)
-	case zoneWide:
-		tx = tx.Where("enterprise_id IS NULL AND zone_id IN ?", zones)
-	default:
-		tx = tx.Where("enterprise_id IN ?", firms)
-	}
-	if err := tx.Order("starts_at, id").Limit(300).Find(&out.Slots).Error; err != nil {
+	if out.Slots, err = s.Store.OpenSlots(ctx, q); err != nil {
 		return out, err
 	}
-	return out, s.decorate(ctx, out.Slots, p.UserID)
+	return out, s.decorate(ctx, out.Slots, a.UserID)
 }
 
 // BookInput names the invitation a booking uses.
@@ -145,10 +127,10 @@ type BookInput struct {
 	RequestID     int64 `json:"requestId" validate:"gte=0"`
 }
 
-// entitle checks that in is p's invitation for slot m and returns the member row to insert.
-func (s *Service) entitle(ctx context.Context, p *web.Principal, m *Meeting, in BookInput) (member, error) {
-	row := member{MeetingID: m.ID, UserID: p.UserID, Role: Guest, CreatedAt: s.now()}
-	inv, err := s.invitations(ctx, p)
+// entitle checks that in is a's invitation for slot m and returns the member row to insert.
+func (s *Service) entitle(ctx context.Context, a *actor.Actor, m *Meeting, in BookInput) (member, error) {
+	row := member{MeetingID: m.ID, UserID: a.UserID, Role: Guest, CreatedAt: s.now()}
+	inv, err := s.invitations(ctx, a, false)
 	if err != nil {
 		return row, err
 	}
@@ -178,16 +160,15 @@ func (s *Service) entitle(ctx context.Context, p *web.Principal, m *Meeting, in 
 // double booking: however many requests race, booked never passes capacity, and the unique
 // indexes on (meeting, user), application and request refuse a second booking of the same
 // person or invitation.
-func (s *Service) take(tx *gorm.DB, row member) error {
-	res := tx.Model(&Meeting{}).Where("id = ? AND status = ? AND booked < capacity AND starts_at > ?", row.MeetingID, Open, s.now()).
-		Updates(map[string]any{"booked": gorm.Expr("booked + 1"), "updated_at": s.now()})
-	if res.Error != nil {
-		return res.Error
+func (s *Service) take(ctx context.Context, tx *Store, row member) error {
+	ok, err := tx.TakePlace(ctx, row.MeetingID, s.now())
+	if err != nil {
+		return err
 	}
-	if res.RowsAffected == 0 {
+	if !ok {
 		return errs.New(errs.ErrConflict, "meeting.full")
 	}
-	if err := tx.Create(&row).Error; err != nil {
+	if err := tx.AddMembers(ctx, row); err != nil {
 		if db.IsUniqueViolation(err) {
 			return errs.New(errs.ErrConflict, "meeting.already_booked")
 		}
@@ -196,34 +177,34 @@ func (s *Service) take(tx *gorm.DB, row member) error {
 	return nil
 }
 
-// Book books slot id for p with the invitation in; host and guest are told, with the calendar
+// Book books slot id for a with the invitation in; host and guest are told, with the calendar
 // file's address.
-func (s *Service) Book(ctx context.Context, p *web.Principal, id int64, in BookInput) (Meeting, error) {
+func (s *Service) Book(ctx context.Context, a *actor.Actor, id int64, in BookInput) (Meeting, error) {
 	m, err := s.bookable(ctx, id)
 	if err != nil {
 		return m, err
 	}
-	row, err := s.entitle(ctx, p, &m, in)
+	row, err := s.entitle(ctx, a, &m, in)
 	if err != nil {
 		return m, err
 	}
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := s.take(tx, row); err != nil {
+	err = s.Store.Transaction(ctx, func(tx *Store) error {
+		if err := s.take(ctx, tx, row); err != nil {
 			return err
 		}
-		return s.tell(tx, []int64{p.UserID, m.HostID}, "meeting.booked", notice(&m))
+		return s.tell(tx, []int64{a.UserID, m.HostID}, "meeting.booked", notice(&m))
 	})
 	if err != nil {
 		return m, err
 	}
-	s.publish(ctx, []int64{p.UserID, m.HostID}, "meeting.booked", notice(&m))
-	s.mail(ctx, []int64{p.UserID, m.HostID}, &m, "booked")
-	return s.Room(ctx, p, id)
+	s.publish(ctx, []int64{a.UserID, m.HostID}, "meeting.booked", notice(&m))
+	s.mail(ctx, []int64{a.UserID, m.HostID}, &m, "booked")
+	return s.Room(ctx, a, id)
 }
 
 // bookable loads a published slot that can still be booked.
 func (s *Service) bookable(ctx context.Context, id int64) (Meeting, error) {
-	m, err := s.load(ctx, id)
+	m, err := s.Store.Meeting(ctx, id)
 	switch {
 	case err != nil:
 		return m, err
@@ -237,53 +218,43 @@ func (s *Service) bookable(ctx context.Context, id int64) (Meeting, error) {
 	return m, nil
 }
 
-// booking is p's own booking of slot id, which may still change.
-func (s *Service) booking(ctx context.Context, p *web.Principal, id int64) (Meeting, member, error) {
-	var row member
-	m, err := s.load(ctx, id)
+// booking is a's own booking of slot id, which may still change.
+func (s *Service) booking(ctx context.Context, a *actor.Actor, id int64) (Meeting, member, error) {
+	m, err := s.Store.Meeting(ctx, id)
 	if err != nil {
+		return m, member{}, err
+	}
+	row, ok, err := s.Store.Booking(ctx, id, a.UserID)
+	switch {
+	case err != nil:
 		return m, row, err
-	}
-	err = s.DB.WithContext(ctx).Where("meeting_id = ? AND user_id = ? AND role = ?", id, p.UserID, Guest).Take(&row).Error
-	if err != nil {
-		return m, row, errsOr(err, errs.New(errs.ErrNotFound, "meeting.not_booked"))
-	}
-	if m.Status != Open {
+	case !ok:
+		return m, row, errs.New(errs.ErrNotFound, "meeting.not_booked")
+	case m.Status != Open:
 		return m, row, errs.New(errs.ErrConflict, "meeting.not_open")
-	}
-	if m.StartsAt.Sub(s.now()) < ChangeCutoff {
+	case m.StartsAt.Sub(s.now()) < ChangeCutoff:
 		return m, row, errs.New(errs.ErrConflict, "meeting.too_late")
 	}
 	return m, row, nil
 }
 
-func errsOr(err, notFound error) error {
-	if err == gorm.ErrRecordNotFound {
-		return notFound
+// release gives back row's place on its slot inside tx.
+func (s *Service) release(ctx context.Context, tx *Store, row member) error {
+	ok, err := tx.Release(ctx, row, s.now())
+	if err == nil && !ok {
+		err = errs.New(errs.ErrConflict, "meeting.not_booked")
 	}
 	return err
 }
 
-// release gives back row's place on its slot inside tx.
-func release(tx *gorm.DB, row member, now time.Time) error {
-	res := tx.Where("meeting_id = ? AND user_id = ? AND role = ?", row.MeetingID, row.UserID, Guest).Delete(&member{})
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return errs.New(errs.ErrConflict, "meeting.not_booked")
-	}
-	return tx.Model(&Meeting{}).Where("id = ?", row.MeetingID).Updates(map[string]any{"booked": gorm.Expr("booked - 1"), "updated_at": now}).Error
-}
-
-// CancelBooking gives up p's booking of slot id, up to ChangeCutoff before the start.
-func (s *Service) CancelBooking(ctx context.Context, p *web.Principal, id int64) error {
-	m, row, err := s.booking(ctx, p, id)
+// CancelBooking gives up a's booking of slot id, up to ChangeCutoff before the start.
+func (s *Service) CancelBooking(ctx context.Context, a *actor.Actor, id int64) error {
+	m, row, err := s.booking(ctx, a, id)
 	if err != nil {
 		return err
 	}
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := release(tx, row, s.now()); err != nil {
+	err = s.Store.Transaction(ctx, func(tx *Store) error {
+		if err := s.release(ctx, tx, row); err != nil {
 			return err
 		}
 		return s.tell(tx, []int64{m.HostID}, "meeting.cancelled", notice(&m))
@@ -291,7 +262,7 @@ func (s *Service) CancelBooking(ctx context.Context, p *web.Principal, id int64)
 	if err != nil {
 		return err
 	}
-	s.publish(ctx, []int64{m.HostID, p.UserID}, "meeting.cancelled", notice(&m))
+	s.publish(ctx, []int64{m.HostID, a.UserID}, "meeting.cancelled", notice(&m))
 	return nil
 }
 
@@ -300,10 +271,10 @@ type MoveInput struct {
 	To int64 `json:"to" validate:"required,gte=1"`
 }
 
-// Move reschedules p's booking of slot id to slot in.To of the same kind and zone or
-// enterprise, in one transaction: p ends with exactly one of the two.
-func (s *Service) Move(ctx context.Context, p *web.Principal, id int64, in MoveInput) (Meeting, error) {
-	m, row, err := s.booking(ctx, p, id)
+// Move reschedules a's booking of slot id to slot in.To of the same kind and zone or
+// enterprise, in one transaction: a ends with exactly one of the two.
+func (s *Service) Move(ctx context.Context, a *actor.Actor, id int64, in MoveInput) (Meeting, error) {
+	m, row, err := s.booking(ctx, a, id)
 	if err != nil {
 		return m, err
 	}
@@ -317,25 +288,25 @@ func (s *Service) Move(ctx context.Context, p *web.Principal, id int64, in MoveI
 	}
 	moved := row
 	moved.MeetingID, moved.CreatedAt = to.ID, s.now()
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := release(tx, row, s.now()); err != nil {
+	err = s.Store.Transaction(ctx, func(tx *Store) error {
+		if err := s.release(ctx, tx, row); err != nil {
 			return err
 		}
-		if err := s.take(tx, moved); err != nil {
+		if err := s.take(ctx, tx, moved); err != nil {
 			return err
 		}
 		if err := s.tell(tx, []int64{m.HostID}, "meeting.cancelled", notice(&m)); err != nil {
 			return err
 		}
-		return s.tell(tx, []int64{p.UserID, to.HostID}, "meeting.booked", notice(&to))
+		return s.tell(tx, []int64{a.UserID, to.HostID}, "meeting.booked", notice(&to))
 	})
 	if err != nil {
 		return to, err
 	}
 	s.publish(ctx, []int64{m.HostID}, "meeting.cancelled", notice(&m))
-	s.publish(ctx, []int64{p.UserID, to.HostID}, "meeting.booked", notice(&to))
-	s.mail(ctx, []int64{p.UserID, to.HostID}, &to, "booked")
-	return s.Room(ctx, p, to.ID)
+	s.publish(ctx, []int64{a.UserID, to.HostID}, "meeting.booked", notice(&to))
+	s.mail(ctx, []int64{a.UserID, to.HostID}, &to, "booked")
+	return s.Room(ctx, a, to.ID)
 }
 
 // Notice is the data of meeting notifications.
@@ -352,12 +323,12 @@ func notice(m *Meeting) Notice {
 }
 
 // tell stores a notification for each user inside tx.
-func (s *Service) tell(tx *gorm.DB, users []int64, kind string, data any) error {
+func (s *Service) tell(tx *Store, users []int64, kind string, data any) error {
 	if s.Notify == nil {
 		return nil
 	}
 	for _, u := range users {
-		if _, err := s.Notify.Add(tx, u, kind, data); err != nil {
+		if _, err := s.Notify.Add(tx.db, u, kind, data); err != nil {
 			return err
 		}
 	}
@@ -380,11 +351,8 @@ func (s *Service) mail(ctx context.Context, users []int64, m *Meeting, what stri
 	if s.Notify == nil {
 		return
 	}
-	var us []struct {
-		ID                  int64
-		Email, Name, Locale string
-	}
-	if err := s.DB.WithContext(ctx).Table("users").Select("id, email, name, locale").Where("id IN ?", users).Scan(&us).Error; err != nil {
+	us, err := s.Users.ByIDs(ctx, users)
+	if err != nil {
 		s.log().Warn("meeting mail: users", "err", err)
 		return
 	}
@@ -406,8 +374,8 @@ func (s *Service) mail(ctx context.Context, users []int64, m *Meeting, what stri
 }
 
 // Calendar is meeting id as an .ics file, for its members.
-func (s *Service) Calendar(ctx context.Context, p *web.Principal, id int64) ([]byte, error) {
-	m, err := s.Room(ctx, p, id)
+func (s *Service) Calendar(ctx context.Context, a *actor.Actor, id int64) ([]byte, error) {
+	m, err := s.Room(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
@@ -422,20 +390,19 @@ func (s *Service) Calendar(ctx context.Context, p *web.Principal, id int64) ([]b
 // conditional update lets only one instance send each reminder.
 func (s *Service) Remind(ctx context.Context) (int, error) {
 	now := s.now()
-	var due []Meeting
-	if err := s.DB.WithContext(ctx).Where("status = ? AND booked > 0 AND reminded_at IS NULL AND starts_at > ? AND starts_at <= ?", Open, now, now.Add(RemindBefore)).
-		Limit(200).Find(&due).Error; err != nil {
+	due, err := s.Store.DueReminders(ctx, now, now.Add(RemindBefore))
+	if err != nil {
 		return 0, err
 	}
 	sent := 0
 	for _, m := range due {
 		var users []int64
-		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			res := tx.Model(&Meeting{}).Where("id = ? AND reminded_at IS NULL", m.ID).Update("reminded_at", now)
-			if res.Error != nil || res.RowsAffected == 0 {
-				return res.Error
+		err := s.Store.Transaction(ctx, func(tx *Store) error {
+			ok, err := tx.MarkReminded(ctx, m.ID, now)
+			if err != nil || !ok {
+				return err
 			}
-			if err := tx.Model(&member{}).Where("meeting_id = ?", m.ID).Pluck("user_id", &users).Error; err != nil {
+			if users, err = tx.MemberIDs(ctx, m.ID, ""); err != nil {
 				return err
 			}
 			return s.tell(tx, users, "meeting.reminder", notice(&m))

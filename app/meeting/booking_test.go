@@ -4,10 +4,10 @@ import (
 	"testing"
 	"time"
 
+	"zonefair/app/actor"
 	"zonefair/app/errs"
 	"zonefair/app/meeting"
 	"zonefair/app/testenv"
-	"zonefair/app/web"
 )
 
 // TestSlotRules: a host's slots never overlap, buffers included, whoever else publishes at
@@ -39,7 +39,7 @@ func TestSlotRules(t *testing.T) {
 		if _, err := w.svc.CreateSlots(w.ctx, w.hr, one(last.Add(10*time.Minute), 0)); err != nil {
 			t.Fatalf("a slot right after the buffer: %v", err)
 		}
-		colleague := w.user(web.RoleEnterprise)
+		colleague := w.user(actor.RoleEnterprise)
 		if _, err := w.svc.CreateSlots(w.ctx, colleague, one(in.StartsAt, 10)); err != nil {
 			t.Fatalf("another host at the same time: %v", err)
 		}
@@ -66,7 +66,7 @@ func TestSlotRules(t *testing.T) {
 		if ms, err := w.svc.CreateSlots(w.ctx, w.staff, neg); err != nil || ms[0].EnterpriseID != nil || ms[0].ZoneID != w.zone.ID {
 			t.Fatalf("zone staff publishing a negotiation: %+v, %v", ms, err)
 		}
-		_, err = w.svc.CreateSlots(w.ctx, w.user(web.RoleGraduate), one(w.clock.at(96*time.Hour), 0))
+		_, err = w.svc.CreateSlots(w.ctx, w.user(actor.RoleGraduate), one(w.clock.at(96*time.Hour), 0))
 		testenv.Refused(t, "a graduate publishing", err, errs.ErrForbidden, "forbidden")
 	})
 }
@@ -82,7 +82,7 @@ func TestBookingRules(t *testing.T) {
 		bob, bobApp := w.invited()
 		cat, catApp := w.invited()
 
-		_, err := w.svc.Book(w.ctx, w.user(web.RoleGraduate), single.ID, meeting.BookInput{ApplicationID: annApp})
+		_, err := w.svc.Book(w.ctx, w.user(actor.RoleGraduate), single.ID, meeting.BookInput{ApplicationID: annApp})
 		testenv.Refused(t, "a graduate with someone else's application", err, errs.ErrForbidden, "meeting.not_invited")
 		_, err = w.svc.Book(w.ctx, ann, single.ID, meeting.BookInput{})
 		testenv.Refused(t, "a booking naming no invitation", err, errs.ErrForbidden, "meeting.not_invited")
@@ -99,7 +99,7 @@ func TestBookingRules(t *testing.T) {
 			t.Fatalf("a refused booking took a place: %d booked", n)
 		}
 		for _, g := range []struct {
-			who *web.Principal
+			who *actor.Actor
 			app int64
 		}{{bob, bobApp}, {cat, catApp}} {
 			if _, err := w.svc.Book(w.ctx, g.who, pair.ID, meeting.BookInput{ApplicationID: g.app}); err != nil {
@@ -182,7 +182,7 @@ func TestBookableAndReminders(t *testing.T) {
 		if len(b.Slots) != 2 || b.Slots[0].ID != soon.ID || b.Slots[1].ID != late.ID {
 			t.Fatalf("ann may book %+v, want the two free slots, soonest first", b.Slots)
 		}
-		if b, err := w.svc.Bookable(w.ctx, w.user(web.RoleGraduate)); err != nil || len(b.Invitations) != 0 || len(b.Slots) != 0 {
+		if b, err := w.svc.Bookable(w.ctx, w.user(actor.RoleGraduate)); err != nil || len(b.Invitations) != 0 || len(b.Slots) != 0 {
 			t.Fatalf("an uninvited graduate may book %+v, %v", b, err)
 		}
 		if _, err := w.svc.Book(w.ctx, ann, soon.ID, meeting.BookInput{ApplicationID: annApp}); err != nil {
@@ -213,9 +213,9 @@ func TestGroupMeetings(t *testing.T) {
 		m := w.slot(3*time.Hour, 1)
 		var investors []string
 		for range meeting.MaxMembers - 2 {
-			investors = append(investors, w.email(w.user(web.RoleInvestor)))
+			investors = append(investors, w.email(w.user(actor.RoleInvestor)))
 		}
-		colleague := w.user(web.RoleEnterprise)
+		colleague := w.user(actor.RoleEnterprise)
 		got, err := w.svc.Invite(w.ctx, w.hr, m.ID, meeting.InviteInput{Emails: investors})
 		if err != nil || len(got.Guests) != meeting.MaxMembers-2 {
 			t.Fatalf("inviting %d investors: %d guests, %v", len(investors), len(got.Guests), err)
@@ -224,18 +224,18 @@ func TestGroupMeetings(t *testing.T) {
 		if got, err := w.svc.Invite(w.ctx, w.hr, m.ID, meeting.InviteInput{Emails: investors[:2]}); err != nil || len(got.Guests) != meeting.MaxMembers-2 {
 			t.Fatalf("inviting members again: %d guests, %v", len(got.Guests), err)
 		}
-		grad := w.user(web.RoleGraduate)
+		grad := w.user(actor.RoleGraduate)
 		_, err = w.svc.Invite(w.ctx, w.hr, m.ID, meeting.InviteInput{Emails: []string{w.email(grad)}})
 		testenv.Refused(t, "inviting a graduate", err, errs.ErrInvalid, "meeting.not_invitable")
 		_, err = w.svc.Invite(w.ctx, w.hr, m.ID, meeting.InviteInput{Emails: []string{"nobody@example.test"}})
 		testenv.Refused(t, "inviting an unknown email", err, errs.ErrInvalid, "meeting.unknown_email")
-		_, err = w.svc.Invite(w.ctx, w.user(web.RoleInvestor), m.ID, meeting.InviteInput{Emails: investors[:1]})
+		_, err = w.svc.Invite(w.ctx, w.user(actor.RoleInvestor), m.ID, meeting.InviteInput{Emails: investors[:1]})
 		testenv.Refused(t, "an outsider inviting", err, errs.ErrNotFound, "not_found.meeting")
 
 		if got, err := w.svc.Invite(w.ctx, w.hr, m.ID, meeting.InviteInput{Emails: []string{w.email(colleague)}}); err != nil || len(got.Guests) != meeting.MaxMembers-1 {
 			t.Fatalf("the 16th person: %d guests, %v", len(got.Guests), err)
 		}
-		_, err = w.svc.Invite(w.ctx, w.hr, m.ID, meeting.InviteInput{Emails: []string{w.email(w.user(web.RoleInvestor))}})
+		_, err = w.svc.Invite(w.ctx, w.hr, m.ID, meeting.InviteInput{Emails: []string{w.email(w.user(actor.RoleInvestor))}})
 		testenv.Refused(t, "a 17th person", err, errs.ErrConflict, "meeting.group_full")
 		var n int64
 		must(t, w.g.Table("meeting_members").Where("meeting_id = ?", m.ID).Count(&n).Error)

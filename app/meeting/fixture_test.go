@@ -6,15 +6,14 @@ import (
 	"testing"
 	"time"
 
-	"zonefair/app/actor"
-
 	"gorm.io/gorm"
 
 	"zonefair/app/account"
+	"zonefair/app/actor"
 	"zonefair/app/db/dbtest"
 	"zonefair/app/jobfair"
 	"zonefair/app/meeting"
-	"zonefair/app/web"
+	"zonefair/app/project"
 	"zonefair/app/zone"
 )
 
@@ -45,7 +44,7 @@ type world struct {
 	fair  jobfair.Fair
 	job   jobfair.Job
 	// hr is the enterprise's staff member, staff the zone's; both publish slots.
-	hr, staff *web.Principal
+	hr, staff *actor.Actor
 	users     int
 }
 
@@ -58,9 +57,9 @@ func newWorld(t *testing.T, g *gorm.DB) *world {
 	t.Helper()
 	ctx := context.Background()
 	w := &world{t: t, ctx: ctx, g: g, clock: &clock{now: time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)}}
-	w.svc = &meeting.Service{DB: g, Now: w.clock.Now}
-	w.jobs = &jobfair.Service{Store: jobfair.NewStore(g), Now: w.clock.Now}
-	zones := zone.NewStore(g)
+	zones, users := zone.NewStore(g), account.NewStore(g)
+	w.jobs = &jobfair.Service{Store: jobfair.NewStore(g, zones, users), Now: w.clock.Now}
+	w.svc = &meeting.Service{Store: meeting.NewStore(g), Fair: w.jobs.Store, Zones: zones, Users: users, Requests: project.NewStore(g), Now: w.clock.Now}
 	w.zone = zone.Zone{Slug: "home", NameZh: "本区", NameEn: "Home Zone", Province: "jiangsu", Region: "east", CityZh: "苏州", CityEn: "Suzhou"}
 	w.other = zone.Zone{Slug: "other", NameZh: "他区", NameEn: "Other Zone", Province: "shaanxi", Region: "west", CityZh: "西安", CityEn: "Xi'an"}
 	for _, z := range []*zone.Zone{&w.zone, &w.other} {
@@ -68,8 +67,8 @@ func newWorld(t *testing.T, g *gorm.DB) *world {
 	}
 	w.ent = zone.Enterprise{ZoneID: w.zone.ID, NameZh: "甲公司", NameEn: "Alpha Co", Industry: "electronics", Ownership: "foreign"}
 	must(t, zones.CreateEnterprise(ctx, &w.ent))
-	w.hr = w.user(web.RoleEnterprise)
-	w.staff = w.user(web.RoleZoneStaff)
+	w.hr = w.user(actor.RoleEnterprise)
+	w.staff = w.user(actor.RoleZoneStaff)
 	w.fair = jobfair.Fair{NameZh: "招聘会", NameEn: "Job Fair", StartsAt: w.clock.at(-time.Hour), EndsAt: w.clock.at(30 * 24 * time.Hour), ZoneIDs: []int64{w.zone.ID}}
 	must(t, w.jobs.Store.SaveFair(ctx, &w.fair))
 	entID := w.ent.ID
@@ -89,15 +88,15 @@ func must(t *testing.T, err error) {
 
 // user adds an account of role (staff in the world's zone, enterprise staff of its enterprise)
 // and returns it as the services see it.
-func (w *world) user(role web.Role) *web.Principal {
+func (w *world) user(role actor.Role) *actor.Actor {
 	w.t.Helper()
 	w.users++
 	u := account.User{Email: fmt.Sprintf("%s%d@example.test", role, w.users), Name: fmt.Sprintf("%s %d", role, w.users), Role: role, Locale: "en"}
-	p := &web.Principal{Actor: actor.Actor{Role: role}}
+	p := &actor.Actor{Role: role}
 	switch role {
-	case web.RoleZoneStaff:
+	case actor.RoleZoneStaff:
 		u.ZoneID, p.ZoneID = &w.zone.ID, w.zone.ID
-	case web.RoleEnterprise:
+	case actor.RoleEnterprise:
 		u.ZoneID, u.EnterpriseID = &w.zone.ID, &w.ent.ID
 		p.ZoneID, p.EnterpriseID = w.zone.ID, w.ent.ID
 	}
@@ -107,7 +106,7 @@ func (w *world) user(role web.Role) *web.Principal {
 }
 
 // email is p's login email.
-func (w *world) email(p *web.Principal) string {
+func (w *world) email(p *actor.Actor) string {
 	w.t.Helper()
 	u, err := account.NewStore(w.g).ByID(w.ctx, p.UserID)
 	must(w.t, err)
@@ -116,9 +115,9 @@ func (w *world) email(p *web.Principal) string {
 
 // invited is a graduate whose application to the world's job is at the interview stage, with
 // that application's id.
-func (w *world) invited() (*web.Principal, int64) {
+func (w *world) invited() (*actor.Actor, int64) {
 	w.t.Helper()
-	grad := w.user(web.RoleGraduate)
+	grad := w.user(actor.RoleGraduate)
 	_, err := w.jobs.Store.SaveProfile(w.ctx, grad.UserID, jobfair.ProfileInput{School: "南京大学", Major: "accounting", Degree: "bachelor", GraduationYear: 2026})
 	must(w.t, err)
 	app, _, err := w.jobs.Apply(w.ctx, grad.UserID, w.job.ID, "")

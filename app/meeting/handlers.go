@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"zonefair/app/actor"
 	"zonefair/app/web"
 )
 
@@ -51,12 +52,12 @@ func (h *Handlers) Routes(r *web.Router) {
 func id(c *fiber.Ctx) (int64, error) { return web.ParamID(c, "id", "meeting") }
 
 // withID runs f with the path id and the caller, answering its result as JSON.
-func withID[T any](c *fiber.Ctx, status int, f func(p *web.Principal, id int64) (T, error)) error {
+func withID[T any](c *fiber.Ctx, status int, f func(a *actor.Actor, id int64) (T, error)) error {
 	mid, err := id(c)
 	if err != nil {
 		return err
 	}
-	out, err := f(web.CurrentPrincipal(c), mid)
+	out, err := f(web.CurrentPrincipal(c).Caller(), mid)
 	if err != nil {
 		return err
 	}
@@ -64,7 +65,7 @@ func withID[T any](c *fiber.Ctx, status int, f func(p *web.Principal, id int64) 
 }
 
 // withBody is withID with a bound request body.
-func withBody[In, T any](c *fiber.Ctx, status int, f func(p *web.Principal, id int64, in In) (T, error)) error {
+func withBody[In, T any](c *fiber.Ctx, status int, f func(a *actor.Actor, id int64, in In) (T, error)) error {
 	mid, err := id(c)
 	if err != nil {
 		return err
@@ -73,7 +74,7 @@ func withBody[In, T any](c *fiber.Ctx, status int, f func(p *web.Principal, id i
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	out, err := f(web.CurrentPrincipal(c), mid, in)
+	out, err := f(web.CurrentPrincipal(c).Caller(), mid, in)
 	if err != nil {
 		return err
 	}
@@ -85,7 +86,7 @@ func (h *Handlers) createSlots(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	out, err := h.Service.CreateSlots(c.UserContext(), web.CurrentPrincipal(c), in)
+	out, err := h.Service.CreateSlots(c.UserContext(), web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
@@ -97,7 +98,7 @@ func (h *Handlers) managedSlots(c *fiber.Ctx) error {
 	if err := web.BindQuery(c, &f); err != nil {
 		return err
 	}
-	out, err := h.Service.ManagedSlots(c.UserContext(), web.CurrentPrincipal(c), f)
+	out, err := h.Service.ManagedSlots(c.UserContext(), web.CurrentPrincipal(c).Caller(), f)
 	if err != nil {
 		return err
 	}
@@ -105,7 +106,7 @@ func (h *Handlers) managedSlots(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) bookable(c *fiber.Ctx) error {
-	out, err := h.Service.Bookable(c.UserContext(), web.CurrentPrincipal(c))
+	out, err := h.Service.Bookable(c.UserContext(), web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -113,7 +114,7 @@ func (h *Handlers) bookable(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) mine(c *fiber.Ctx) error {
-	out, err := h.Service.Mine(c.UserContext(), web.CurrentPrincipal(c))
+	out, err := h.Service.Mine(c.UserContext(), web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -121,14 +122,14 @@ func (h *Handlers) mine(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) cancelSlot(c *fiber.Ctx) error {
-	return withID(c, fiber.StatusOK, func(p *web.Principal, id int64) (Meeting, error) {
-		return h.Service.CancelSlot(c.UserContext(), p, id)
+	return withID(c, fiber.StatusOK, func(a *actor.Actor, id int64) (Meeting, error) {
+		return h.Service.CancelSlot(c.UserContext(), a, id)
 	})
 }
 
 func (h *Handlers) book(c *fiber.Ctx) error {
-	return withBody(c, fiber.StatusCreated, func(p *web.Principal, id int64, in BookInput) (Meeting, error) {
-		return h.Service.Book(c.UserContext(), p, id, in)
+	return withBody(c, fiber.StatusCreated, func(a *actor.Actor, id int64, in BookInput) (Meeting, error) {
+		return h.Service.Book(c.UserContext(), a, id, in)
 	})
 }
 
@@ -137,22 +138,22 @@ func (h *Handlers) cancelBooking(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Service.CancelBooking(c.UserContext(), web.CurrentPrincipal(c), mid); err != nil {
+	if err := h.Service.CancelBooking(c.UserContext(), web.CurrentPrincipal(c).Caller(), mid); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (h *Handlers) move(c *fiber.Ctx) error {
-	return withBody(c, fiber.StatusOK, func(p *web.Principal, id int64, in MoveInput) (Meeting, error) {
-		return h.Service.Move(c.UserContext(), p, id, in)
+	return withBody(c, fiber.StatusOK, func(a *actor.Actor, id int64, in MoveInput) (Meeting, error) {
+		return h.Service.Move(c.UserContext(), a, id, in)
 	})
 }
 
 func (h *Handlers) state(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return withID(c, fiber.StatusOK, func(p *web.Principal, id int64) (RoomState, error) {
-		return h.Service.State(c.UserContext(), p, id)
+	return withID(c, fiber.StatusOK, func(a *actor.Actor, id int64) (RoomState, error) {
+		return h.Service.State(c.UserContext(), a, id)
 	})
 }
 
@@ -161,7 +162,7 @@ func (h *Handlers) calendar(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	body, err := h.Service.Calendar(c.UserContext(), web.CurrentPrincipal(c), mid)
+	body, err := h.Service.Calendar(c.UserContext(), web.CurrentPrincipal(c).Caller(), mid)
 	if err != nil {
 		return err
 	}
@@ -171,8 +172,8 @@ func (h *Handlers) calendar(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) chat(c *fiber.Ctx) error {
-	return withBody(c, fiber.StatusCreated, func(p *web.Principal, id int64, in TextInput) (Message, error) {
-		return h.Service.Chat(c.UserContext(), p, id, in)
+	return withBody(c, fiber.StatusCreated, func(a *actor.Actor, id int64, in TextInput) (Message, error) {
+		return h.Service.Chat(c.UserContext(), a, id, in)
 	})
 }
 
@@ -185,27 +186,27 @@ func (h *Handlers) notes(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	if err := h.Service.SaveNotes(c.UserContext(), web.CurrentPrincipal(c), mid, in); err != nil {
+	if err := h.Service.SaveNotes(c.UserContext(), web.CurrentPrincipal(c).Caller(), mid, in); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (h *Handlers) outcome(c *fiber.Ctx) error {
-	return withBody(c, fiber.StatusOK, func(p *web.Principal, id int64, in OutcomeInput) (Meeting, error) {
-		return h.Service.Outcome(c.UserContext(), p, id, in)
+	return withBody(c, fiber.StatusOK, func(a *actor.Actor, id int64, in OutcomeInput) (Meeting, error) {
+		return h.Service.Outcome(c.UserContext(), a, id, in)
 	})
 }
 
 func (h *Handlers) end(c *fiber.Ctx) error {
-	return withID(c, fiber.StatusOK, func(p *web.Principal, id int64) (Meeting, error) {
-		return h.Service.End(c.UserContext(), p, id)
+	return withID(c, fiber.StatusOK, func(a *actor.Actor, id int64) (Meeting, error) {
+		return h.Service.End(c.UserContext(), a, id)
 	})
 }
 
 func (h *Handlers) requestRoom(c *fiber.Ctx) error {
-	return withID(c, fiber.StatusOK, func(p *web.Principal, id int64) (Meeting, error) {
-		return h.Service.RequestRoom(c.UserContext(), p, id)
+	return withID(c, fiber.StatusOK, func(a *actor.Actor, id int64) (Meeting, error) {
+		return h.Service.RequestRoom(c.UserContext(), a, id)
 	})
 }
 
@@ -220,14 +221,14 @@ func booth(c *fiber.Ctx) (int64, int64, error) {
 }
 
 // queue serves a queue route answering the queue.
-func (h *Handlers) queue(f func(ctx context.Context, p *web.Principal, fairID, zoneID int64) (Queue, error)) fiber.Handler {
+func (h *Handlers) queue(f func(ctx context.Context, a *actor.Actor, fairID, zoneID int64) (Queue, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		fair, zone, err := booth(c)
 		if err != nil {
 			return err
 		}
 		c.Set(fiber.HeaderCacheControl, "no-store")
-		q, err := f(c.UserContext(), web.CurrentPrincipal(c), fair, zone)
+		q, err := f(c.UserContext(), web.CurrentPrincipal(c).Caller(), fair, zone)
 		if err != nil {
 			return err
 		}
@@ -240,7 +241,7 @@ func (h *Handlers) leaveQueue(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Service.LeaveQueue(c.UserContext(), web.CurrentPrincipal(c), fair, zone); err != nil {
+	if err := h.Service.LeaveQueue(c.UserContext(), web.CurrentPrincipal(c).Caller(), fair, zone); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -255,7 +256,7 @@ func (h *Handlers) setBooth(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	q, err := h.Service.SetBooth(c.UserContext(), web.CurrentPrincipal(c), fair, zone, in)
+	q, err := h.Service.SetBooth(c.UserContext(), web.CurrentPrincipal(c).Caller(), fair, zone, in)
 	if err != nil {
 		return err
 	}
@@ -267,7 +268,7 @@ func (h *Handlers) takeNext(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	m, err := h.Service.TakeNext(c.UserContext(), web.CurrentPrincipal(c), fair, zone)
+	m, err := h.Service.TakeNext(c.UserContext(), web.CurrentPrincipal(c).Caller(), fair, zone)
 	if err != nil {
 		return err
 	}
@@ -275,7 +276,7 @@ func (h *Handlers) takeNext(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) invite(c *fiber.Ctx) error {
-	return withBody(c, fiber.StatusOK, func(p *web.Principal, id int64, in InviteInput) (Meeting, error) {
-		return h.Service.Invite(c.UserContext(), p, id, in)
+	return withBody(c, fiber.StatusOK, func(a *actor.Actor, id int64, in InviteInput) (Meeting, error) {
+		return h.Service.Invite(c.UserContext(), a, id, in)
 	})
 }

@@ -7,19 +7,17 @@ package meeting
 
 import (
 	"context"
-	"errors"
 	"log/slog"
+	"slices"
 	"time"
 	_ "time/tzdata" // slots carry IANA time zones; the binary must know them on any host
 
-	"gorm.io/gorm"
-
+	"zonefair/app/actor"
 	"zonefair/app/config"
 	"zonefair/app/errs"
-	"zonefair/app/jobfair"
 	"zonefair/app/notify"
-	"zonefair/app/project"
 	"zonefair/app/web"
+	"zonefair/app/zone"
 )
 
 // Kinds of meeting.
@@ -122,15 +120,21 @@ func (member) TableName() string { return "meeting_members" }
 
 // Service is the meetings' use cases.
 type Service struct {
-	DB     *gorm.DB
+	Store  *Store
 	Notify *notify.Service
+	Fair   Fair
+	Zones  Zones
+	Users  Users
+	// Requests are the investors' meeting requests, with which they book negotiations.
+	Requests Requests
 	// Jobs moves applications when an interviewer records an outcome, so graduates hear of it
-	// as of any other move; Projects moves the investor's lead after a negotiation.
-	Jobs     *jobfair.Service
-	Projects *project.Service
-	ICE      []config.ICEServer
-	BaseURL  string
-	Log      *slog.Logger
+	// as of any other move; Leads moves the investor's lead after a negotiation. Either may be
+	// nil, and the outcome then moves nothing.
+	Jobs    Jobs
+	Leads   Leads
+	ICE     []config.ICEServer
+	BaseURL string
+	Log     *slog.Logger
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
 }
@@ -151,37 +155,27 @@ func (s *Service) log() *slog.Logger {
 
 func missing() error { return errs.NotFound("meeting") }
 
-func notFound(err error) error {
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return missing()
-	}
-	return err
-}
-
-// load reads one meeting.
-func (s *Service) load(ctx context.Context, id int64) (Meeting, error) {
-	var m Meeting
-	err := s.DB.WithContext(ctx).First(&m, id).Error
-	return m, notFound(err)
-}
-
-// manages reports whether p manages the meeting's zone or enterprise (staff, not necessarily in
+// manages reports whether a manages the meeting's zone or enterprise (staff, not necessarily in
 // the room).
-func manages(p *web.Principal, m *Meeting) bool {
+func manages(a *actor.Actor, m *Meeting) bool {
 	if m.EnterpriseID != nil {
-		return p.ManagesEnterprise(m.ZoneID, *m.EnterpriseID)
+		return a.ManagesEnterprise(m.ZoneID, *m.EnterpriseID)
 	}
-	return p.ManagesZone(m.ZoneID)
+	return a.ManagesZone(m.ZoneID)
 }
 
-// roleIn is p's role among the meeting's members, or "".
-func (s *Service) roleIn(ctx context.Context, meetingID, userID int64) (string, error) {
-	var roles []string
-	err := s.DB.WithContext(ctx).Model(&member{}).Where("meeting_id = ? AND user_id = ?", meetingID, userID).Pluck("role", &roles).Error
-	if err != nil || len(roles) == 0 {
-		return "", err
+// names reads the names of users, and of zones and enterprises, one query per owner.
+func (s *Service) names(ctx context.Context, users, zones, firms []int64) (map[int64]string, map[int64]zone.Name, map[int64]zone.Name, error) {
+	us, err := s.Users.ByIDs(ctx, slices.Compact(slices.Sorted(slices.Values(users))))
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	return roles[0], nil
+	people := make(map[int64]string, len(us))
+	for _, u := range us {
+		people[u.ID] = u.Name
+	}
+	zs, es, err := s.Zones.EmployerNames(ctx, slices.Compact(slices.Sorted(slices.Values(zones))), slices.Compact(slices.Sorted(slices.Values(firms))))
+	return people, zs, es, err
 }
 
 // decorate fills names and guests in one query per relation.
@@ -198,50 +192,26 @@ func (s *Service) decorate(ctx context.Context, ms []Meeting, viewer int64) erro
 		}
 		ms[i].Guests = []Person{}
 	}
-	g := s.DB.WithContext(ctx)
-	var rows []member
-	if err := g.Where("meeting_id IN ?", ids).Order("created_at, user_id").Find(&rows).Error; err != nil {
+	rows, err := s.Store.Members(ctx, ids)
+	if err != nil {
 		return err
 	}
 	for _, r := range rows {
 		users = append(users, r.UserID)
 	}
-	var us []struct {
-		ID   int64
-		Name string
-	}
-	if err := g.Table("users").Select("id, name").Where("id IN ?", users).Scan(&us).Error; err != nil {
+	names, zs, es, err := s.names(ctx, users, zones, firms)
+	if err != nil {
 		return err
-	}
-	names := map[int64]string{}
-	for _, u := range us {
-		names[u.ID] = u.Name
-	}
-	var zs, es []struct {
-		ID             int64
-		NameZh, NameEn string
-	}
-	if err := g.Table("zones").Select("id, name_zh, name_en").Where("id IN ?", zones).Scan(&zs).Error; err != nil {
-		return err
-	}
-	if len(firms) > 0 {
-		if err := g.Table("enterprises").Select("id, name_zh, name_en").Where("id IN ?", firms).Scan(&es).Error; err != nil {
-			return err
-		}
 	}
 	at := map[int64]int{}
 	for i, m := range ms {
 		at[m.ID] = i
 		ms[i].HostName = names[m.HostID]
-		for _, z := range zs {
-			if z.ID == m.ZoneID {
-				ms[i].ZoneNameZh, ms[i].ZoneNameEn = z.NameZh, z.NameEn
-			}
-		}
-		for _, e := range es {
-			if m.EnterpriseID != nil && e.ID == *m.EnterpriseID {
-				ms[i].EnterpriseNameZh, ms[i].EnterpriseNameEn = e.NameZh, e.NameEn
-			}
+		z := zs[m.ZoneID]
+		ms[i].ZoneNameZh, ms[i].ZoneNameEn = z.Zh, z.En
+		if m.EnterpriseID != nil {
+			e := es[*m.EnterpriseID]
+			ms[i].EnterpriseNameZh, ms[i].EnterpriseNameEn = e.Zh, e.En
 		}
 	}
 	for _, r := range rows {

@@ -3,11 +3,9 @@ package meeting
 import (
 	"context"
 	"slices"
-	"strings"
-
-	"gorm.io/gorm"
 
 	"zonefair/app/account"
+	"zonefair/app/actor"
 	"zonefair/app/errs"
 	"zonefair/app/web"
 )
@@ -25,16 +23,16 @@ type InviteInput struct {
 // investors, up to MaxMembers in all. The host and staff who manage the meeting invite; each
 // new member is told as for a booking and finds the meeting, its calendar file and reminder
 // like any other. Someone already in it is left as they are.
-func (s *Service) Invite(ctx context.Context, p *web.Principal, id int64, in InviteInput) (Meeting, error) {
-	m, err := s.load(ctx, id)
+func (s *Service) Invite(ctx context.Context, a *actor.Actor, id int64, in InviteInput) (Meeting, error) {
+	m, err := s.Store.Meeting(ctx, id)
 	if err != nil {
 		return m, err
 	}
-	role, err := s.roleIn(ctx, id, p.UserID)
+	role, err := s.Store.RoleIn(ctx, id, a.UserID)
 	if err != nil {
 		return m, err
 	}
-	if role != Host && !manages(p, &m) {
+	if role != Host && !manages(a, &m) {
 		if role == "" {
 			return m, missing()
 		}
@@ -45,24 +43,24 @@ func (s *Service) Invite(ctx context.Context, p *web.Principal, id int64, in Inv
 	}
 	emails := make([]string, 0, len(in.Emails))
 	for _, e := range in.Emails {
-		emails = append(emails, strings.ToLower(strings.TrimSpace(e)))
+		emails = append(emails, account.NormalizeEmail(e))
+	}
+	users, err := s.Users.ByEmails(ctx, emails)
+	if err != nil {
+		return m, err
+	}
+	if len(users) < len(slices.Compact(slices.Sorted(slices.Values(emails)))) {
+		return m, errs.Invalid("emails", "meeting.unknown_email")
+	}
+	for _, u := range users {
+		if !invitable(&u, &m) {
+			return m, errs.Invalid("emails", "meeting.not_invitable")
+		}
 	}
 	var added []int64
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var users []account.User
-		if err := tx.Where("LOWER(email) IN ?", emails).Find(&users).Error; err != nil {
-			return err
-		}
-		if len(users) < len(slices.Compact(slices.Sorted(slices.Values(emails)))) {
-			return errs.Invalid("emails", "meeting.unknown_email")
-		}
-		for _, u := range users {
-			if !invitable(&u, &m) {
-				return errs.Invalid("emails", "meeting.not_invitable")
-			}
-		}
-		var have []int64
-		if err := tx.Model(&member{}).Where("meeting_id = ?", id).Pluck("user_id", &have).Error; err != nil {
+	err = s.Store.Transaction(ctx, func(tx *Store) error {
+		have, err := tx.MemberIDs(ctx, id, "")
+		if err != nil {
 			return err
 		}
 		for _, u := range users {
@@ -77,10 +75,8 @@ func (s *Service) Invite(ctx context.Context, p *web.Principal, id int64, in Inv
 		for _, uid := range added {
 			rows = append(rows, member{MeetingID: id, UserID: uid, Role: Guest, CreatedAt: s.now()})
 		}
-		if len(rows) > 0 {
-			if err := tx.Create(&rows).Error; err != nil {
-				return err
-			}
+		if err := tx.AddMembers(ctx, rows...); err != nil {
+			return err
 		}
 		return s.tell(tx, added, "meeting.booked", notice(&m))
 	})
@@ -88,21 +84,20 @@ func (s *Service) Invite(ctx context.Context, p *web.Principal, id int64, in Inv
 		return m, err
 	}
 	s.publish(ctx, added, "meeting.booked", notice(&m))
-	m, err = s.load(ctx, id)
-	if err != nil {
+	if m, err = s.Store.Meeting(ctx, id); err != nil {
 		return m, err
 	}
-	return m, s.decorateOne(ctx, &m, p.UserID)
+	return m, s.decorateOne(ctx, &m, a.UserID)
 }
 
 // invitable: colleagues from the meeting's zone or enterprise, and investors.
 func invitable(u *account.User, m *Meeting) bool {
 	switch u.Role {
-	case web.RoleInvestor:
+	case actor.RoleInvestor:
 		return true
-	case web.RoleZoneStaff:
+	case actor.RoleZoneStaff:
 		return u.ZoneID != nil && *u.ZoneID == m.ZoneID
-	case web.RoleEnterprise:
+	case actor.RoleEnterprise:
 		return m.EnterpriseID != nil && u.EnterpriseID != nil && *u.EnterpriseID == *m.EnterpriseID
 	}
 	return false

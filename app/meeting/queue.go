@@ -5,12 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
-
+	"zonefair/app/actor"
 	"zonefair/app/errs"
 	"zonefair/app/live"
-	"zonefair/app/web"
 )
 
 // Queue rules.
@@ -100,46 +97,39 @@ func ExpectedWait(position, active, parallel, minutes int) int {
 	return rounds * minutes
 }
 
-// staffOf reports whether p works the booth of zoneID.
-func staffOf(p *web.Principal, zoneID int64) bool {
-	return p.ManagesZone(zoneID) || (p.Role == web.RoleEnterprise && p.ZoneID == zoneID)
+// staffOf reports whether a works the booth of zoneID.
+func staffOf(a *actor.Actor, zoneID int64) bool {
+	return a.ManagesZone(zoneID) || (a != nil && a.Role == actor.RoleEnterprise && a.ZoneID == zoneID)
 }
 
 // booth checks the zone has a booth at the fair and returns its settings (defaults when never
 // set).
-func (s *Service) booth(ctx context.Context, tx *gorm.DB, fairID, zoneID int64) (Booth, error) {
-	var n int64
-	if err := tx.WithContext(ctx).Table("fair_zones").Where("fair_id = ? AND zone_id = ?", fairID, zoneID).Count(&n).Error; err != nil {
+func (s *Service) booth(ctx context.Context, fairID, zoneID int64) (Booth, error) {
+	ok, err := s.Fair.HasBooth(ctx, fairID, zoneID)
+	if err != nil {
 		return Booth{}, err
 	}
-	if n == 0 {
+	if !ok {
 		return Booth{}, errs.New(errs.ErrNotFound, "meeting.not_in_fair")
 	}
-	b := Booth{FairID: fairID, ZoneID: zoneID, Parallel: 2, Minutes: 10}
-	err := tx.WithContext(ctx).Where("fair_id = ? AND zone_id = ?", fairID, zoneID).Limit(1).Find(&b).Error
-	return b, err
+	return s.Store.Booth(ctx, Booth{FairID: fairID, ZoneID: zoneID, Parallel: 2, Minutes: 10})
 }
 
 // active counts the booth's walk-up conversations under way; one forgotten by its host stops
 // counting after twice its length.
-func (s *Service) active(tx *gorm.DB, b Booth) (int, error) {
-	var n int64
-	err := tx.Model(&Meeting{}).Where("fair_id = ? AND zone_id = ? AND source = ? AND status = ? AND starts_at > ?",
-		b.FairID, b.ZoneID, FromWalkUp, Open, s.now().Add(-2*time.Duration(b.Minutes)*time.Minute)).Count(&n).Error
-	return int(n), err
+func (s *Service) active(ctx context.Context, st *Store, b Booth) (int, error) {
+	return st.Active(ctx, b, s.now().Add(-2*time.Duration(b.Minutes)*time.Minute))
 }
 
 // expire lets the places of pages gone longer than Grace go, and reports whether any did.
 func (s *Service) expire(ctx context.Context, fairID, zoneID int64) (bool, error) {
-	res := s.DB.WithContext(ctx).Model(&Entry{}).Where("fair_id = ? AND zone_id = ? AND status = ? AND seen_at < ?", fairID, zoneID, "waiting", s.now().Add(-Grace)).
-		Updates(map[string]any{"status": "left", "updated_at": s.now()})
-	return res.RowsAffected > 0, res.Error
+	return s.Store.Expire(ctx, fairID, zoneID, s.now().Add(-Grace), s.now())
 }
 
 // sweepQueues expires stale places in every booth and tells the booths concerned.
 func (s *Service) sweepQueues(ctx context.Context) error {
-	var booths []struct{ FairID, ZoneID int64 }
-	if err := s.DB.WithContext(ctx).Model(&Entry{}).Distinct("fair_id", "zone_id").Where("status = ? AND seen_at < ?", "waiting", s.now().Add(-Grace)).Scan(&booths).Error; err != nil {
+	booths, err := s.Store.StaleBooths(ctx, s.now().Add(-Grace))
+	if err != nil {
 		return err
 	}
 	for _, b := range booths {
@@ -151,8 +141,8 @@ func (s *Service) sweepQueues(ctx context.Context) error {
 	return nil
 }
 
-// QueueFor is the booth's queue as p sees it; it first lets stale places go.
-func (s *Service) QueueFor(ctx context.Context, p *web.Principal, fairID, zoneID int64) (Queue, error) {
+// QueueFor is the booth's queue as a sees it; it first lets stale places go.
+func (s *Service) QueueFor(ctx context.Context, a *actor.Actor, fairID, zoneID int64) (Queue, error) {
 	gone, err := s.expire(ctx, fairID, zoneID)
 	if err != nil {
 		return Queue{}, err
@@ -160,29 +150,24 @@ func (s *Service) QueueFor(ctx context.Context, p *web.Principal, fairID, zoneID
 	if gone {
 		s.announce(ctx, fairID, zoneID)
 	}
-	return s.queue(ctx, p, fairID, zoneID)
+	return s.queue(ctx, a, fairID, zoneID)
 }
 
-func (s *Service) queue(ctx context.Context, p *web.Principal, fairID, zoneID int64) (Queue, error) {
-	g := s.DB.WithContext(ctx)
-	b, err := s.booth(ctx, g, fairID, zoneID)
+func (s *Service) queue(ctx context.Context, a *actor.Actor, fairID, zoneID int64) (Queue, error) {
+	b, err := s.booth(ctx, fairID, zoneID)
 	if err != nil {
 		return Queue{}, err
 	}
-	q := Queue{Booth: b, Waiting: []Entry{}, Channel: QueueChannel(fairID, zoneID), Staff: p != nil && staffOf(p, zoneID)}
-	if q.Active, err = s.active(g, b); err != nil {
+	q := Queue{Booth: b, Channel: QueueChannel(fairID, zoneID), Staff: a != nil && staffOf(a, zoneID)}
+	if q.Active, err = s.active(ctx, s.Store, b); err != nil {
 		return q, err
 	}
-	if err := g.Where("fair_id = ? AND zone_id = ? AND status = ?", fairID, zoneID, "waiting").Order("id").Limit(1000).Find(&q.Waiting).Error; err != nil {
+	if q.Waiting, err = s.Store.Waiting(ctx, fairID, zoneID, time.Time{}, 1000); err != nil {
 		return q, err
 	}
-	if p != nil {
-		var mine []Entry
-		if err := g.Where("fair_id = ? AND zone_id = ? AND user_id = ?", fairID, zoneID, p.UserID).Order("id DESC").Limit(1).Find(&mine).Error; err != nil {
+	if a != nil {
+		if q.Mine, err = s.Store.LatestEntry(ctx, fairID, zoneID, a.UserID); err != nil {
 			return q, err
-		}
-		if len(mine) == 1 {
-			q.Mine = &mine[0]
 		}
 	}
 	for i, e := range q.Waiting {
@@ -208,11 +193,8 @@ func (s *Service) nameEntries(ctx context.Context, es []Entry) error {
 	for i, e := range es {
 		ids[i] = e.UserID
 	}
-	var us []struct {
-		ID   int64
-		Name string
-	}
-	if err := s.DB.WithContext(ctx).Table("users").Select("id, name").Where("id IN ?", ids).Scan(&us).Error; err != nil {
+	us, err := s.Users.ByIDs(ctx, ids)
+	if err != nil {
 		return err
 	}
 	for i := range es {
@@ -242,60 +224,54 @@ func (s *Service) announce(ctx context.Context, fairID, zoneID int64) {
 	s.Notify.PublishTo(ctx, q.Channel, "queue.changed", u)
 }
 
-// JoinQueue puts graduate p in the booth's queue (or keeps their place when already there).
-func (s *Service) JoinQueue(ctx context.Context, p *web.Principal, fairID, zoneID int64) (Queue, error) {
-	if _, err := s.booth(ctx, s.DB, fairID, zoneID); err != nil {
+// JoinQueue puts graduate a in the booth's queue (or keeps their place when already there).
+func (s *Service) JoinQueue(ctx context.Context, a *actor.Actor, fairID, zoneID int64) (Queue, error) {
+	if _, err := s.booth(ctx, fairID, zoneID); err != nil {
 		return Queue{}, err
 	}
 	now := s.now()
 	if _, err := s.expire(ctx, fairID, zoneID); err != nil {
 		return Queue{}, err
 	}
-	e := Entry{FairID: fairID, ZoneID: zoneID, UserID: p.UserID, Status: "waiting", SeenAt: now, CreatedAt: now, UpdatedAt: now}
-	// The partial unique index keeps one waiting place per graduate however often they click.
-	err := s.DB.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&e).Error
-	if err != nil {
+	e := Entry{FairID: fairID, ZoneID: zoneID, UserID: a.UserID, Status: "waiting", SeenAt: now, CreatedAt: now, UpdatedAt: now}
+	if err := s.Store.Enqueue(ctx, &e); err != nil {
 		return Queue{}, err
 	}
 	if e.ID == 0 {
-		if err := s.touch(ctx, p, fairID, zoneID); err != nil {
+		if err := s.touch(ctx, a, fairID, zoneID); err != nil {
 			return Queue{}, err
 		}
 	}
 	s.announce(ctx, fairID, zoneID)
-	return s.queue(ctx, p, fairID, zoneID)
+	return s.queue(ctx, a, fairID, zoneID)
+}
+
+// inQueue changes a's waiting place with cols, or fails when a is not waiting.
+func (s *Service) inQueue(ctx context.Context, a *actor.Actor, fairID, zoneID int64, cols map[string]any) error {
+	ok, err := s.Store.SetWaiting(ctx, fairID, zoneID, a.UserID, cols)
+	if err == nil && !ok {
+		err = errs.New(errs.ErrNotFound, "meeting.not_in_queue")
+	}
+	return err
 }
 
 // touch is the waiting page's heartbeat.
-func (s *Service) touch(ctx context.Context, p *web.Principal, fairID, zoneID int64) error {
-	res := s.DB.WithContext(ctx).Model(&Entry{}).Where("fair_id = ? AND zone_id = ? AND user_id = ? AND status = ?", fairID, zoneID, p.UserID, "waiting").
-		Updates(map[string]any{"seen_at": s.now(), "updated_at": s.now()})
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return errs.New(errs.ErrNotFound, "meeting.not_in_queue")
-	}
-	return nil
+func (s *Service) touch(ctx context.Context, a *actor.Actor, fairID, zoneID int64) error {
+	return s.inQueue(ctx, a, fairID, zoneID, map[string]any{"seen_at": s.now(), "updated_at": s.now()})
 }
 
-// Heartbeat keeps p's place and returns the queue.
-func (s *Service) Heartbeat(ctx context.Context, p *web.Principal, fairID, zoneID int64) (Queue, error) {
-	if err := s.touch(ctx, p, fairID, zoneID); err != nil {
+// Heartbeat keeps a's place and returns the queue.
+func (s *Service) Heartbeat(ctx context.Context, a *actor.Actor, fairID, zoneID int64) (Queue, error) {
+	if err := s.touch(ctx, a, fairID, zoneID); err != nil {
 		return Queue{}, err
 	}
-	return s.QueueFor(ctx, p, fairID, zoneID)
+	return s.QueueFor(ctx, a, fairID, zoneID)
 }
 
-// LeaveQueue gives up p's place.
-func (s *Service) LeaveQueue(ctx context.Context, p *web.Principal, fairID, zoneID int64) error {
-	res := s.DB.WithContext(ctx).Model(&Entry{}).Where("fair_id = ? AND zone_id = ? AND user_id = ? AND status = ?", fairID, zoneID, p.UserID, "waiting").
-		Updates(map[string]any{"status": "left", "updated_at": s.now()})
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return errs.New(errs.ErrNotFound, "meeting.not_in_queue")
+// LeaveQueue gives up a's place.
+func (s *Service) LeaveQueue(ctx context.Context, a *actor.Actor, fairID, zoneID int64) error {
+	if err := s.inQueue(ctx, a, fairID, zoneID, map[string]any{"status": "left", "updated_at": s.now()}); err != nil {
+		return err
 	}
 	s.announce(ctx, fairID, zoneID)
 	return nil
@@ -308,32 +284,30 @@ type BoothInput struct {
 }
 
 // SetBooth changes the booth's settings (its staff).
-func (s *Service) SetBooth(ctx context.Context, p *web.Principal, fairID, zoneID int64, in BoothInput) (Queue, error) {
-	if !staffOf(p, zoneID) {
+func (s *Service) SetBooth(ctx context.Context, a *actor.Actor, fairID, zoneID int64, in BoothInput) (Queue, error) {
+	if !staffOf(a, zoneID) {
 		return Queue{}, errs.Forbidden()
 	}
-	if _, err := s.booth(ctx, s.DB, fairID, zoneID); err != nil {
+	if _, err := s.booth(ctx, fairID, zoneID); err != nil {
 		return Queue{}, err
 	}
 	b := Booth{FairID: fairID, ZoneID: zoneID, Parallel: in.Parallel, Minutes: in.Minutes, UpdatedAt: s.now()}
-	err := s.DB.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "fair_id"}, {Name: "zone_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"parallel", "minutes", "updated_at"})}).Create(&b).Error
-	if err != nil {
+	if err := s.Store.SaveBooth(ctx, &b); err != nil {
 		return Queue{}, err
 	}
 	s.announce(ctx, fairID, zoneID)
-	return s.queue(ctx, p, fairID, zoneID)
+	return s.queue(ctx, a, fairID, zoneID)
 }
 
-// TakeNext starts a conversation between staff member p and the first graduate still waiting,
+// TakeNext starts a conversation between staff member a and the first graduate still waiting,
 // unless the booth already holds Parallel conversations. Takes of one booth are serialized by
 // updating its settings row first (a row lock on PostgreSQL, the write lock on SQLite), so
 // concurrent takes never give one graduate to two staff nor exceed Parallel.
-func (s *Service) TakeNext(ctx context.Context, p *web.Principal, fairID, zoneID int64) (Meeting, error) {
-	if !staffOf(p, zoneID) {
+func (s *Service) TakeNext(ctx context.Context, a *actor.Actor, fairID, zoneID int64) (Meeting, error) {
+	if !staffOf(a, zoneID) {
 		return Meeting{}, errs.Forbidden()
 	}
-	b, err := s.booth(ctx, s.DB, fairID, zoneID)
+	b, err := s.booth(ctx, fairID, zoneID)
 	if err != nil {
 		return Meeting{}, err
 	}
@@ -342,49 +316,45 @@ func (s *Service) TakeNext(ctx context.Context, p *web.Principal, fairID, zoneID
 	}
 	var m Meeting
 	var guest int64
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.Store.Transaction(ctx, func(tx *Store) error {
 		now := s.now()
 		b.UpdatedAt = now
-		if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "fair_id"}, {Name: "zone_id"}},
-			DoUpdates: clause.AssignmentColumns([]string{"updated_at"})}).Create(&b).Error; err != nil {
+		if err := tx.LockBooth(ctx, &b); err != nil {
 			return err
 		}
-		if err := tx.Where("fair_id = ? AND zone_id = ?", fairID, zoneID).Take(&b).Error; err != nil {
-			return err
-		}
-		n, err := s.active(tx, b)
+		n, err := s.active(ctx, tx, b)
 		if err != nil {
 			return err
 		}
 		if n >= b.Parallel {
 			return errs.New(errs.ErrConflict, "meeting.queue_busy")
 		}
-		var next []Entry
-		if err := tx.Where("fair_id = ? AND zone_id = ? AND status = ? AND seen_at >= ?", fairID, zoneID, "waiting", now.Add(-Grace)).Order("id").Limit(1).Find(&next).Error; err != nil {
+		next, err := tx.Waiting(ctx, fairID, zoneID, now.Add(-Grace), 1)
+		if err != nil {
 			return err
 		}
 		if len(next) == 0 {
 			return errs.New(errs.ErrConflict, "meeting.queue_empty")
 		}
 		fid := fairID
-		m = Meeting{Kind: Interview, Source: FromWalkUp, ZoneID: zoneID, FairID: &fid, HostID: p.UserID, StartsAt: now, TimeZone: "Asia/Shanghai",
+		m = Meeting{Kind: Interview, Source: FromWalkUp, ZoneID: zoneID, FairID: &fid, HostID: a.UserID, StartsAt: now, TimeZone: "Asia/Shanghai",
 			Minutes: b.Minutes, Capacity: 1, Booked: 1, Status: Open}
-		if p.Role == web.RoleEnterprise {
-			ent := p.EnterpriseID
+		if a.Role == actor.RoleEnterprise {
+			ent := a.EnterpriseID
 			m.EnterpriseID = &ent
 		}
-		if err := tx.Create(&m).Error; err != nil {
+		if err := tx.CreateMeeting(ctx, &m); err != nil {
 			return err
 		}
 		guest = next[0].UserID
-		if err := tx.Create([]member{{MeetingID: m.ID, UserID: p.UserID, Role: Host, CreatedAt: now}, {MeetingID: m.ID, UserID: guest, Role: Guest, CreatedAt: now}}).Error; err != nil {
+		if err := tx.AddMembers(ctx, member{MeetingID: m.ID, UserID: a.UserID, Role: Host, CreatedAt: now}, member{MeetingID: m.ID, UserID: guest, Role: Guest, CreatedAt: now}); err != nil {
 			return err
 		}
-		res := tx.Model(&Entry{}).Where("id = ? AND status = ?", next[0].ID, "waiting").Updates(map[string]any{"status": "taken", "meeting_id": m.ID, "updated_at": now})
-		if res.Error != nil {
-			return res.Error
+		ok, err := tx.MarkTaken(ctx, next[0].ID, m.ID, now)
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
+		if !ok {
 			return errs.New(errs.ErrConflict, "meeting.queue_empty")
 		}
 		return s.tell(tx, []int64{guest}, "meeting.called", notice(&m))
@@ -394,7 +364,7 @@ func (s *Service) TakeNext(ctx context.Context, p *web.Principal, fairID, zoneID
 	}
 	s.publish(ctx, []int64{guest}, "meeting.called", notice(&m))
 	s.announce(ctx, fairID, zoneID)
-	return s.Room(ctx, p, m.ID)
+	return s.Room(ctx, a, m.ID)
 }
 
 // QueueLiveChannel is the live channel type of booth queues, for the hub to Define: any

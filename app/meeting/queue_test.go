@@ -4,10 +4,10 @@ import (
 	"testing"
 	"time"
 
+	"zonefair/app/actor"
 	"zonefair/app/errs"
 	"zonefair/app/meeting"
 	"zonefair/app/testenv"
-	"zonefair/app/web"
 )
 
 // TestQueueRules: a graduate holds one place however often they join; staff see names, the
@@ -17,7 +17,7 @@ import (
 func TestQueueRules(t *testing.T) {
 	eachWorld(t, func(t *testing.T, w *world) {
 		fair, booth := w.fair.ID, w.zone.ID
-		ann, bob := w.user(web.RoleGraduate), w.user(web.RoleGraduate)
+		ann, bob := w.user(actor.RoleGraduate), w.user(actor.RoleGraduate)
 		_, err := w.svc.JoinQueue(w.ctx, ann, fair, w.other.ID)
 		testenv.Refused(t, "joining a zone without a booth at the fair", err, errs.ErrNotFound, "meeting.not_in_fair")
 		_, err = w.svc.SetBooth(w.ctx, ann, fair, booth, meeting.BoothInput{Parallel: 5, Minutes: 5})
@@ -73,7 +73,7 @@ func TestQueueRules(t *testing.T) {
 			t.Fatalf("zone staff take bob: %+v, %v", m2, err)
 		}
 
-		cat := w.user(web.RoleGraduate)
+		cat := w.user(actor.RoleGraduate)
 		if _, err := w.svc.JoinQueue(w.ctx, cat, fair, booth); err != nil {
 			t.Fatal(err)
 		}

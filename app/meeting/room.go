@@ -3,18 +3,17 @@ package meeting
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
+	"zonefair/app/actor"
 	"zonefair/app/config"
 	"zonefair/app/db"
 	"zonefair/app/errs"
 	"zonefair/app/live"
 	"zonefair/app/project"
-	"zonefair/app/web"
 )
 
 // ChannelType names the rooms' live channels, "meeting:<id>".
@@ -25,16 +24,19 @@ func Channel(id int64) string { return ChannelType + ":" + strconv.FormatInt(id,
 
 // Room returns meeting id to one of its members. Staff who manage it but are not in it get
 // 403; anyone else 404, as if it did not exist.
-func (s *Service) Room(ctx context.Context, p *web.Principal, id int64) (Meeting, error) {
-	m, err := s.load(ctx, id)
+func (s *Service) Room(ctx context.Context, a *actor.Actor, id int64) (Meeting, error) {
+	m, err := s.Store.Meeting(ctx, id)
 	if err != nil {
 		return m, err
 	}
-	if err := s.decorateOne(ctx, &m, p.UserID); err != nil {
+	if a == nil {
+		return m, missing()
+	}
+	if err := s.decorateOne(ctx, &m, a.UserID); err != nil {
 		return m, err
 	}
 	if m.Role == "" {
-		if manages(p, &m) {
+		if manages(a, &m) {
 			return m, errs.Forbidden()
 		}
 		return m, missing()
@@ -68,9 +70,9 @@ type RoomState struct {
 	ServerTime time.Time          `json:"serverTime"`
 }
 
-// State is the room as member p sees it.
-func (s *Service) State(ctx context.Context, p *web.Principal, id int64) (RoomState, error) {
-	m, err := s.Room(ctx, p, id)
+// State is the room as member a sees it.
+func (s *Service) State(ctx context.Context, a *actor.Actor, id int64) (RoomState, error) {
+	m, err := s.Room(ctx, a, id)
 	if err != nil {
 		return RoomState{}, err
 	}
@@ -81,26 +83,21 @@ func (s *Service) State(ctx context.Context, p *web.Principal, id int64) (RoomSt
 	if m.Role == Host {
 		out.Notes = m.Notes
 	}
-	var recent []Message
-	if err := s.DB.WithContext(ctx).Where("meeting_id = ?", id).Order("id DESC").Limit(200).Find(&recent).Error; err != nil {
-		return out, err
-	}
-	for i := len(recent) - 1; i >= 0; i-- {
-		out.Messages = append(out.Messages, recent[i])
-	}
-	return out, nil
-}
-
-// Mine lists the meetings p is in that have a guest, upcoming first, then the last 30 days.
-func (s *Service) Mine(ctx context.Context, p *web.Principal) ([]Meeting, error) {
-	out := []Meeting{}
-	err := s.DB.WithContext(ctx).Where("id IN (?) AND booked > 0 AND starts_at > ?",
-		s.DB.Model(&member{}).Select("meeting_id").Where("user_id = ?", p.UserID), s.now().AddDate(0, 0, -30)).
-		Order("starts_at DESC, id DESC").Limit(300).Find(&out).Error
+	recent, err := s.Store.RecentMessages(ctx, id, 200)
 	if err != nil {
 		return out, err
 	}
-	return out, s.decorate(ctx, out, p.UserID)
+	out.Messages = recent
+	return out, nil
+}
+
+// Mine lists the meetings a is in that have a guest, upcoming first, then the last 30 days.
+func (s *Service) Mine(ctx context.Context, a *actor.Actor) ([]Meeting, error) {
+	out, err := s.Store.Of(ctx, a.UserID, s.now().AddDate(0, 0, -30))
+	if err != nil {
+		return out, err
+	}
+	return out, s.decorate(ctx, out, a.UserID)
 }
 
 // TextInput is a chat line.
@@ -109,8 +106,8 @@ type TextInput struct {
 }
 
 // Chat stores a line of the room's chat and publishes it to the room.
-func (s *Service) Chat(ctx context.Context, p *web.Principal, id int64, in TextInput) (Message, error) {
-	m, err := s.Room(ctx, p, id)
+func (s *Service) Chat(ctx context.Context, a *actor.Actor, id int64, in TextInput) (Message, error) {
+	m, err := s.Room(ctx, a, id)
 	if err != nil {
 		return Message{}, err
 	}
@@ -121,8 +118,8 @@ func (s *Service) Chat(ctx context.Context, p *web.Principal, id int64, in TextI
 	if text == "" {
 		return Message{}, errs.Invalid("text", "field.required")
 	}
-	msg := Message{MeetingID: id, UserID: p.UserID, Name: p.Name, Body: text, CreatedAt: s.now()}
-	if err := s.DB.WithContext(ctx).Create(&msg).Error; err != nil {
+	msg := Message{MeetingID: id, UserID: a.UserID, Name: a.Name, Body: text, CreatedAt: s.now()}
+	if err := s.Store.AddMessage(ctx, &msg); err != nil {
 		return msg, err
 	}
 	s.room(ctx, id, "chat", msg)
@@ -142,15 +139,15 @@ type NotesInput struct {
 }
 
 // SaveNotes keeps the host's notes.
-func (s *Service) SaveNotes(ctx context.Context, p *web.Principal, id int64, in NotesInput) error {
-	m, err := s.Room(ctx, p, id)
+func (s *Service) SaveNotes(ctx context.Context, a *actor.Actor, id int64, in NotesInput) error {
+	m, err := s.Room(ctx, a, id)
 	if err != nil {
 		return err
 	}
 	if m.Role != Host {
 		return errs.New(errs.ErrForbidden, "meeting.host_only")
 	}
-	return s.DB.WithContext(ctx).Model(&Meeting{}).Where("id = ?", id).Updates(map[string]any{"notes": in.Notes, "updated_at": s.now()}).Error
+	return s.Store.SaveNotes(ctx, id, in.Notes, s.now())
 }
 
 // Outcomes an interviewer records. Interviews move the application to offer or rejected (or
@@ -169,8 +166,8 @@ type OutcomeInput struct {
 // Outcome records how the meeting went and ends it. For an interview the guests' applications
 // move through the job fair's own pipeline (so graduates are told as of any move); for a
 // negotiation the investor's lead on the request's project moves.
-func (s *Service) Outcome(ctx context.Context, p *web.Principal, id int64, in OutcomeInput) (Meeting, error) {
-	m, err := s.Room(ctx, p, id)
+func (s *Service) Outcome(ctx context.Context, a *actor.Actor, id int64, in OutcomeInput) (Meeting, error) {
+	m, err := s.Room(ctx, a, id)
 	if err != nil {
 		return m, err
 	}
@@ -186,19 +183,17 @@ func (s *Service) Outcome(ctx context.Context, p *web.Principal, id int64, in Ou
 	if len(m.Guests) == 0 {
 		return m, errs.New(errs.ErrConflict, "meeting.no_guest")
 	}
-	if err := s.apply(ctx, p, &m, in); err != nil {
+	if err := s.apply(ctx, a, &m, in); err != nil {
 		return m, err
 	}
-	now := s.now()
-	res := s.DB.WithContext(ctx).Model(&Meeting{}).Where("id = ? AND outcome = ''", id).
-		Updates(map[string]any{"outcome": in.Outcome, "outcome_note": strings.TrimSpace(in.Note), "status": Ended, "ended_at": now, "updated_at": now})
-	if res.Error != nil {
-		return m, res.Error
+	ok, err := s.Store.RecordOutcome(ctx, id, in.Outcome, strings.TrimSpace(in.Note), s.now())
+	if err != nil {
+		return m, err
 	}
-	if res.RowsAffected == 0 {
+	if !ok {
 		return m, errs.New(errs.ErrConflict, "meeting.outcome_recorded")
 	}
-	m, err = s.Room(ctx, p, id)
+	m, err = s.Room(ctx, a, id)
 	if err != nil {
 		return m, err
 	}
@@ -216,7 +211,7 @@ func contains(list []string, v string) bool {
 }
 
 // apply moves what the outcome moves.
-func (s *Service) apply(ctx context.Context, p *web.Principal, m *Meeting, in OutcomeInput) error {
+func (s *Service) apply(ctx context.Context, a *actor.Actor, m *Meeting, in OutcomeInput) error {
 	switch {
 	case m.Kind == Interview && (in.Outcome == "offer" || in.Outcome == "rejected") && s.Jobs != nil:
 		var apps []int64
@@ -228,27 +223,28 @@ func (s *Service) apply(ctx context.Context, p *web.Principal, m *Meeting, in Ou
 		if len(apps) == 0 {
 			return nil
 		}
-		_, err := s.Jobs.ChangeStatus(ctx, p, apps, in.Outcome, in.Note)
+		_, err := s.Jobs.ChangeStatus(ctx, a, apps, in.Outcome, in.Note)
 		return err
-	case m.Kind == Negotiation && in.Outcome != "follow_up" && s.Projects != nil:
+	case m.Kind == Negotiation && in.Outcome != "follow_up" && s.Leads != nil:
+		var reqs []int64
 		for _, g := range m.Guests {
-			req := g.RequestID
-			if req == nil {
-				req = m.RequestID
+			switch {
+			case g.RequestID != nil:
+				reqs = append(reqs, *g.RequestID)
+			case m.RequestID != nil:
+				reqs = append(reqs, *m.RequestID)
 			}
-			if req == nil {
-				continue
-			}
-			var leads []int64
-			err := s.DB.WithContext(ctx).Table("project_leads l").Joins("JOIN meeting_requests r ON r.project_id = l.project_id AND r.investor_id = l.investor_id").
-				Where("r.id = ?", *req).Pluck("l.id", &leads).Error
-			if err != nil {
+		}
+		if len(reqs) == 0 {
+			return nil
+		}
+		leads, err := s.Requests.RequestLeads(ctx, slices.Compact(slices.Sorted(slices.Values(reqs))))
+		if err != nil {
+			return err
+		}
+		for _, lead := range leads {
+			if _, err := s.Leads.UpdateLead(ctx, lead, a, project.LeadUpdate{Status: in.Outcome, Note: in.Note}); err != nil {
 				return err
-			}
-			for _, lead := range leads {
-				if _, err := s.Projects.UpdateLead(ctx, lead, p, project.LeadUpdate{Status: in.Outcome, Note: in.Note}); err != nil {
-					return err
-				}
 			}
 		}
 	}
@@ -256,8 +252,8 @@ func (s *Service) apply(ctx context.Context, p *web.Principal, m *Meeting, in Ou
 }
 
 // End closes the room without an outcome (the host; e.g. a walk-up conversation that is over).
-func (s *Service) End(ctx context.Context, p *web.Principal, id int64) (Meeting, error) {
-	m, err := s.Room(ctx, p, id)
+func (s *Service) End(ctx context.Context, a *actor.Actor, id int64) (Meeting, error) {
+	m, err := s.Room(ctx, a, id)
 	if err != nil {
 		return m, err
 	}
@@ -265,11 +261,11 @@ func (s *Service) End(ctx context.Context, p *web.Principal, id int64) (Meeting,
 		return m, errs.New(errs.ErrForbidden, "meeting.host_only")
 	}
 	now := s.now()
-	res := s.DB.WithContext(ctx).Model(&Meeting{}).Where("id = ? AND status = ?", id, Open).Updates(map[string]any{"status": Ended, "ended_at": now, "updated_at": now})
-	if res.Error != nil {
-		return m, res.Error
+	ok, err := s.Store.Close(ctx, id, Ended, now)
+	if err != nil {
+		return m, err
 	}
-	if res.RowsAffected == 0 {
+	if !ok {
 		return m, errs.New(errs.ErrConflict, "meeting.not_open")
 	}
 	m.Status, m.EndedAt = Ended, &now
@@ -280,67 +276,53 @@ func (s *Service) End(ctx context.Context, p *web.Principal, id int64) (Meeting,
 // RequestRoom returns the room of an accepted meeting request, creating it on first use: the
 // investor and the staff member who accepted meet there at the accepted time. When the
 // investor booked a slot with the request instead, that slot's room is returned.
-func (s *Service) RequestRoom(ctx context.Context, p *web.Principal, requestID int64) (Meeting, error) {
-	var r project.Meeting
-	if err := s.DB.WithContext(ctx).First(&r, requestID).Error; err != nil {
-		return Meeting{}, notFound(err)
+func (s *Service) RequestRoom(ctx context.Context, a *actor.Actor, requestID int64) (Meeting, error) {
+	refs, err := s.Requests.RequestRefs(ctx, []int64{requestID})
+	if err != nil {
+		return Meeting{}, err
 	}
-	if r.InvestorID != p.UserID && !p.ManagesZone(r.ZoneID) {
+	if len(refs) == 0 {
+		return Meeting{}, missing()
+	}
+	r := refs[0]
+	if r.InvestorID != a.UserID && !a.ManagesZone(r.ZoneID) {
 		return Meeting{}, missing()
 	}
 	if r.Status != project.MeetingAccepted || r.StartsAt == nil {
 		return Meeting{}, errs.New(errs.ErrConflict, "meeting.not_accepted")
 	}
-	if id, err := s.requestMeeting(ctx, requestID); err != nil || id > 0 {
+	if id, err := s.Store.ForRequest(ctx, requestID); err != nil || id > 0 {
 		if err != nil {
 			return Meeting{}, err
 		}
-		return s.Room(ctx, p, id)
+		return s.Room(ctx, a, id)
 	}
-	host := p.UserID
+	host := a.UserID
 	if r.DecidedBy != nil {
 		host = *r.DecidedBy
 	}
 	rid := requestID
 	m := Meeting{Kind: Negotiation, Source: FromRequest, ZoneID: r.ZoneID, HostID: host, StartsAt: *r.StartsAt, TimeZone: "Asia/Shanghai",
 		Minutes: r.Minutes, Capacity: 1, Booked: 1, Status: Open, RequestID: &rid}
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(&m).Error; err != nil {
+	err = s.Store.Transaction(ctx, func(tx *Store) error {
+		if err := tx.CreateMeeting(ctx, &m); err != nil {
 			return err
 		}
 		now := s.now()
-		return tx.Create([]member{{MeetingID: m.ID, UserID: host, Role: Host, CreatedAt: now}, {MeetingID: m.ID, UserID: r.InvestorID, Role: Guest, CreatedAt: now}}).Error
+		return tx.AddMembers(ctx, member{MeetingID: m.ID, UserID: host, Role: Host, CreatedAt: now}, member{MeetingID: m.ID, UserID: r.InvestorID, Role: Guest, CreatedAt: now})
 	})
 	if db.IsUniqueViolation(err) {
 		// Both parties opened the link at once: the other request created the room.
-		id, err := s.requestMeeting(ctx, requestID)
+		id, err := s.Store.ForRequest(ctx, requestID)
 		if err != nil {
 			return Meeting{}, err
 		}
-		return s.Room(ctx, p, id)
+		return s.Room(ctx, a, id)
 	}
 	if err != nil {
 		return m, err
 	}
-	return s.Room(ctx, p, m.ID)
-}
-
-// requestMeeting finds the open meeting already made for a request, or 0.
-func (s *Service) requestMeeting(ctx context.Context, requestID int64) (int64, error) {
-	var ids []int64
-	g := s.DB.WithContext(ctx)
-	if err := g.Model(&Meeting{}).Where("request_id = ?", requestID).Pluck("id", &ids).Error; err != nil || len(ids) > 0 {
-		return first(ids), err
-	}
-	err := g.Model(&member{}).Where("request_id = ?", requestID).Pluck("meeting_id", &ids).Error
-	return first(ids), err
-}
-
-func first(ids []int64) int64 {
-	if len(ids) == 0 {
-		return 0
-	}
-	return ids[0]
+	return s.Room(ctx, a, m.ID)
 }
 
 // LiveChannel is the rooms' live channel type, for the hub to Define. Only the meeting's
@@ -365,16 +347,14 @@ func (s *Service) rights(id live.Identity, key string) live.Rights {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	var rows []struct{ Status string }
-	err = s.DB.WithContext(ctx).Table("meeting_members mm").Select("m.status").Joins("JOIN meetings m ON m.id = mm.meeting_id").
-		Where("mm.meeting_id = ? AND mm.user_id = ?", mid, id.UserID).Scan(&rows).Error
+	status, in, err := s.Store.MemberStatus(ctx, mid, id.UserID)
 	if err != nil {
 		if !errors.Is(err, context.Canceled) {
 			s.log().Warn("meeting rights", "err", err)
 		}
 		return 0
 	}
-	if len(rows) == 0 || rows[0].Status == Cancelled {
+	if !in || status == Cancelled {
 		return 0
 	}
 	return live.CanJoin | live.CanPublish

@@ -2,12 +2,11 @@ package meeting
 
 import (
 	"context"
+	"errors"
 	"time"
 
-	"gorm.io/gorm"
-
+	"zonefair/app/actor"
 	"zonefair/app/errs"
-	"zonefair/app/web"
 )
 
 // SlotInput publishes one slot, or Repeat consecutive slots each BufferMinutes apart.
@@ -26,8 +25,8 @@ type SlotInput struct {
 	EnterpriseID int64 `json:"enterpriseId" validate:"gte=0"`
 }
 
-// CreateSlots publishes slots hosted by p. A host's slots never overlap, buffers included.
-func (s *Service) CreateSlots(ctx context.Context, p *web.Principal, in SlotInput) ([]Meeting, error) {
+// CreateSlots publishes slots hosted by a. A host's slots never overlap, buffers included.
+func (s *Service) CreateSlots(ctx context.Context, a *actor.Actor, in SlotInput) ([]Meeting, error) {
 	if _, err := time.LoadLocation(in.TimeZone); err != nil || in.TimeZone == "Local" {
 		return nil, errs.Invalid("timeZone", "meeting.time_zone")
 	}
@@ -35,24 +34,24 @@ func (s *Service) CreateSlots(ctx context.Context, p *web.Principal, in SlotInpu
 	if !start.After(s.now()) {
 		return nil, errs.Invalid("startsAt", "meeting.time_past")
 	}
-	base := Meeting{Kind: in.Kind, Source: FromSlot, HostID: p.UserID, Title: in.Title, TimeZone: in.TimeZone,
+	base := Meeting{Kind: in.Kind, Source: FromSlot, HostID: a.UserID, Title: in.Title, TimeZone: in.TimeZone,
 		Minutes: in.Minutes, BufferMinutes: in.BufferMinutes, Capacity: max(in.Capacity, 1), Status: Open}
-	if err := s.scope(ctx, p, in, &base); err != nil {
+	if err := s.scope(ctx, a, in, &base); err != nil {
 		return nil, err
 	}
 	n := max(in.Repeat, 1)
 	out := make([]Meeting, 0, n)
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.Store.Transaction(ctx, func(tx *Store) error {
 		for i := range n {
 			m := base
 			m.StartsAt = start.Add(time.Duration(i*(in.Minutes+in.BufferMinutes)) * time.Minute)
-			if err := overlaps(tx, &m); err != nil {
+			if err := overlaps(ctx, tx, &m); err != nil {
 				return err
 			}
-			if err := tx.Create(&m).Error; err != nil {
+			if err := tx.CreateMeeting(ctx, &m); err != nil {
 				return err
 			}
-			if err := tx.Create(&member{MeetingID: m.ID, UserID: p.UserID, Role: Host, CreatedAt: s.now()}).Error; err != nil {
+			if err := tx.AddMembers(ctx, member{MeetingID: m.ID, UserID: a.UserID, Role: Host, CreatedAt: s.now()}); err != nil {
 				return err
 			}
 			out = append(out, m)
@@ -62,45 +61,43 @@ func (s *Service) CreateSlots(ctx context.Context, p *web.Principal, in SlotInpu
 	if err != nil {
 		return nil, err
 	}
-	return out, s.decorate(ctx, out, p.UserID)
+	return out, s.decorate(ctx, out, a.UserID)
 }
 
 // scope sets the zone and enterprise a new slot belongs to, from who publishes it.
-func (s *Service) scope(ctx context.Context, p *web.Principal, in SlotInput, m *Meeting) error {
-	if _, err := p.CreatesIn(in.ZoneID); err != nil {
+func (s *Service) scope(ctx context.Context, a *actor.Actor, in SlotInput, m *Meeting) error {
+	if _, err := a.CreatesIn(in.ZoneID); err != nil {
 		return err
 	}
-	switch p.Role {
-	case web.RoleEnterprise:
+	switch a.Role {
+	case actor.RoleEnterprise:
 		if in.Kind == Negotiation {
 			return errs.New(errs.ErrForbidden, "meeting.kind_role")
 		}
-		ent := p.EnterpriseID
-		m.ZoneID, m.EnterpriseID = p.ZoneID, &ent
+		ent := a.EnterpriseID
+		m.ZoneID, m.EnterpriseID = a.ZoneID, &ent
 		return nil
-	case web.RoleZoneStaff:
-		m.ZoneID = p.ZoneID
-	case web.RoleAdmin:
+	case actor.RoleZoneStaff:
+		m.ZoneID = a.ZoneID
+	case actor.RoleAdmin:
 		if in.ZoneID == 0 {
 			return errs.Invalid("zoneId", "field.required")
 		}
-		var n int64
-		if err := s.DB.WithContext(ctx).Table("zones").Where("id = ?", in.ZoneID).Count(&n).Error; err != nil {
-			return err
-		}
-		if n == 0 {
+		if err := s.Zones.Exists(ctx, in.ZoneID); errors.Is(err, errs.ErrNotFound) {
 			return errs.Invalid("zoneId", "field.zone_unknown")
+		} else if err != nil {
+			return err
 		}
 		m.ZoneID = in.ZoneID
 	default:
 		return errs.Forbidden()
 	}
 	if in.EnterpriseID > 0 && in.Kind == Interview {
-		var n int64
-		if err := s.DB.WithContext(ctx).Table("enterprises").Where("id = ? AND zone_id = ?", in.EnterpriseID, m.ZoneID).Count(&n).Error; err != nil {
+		e, err := s.Zones.Enterprise(ctx, in.EnterpriseID)
+		if err != nil && !errors.Is(err, errs.ErrNotFound) {
 			return err
 		}
-		if n == 0 {
+		if err != nil || e.ZoneID != m.ZoneID {
 			return errs.Invalid("enterpriseId", "meeting.enterprise_unknown")
 		}
 		ent := in.EnterpriseID
@@ -110,10 +107,9 @@ func (s *Service) scope(ctx context.Context, p *web.Principal, in SlotInput, m *
 }
 
 // overlaps refuses m when another open slot of the same host is within either's buffer.
-func overlaps(tx *gorm.DB, m *Meeting) error {
-	var others []Meeting
-	from := m.StartsAt.Add(-24 * time.Hour)
-	if err := tx.Where("host_id = ? AND status = ? AND starts_at > ? AND starts_at < ?", m.HostID, Open, from, m.EndsAt().Add(4*time.Hour)).Find(&others).Error; err != nil {
+func overlaps(ctx context.Context, tx *Store, m *Meeting) error {
+	others, err := tx.HostSlots(ctx, m.HostID, m.StartsAt.Add(-24*time.Hour), m.EndsAt().Add(4*time.Hour))
+	if err != nil {
 		return err
 	}
 	for _, o := range others {
@@ -132,62 +128,58 @@ type SlotFilter struct {
 	Past bool `query:"past"`
 }
 
-// ManagedSlots lists the published slots of p's zone (zone staff), enterprise (enterprise
+// ManagedSlots lists the published slots of a's zone (zone staff), enterprise (enterprise
 // staff) or all (admins), with their guests.
-func (s *Service) ManagedSlots(ctx context.Context, p *web.Principal, f SlotFilter) ([]Meeting, error) {
-	tx := s.DB.WithContext(ctx).Where("source = ?", FromSlot)
-	switch p.Role {
-	case web.RoleAdmin:
-	case web.RoleZoneStaff:
-		tx = tx.Where("zone_id = ?", p.ZoneID)
-	case web.RoleEnterprise:
-		tx = tx.Where("enterprise_id = ?", p.EnterpriseID)
+func (s *Service) ManagedSlots(ctx context.Context, a *actor.Actor, f SlotFilter) ([]Meeting, error) {
+	q := managedQuery{Kind: f.Kind, Since: s.now().Add(-2 * time.Hour)}
+	switch a.Role {
+	case actor.RoleAdmin:
+	case actor.RoleZoneStaff:
+		q.ZoneID = a.ZoneID
+	case actor.RoleEnterprise:
+		q.EnterpriseID = a.EnterpriseID
 	default:
 		return nil, errs.Forbidden()
 	}
-	if f.Kind != "" {
-		tx = tx.Where("kind = ?", f.Kind)
-	}
-	since := s.now().Add(-2 * time.Hour)
 	if f.Past {
-		since = s.now().AddDate(0, 0, -30)
+		q.Since = s.now().AddDate(0, 0, -30)
 	}
-	out := []Meeting{}
-	if err := tx.Where("starts_at > ?", since).Order("starts_at, id").Limit(500).Find(&out).Error; err != nil {
+	out, err := s.Store.ManagedSlots(ctx, q)
+	if err != nil {
 		return nil, err
 	}
-	return out, s.decorate(ctx, out, p.UserID)
+	return out, s.decorate(ctx, out, a.UserID)
 }
 
 // CancelSlot withdraws a slot its zone or enterprise published; booked guests are told.
-func (s *Service) CancelSlot(ctx context.Context, p *web.Principal, id int64) (Meeting, error) {
-	m, err := s.load(ctx, id)
+func (s *Service) CancelSlot(ctx context.Context, a *actor.Actor, id int64) (Meeting, error) {
+	m, err := s.Store.Meeting(ctx, id)
 	if err != nil {
 		return m, err
 	}
 	if m.Source != FromSlot {
 		return m, missing()
 	}
-	if !manages(p, &m) && m.HostID != p.UserID {
+	if !manages(a, &m) && m.HostID != a.UserID {
 		return m, errs.Forbidden()
 	}
 	if m.Status != Open {
 		return m, errs.New(errs.ErrConflict, "meeting.not_open")
 	}
 	var guests []int64
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&Meeting{}).Where("id = ? AND status = ?", id, Open).Updates(map[string]any{"status": Cancelled, "updated_at": s.now()})
-		if res.Error != nil {
-			return res.Error
+	err = s.Store.Transaction(ctx, func(tx *Store) error {
+		ok, err := tx.Close(ctx, id, Cancelled, s.now())
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
+		if !ok {
 			return errs.New(errs.ErrConflict, "meeting.not_open")
 		}
-		if err := tx.Model(&member{}).Where("meeting_id = ? AND role = ?", id, Guest).Pluck("user_id", &guests).Error; err != nil {
+		if guests, err = tx.MemberIDs(ctx, id, Guest); err != nil {
 			return err
 		}
 		// The guests' bookings go, so an application or request can be booked again.
-		if err := tx.Where("meeting_id = ? AND role = ?", id, Guest).Delete(&member{}).Error; err != nil {
+		if err := tx.RemoveGuests(ctx, id); err != nil {
 			return err
 		}
 		return s.tell(tx, guests, "meeting.cancelled", notice(&m))
@@ -197,7 +189,7 @@ func (s *Service) CancelSlot(ctx context.Context, p *web.Principal, id int64) (M
 	}
 	s.publish(ctx, guests, "meeting.cancelled", notice(&m))
 	m.Status = Cancelled
-	return m, s.decorateOne(ctx, &m, p.UserID)
+	return m, s.decorateOne(ctx, &m, a.UserID)
 }
 
 func (s *Service) decorateOne(ctx context.Context, m *Meeting, viewer int64) error {

@@ -14,6 +14,7 @@ import (
 	"zonefair/app/jobfair"
 	"zonefair/app/meeting"
 	"zonefair/app/notify"
+	"zonefair/app/project"
 	"zonefair/app/web"
 )
 
@@ -48,8 +49,9 @@ func demoMeetings(ctx context.Context, g *gorm.DB) error {
 		return err // seeded before
 	}
 	notices := &notify.Service{DB: g}
-	jobs := &jobfair.Service{Store: jobfair.NewStore(g, zone.NewStore(g), account.NewStore(g)), Notify: notices}
-	svc := &meeting.Service{DB: g, Notify: notices, Jobs: jobs}
+	zones, users := zone.NewStore(g), account.NewStore(g)
+	jobs := &jobfair.Service{Store: jobfair.NewStore(g, zones, users), Notify: notices}
+	svc := &meeting.Service{Store: meeting.NewStore(g), Notify: notices, Fair: jobs.Store, Jobs: jobs, Zones: zones, Users: users, Requests: project.NewStore(g)}
 
 	var invited []int64
 	if err := g.WithContext(ctx).Table("applications").Where("user_id = ? AND enterprise_id = ? AND status = ?", grad.UserID, hr.EnterpriseID, jobfair.StatusInterview).
@@ -61,17 +63,17 @@ func demoMeetings(ctx context.Context, g *gorm.DB) error {
 	at := func(d time.Time, hour, minute int) time.Time {
 		return time.Date(d.Year(), d.Month(), d.Day(), hour, minute, 0, 0, shanghai)
 	}
-	slots, err := svc.CreateSlots(ctx, hr, meeting.SlotInput{Kind: meeting.Interview, Title: "视频面试 Video interview",
+	slots, err := svc.CreateSlots(ctx, hr.Caller(), meeting.SlotInput{Kind: meeting.Interview, Title: "视频面试 Video interview",
 		StartsAt: at(day, 10, 0), TimeZone: "Asia/Shanghai", Minutes: 30, BufferMinutes: 15, Capacity: 1, Repeat: 4})
 	if err != nil {
 		return err
 	}
-	if _, err := svc.CreateSlots(ctx, staff, meeting.SlotInput{Kind: meeting.Negotiation, Title: "投资洽谈 Investment talks",
+	if _, err := svc.CreateSlots(ctx, staff.Caller(), meeting.SlotInput{Kind: meeting.Negotiation, Title: "投资洽谈 Investment talks",
 		StartsAt: at(day.AddDate(0, 0, 1), 16, 0), TimeZone: "Asia/Shanghai", Minutes: 45, BufferMinutes: 15, Capacity: 2, Repeat: 2}); err != nil {
 		return err
 	}
 	if len(invited) > 0 {
-		if _, err := svc.Book(ctx, grad, slots[0].ID, meeting.BookInput{ApplicationID: invited[0]}); err != nil {
+		if _, err := svc.Book(ctx, grad.Caller(), slots[0].ID, meeting.BookInput{ApplicationID: invited[0]}); err != nil {
 			return err
 		}
 	}

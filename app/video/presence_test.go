@@ -78,12 +78,12 @@ func TestPresenceRights(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.host.ZoneID = 901
-		slots, err := f.s.Meetings.CreateSlots(ctx, f.host, meeting.SlotInput{Kind: meeting.Negotiation, Title: "Talks", StartsAt: time.Now().Add(time.Hour), TimeZone: "Asia/Shanghai", Minutes: 60})
+		slots, err := f.s.Meetings.CreateSlots(ctx, f.host.Caller(), meeting.SlotInput{Kind: meeting.Negotiation, Title: "Talks", StartsAt: time.Now().Add(time.Hour), TimeZone: "Asia/Shanghai", Minutes: 60})
 		if err != nil {
 			t.Fatal(err)
 		}
 		id := slots[0].ID
-		if _, err := f.s.Meetings.Invite(ctx, f.host, id, meeting.InviteInput{Emails: []string{"ann@zonefair.test"}}); err != nil {
+		if _, err := f.s.Meetings.Invite(ctx, f.host.Caller(), id, meeting.InviteInput{Emails: []string{"ann@zonefair.test"}}); err != nil {
 			t.Fatal(err)
 		}
 		mroom := Room(KindMeeting, id)
