@@ -9,8 +9,8 @@ import (
 
 	"gorm.io/gorm"
 
+	"zonefair/app/actor"
 	"zonefair/app/errs"
-	"zonefair/app/web"
 )
 
 // ApplicationChannelType is the live channel type of an application's conversation. The
@@ -42,14 +42,14 @@ func CanJoinApplication(key string, userID int64, role string, zoneID, enterpris
 		}
 		nums[i] = n
 	}
-	switch web.Role(role) {
-	case web.RoleGraduate:
+	switch actor.Role(role) {
+	case actor.RoleGraduate:
 		return userID == nums[1]
-	case web.RoleZoneStaff:
+	case actor.RoleZoneStaff:
 		return zoneID == nums[2]
-	case web.RoleEnterprise:
+	case actor.RoleEnterprise:
 		return nums[3] != 0 && enterpriseID == nums[3]
-	case web.RoleAdmin:
+	case actor.RoleAdmin:
 		return true
 	}
 	return false
@@ -77,7 +77,7 @@ type Thread struct {
 }
 
 // Thread returns the conversation of application id, for its graduate or its employer.
-func (s *Service) Thread(ctx context.Context, p *web.Principal, id int64) (Thread, error) {
+func (s *Service) Thread(ctx context.Context, p *actor.Actor, id int64) (Thread, error) {
 	a, _, err := s.Store.scopedApplication(ctx, p, id)
 	if err != nil {
 		return Thread{}, err
@@ -99,7 +99,7 @@ type appMessageNotice struct {
 
 // SayOnApplication stores body from p in application id's conversation, tells the other side
 // in their notifications (and by email), and publishes it on the conversation's channel.
-func (s *Service) SayOnApplication(ctx context.Context, p *web.Principal, id int64, body string) (AppMessage, error) {
+func (s *Service) SayOnApplication(ctx context.Context, p *actor.Actor, id int64, body string) (AppMessage, error) {
 	a, employer, err := s.Store.scopedApplication(ctx, p, id)
 	if err != nil {
 		return AppMessage{}, err

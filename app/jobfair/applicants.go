@@ -16,7 +16,6 @@ import (
 
 	"zonefair/app/errs"
 	"zonefair/app/notify"
-	"zonefair/app/web"
 )
 
 // Applicant is an application as its employer sees it, with the graduate's profile.
@@ -54,7 +53,7 @@ type ApplicantPage struct {
 	PageSize int         `json:"pageSize"`
 }
 
-func (s *Store) applicantQuery(ctx context.Context, p *web.Principal, q ApplicantQuery) *gorm.DB {
+func (s *Store) applicantQuery(ctx context.Context, p *actor.Actor, q ApplicantQuery) *gorm.DB {
 	tx := s.db.WithContext(ctx).Table("applications").
 		Joins("LEFT JOIN graduate_profiles gp ON gp.user_id = applications.user_id")
 	tx = employerScope(tx, p, "applications")
@@ -82,7 +81,7 @@ func (s *Store) applicantQuery(ctx context.Context, p *web.Principal, q Applican
 }
 
 // Applicants lists the applications p may see, filtered and sorted by q.
-func (s *Store) Applicants(ctx context.Context, p *web.Principal, q ApplicantQuery) (ApplicantPage, error) {
+func (s *Store) Applicants(ctx context.Context, p *actor.Actor, q ApplicantQuery) (ApplicantPage, error) {
 	if q.Page == 0 {
 		q.Page = 1
 	}
@@ -150,9 +149,9 @@ type ApplicationDetail struct {
 }
 
 // scopedApplication loads application id if p may see it: its graduate or its employer.
-func (s *Store) scopedApplication(ctx context.Context, p *web.Principal, id int64) (Applicant, bool, error) {
+func (s *Store) scopedApplication(ctx context.Context, p *actor.Actor, id int64) (Applicant, bool, error) {
 	var a Applicant
-	tx := s.applicantColumns(s.applicantQuery(ctx, &web.Principal{Actor: actor.Actor{Role: web.RoleAdmin}}, ApplicantQuery{})).Where("applications.id = ?", id)
+	tx := s.applicantColumns(s.applicantQuery(ctx, &actor.Actor{Role: actor.RoleAdmin}, ApplicantQuery{})).Where("applications.id = ?", id)
 	res := tx.Limit(1).Scan(&a)
 	if res.Error != nil {
 		return a, false, res.Error
@@ -160,9 +159,9 @@ func (s *Store) scopedApplication(ctx context.Context, p *web.Principal, id int6
 	if res.RowsAffected == 0 {
 		return a, false, errs.NotFound("application")
 	}
-	employer := p.Role == web.RoleAdmin || (p.Role == web.RoleZoneStaff && p.ZoneID == a.ZoneID) ||
-		(p.Role == web.RoleEnterprise && a.EnterpriseID != nil && *a.EnterpriseID == p.EnterpriseID)
-	if !employer && !(p.Role == web.RoleGraduate && a.UserID == p.UserID) {
+	employer := p.Role == actor.RoleAdmin || (p.Role == actor.RoleZoneStaff && p.ZoneID == a.ZoneID) ||
+		(p.Role == actor.RoleEnterprise && a.EnterpriseID != nil && *a.EnterpriseID == p.EnterpriseID)
+	if !employer && !(p.Role == actor.RoleGraduate && a.UserID == p.UserID) {
 		// Someone else's application is not there at all, as far as the caller can tell.
 		return a, false, errs.NotFound("application")
 	}
@@ -175,12 +174,12 @@ func (s *Store) scopedApplication(ctx context.Context, p *web.Principal, id int6
 
 // ApplicationFor returns application id as p may see it. An employer opening a submitted
 // application marks it viewed.
-func (s *Service) ApplicationFor(ctx context.Context, p *web.Principal, id int64) (ApplicationDetail, error) {
+func (s *Service) ApplicationFor(ctx context.Context, p *actor.Actor, id int64) (ApplicationDetail, error) {
 	a, employer, err := s.Store.scopedApplication(ctx, p, id)
 	if err != nil {
 		return ApplicationDetail{}, err
 	}
-	if employer && p.Role != web.RoleAdmin && a.Status == StatusSubmitted {
+	if employer && p.Role != actor.RoleAdmin && a.Status == StatusSubmitted {
 		if _, err := s.ChangeStatus(ctx, p, []int64{id}, StatusViewed, ""); err != nil && !errors.Is(err, errs.ErrConflict) {
 			return ApplicationDetail{}, err
 		}
@@ -227,7 +226,7 @@ type statusNotice struct {
 
 // ChangeStatus moves the applications ids, all of which p must employ, to status in one
 // transaction; then tells each graduate live, in their notifications and by email.
-func (s *Service) ChangeStatus(ctx context.Context, p *web.Principal, ids []int64, status, note string) ([]Application, error) {
+func (s *Service) ChangeStatus(ctx context.Context, p *actor.Actor, ids []int64, status, note string) ([]Application, error) {
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
 	var apps []Application
 	now := s.now()

@@ -10,8 +10,8 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"zonefair/app/actor"
 	"zonefair/app/errs"
-	"zonefair/app/web"
 )
 
 // Live channel types of booth chat. A conversation's channel is "chat:<fair>.<zone>.<graduate>"
@@ -105,16 +105,16 @@ func CanJoinChatAs(typ, key string, userID int64, role string, zoneID, enterpris
 		}
 		nums[i] = n
 	}
-	staff := role == string(web.RoleZoneStaff)
+	staff := role == string(actor.RoleZoneStaff)
 	// Enterprise staff of the enterprise named last, at a booth of their own zone.
 	hr := func(ent int64) bool {
-		return role == string(web.RoleEnterprise) && enterpriseID != 0 && enterpriseID == ent && zoneID == nums[1]
+		return role == string(actor.RoleEnterprise) && enterpriseID != 0 && enterpriseID == ent && zoneID == nums[1]
 	}
 	switch {
 	case typ == ChatChannelType && len(nums) == 3:
-		return (role == string(web.RoleGraduate) && userID == nums[2]) || (staff && zoneID == nums[1])
+		return (role == string(actor.RoleGraduate) && userID == nums[2]) || (staff && zoneID == nums[1])
 	case typ == ChatChannelType && len(nums) == 4:
-		return (role == string(web.RoleGraduate) && userID == nums[2]) || (staff && zoneID == nums[1]) || hr(nums[3])
+		return (role == string(actor.RoleGraduate) && userID == nums[2]) || (staff && zoneID == nums[1]) || hr(nums[3])
 	case typ == BoothChannelType && len(nums) == 2:
 		return staff && zoneID == nums[1]
 	case typ == BoothChannelType && len(nums) == 3:
@@ -167,17 +167,17 @@ type ConversationList struct {
 }
 
 // Conversations lists what p may see.
-func (s *Store) Conversations(ctx context.Context, p *web.Principal, q ConversationQuery) (ConversationList, error) {
+func (s *Store) Conversations(ctx context.Context, p *actor.Actor, q ConversationQuery) (ConversationList, error) {
 	if q.Limit == 0 {
 		q.Limit = 50
 	}
 	tx := s.db.WithContext(ctx).Model(&Conversation{})
 	switch p.Role {
-	case web.RoleGraduate:
+	case actor.RoleGraduate:
 		tx = tx.Where("graduate_id = ?", p.UserID)
-	case web.RoleZoneStaff:
+	case actor.RoleZoneStaff:
 		tx = tx.Where("zone_id = ?", p.ZoneID)
-	case web.RoleEnterprise:
+	case actor.RoleEnterprise:
 		if p.EnterpriseID == 0 {
 			return ConversationList{Items: []Conversation{}}, nil
 		}
@@ -240,7 +240,7 @@ func (s *Store) decorateConversations(ctx context.Context, list []Conversation) 
 }
 
 // conversationFor loads conversation id if p takes part in it.
-func (s *Store) conversationFor(ctx context.Context, p *web.Principal, id int64) (Conversation, error) {
+func (s *Store) conversationFor(ctx context.Context, p *actor.Actor, id int64) (Conversation, error) {
 	var c Conversation
 	if err := s.db.WithContext(ctx).First(&c, id).Error; err != nil {
 		return c, notFound(err, "conversation")
@@ -264,7 +264,7 @@ type MessagePage struct {
 }
 
 // Messages returns the history of conversation id for p.
-func (s *Store) Messages(ctx context.Context, p *web.Principal, id int64, q MessageQuery) (MessagePage, error) {
+func (s *Store) Messages(ctx context.Context, p *actor.Actor, id int64, q MessageQuery) (MessagePage, error) {
 	if _, err := s.conversationFor(ctx, p, id); err != nil {
 		return MessagePage{}, err
 	}
@@ -296,7 +296,7 @@ type MessageInput struct {
 
 // Say stores a message from p in conversation id and publishes it to the conversation, to the
 // booth's inbox and, for a conversation with an enterprise, to the enterprise's.
-func (s *Service) Say(ctx context.Context, p *web.Principal, id int64, body string) (Message, error) {
+func (s *Service) Say(ctx context.Context, p *actor.Actor, id int64, body string) (Message, error) {
 	c, err := s.Store.conversationFor(ctx, p, id)
 	if err != nil {
 		return Message{}, err
@@ -305,7 +305,7 @@ func (s *Service) Say(ctx context.Context, p *web.Principal, id int64, body stri
 		return Message{}, errs.Invalid("body", "field.required")
 	}
 	now := s.now()
-	m := Message{ConversationID: c.ID, SenderID: p.UserID, SenderName: p.Name, FromStaff: p.Role != web.RoleGraduate, Body: body, CreatedAt: now}
+	m := Message{ConversationID: c.ID, SenderID: p.UserID, SenderName: p.Name, FromStaff: p.Role != actor.RoleGraduate, Body: body, CreatedAt: now}
 	err = s.Store.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&m).Error; err != nil {
 			return err

@@ -6,21 +6,21 @@ import (
 	"context"
 	"time"
 
-	"gorm.io/gorm"
+	"zonefair/app/actor"
 
-	"zonefair/app/web"
+	"gorm.io/gorm"
 )
 
 // managesJob reports whether p may edit j and see its applicants: admins, the zone's staff,
 // and the staff of the job's enterprise.
-func managesJob(p *web.Principal, j *Job) bool {
+func managesJob(p *actor.Actor, j *Job) bool {
 	if p == nil {
 		return false
 	}
 	if p.ManagesZone(j.ZoneID) {
 		return true
 	}
-	return p.Role == web.RoleEnterprise && j.EnterpriseID != nil && *j.EnterpriseID == p.EnterpriseID
+	return p.Role == actor.RoleEnterprise && j.EnterpriseID != nil && *j.EnterpriseID == p.EnterpriseID
 }
 
 // EmployerJobQuery lists the jobs the caller manages.
@@ -40,20 +40,20 @@ type JobPage struct {
 }
 
 // employerScope narrows a query on a table with zone_id and enterprise_id to what p manages.
-func employerScope(tx *gorm.DB, p *web.Principal, table string) *gorm.DB {
+func employerScope(tx *gorm.DB, p *actor.Actor, table string) *gorm.DB {
 	switch p.Role {
-	case web.RoleAdmin:
+	case actor.RoleAdmin:
 		return tx
-	case web.RoleZoneStaff:
+	case actor.RoleZoneStaff:
 		return tx.Where(table+".zone_id = ?", p.ZoneID)
-	case web.RoleEnterprise:
+	case actor.RoleEnterprise:
 		return tx.Where(table+".enterprise_id = ?", p.EnterpriseID)
 	}
 	return tx.Where("1 = 0")
 }
 
 // EmployerJobs lists the jobs p manages, newest first, with their application counts.
-func (s *Store) EmployerJobs(ctx context.Context, p *web.Principal, q EmployerJobQuery, now time.Time) (JobPage, error) {
+func (s *Store) EmployerJobs(ctx context.Context, p *actor.Actor, q EmployerJobQuery, now time.Time) (JobPage, error) {
 	if q.Page == 0 {
 		q.Page = 1
 	}

@@ -121,7 +121,7 @@ func (h *Handlers) application(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.Service.ApplicationFor(c.UserContext(), web.CurrentPrincipal(c), id)
+	d, err := h.Service.ApplicationFor(c.UserContext(), web.CurrentPrincipal(c).Caller(), id)
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (h *Handlers) thread(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := h.Service.Thread(c.UserContext(), web.CurrentPrincipal(c), id)
+	t, err := h.Service.Thread(c.UserContext(), web.CurrentPrincipal(c).Caller(), id)
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func (h *Handlers) sayOnApplication(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	m, err := h.Service.SayOnApplication(c.UserContext(), web.CurrentPrincipal(c), id, in.Body)
+	m, err := h.Service.SayOnApplication(c.UserContext(), web.CurrentPrincipal(c).Caller(), id, in.Body)
 	if err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ func (h *Handlers) applicationResume(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, _, err := h.store().scopedApplication(c.UserContext(), web.CurrentPrincipal(c), id)
+	a, _, err := h.store().scopedApplication(c.UserContext(), web.CurrentPrincipal(c).Caller(), id)
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func (h *Handlers) status(c *fiber.Ctx) error {
 	if err := web.Bind(c, &req); err != nil {
 		return err
 	}
-	apps, err := h.Service.ChangeStatus(c.UserContext(), web.CurrentPrincipal(c), []int64{id}, req.Status, req.Note)
+	apps, err := h.Service.ChangeStatus(c.UserContext(), web.CurrentPrincipal(c).Caller(), []int64{id}, req.Status, req.Note)
 	if err != nil {
 		return err
 	}
@@ -193,7 +193,7 @@ func (h *Handlers) bulkStatus(c *fiber.Ctx) error {
 	if err := web.Bind(c, &req); err != nil {
 		return err
 	}
-	apps, err := h.Service.ChangeStatus(c.UserContext(), web.CurrentPrincipal(c), req.IDs, req.Status, req.Note)
+	apps, err := h.Service.ChangeStatus(c.UserContext(), web.CurrentPrincipal(c).Caller(), req.IDs, req.Status, req.Note)
 	if err != nil {
 		return err
 	}
@@ -205,7 +205,7 @@ func (h *Handlers) applicants(c *fiber.Ctx) error {
 	if err := web.BindQuery(c, &q); err != nil {
 		return err
 	}
-	page, err := h.store().Applicants(c.UserContext(), web.CurrentPrincipal(c), q)
+	page, err := h.store().Applicants(c.UserContext(), web.CurrentPrincipal(c).Caller(), q)
 	if err != nil {
 		return err
 	}
@@ -223,7 +223,7 @@ func (h *Handlers) applicantsCSV(c *fiber.Ctx) error {
 	q.Page, q.PageSize = 1, 200
 	var all []Applicant
 	for len(all) < maxExportRows {
-		page, err := h.store().Applicants(c.UserContext(), web.CurrentPrincipal(c), q)
+		page, err := h.store().Applicants(c.UserContext(), web.CurrentPrincipal(c).Caller(), q)
 		if err != nil {
 			return err
 		}

@@ -39,7 +39,7 @@ func (h *Handlers) conversations(c *fiber.Ctx) error {
 	if err := web.BindQuery(c, &q); err != nil {
 		return err
 	}
-	list, err := h.store().Conversations(c.UserContext(), web.CurrentPrincipal(c), q)
+	list, err := h.store().Conversations(c.UserContext(), web.CurrentPrincipal(c).Caller(), q)
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func (h *Handlers) messages(c *fiber.Ctx) error {
 	if err := web.BindQuery(c, &q); err != nil {
 		return err
 	}
-	page, err := h.store().Messages(c.UserContext(), web.CurrentPrincipal(c), id, q)
+	page, err := h.store().Messages(c.UserContext(), web.CurrentPrincipal(c).Caller(), id, q)
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (h *Handlers) say(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	m, err := h.Service.Say(c.UserContext(), web.CurrentPrincipal(c), id, in.Body)
+	m, err := h.Service.Say(c.UserContext(), web.CurrentPrincipal(c).Caller(), id, in.Body)
 	if err != nil {
 		return err
 	}

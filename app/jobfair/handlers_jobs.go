@@ -36,7 +36,7 @@ func (h *Handlers) job(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if j.Status == JobDraft && !managesJob(web.CurrentPrincipal(c), &j) {
+	if j.Status == JobDraft && !managesJob(web.CurrentPrincipal(c).Caller(), &j) {
 		return errs.NotFound("job")
 	}
 	h.store().views.record(now, j.FairID, j.ZoneID, j.ID, visitor(c))
@@ -127,7 +127,7 @@ func (h *Handlers) updateJob(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !managesJob(web.CurrentPrincipal(c), &j) {
+	if !managesJob(web.CurrentPrincipal(c).Caller(), &j) {
 		return errs.Forbidden()
 	}
 	var in JobInput
@@ -152,7 +152,7 @@ func (h *Handlers) employerJobs(c *fiber.Ctx) error {
 	if err := web.BindQuery(c, &q); err != nil {
 		return err
 	}
-	page, err := h.store().EmployerJobs(c.UserContext(), web.CurrentPrincipal(c), q, h.Service.now())
+	page, err := h.store().EmployerJobs(c.UserContext(), web.CurrentPrincipal(c).Caller(), q, h.Service.now())
 	if err != nil {
 		return err
 	}

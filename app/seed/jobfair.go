@@ -12,7 +12,6 @@ import (
 
 	"zonefair/app/jobfair"
 	"zonefair/app/notify"
-	"zonefair/app/web"
 	"zonefair/app/zone"
 )
 
@@ -171,7 +170,7 @@ func demoJobFair(ctx context.Context, g *gorm.DB, graduateEmail string) error {
 		apps = append(apps, a.ID)
 	}
 	if len(apps) > 0 {
-		admin := &web.Principal{Actor: actor.Actor{Role: web.RoleAdmin}}
+		admin := &actor.Actor{Role: actor.RoleAdmin}
 		if _, err := svc.ChangeStatus(ctx, admin, apps[:1], jobfair.StatusInterview, "安排线上面试"); err != nil {
 			return err
 		}

@@ -12,7 +12,6 @@ import (
 
 	"zonefair/app/jobfair"
 	"zonefair/app/seed"
-	"zonefair/app/web"
 	"zonefair/app/zone"
 )
 
@@ -52,7 +51,7 @@ func TestDemoJobFair(t *testing.T) {
 		}
 		var ent struct{ ID, ZoneID, EnterpriseID int64 }
 		g.Table("users").Where("email = ?", "hr.enterprise@zonefair.test").Scan(&ent)
-		page, err := store.Applicants(ctx, &web.Principal{Actor: actor.Actor{Role: web.RoleEnterprise, ZoneID: ent.ZoneID, EnterpriseID: ent.EnterpriseID}}, jobfair.ApplicantQuery{})
+		page, err := store.Applicants(ctx, &actor.Actor{Role: actor.RoleEnterprise, ZoneID: ent.ZoneID, EnterpriseID: ent.EnterpriseID}, jobfair.ApplicantQuery{})
 		if err != nil || page.Total == 0 {
 			t.Fatalf("the demo enterprise has no applicants: %+v, %v", page, err)
 		}

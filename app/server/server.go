@@ -216,7 +216,7 @@ func agreementChannel(store *signing.Store) live.ChannelType {
 		Rights: func(id live.Identity, key string) live.Rights {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			p := &web.Principal{Actor: actor.Actor{UserID: id.UserID, Role: web.Role(id.Role), ZoneID: id.ZoneID, EnterpriseID: id.EnterpriseID}}
+			p := &actor.Actor{UserID: id.UserID, Role: actor.Role(id.Role), ZoneID: id.ZoneID, EnterpriseID: id.EnterpriseID}
 			if store.CanWatch(ctx, p, key) {
 				return live.CanJoin
 			}

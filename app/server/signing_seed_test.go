@@ -11,7 +11,6 @@ import (
 
 	"zonefair/app/seed"
 	"zonefair/app/signing"
-	"zonefair/app/web"
 )
 
 // TestDemoSigning: the demo has a template and one agreement sent by the demo zone's staff to
@@ -31,7 +30,7 @@ func TestDemoSigning(t *testing.T) {
 		var staff, investor struct{ ID int64 }
 		g.Table("users").Where("email = ?", "staff.suzhou@zonefair.test").Scan(&staff)
 		g.Table("users").Where("email = ?", "investor@zonefair.test").Scan(&investor)
-		d, err := signing.NewStore(g).Detail(ctx, &web.Principal{Actor: actor.Actor{UserID: investor.ID, Role: web.RoleInvestor}}, as[0].ID, func(string) string { return "" })
+		d, err := signing.NewStore(g).Detail(ctx, &actor.Actor{UserID: investor.ID, Role: actor.RoleInvestor}, as[0].ID, func(string) string { return "" })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -40,8 +39,8 @@ func TestDemoSigning(t *testing.T) {
 		}
 		store := signing.NewStore(g)
 		key := fmt.Sprint(as[0].ID)
-		if !store.CanWatch(ctx, &web.Principal{Actor: actor.Actor{UserID: investor.ID, Role: web.RoleInvestor}}, key) ||
-			store.CanWatch(ctx, &web.Principal{Actor: actor.Actor{UserID: 999999, Role: web.RoleInvestor}}, key) || store.CanWatch(ctx, &web.Principal{Actor: actor.Actor{UserID: investor.ID, Role: web.RoleInvestor}}, "x") {
+		if !store.CanWatch(ctx, &actor.Actor{UserID: investor.ID, Role: actor.RoleInvestor}, key) ||
+			store.CanWatch(ctx, &actor.Actor{UserID: 999999, Role: actor.RoleInvestor}, key) || store.CanWatch(ctx, &actor.Actor{UserID: investor.ID, Role: actor.RoleInvestor}, "x") {
 			t.Fatal("live channel rights: a party must watch, nobody else")
 		}
 		if len(d.Fields) != 6 || d.PageCount < 3 {

@@ -163,7 +163,7 @@ func (h *Handlers) list(c *fiber.Ctx) error {
 	if err := web.BindQuery(c, &q); err != nil {
 		return err
 	}
-	out, err := h.Store.List(c.UserContext(), web.CurrentPrincipal(c), q)
+	out, err := h.Store.List(c.UserContext(), web.CurrentPrincipal(c).Caller(), q)
 	if err != nil {
 		return err
 	}
@@ -200,7 +200,7 @@ func (h *Handlers) create(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) detail(c *fiber.Ctx, id int64) error {
-	d, err := h.Store.Detail(c.UserContext(), web.CurrentPrincipal(c), id, h.Service.VerifyURL)
+	d, err := h.Store.Detail(c.UserContext(), web.CurrentPrincipal(c).Caller(), id, h.Service.VerifyURL)
 	if err != nil {
 		return err
 	}
@@ -356,7 +356,7 @@ func (h *Handlers) party(c *fiber.Ctx) (Agreement, []Recipient, error) {
 	if err != nil {
 		return Agreement{}, nil, err
 	}
-	a, rs, _, err := h.Store.Agreement(c.UserContext(), web.CurrentPrincipal(c), id)
+	a, rs, _, err := h.Store.Agreement(c.UserContext(), web.CurrentPrincipal(c).Caller(), id)
 	return a, rs, err
 }
 

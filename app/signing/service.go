@@ -10,8 +10,8 @@ import (
 
 	"gorm.io/gorm"
 
+	"zonefair/app/actor"
 	"zonefair/app/errs"
-	"zonefair/app/web"
 )
 
 // Service carries out the signing use cases; each owns its transaction.
@@ -173,7 +173,7 @@ func trim(s string) string {
 
 // Party reports whether p may read agreement a: its zone's managers, and its recipients once
 // it has been sent.
-func Party(p *web.Principal, a Agreement, rs []Recipient) bool {
+func Party(p *actor.Actor, a Agreement, rs []Recipient) bool {
 	if p.ManagesZone(a.ZoneID) {
 		return true
 	}

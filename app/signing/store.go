@@ -9,8 +9,8 @@ import (
 
 	"gorm.io/gorm"
 
+	"zonefair/app/actor"
 	"zonefair/app/errs"
-	"zonefair/app/web"
 )
 
 // Store reads templates, agreements, documents, audit trails and webhooks.
@@ -107,7 +107,7 @@ type Mine struct {
 }
 
 // Agreement loads agreement id for p, refusing callers who are not a party.
-func (s *Store) Agreement(ctx context.Context, p *web.Principal, id int64) (Agreement, []Recipient, []Field, error) {
+func (s *Store) Agreement(ctx context.Context, p *actor.Actor, id int64) (Agreement, []Recipient, []Field, error) {
 	a, rs, fs, err := loadAgreement(s.db.WithContext(ctx), id)
 	if err != nil {
 		return a, nil, nil, err
@@ -119,7 +119,7 @@ func (s *Store) Agreement(ctx context.Context, p *web.Principal, id int64) (Agre
 }
 
 // Detail returns agreement id as p sees it.
-func (s *Store) Detail(ctx context.Context, p *web.Principal, id int64, verifyURL func(string) string) (Detail, error) {
+func (s *Store) Detail(ctx context.Context, p *actor.Actor, id int64, verifyURL func(string) string) (Detail, error) {
 	a, rs, fs, err := s.Agreement(ctx, p, id)
 	if err != nil {
 		return Detail{}, err
@@ -169,12 +169,12 @@ type ListQuery struct {
 }
 
 // List returns the agreements p takes part in or manages, newest first (at most 500).
-func (s *Store) List(ctx context.Context, p *web.Principal, q ListQuery) ([]Summary, error) {
+func (s *Store) List(ctx context.Context, p *actor.Actor, q ListQuery) ([]Summary, error) {
 	g := s.db.WithContext(ctx).Model(&Agreement{})
 	sub := s.db.Model(&Recipient{}).Select("agreement_id").Where("user_id = ?", p.UserID)
 	switch {
-	case p.Role == web.RoleAdmin:
-	case p.Role == web.RoleZoneStaff:
+	case p.Role == actor.RoleAdmin:
+	case p.Role == actor.RoleZoneStaff:
 		g = g.Where("zone_id = ? OR (id IN (?) AND status <> ?)", p.ZoneID, sub, StatusDraft)
 	default:
 		g = g.Where("id IN (?) AND status <> ?", sub, StatusDraft)
@@ -270,7 +270,7 @@ func (s *Store) Deliveries(ctx context.Context, id int64) ([]Delivery, error) {
 
 // CanWatch reports whether p may follow the live channel "agreement:<key>": the agreement's
 // zone managers and, once it is sent, its recipients.
-func (s *Store) CanWatch(ctx context.Context, p *web.Principal, key string) bool {
+func (s *Store) CanWatch(ctx context.Context, p *actor.Actor, key string) bool {
 	id, err := strconv.ParseInt(key, 10, 64)
 	if err != nil || id <= 0 || p == nil || p.UserID == 0 {
 		return false
