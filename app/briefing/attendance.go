@@ -9,11 +9,8 @@ import (
 	"sync"
 	"time"
 
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
-
+	"zonefair/app/actor"
 	"zonefair/app/sheet"
-	"zonefair/app/web"
 )
 
 type seat struct{ room, user int64 }
@@ -32,7 +29,7 @@ func newBeats() *beats {
 
 // Attend records that the caller is in the room of a live briefing. Pages call it on entering
 // and every Heartbeat while open; each call counts one Heartbeat of time in the room.
-func (s *Service) Attend(ctx context.Context, id int64, p *web.Principal) error {
+func (s *Service) Attend(ctx context.Context, id int64, p *actor.Actor) error {
 	a, err := s.participating(ctx, id, p, false)
 	if err != nil {
 		return err
@@ -79,14 +76,7 @@ func (s *Service) FlushAttendance(ctx context.Context) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	// Each instance adds its own seconds: the sum is right however many instances take beats.
-	return s.DB.WithContext(ctx).Clauses(clause.OnConflict{
-		Columns: []clause.Column{{Name: "briefing_id"}, {Name: "user_id"}},
-		DoUpdates: clause.Assignments(map[string]any{
-			"seconds":   gorm.Expr("briefing_attendance.seconds + excluded.seconds"),
-			"last_seen": gorm.Expr("excluded.last_seen"),
-		}),
-	}).CreateInBatches(rows, 500).Error
+	return s.Store.AddAttendance(ctx, rows)
 }
 
 // Bucket is one group of the analytics breakdowns.
@@ -133,7 +123,6 @@ type Lead struct {
 // leads gathers every registrant and attendee with their activity, in a fixed number of
 // queries whatever the audience size.
 func (s *Service) leads(ctx context.Context, id int64) ([]*Lead, error) {
-	g := s.DB.WithContext(ctx)
 	byUser := map[int64]*Lead{}
 	get := func(uid int64) *Lead {
 		if byUser[uid] == nil {
@@ -141,8 +130,8 @@ func (s *Service) leads(ctx context.Context, id int64) ([]*Lead, error) {
 		}
 		return byUser[uid]
 	}
-	var regs []Registration
-	if err := g.Where("briefing_id = ?", id).Find(&regs).Error; err != nil {
+	regs, err := s.Store.RegistrationsOf(ctx, id)
+	if err != nil {
 		return nil, err
 	}
 	for _, r := range regs {
@@ -151,35 +140,23 @@ func (s *Service) leads(ctx context.Context, id int64) ([]*Lead, error) {
 		l.RegisteredAt, l.Organization, l.Country, l.Industry = &at, r.Organization, r.Country, r.Industry
 		_ = json.Unmarshal([]byte(r.RawAnswers), &l.Answers)
 	}
-	var att []attendance
-	if err := g.Where("briefing_id = ?", id).Find(&att).Error; err != nil {
+	att, err := s.Store.Attendance(ctx, id)
+	if err != nil {
 		return nil, err
 	}
 	for _, a := range att {
 		l := get(a.UserID)
 		l.Attended, l.Minutes = true, float64(a.Seconds)/60
 	}
-	counts := func(table string, f func(*Lead, int)) error {
-		var rows []struct {
-			UserID int64
-			N      int
-		}
-		if err := g.Table(table).Select("user_id, COUNT(*) AS n").Where("briefing_id = ?", id).Group("user_id").Scan(&rows).Error; err != nil {
-			return err
-		}
-		for _, r := range rows {
-			f(get(r.UserID), r.N)
-		}
-		return nil
-	}
-	if err := counts("briefing_questions", func(l *Lead, n int) { l.Questions = n }); err != nil {
+	act, err := s.Store.ActivityByUser(ctx, id)
+	if err != nil {
 		return nil, err
 	}
-	if err := counts("briefing_question_votes", func(l *Lead, n int) { l.Votes += n }); err != nil {
-		return nil, err
+	for uid, n := range act.Questions {
+		get(uid).Questions = n
 	}
-	if err := counts("briefing_poll_votes", func(l *Lead, n int) { l.Votes += n }); err != nil {
-		return nil, err
+	for uid, n := range act.Votes {
+		get(uid).Votes = n
 	}
 	meetings, err := s.Projects.MeetingRequestsFrom(ctx, id)
 	if err != nil {
@@ -210,7 +187,7 @@ func (s *Service) leads(ctx context.Context, id int64) ([]*Lead, error) {
 }
 
 // Analytics summarises attendance and activity for the hosts.
-func (s *Service) Analytics(ctx context.Context, id int64, p *web.Principal) (Analytics, error) {
+func (s *Service) Analytics(ctx context.Context, id int64, p *actor.Actor) (Analytics, error) {
 	if _, err := s.hosting(ctx, id, p); err != nil {
 		return Analytics{}, err
 	}
@@ -250,22 +227,13 @@ func (s *Service) Analytics(ctx context.Context, id int64, p *web.Principal) (An
 	if out.Attended > 0 {
 		out.AverageMinutes = out.TotalMinutes / float64(out.Attended)
 	}
-	g := s.DB.WithContext(ctx)
-	var n int64
-	if err := g.Model(&questionVote{}).Where("briefing_id = ?", id).Count(&n).Error; err != nil {
+	qv, pv, chat, err := s.Store.Totals(ctx, id)
+	if err != nil {
 		return out, err
 	}
-	out.QuestionVotes = int(n)
-	if err := g.Model(&pollVote{}).Where("briefing_id = ?", id).Count(&n).Error; err != nil {
-		return out, err
-	}
-	out.PollVotes = int(n)
-	if err := g.Model(&ChatMessage{}).Where("briefing_id = ?", id).Count(&n).Error; err != nil {
-		return out, err
-	}
-	out.ChatMessages = int(n)
+	out.QuestionVotes, out.PollVotes, out.ChatMessages = int(qv), int(pv), int(chat)
 	out.ByCountry, out.ByIndustry = buckets(country), buckets(industry)
-	out.Polls, err = s.polls(ctx, id, true)
+	out.Polls, err = s.Store.Polls(ctx, id, true)
 	return out, err
 }
 
@@ -286,7 +254,7 @@ func buckets(m map[string]*Bucket) []Bucket {
 // LeadsCSV is the hosts' export of the briefing's leads: UTF-8 with a byte-order mark so
 // spreadsheet programs read Chinese correctly, and cells that a spreadsheet would run as a
 // formula neutralised.
-func (s *Service) LeadsCSV(ctx context.Context, id int64, p *web.Principal) ([]byte, error) {
+func (s *Service) LeadsCSV(ctx context.Context, id int64, p *actor.Actor) ([]byte, error) {
 	a, err := s.hosting(ctx, id, p)
 	if err != nil {
 		return nil, err
@@ -335,7 +303,7 @@ type Replay struct {
 
 // Replay returns the briefing's record; it opens to attendees once the briefing has ended
 // and to hosts at any time.
-func (s *Service) Replay(ctx context.Context, id int64, p *web.Principal) (Replay, error) {
+func (s *Service) Replay(ctx context.Context, id int64, p *actor.Actor) (Replay, error) {
 	a, err := s.load(ctx, id, p)
 	if err != nil {
 		return Replay{}, err
@@ -347,16 +315,15 @@ func (s *Service) Replay(ctx context.Context, id int64, p *web.Principal) (Repla
 		return Replay{}, errRegisterFirst
 	}
 	r := Replay{Briefing: a.b, Turns: []SlideTurn{}, Chat: []ChatMessage{}}
-	g := s.DB.WithContext(ctx)
-	if err := g.Where("briefing_id = ?", id).Order("at, id").Find(&r.Turns).Error; err != nil {
+	if r.Turns, err = s.Store.SlideTurns(ctx, id); err != nil {
 		return r, err
 	}
 	if r.Questions, err = s.questions(ctx, id, false); err != nil {
 		return r, err
 	}
-	if r.Polls, err = s.polls(ctx, id, false); err != nil {
+	if r.Polls, err = s.Store.Polls(ctx, id, false); err != nil {
 		return r, err
 	}
-	err = g.Where("briefing_id = ? AND hidden = ?", id, false).Order("id").Limit(5000).Find(&r.Chat).Error
+	r.Chat, err = s.Store.ChatFromStart(ctx, id, 5000)
 	return r, err
 }

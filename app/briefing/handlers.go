@@ -69,7 +69,7 @@ func (h *Handlers) list(c *fiber.Ctx) error {
 	if err := web.BindQuery(c, &q); err != nil {
 		return err
 	}
-	out, err := h.Service.List(c.UserContext(), web.CurrentPrincipal(c), q)
+	out, err := h.Service.List(c.UserContext(), web.CurrentPrincipal(c).Caller(), q)
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func (h *Handlers) create(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	b, err := h.Service.Create(c.UserContext(), web.CurrentPrincipal(c), in)
+	b, err := h.Service.Create(c.UserContext(), web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (h *Handlers) detail(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.Service.Detail(c.UserContext(), id, web.CurrentPrincipal(c))
+	d, err := h.Service.Detail(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (h *Handlers) update(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	b, err := h.Service.Update(c.UserContext(), id, web.CurrentPrincipal(c), in)
+	b, err := h.Service.Update(c.UserContext(), id, web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (h *Handlers) recording(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	b, err := h.Service.SetRecording(c.UserContext(), id, web.CurrentPrincipal(c), in)
+	b, err := h.Service.SetRecording(c.UserContext(), id, web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (h *Handlers) start(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := h.Service.Start(c.UserContext(), id, web.CurrentPrincipal(c))
+	b, err := h.Service.Start(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func (h *Handlers) end(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := h.Service.End(c.UserContext(), id, web.CurrentPrincipal(c))
+	b, err := h.Service.End(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -165,7 +165,7 @@ func (h *Handlers) invite(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	if err := h.Service.Invite(c.UserContext(), id, web.CurrentPrincipal(c), in); err != nil {
+	if err := h.Service.Invite(c.UserContext(), id, web.CurrentPrincipal(c).Caller(), in); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -180,7 +180,7 @@ func (h *Handlers) register(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	r, err := h.Service.Register(c.UserContext(), id, web.CurrentPrincipal(c), in)
+	r, err := h.Service.Register(c.UserContext(), id, web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
@@ -192,7 +192,7 @@ func (h *Handlers) unregister(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Service.Unregister(c.UserContext(), id, web.CurrentPrincipal(c)); err != nil {
+	if err := h.Service.Unregister(c.UserContext(), id, web.CurrentPrincipal(c).Caller()); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -203,7 +203,7 @@ func (h *Handlers) calendar(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	body, err := h.Service.Calendar(c.UserContext(), id, web.CurrentPrincipal(c))
+	body, err := h.Service.Calendar(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -221,7 +221,7 @@ func (h *Handlers) uploadSlides(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := h.Service.SetSlides(c.UserContext(), id, web.CurrentPrincipal(c), name, body)
+	b, err := h.Service.SetSlides(c.UserContext(), id, web.CurrentPrincipal(c).Caller(), name, body)
 	if err != nil {
 		return err
 	}
@@ -233,7 +233,7 @@ func (h *Handlers) slides(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	body, err := h.Service.Slides(c.UserContext(), id, web.CurrentPrincipal(c))
+	body, err := h.Service.Slides(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -252,7 +252,7 @@ func (h *Handlers) page(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	ev, err := h.Service.TurnPage(c.UserContext(), id, web.CurrentPrincipal(c), in.Page)
+	ev, err := h.Service.TurnPage(c.UserContext(), id, web.CurrentPrincipal(c).Caller(), in.Page)
 	if err != nil {
 		return err
 	}
@@ -264,7 +264,7 @@ func (h *Handlers) room(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.Service.Room(c.UserContext(), id, web.CurrentPrincipal(c))
+	r, err := h.Service.Room(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -277,7 +277,7 @@ func (h *Handlers) attend(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Service.Attend(c.UserContext(), id, web.CurrentPrincipal(c)); err != nil {
+	if err := h.Service.Attend(c.UserContext(), id, web.CurrentPrincipal(c).Caller()); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -292,7 +292,7 @@ func (h *Handlers) chat(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	m, err := h.Service.Chat(c.UserContext(), id, web.CurrentPrincipal(c), in)
+	m, err := h.Service.Chat(c.UserContext(), id, web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
@@ -304,7 +304,7 @@ func (h *Handlers) hideChat(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Service.HideChat(c.UserContext(), id, msg, web.CurrentPrincipal(c)); err != nil {
+	if err := h.Service.HideChat(c.UserContext(), id, msg, web.CurrentPrincipal(c).Caller()); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -319,7 +319,7 @@ func (h *Handlers) ask(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	q, err := h.Service.Ask(c.UserContext(), id, web.CurrentPrincipal(c), in)
+	q, err := h.Service.Ask(c.UserContext(), id, web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
@@ -331,7 +331,7 @@ func (h *Handlers) upvote(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.Service.Upvote(c.UserContext(), id, qid, web.CurrentPrincipal(c))
+	v, err := h.Service.Upvote(c.UserContext(), id, qid, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -347,7 +347,7 @@ func (h *Handlers) moderate(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	q, err := h.Service.Moderate(c.UserContext(), id, qid, web.CurrentPrincipal(c), in)
+	q, err := h.Service.Moderate(c.UserContext(), id, qid, web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
@@ -363,7 +363,7 @@ func (h *Handlers) createPoll(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	p, err := h.Service.CreatePoll(c.UserContext(), id, web.CurrentPrincipal(c), in)
+	p, err := h.Service.CreatePoll(c.UserContext(), id, web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
@@ -375,7 +375,7 @@ func (h *Handlers) openPoll(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.Service.OpenPoll(c.UserContext(), id, pid, web.CurrentPrincipal(c))
+	p, err := h.Service.OpenPoll(c.UserContext(), id, pid, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -387,7 +387,7 @@ func (h *Handlers) closePoll(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.Service.ClosePoll(c.UserContext(), id, pid, web.CurrentPrincipal(c))
+	p, err := h.Service.ClosePoll(c.UserContext(), id, pid, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -403,7 +403,7 @@ func (h *Handlers) votePoll(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	if err := h.Service.VotePoll(c.UserContext(), id, pid, web.CurrentPrincipal(c), *in.Option); err != nil {
+	if err := h.Service.VotePoll(c.UserContext(), id, pid, web.CurrentPrincipal(c).Caller(), *in.Option); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -418,7 +418,7 @@ func (h *Handlers) moderateUser(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	m, err := h.Service.ModerateUser(c.UserContext(), id, web.CurrentPrincipal(c), in)
+	m, err := h.Service.ModerateUser(c.UserContext(), id, web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
@@ -430,7 +430,7 @@ func (h *Handlers) replay(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.Service.Replay(c.UserContext(), id, web.CurrentPrincipal(c))
+	r, err := h.Service.Replay(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -442,7 +442,7 @@ func (h *Handlers) analytics(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, err := h.Service.Analytics(c.UserContext(), id, web.CurrentPrincipal(c))
+	a, err := h.Service.Analytics(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -454,7 +454,7 @@ func (h *Handlers) leadsCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	body, err := h.Service.LeadsCSV(c.UserContext(), id, web.CurrentPrincipal(c))
+	body, err := h.Service.LeadsCSV(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}

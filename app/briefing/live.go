@@ -7,9 +7,7 @@ import (
 	"time"
 
 	"zonefair/app/actor"
-
 	"zonefair/app/live"
-	"zonefair/app/web"
 )
 
 // coalescer collects what changed in each room's Q&A and polls between flushes, so a burst of
@@ -100,8 +98,8 @@ func (s *Service) Flush(ctx context.Context) error {
 		if len(ids) == 0 {
 			continue
 		}
-		var rows []Question
-		if err := s.DB.WithContext(ctx).Select("id, votes, hidden").Where("id IN ?", keys(ids)).Find(&rows).Error; err != nil {
+		rows, err := s.Store.QuestionVotes(ctx, keys(ids))
+		if err != nil {
 			return err
 		}
 		out := QAVotes{Votes: map[int64]int{}}
@@ -113,8 +111,8 @@ func (s *Service) Flush(ctx context.Context) error {
 		s.publish(ctx, room, "qa.votes", out)
 	}
 	for room, ids := range qs {
-		var rows []Question
-		if err := s.DB.WithContext(ctx).Where("id IN ?", keys(ids)).Order("id").Find(&rows).Error; err != nil {
+		rows, err := s.Store.QuestionsByID(ctx, keys(ids))
+		if err != nil {
 			return err
 		}
 		for i, q := range rows {
@@ -125,11 +123,8 @@ func (s *Service) Flush(ctx context.Context) error {
 		s.publish(ctx, room, "qa.update", QAUpdate{Questions: rows})
 	}
 	for room, ids := range ps {
-		var polls []Poll
-		if err := s.DB.WithContext(ctx).Where("id IN ?", keys(ids)).Order("id").Find(&polls).Error; err != nil {
-			return err
-		}
-		if err := s.tally(ctx, polls); err != nil {
+		polls, err := s.Store.PollsByID(ctx, keys(ids))
+		if err != nil {
 			return err
 		}
 		for _, p := range polls {
@@ -161,9 +156,9 @@ func (s *Service) rights(id live.Identity, key string) live.Rights {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	var p *web.Principal
+	var p *actor.Actor
 	if !id.Anonymous() {
-		p = &web.Principal{Actor: actor.Actor{UserID: id.UserID, Name: id.Name, Role: web.Role(id.Role), ZoneID: id.ZoneID, EnterpriseID: id.EnterpriseID}}
+		p = &actor.Actor{UserID: id.UserID, Name: id.Name, Role: actor.Role(id.Role), ZoneID: id.ZoneID, EnterpriseID: id.EnterpriseID}
 	}
 	b, err := s.Get(ctx, bid)
 	if err != nil {

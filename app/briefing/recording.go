@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"zonefair/app/actor"
 	"zonefair/app/errs"
 	"zonefair/app/web"
 )
@@ -56,7 +57,7 @@ func recordingURL(raw string) (string, error) {
 // SetRecording sets or clears the link to the briefing's recording. Recordings exist once a
 // briefing is over, so this is the one change its hosts may still make after the end; the rest
 // of an ended briefing stays read-only.
-func (s *Service) SetRecording(ctx context.Context, id int64, p *web.Principal, in RecordingInput) (Briefing, error) {
+func (s *Service) SetRecording(ctx context.Context, id int64, p *actor.Actor, in RecordingInput) (Briefing, error) {
 	if _, err := s.hosting(ctx, id, p); err != nil {
 		return Briefing{}, err
 	}
@@ -64,7 +65,7 @@ func (s *Service) SetRecording(ctx context.Context, id int64, p *web.Principal, 
 	if err != nil {
 		return Briefing{}, err
 	}
-	if err := s.DB.WithContext(ctx).Model(&Briefing{}).Where("id = ?", id).Update("recording_url", link).Error; err != nil {
+	if err := s.Store.SetRecording(ctx, id, link); err != nil {
 		return Briefing{}, err
 	}
 	b, err := s.Get(ctx, id)

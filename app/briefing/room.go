@@ -7,9 +7,8 @@ import (
 
 	"gorm.io/gorm"
 
-	"zonefair/app/db"
+	"zonefair/app/actor"
 	"zonefair/app/errs"
-	"zonefair/app/web"
 )
 
 // Room is everything a page needs on entering the room; live events then keep it current.
@@ -32,7 +31,7 @@ type Room struct {
 const chatBacklog = 50
 
 // Room returns the room's current state for the caller.
-func (s *Service) Room(ctx context.Context, id int64, p *web.Principal) (Room, error) {
+func (s *Service) Room(ctx context.Context, id int64, p *actor.Actor) (Room, error) {
 	a, err := s.load(ctx, id, p)
 	if err != nil {
 		return Room{}, err
@@ -45,34 +44,26 @@ func (s *Service) Room(ctx context.Context, id int64, p *web.Principal) (Room, e
 	}
 	r := Room{Briefing: a.b, Channel: a.b.Channel, IsHost: a.host, Muted: a.mod.Muted, MyVotes: []int64{}, MyPolls: map[int64]int{},
 		CanAct: p != nil && a.b.Phase != Ended}
-	g := s.DB.WithContext(ctx)
 	if r.Questions, err = s.questions(ctx, id, a.host); err != nil {
 		return r, err
 	}
-	if r.Polls, err = s.polls(ctx, id, a.host); err != nil {
+	if r.Polls, err = s.Store.Polls(ctx, id, a.host); err != nil {
 		return r, err
 	}
-	if err := g.Where("briefing_id = ? AND hidden = ?", id, false).Order("id DESC").Limit(chatBacklog).Find(&r.Chat).Error; err != nil {
+	if r.Chat, err = s.Store.Chat(ctx, id, chatBacklog); err != nil {
 		return r, err
-	}
-	for i, j := 0, len(r.Chat)-1; i < j; i, j = i+1, j-1 {
-		r.Chat[i], r.Chat[j] = r.Chat[j], r.Chat[i]
 	}
 	if p != nil {
-		if err := g.Model(&questionVote{}).Where("briefing_id = ? AND user_id = ?", id, p.UserID).Pluck("question_id", &r.MyVotes).Error; err != nil {
+		if r.MyVotes, err = s.Store.MyQuestionVotes(ctx, id, p.UserID); err != nil {
 			return r, err
 		}
-		var pv []pollVote
-		if err := g.Where("briefing_id = ? AND user_id = ?", id, p.UserID).Find(&pv).Error; err != nil {
+		if r.MyPolls, err = s.Store.MyPollVotes(ctx, id, p.UserID); err != nil {
 			return r, err
-		}
-		for _, v := range pv {
-			r.MyPolls[v.PollID] = v.Option
 		}
 	}
 	r.Muting = []Moderation{}
 	if a.host {
-		if err := g.Where("briefing_id = ?", id).Find(&r.Muting).Error; err != nil {
+		if r.Muting, err = s.Store.Moderations(ctx, id); err != nil {
 			return r, err
 		}
 	}
@@ -81,56 +72,7 @@ func (s *Service) Room(ctx context.Context, id int64, p *web.Principal) (Room, e
 
 // questions lists the Q&A: hosts see hidden questions, attendees see a stub in their place.
 func (s *Service) questions(ctx context.Context, id int64, host bool) ([]Question, error) {
-	qs := []Question{}
-	tx := s.DB.WithContext(ctx).Where("briefing_id = ?", id)
-	if !host {
-		tx = tx.Where("hidden = ?", false)
-	}
-	err := tx.Order("pinned DESC, votes DESC, id").Find(&qs).Error
-	return qs, err
-}
-
-func (s *Service) polls(ctx context.Context, id int64, host bool) ([]Poll, error) {
-	ps := []Poll{}
-	tx := s.DB.WithContext(ctx).Where("briefing_id = ?", id)
-	if !host {
-		tx = tx.Where("status <> ?", PollDraft)
-	}
-	if err := tx.Order("id DESC").Find(&ps).Error; err != nil {
-		return ps, err
-	}
-	return ps, s.tally(ctx, ps)
-}
-
-// tally counts the votes of ps in one query.
-func (s *Service) tally(ctx context.Context, ps []Poll) error {
-	if len(ps) == 0 {
-		return nil
-	}
-	ids := make([]int64, len(ps))
-	at := map[int64]int{}
-	for i := range ps {
-		ps[i].fill()
-		ids[i], at[ps[i].ID] = ps[i].ID, i
-	}
-	var rows []struct {
-		PollID int64
-		Option int
-		N      int
-	}
-	err := s.DB.WithContext(ctx).Model(&pollVote{}).Select("poll_id, option, COUNT(*) AS n").
-		Where("poll_id IN ?", ids).Group("poll_id, option").Scan(&rows).Error
-	if err != nil {
-		return err
-	}
-	for _, r := range rows {
-		p := &ps[at[r.PollID]]
-		if r.Option >= 0 && r.Option < len(p.Counts) {
-			p.Counts[r.Option] += r.N
-			p.Total += r.N
-		}
-	}
-	return nil
+	return s.Store.Questions(ctx, id, host)
 }
 
 // PageInput turns the slides to a page.
@@ -146,7 +88,7 @@ type SlideEvent struct {
 }
 
 // TurnPage moves every attendee's slides to a page and records the turn for the replay.
-func (s *Service) TurnPage(ctx context.Context, id int64, p *web.Principal, page int) (SlideEvent, error) {
+func (s *Service) TurnPage(ctx context.Context, id int64, p *actor.Actor, page int) (SlideEvent, error) {
 	a, err := s.hosting(ctx, id, p)
 	if err != nil {
 		return SlideEvent{}, err
@@ -161,13 +103,7 @@ func (s *Service) TurnPage(ctx context.Context, id int64, p *web.Principal, page
 		return SlideEvent{}, errs.Invalid("page", "field.page")
 	}
 	ev := SlideEvent{Page: page, Pages: a.b.SlidesPages, At: s.now()}
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Model(&Briefing{}).Where("id = ?", id).Update("page", page).Error; err != nil {
-			return err
-		}
-		return tx.Create(&SlideTurn{BriefingID: id, Page: page, UserID: p.UserID, At: ev.At}).Error
-	})
-	if err != nil {
+	if err := s.Store.TurnPage(ctx, &SlideTurn{BriefingID: id, Page: page, UserID: p.UserID, At: ev.At}); err != nil {
 		return ev, err
 	}
 	s.publish(ctx, id, "slide.page", ev)
@@ -179,7 +115,7 @@ type TextInput struct {
 	Body string `json:"body" validate:"required,min=1,max=1000,text"`
 }
 
-func (s *Service) author(ctx context.Context, p *web.Principal) string {
+func (s *Service) author(ctx context.Context, p *actor.Actor) string {
 	if p.Name != "" {
 		return p.Name
 	}
@@ -189,7 +125,7 @@ func (s *Service) author(ctx context.Context, p *web.Principal) string {
 
 // Chat posts a message to the room. Text is stored as typed and sent as JSON; pages render it
 // as text.
-func (s *Service) Chat(ctx context.Context, id int64, p *web.Principal, in TextInput) (ChatMessage, error) {
+func (s *Service) Chat(ctx context.Context, id int64, p *actor.Actor, in TextInput) (ChatMessage, error) {
 	if _, err := s.participating(ctx, id, p, true); err != nil {
 		return ChatMessage{}, err
 	}
@@ -197,7 +133,7 @@ func (s *Service) Chat(ctx context.Context, id int64, p *web.Principal, in TextI
 		return ChatMessage{}, err
 	}
 	m := ChatMessage{BriefingID: id, UserID: p.UserID, AuthorName: s.author(ctx, p), Body: in.Body, CreatedAt: s.now()}
-	if err := s.DB.WithContext(ctx).Create(&m).Error; err != nil {
+	if err := s.Store.AddChat(ctx, &m); err != nil {
 		return m, err
 	}
 	s.publish(ctx, id, "chat", m)
@@ -205,7 +141,7 @@ func (s *Service) Chat(ctx context.Context, id int64, p *web.Principal, in TextI
 }
 
 // HideChat removes a message from the room.
-func (s *Service) HideChat(ctx context.Context, id, msgID int64, p *web.Principal) error {
+func (s *Service) HideChat(ctx context.Context, id, msgID int64, p *actor.Actor) error {
 	a, err := s.hosting(ctx, id, p)
 	if err != nil {
 		return err
@@ -213,19 +149,15 @@ func (s *Service) HideChat(ctx context.Context, id, msgID int64, p *web.Principa
 	if err := s.writable(a); err != nil {
 		return err
 	}
-	res := s.DB.WithContext(ctx).Model(&ChatMessage{}).Where("id = ? AND briefing_id = ?", msgID, id).Update("hidden", true)
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return missing("message")
+	if err := s.Store.HideChat(ctx, id, msgID); err != nil {
+		return err
 	}
 	s.publish(ctx, id, "chat.hidden", map[string]int64{"id": msgID})
 	return nil
 }
 
 // Ask adds a question to the Q&A; it reaches the room with the next coalesced update.
-func (s *Service) Ask(ctx context.Context, id int64, p *web.Principal, in TextInput) (Question, error) {
+func (s *Service) Ask(ctx context.Context, id int64, p *actor.Actor, in TextInput) (Question, error) {
 	if _, err := s.participating(ctx, id, p, true); err != nil {
 		return Question{}, err
 	}
@@ -233,7 +165,7 @@ func (s *Service) Ask(ctx context.Context, id int64, p *web.Principal, in TextIn
 		return Question{}, err
 	}
 	q := Question{BriefingID: id, UserID: p.UserID, AuthorName: s.author(ctx, p), Body: in.Body, CreatedAt: s.now()}
-	if err := s.DB.WithContext(ctx).Create(&q).Error; err != nil {
+	if err := s.Store.AddQuestion(ctx, &q); err != nil {
 		return q, err
 	}
 	s.init()
@@ -249,39 +181,29 @@ type VoteResult struct {
 
 // Upvote records the caller's one vote on someone else's question. The primary key (question,
 // user) makes a second vote fail on every instance, however the two requests race.
-func (s *Service) Upvote(ctx context.Context, id, qid int64, p *web.Principal) (VoteResult, error) {
+func (s *Service) Upvote(ctx context.Context, id, qid int64, p *actor.Actor) (VoteResult, error) {
 	if _, err := s.participating(ctx, id, p, false); err != nil {
 		return VoteResult{}, err
 	}
-	var q Question
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Where("id = ? AND briefing_id = ? AND hidden = ?", qid, id, false).First(&q).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return missing("question")
-			}
+	var votes int
+	err := s.Store.Transaction(ctx, func(st *Store, _ *gorm.DB) error {
+		q, err := st.Question(ctx, id, qid, false)
+		if err != nil {
 			return err
 		}
 		if q.UserID == p.UserID {
 			// Voting up one's own question would only push it up the list.
 			return errs.New(errs.ErrForbidden, "briefing.own_question")
 		}
-		if err := tx.Create(&questionVote{QuestionID: qid, UserID: p.UserID, BriefingID: id, CreatedAt: s.now()}).Error; err != nil {
-			if db.IsUniqueViolation(err) {
-				return errs.New(errs.ErrConflict, "briefing.already_voted")
-			}
-			return err
-		}
-		if err := tx.Model(&Question{}).Where("id = ?", qid).Update("votes", gorm.Expr("votes + 1")).Error; err != nil {
-			return err
-		}
-		return tx.Select("votes").First(&q, qid).Error
+		votes, err = st.Upvote(ctx, id, qid, p.UserID, s.now())
+		return err
 	})
 	if err != nil {
 		return VoteResult{}, err
 	}
 	s.init()
 	s.dirty.vote(id, qid)
-	return VoteResult{QuestionID: qid, Votes: q.Votes}, nil
+	return VoteResult{QuestionID: qid, Votes: votes}, nil
 }
 
 // ModerateInput answers, pins or hides a question; nil fields stay as they are.
@@ -292,7 +214,7 @@ type ModerateInput struct {
 }
 
 // Moderate applies a host's decision on a question.
-func (s *Service) Moderate(ctx context.Context, id, qid int64, p *web.Principal, in ModerateInput) (Question, error) {
+func (s *Service) Moderate(ctx context.Context, id, qid int64, p *actor.Actor, in ModerateInput) (Question, error) {
 	a, err := s.hosting(ctx, id, p)
 	if err != nil {
 		return Question{}, err
@@ -315,17 +237,14 @@ func (s *Service) Moderate(ctx context.Context, id, qid int64, p *web.Principal,
 		cols["hidden"] = *in.Hidden
 	}
 	var q Question
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.Store.Transaction(ctx, func(st *Store, _ *gorm.DB) error {
 		if len(cols) > 0 {
-			res := tx.Model(&Question{}).Where("id = ? AND briefing_id = ?", qid, id).Updates(cols)
-			if res.Error != nil {
-				return res.Error
+			if err := st.ModerateQuestion(ctx, id, qid, cols); err != nil {
+				return err
 			}
 		}
-		err := tx.Where("id = ? AND briefing_id = ?", qid, id).First(&q).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return missing("question")
-		}
+		var err error
+		q, err = st.Question(ctx, id, qid, true)
 		return err
 	})
 	if err != nil {
@@ -344,7 +263,7 @@ type PollInput struct {
 }
 
 // CreatePoll prepares a poll; hosts open it when the moment comes.
-func (s *Service) CreatePoll(ctx context.Context, id int64, p *web.Principal, in PollInput) (Poll, error) {
+func (s *Service) CreatePoll(ctx context.Context, id int64, p *actor.Actor, in PollInput) (Poll, error) {
 	a, err := s.hosting(ctx, id, p)
 	if err != nil {
 		return Poll{}, err
@@ -353,7 +272,7 @@ func (s *Service) CreatePoll(ctx context.Context, id int64, p *web.Principal, in
 		return Poll{}, err
 	}
 	poll := Poll{BriefingID: id, QuestionZh: clean(in.QuestionZh), QuestionEn: clean(in.QuestionEn), RawOptions: marshal(in.Options), Status: PollDraft, CreatedAt: s.now()}
-	if err := s.DB.WithContext(ctx).Create(&poll).Error; err != nil {
+	if err := s.Store.CreatePoll(ctx, &poll); err != nil {
 		return poll, err
 	}
 	poll.fill()
@@ -361,16 +280,16 @@ func (s *Service) CreatePoll(ctx context.Context, id int64, p *web.Principal, in
 }
 
 // OpenPoll opens a poll for voting; one poll is open at a time.
-func (s *Service) OpenPoll(ctx context.Context, id, pollID int64, p *web.Principal) (Poll, error) {
+func (s *Service) OpenPoll(ctx context.Context, id, pollID int64, p *actor.Actor) (Poll, error) {
 	return s.setPoll(ctx, id, pollID, p, PollDraft, PollOpen, "poll.opened")
 }
 
 // ClosePoll ends voting on a poll; the result stays visible.
-func (s *Service) ClosePoll(ctx context.Context, id, pollID int64, p *web.Principal) (Poll, error) {
+func (s *Service) ClosePoll(ctx context.Context, id, pollID int64, p *actor.Actor) (Poll, error) {
 	return s.setPoll(ctx, id, pollID, p, PollOpen, PollClosed, "poll.closed")
 }
 
-func (s *Service) setPoll(ctx context.Context, id, pollID int64, p *web.Principal, from, to, kind string) (Poll, error) {
+func (s *Service) setPoll(ctx context.Context, id, pollID int64, p *actor.Actor, from, to, kind string) (Poll, error) {
 	a, err := s.hosting(ctx, id, p)
 	if err != nil {
 		return Poll{}, err
@@ -379,16 +298,14 @@ func (s *Service) setPoll(ctx context.Context, id, pollID int64, p *web.Principa
 		return Poll{}, err
 	}
 	var poll Poll
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Where("id = ? AND briefing_id = ?", pollID, id).First(&poll).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return missing("poll")
-			}
+	err = s.Store.Transaction(ctx, func(st *Store, _ *gorm.DB) error {
+		var err error
+		if poll, err = st.Poll(ctx, id, pollID, true); err != nil {
 			return err
 		}
 		if to == PollOpen {
-			var n int64
-			if err := tx.Model(&Poll{}).Where("briefing_id = ? AND status = ?", id, PollOpen).Count(&n).Error; err != nil {
+			n, err := st.OpenPolls(ctx, id)
+			if err != nil {
 				return err
 			}
 			if n > 0 {
@@ -396,20 +313,14 @@ func (s *Service) setPoll(ctx context.Context, id, pollID int64, p *web.Principa
 			}
 		}
 		col := map[string]string{PollOpen: "opened_at", PollClosed: "closed_at"}[to]
-		res := tx.Model(&Poll{}).Where("id = ? AND status = ?", pollID, from).Updates(map[string]any{"status": to, col: s.now()})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return errs.New(errs.ErrConflict, "briefing.poll_state")
-		}
-		return tx.First(&poll, pollID).Error
+		poll, err = st.MovePoll(ctx, pollID, from, to, col, s.now())
+		return err
 	})
 	if err != nil {
 		return poll, err
 	}
 	ps := []Poll{poll}
-	if err := s.tally(ctx, ps); err != nil {
+	if err := s.Store.Tally(ctx, ps); err != nil {
 		return poll, err
 	}
 	s.publish(ctx, id, kind, ps[0])
@@ -423,30 +334,22 @@ type PollVoteInput struct {
 
 // VotePoll records the caller's one answer to an open poll; the primary key (poll, user)
 // refuses a second one on every instance.
-func (s *Service) VotePoll(ctx context.Context, id, pollID int64, p *web.Principal, option int) error {
+func (s *Service) VotePoll(ctx context.Context, id, pollID int64, p *actor.Actor, option int) error {
 	if _, err := s.participating(ctx, id, p, false); err != nil {
 		return err
 	}
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var poll Poll
-		if err := tx.Where("id = ? AND briefing_id = ? AND status <> ?", pollID, id, PollDraft).First(&poll).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return missing("poll")
-			}
+	err := s.Store.Transaction(ctx, func(st *Store, _ *gorm.DB) error {
+		poll, err := st.Poll(ctx, id, pollID, false)
+		if err != nil {
 			return err
 		}
-		poll.fill()
 		if poll.Status != PollOpen {
 			return errs.New(errs.ErrConflict, "briefing.poll_closed")
 		}
 		if option >= len(poll.Options) {
 			return errs.Invalid("option", "field.invalid")
 		}
-		err := tx.Create(&pollVote{PollID: pollID, UserID: p.UserID, BriefingID: id, Option: option, CreatedAt: s.now()}).Error
-		if db.IsUniqueViolation(err) {
-			return errs.New(errs.ErrConflict, "briefing.already_voted")
-		}
-		return err
+		return st.VotePoll(ctx, &pollVote{PollID: pollID, UserID: p.UserID, BriefingID: id, Option: option, CreatedAt: s.now()})
 	})
 	if err != nil {
 		return err
@@ -465,7 +368,7 @@ type ModerationInput struct {
 
 // ModerateUser mutes or removes an attendee. A removed attendee's connections leave the room
 // on every instance and may not rejoin.
-func (s *Service) ModerateUser(ctx context.Context, id int64, p *web.Principal, in ModerationInput) (Moderation, error) {
+func (s *Service) ModerateUser(ctx context.Context, id int64, p *actor.Actor, in ModerationInput) (Moderation, error) {
 	a, err := s.hosting(ctx, id, p)
 	if err != nil {
 		return Moderation{}, err
@@ -482,8 +385,9 @@ func (s *Service) ModerateUser(ctx context.Context, id int64, p *web.Principal, 
 	} else if err != nil {
 		return Moderation{}, err
 	}
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Where("briefing_id = ? AND user_id = ?", id, in.UserID).Limit(1).Find(&m).Error; err != nil {
+	err = s.Store.Transaction(ctx, func(st *Store, _ *gorm.DB) error {
+		var err error
+		if m, err = st.Moderation(ctx, id, in.UserID); err != nil {
 			return err
 		}
 		existed := m.By != 0
@@ -494,11 +398,7 @@ func (s *Service) ModerateUser(ctx context.Context, id int64, p *web.Principal, 
 			m.Removed = *in.Removed
 		}
 		m.BriefingID, m.UserID, m.By, m.UpdatedAt = id, in.UserID, p.UserID, s.now()
-		if existed {
-			return tx.Model(&Moderation{}).Where("briefing_id = ? AND user_id = ?", id, in.UserID).
-				Updates(map[string]any{"muted": m.Muted, "removed": m.Removed, "by": m.By, "updated_at": m.UpdatedAt}).Error
-		}
-		return tx.Create(&m).Error
+		return st.SaveModeration(ctx, &m, existed)
 	})
 	if err != nil {
 		return m, err

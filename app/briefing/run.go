@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"zonefair/app/actor"
 	"zonefair/app/briefing/ics"
 	"zonefair/app/errs"
 	"zonefair/app/notify"
@@ -61,21 +62,19 @@ func (s *Service) Run(ctx context.Context) {
 func (s *Service) Remind(ctx context.Context) (int, error) {
 	s.init()
 	now := s.now()
-	var due []Briefing
-	err := s.DB.WithContext(ctx).Where("reminder_sent IS NULL AND ended_at IS NULL AND starts_at > ? AND starts_at <= ?", now, now.Add(s.ReminderBefore)).
-		Find(&due).Error
+	due, err := s.Store.DueReminders(ctx, now, now.Add(s.ReminderBefore))
 	if err != nil {
 		return 0, err
 	}
 	sent := 0
 	for _, b := range due {
 		var ids []int64
-		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			res := tx.Model(&Briefing{}).Where("id = ? AND reminder_sent IS NULL", b.ID).Update("reminder_sent", now)
-			if res.Error != nil || res.RowsAffected == 0 {
-				return res.Error
+		err := s.Store.Transaction(ctx, func(st *Store, tx *gorm.DB) error {
+			claimed, err := st.ClaimReminder(ctx, b.ID, now)
+			if err != nil || !claimed {
+				return err
 			}
-			if err := tx.Model(&Registration{}).Where("briefing_id = ?", b.ID).Pluck("user_id", &ids).Error; err != nil {
+			if ids, err = st.Registrants(ctx, b.ID); err != nil {
 				return err
 			}
 			if s.Notify == nil {
@@ -126,7 +125,7 @@ func (s *Service) reminderMail(b Briefing, to, locale string) notify.Mail {
 }
 
 // Calendar returns the briefing as an .ics file for the caller's calendar.
-func (s *Service) Calendar(ctx context.Context, id int64, p *web.Principal) ([]byte, error) {
+func (s *Service) Calendar(ctx context.Context, id int64, p *actor.Actor) ([]byte, error) {
 	a, err := s.load(ctx, id, p)
 	if err != nil {
 		return nil, err

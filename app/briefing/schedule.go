@@ -3,16 +3,14 @@ package briefing
 import (
 	"context"
 	"slices"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
 
 	"zonefair/app/account"
-	"zonefair/app/db"
+	"zonefair/app/actor"
 	"zonefair/app/errs"
 	"zonefair/app/project"
-	"zonefair/app/web"
 	"zonefair/app/zone"
 )
 
@@ -36,7 +34,7 @@ type Input struct {
 	ProjectIDs []int64 `json:"projectIds" validate:"max=50,dive,gte=1"`
 }
 
-func (s *Service) check(ctx context.Context, in *Input, p *web.Principal) error {
+func (s *Service) check(ctx context.Context, in *Input, p *actor.Actor) error {
 	if !in.EndsAt.After(in.StartsAt) || in.EndsAt.Sub(in.StartsAt) > 7*24*time.Hour {
 		return errs.Invalid("endsAt", "briefing.times")
 	}
@@ -45,7 +43,7 @@ func (s *Service) check(ctx context.Context, in *Input, p *web.Principal) error 
 	slices.Sort(in.ProjectIDs)
 	in.ProjectIDs = slices.Compact(in.ProjectIDs)
 	// Zone staff may host with other zones, never for them alone.
-	if p.Role != web.RoleAdmin && !slices.Contains(in.ZoneIDs, p.ZoneID) {
+	if p.Role != actor.RoleAdmin && !slices.Contains(in.ZoneIDs, p.ZoneID) {
 		return errs.New(errs.ErrForbidden, "briefing.own_zone")
 	}
 	zones, err := s.Zones.ByIDs(ctx, in.ZoneIDs)
@@ -92,38 +90,18 @@ func (in *Input) apply(b *Briefing) {
 	b.RawPresenter, b.RawQuestions = marshal(in.Presenters), marshal(in.Questions)
 }
 
-func setLinks(tx *gorm.DB, id int64, zones, projects []int64) error {
-	if err := tx.Where("briefing_id = ?", id).Delete(&briefingZone{}).Error; err != nil {
-		return err
-	}
-	if err := tx.Where("briefing_id = ?", id).Delete(&briefingProject{}).Error; err != nil {
-		return err
-	}
-	for _, z := range zones {
-		if err := tx.Create(&briefingZone{BriefingID: id, ZoneID: z}).Error; err != nil {
-			return err
-		}
-	}
-	for _, p := range projects {
-		if err := tx.Create(&briefingProject{BriefingID: id, ProjectID: p}).Error; err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // Create schedules a briefing.
-func (s *Service) Create(ctx context.Context, p *web.Principal, in Input) (Briefing, error) {
+func (s *Service) Create(ctx context.Context, p *actor.Actor, in Input) (Briefing, error) {
 	if err := s.check(ctx, &in, p); err != nil {
 		return Briefing{}, err
 	}
 	b := Briefing{CreatedBy: p.UserID}
 	in.apply(&b)
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(&b).Error; err != nil {
+	err := s.Store.Transaction(ctx, func(st *Store, _ *gorm.DB) error {
+		if err := st.CreateBriefing(ctx, &b); err != nil {
 			return err
 		}
-		return setLinks(tx, b.ID, in.ZoneIDs, in.ProjectIDs)
+		return st.SetLinks(ctx, b.ID, in.ZoneIDs, in.ProjectIDs)
 	})
 	if err != nil {
 		return b, err
@@ -132,7 +110,7 @@ func (s *Service) Create(ctx context.Context, p *web.Principal, in Input) (Brief
 }
 
 // Update replaces the briefing's schedule and settings; an ended briefing is read-only.
-func (s *Service) Update(ctx context.Context, id int64, p *web.Principal, in Input) (Briefing, error) {
+func (s *Service) Update(ctx context.Context, id int64, p *actor.Actor, in Input) (Briefing, error) {
 	a, err := s.hosting(ctx, id, p)
 	if err != nil {
 		return Briefing{}, err
@@ -140,7 +118,7 @@ func (s *Service) Update(ctx context.Context, id int64, p *web.Principal, in Inp
 	if err := s.writable(a); err != nil {
 		return Briefing{}, err
 	}
-	if p.Role != web.RoleAdmin && len(in.ZoneIDs) == 0 {
+	if p.Role != actor.RoleAdmin && len(in.ZoneIDs) == 0 {
 		in.ZoneIDs = a.b.ZoneIDs
 	}
 	if err := s.check(ctx, &in, p); err != nil {
@@ -148,22 +126,12 @@ func (s *Service) Update(ctx context.Context, id int64, p *web.Principal, in Inp
 	}
 	b := a.b
 	in.apply(&b)
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Model(&Briefing{}).Where("id = ?", id).Updates(map[string]any{
-			"title_zh": b.TitleZh, "title_en": b.TitleEn, "agenda_zh": b.AgendaZh, "agenda_en": b.AgendaEn,
-			"starts_at": b.StartsAt, "ends_at": b.EndsAt, "visibility": b.Visibility, "capacity": b.Capacity,
-			"stream_url": b.StreamURL, "recording_url": b.RecordingURL, "presenters": b.RawPresenter,
-			"questions": b.RawQuestions,
-		}).Error; err != nil {
+	err = s.Store.Transaction(ctx, func(st *Store, _ *gorm.DB) error {
+		// A new start time deserves a new reminder.
+		if err := st.UpdateBriefing(ctx, id, b, !b.StartsAt.Equal(a.b.StartsAt)); err != nil {
 			return err
 		}
-		if !b.StartsAt.Equal(a.b.StartsAt) {
-			// A new start time deserves a new reminder.
-			if err := tx.Model(&Briefing{}).Where("id = ?", id).Update("reminder_sent", nil).Error; err != nil {
-				return err
-			}
-		}
-		return setLinks(tx, id, in.ZoneIDs, in.ProjectIDs)
+		return st.SetLinks(ctx, id, in.ZoneIDs, in.ProjectIDs)
 	})
 	if err != nil {
 		return Briefing{}, err
@@ -190,46 +158,26 @@ type List struct {
 
 // List returns the briefings of the listing: upcoming soonest first, live, then past latest
 // first. Invite-only briefings appear only to their hosts and invitees.
-func (s *Service) List(ctx context.Context, p *web.Principal, q ListQuery) (List, error) {
+func (s *Service) List(ctx context.Context, p *actor.Actor, q ListQuery) (List, error) {
 	if q.Limit == 0 {
 		q.Limit = 50
 	}
-	now := s.now()
-	tx := s.DB.WithContext(ctx).Model(&Briefing{})
-	switch q.Phase {
-	case Upcoming:
-		tx = tx.Where("ended_at IS NULL AND started_at IS NULL AND ends_at > ?", now).Order("starts_at")
-	case Live:
-		tx = tx.Where("ended_at IS NULL AND started_at IS NOT NULL AND ends_at > ?", now.Add(-maxOverrun)).Order("starts_at")
-	case Ended:
-		tx = tx.Where("ended_at IS NOT NULL OR (started_at IS NULL AND ends_at <= ?) OR ends_at <= ?", now, now.Add(-maxOverrun)).Order("starts_at DESC")
-	default:
-		tx = tx.Order("starts_at DESC")
+	v := Viewer{Anonymous: p == nil}
+	if p != nil {
+		v.All, v.UserID, v.ZoneID = p.Role == actor.RoleAdmin, p.UserID, p.ZoneID
 	}
-	if q.ZoneID > 0 {
-		tx = tx.Where("id IN (?)", s.DB.Model(&briefingZone{}).Select("briefing_id").Where("zone_id = ?", q.ZoneID))
-	}
-	if t := strings.ToLower(strings.TrimSpace(q.Q)); t != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(t) + "%"
-		tx = tx.Where(`LOWER(title_zh) LIKE ? ESCAPE '\' OR LOWER(title_en) LIKE ? ESCAPE '\'`, like, like)
-	}
-	if p == nil {
-		tx = tx.Where("visibility <> ?", InviteOnly)
-	} else if p.Role != web.RoleAdmin {
-		var u account.User
-		if err := s.DB.WithContext(ctx).Select("email").First(&u, p.UserID).Error; err != nil {
+	if p != nil && !v.All {
+		u, err := s.Users.ByID(ctx, p.UserID)
+		if err != nil {
 			return List{}, err
 		}
-		tx = tx.Where("visibility <> ? OR created_by = ? OR id IN (?) OR id IN (?) OR id IN (?)", InviteOnly, p.UserID,
-			s.DB.Model(&invite{}).Select("briefing_id").Where("email = ?", u.Email),
-			s.DB.Model(&Registration{}).Select("briefing_id").Where("user_id = ?", p.UserID),
-			s.DB.Model(&briefingZone{}).Select("briefing_id").Where("zone_id = ?", p.ZoneID))
+		v.Email = u.Email
 	}
-	out := List{Items: []Briefing{}}
-	if err := tx.Limit(q.Limit).Find(&out.Items).Error; err != nil {
-		return out, err
+	items, err := s.Store.List(ctx, q, s.now(), v)
+	if err != nil {
+		return List{Items: items}, err
 	}
-	return out, s.links(ctx, out.Items)
+	return List{Items: items}, s.links(ctx, items)
 }
 
 // Detail is a briefing with what the caller needs for its page.
@@ -251,14 +199,13 @@ type Named struct {
 }
 
 // Detail returns briefing id as the caller sees it.
-func (s *Service) Detail(ctx context.Context, id int64, p *web.Principal) (Detail, error) {
+func (s *Service) Detail(ctx context.Context, id int64, p *actor.Actor) (Detail, error) {
 	a, err := s.load(ctx, id, p)
 	if err != nil {
 		return Detail{}, err
 	}
 	d := Detail{Briefing: a.b, IsHost: a.host, Registered: a.registered, CanEnter: a.enter(), Zones: []Named{}, Projects: []Named{}}
-	g := s.DB.WithContext(ctx)
-	if err := g.Model(&Registration{}).Where("briefing_id = ?", id).Count(&d.Registrations).Error; err != nil {
+	if d.Registrations, err = s.Store.Registrations(ctx, id); err != nil {
 		return d, err
 	}
 	zones, err := s.Zones.ByIDs(ctx, a.b.ZoneIDs)
@@ -288,7 +235,7 @@ type RegisterInput struct {
 
 // Register signs the caller up. Invite-only briefings take invited emails only; a full
 // briefing refuses new registrations.
-func (s *Service) Register(ctx context.Context, id int64, p *web.Principal, in RegisterInput) (Registration, error) {
+func (s *Service) Register(ctx context.Context, id int64, p *actor.Actor, in RegisterInput) (Registration, error) {
 	a, err := s.load(ctx, id, p)
 	if err != nil {
 		return Registration{}, err
@@ -315,32 +262,29 @@ func (s *Service) Register(ctx context.Context, id int64, p *web.Principal, in R
 			answers[q.ID] = v
 		}
 	}
-	var u account.User
-	if err := s.DB.WithContext(ctx).First(&u, p.UserID).Error; err != nil {
+	u, err := s.Users.ByID(ctx, p.UserID)
+	if err != nil {
 		return Registration{}, err
 	}
 	notice := map[string]any{"briefingId": id, "titleZh": a.b.TitleZh, "titleEn": a.b.TitleEn, "startsAt": a.b.StartsAt}
 	r := Registration{BriefingID: id, UserID: p.UserID, RawAnswers: marshal(answers), Answers: answers,
 		Organization: firstNonEmpty(clean(in.Organization), u.Organization), Country: firstNonEmpty(clean(in.Country), u.Country), Industry: in.Industry}
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.Store.Transaction(ctx, func(st *Store, tx *gorm.DB) error {
 		if a.b.Capacity > 0 {
 			// Touching the briefing's row first serialises concurrent registrations on it, so
 			// the count below cannot be read by two at once and overbook.
-			if err := tx.Model(&Briefing{}).Where("id = ?", id).Update("updated_at", gorm.Expr("updated_at")).Error; err != nil {
+			if err := st.LockBriefing(ctx, id); err != nil {
 				return err
 			}
-			var n int64
-			if err := tx.Model(&Registration{}).Where("briefing_id = ?", id).Count(&n).Error; err != nil {
+			n, err := st.Registrations(ctx, id)
+			if err != nil {
 				return err
 			}
 			if int(n) >= a.b.Capacity {
 				return errs.New(errs.ErrConflict, "briefing.full")
 			}
 		}
-		if err := tx.Create(&r).Error; err != nil {
-			if db.IsUniqueViolation(err) {
-				return errs.New(errs.ErrConflict, "briefing.already_registered")
-			}
+		if err := st.Register(ctx, &r); err != nil {
 			return err
 		}
 		if s.Notify != nil {
@@ -363,7 +307,7 @@ func firstNonEmpty(a, b string) string {
 }
 
 // Unregister cancels the caller's registration.
-func (s *Service) Unregister(ctx context.Context, id int64, p *web.Principal) error {
+func (s *Service) Unregister(ctx context.Context, id int64, p *actor.Actor) error {
 	a, err := s.load(ctx, id, p)
 	if err != nil {
 		return err
@@ -371,11 +315,7 @@ func (s *Service) Unregister(ctx context.Context, id int64, p *web.Principal) er
 	if err := s.writable(a); err != nil {
 		return err
 	}
-	res := s.DB.WithContext(ctx).Where("briefing_id = ? AND user_id = ?", id, p.UserID).Delete(&Registration{})
-	if res.Error == nil && res.RowsAffected == 0 {
-		return missing("registration")
-	}
-	return res.Error
+	return s.Store.Unregister(ctx, id, p.UserID)
 }
 
 // InviteInput lists emails invited to an invite-only briefing.
@@ -384,7 +324,7 @@ type InviteInput struct {
 }
 
 // Invite adds emails to the briefing's invitation list.
-func (s *Service) Invite(ctx context.Context, id int64, p *web.Principal, in InviteInput) error {
+func (s *Service) Invite(ctx context.Context, id int64, p *actor.Actor, in InviteInput) error {
 	a, err := s.hosting(ctx, id, p)
 	if err != nil {
 		return err
@@ -392,34 +332,24 @@ func (s *Service) Invite(ctx context.Context, id int64, p *web.Principal, in Inv
 	if err := s.writable(a); err != nil {
 		return err
 	}
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		for _, e := range in.Emails {
-			var n int64
-			email := account.NormalizeEmail(e)
-			if err := tx.Model(&invite{}).Where("briefing_id = ? AND email = ?", id, email).Count(&n).Error; err != nil {
-				return err
-			}
-			if n == 0 {
-				if err := tx.Create(&invite{BriefingID: id, Email: email, CreatedAt: s.now()}).Error; err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
+	emails := make([]string, len(in.Emails))
+	for i, e := range in.Emails {
+		emails[i] = account.NormalizeEmail(e)
+	}
+	return s.Store.Invite(ctx, id, emails, s.now())
 }
 
 // Start opens the room: the briefing goes live.
-func (s *Service) Start(ctx context.Context, id int64, p *web.Principal) (Briefing, error) {
+func (s *Service) Start(ctx context.Context, id int64, p *actor.Actor) (Briefing, error) {
 	return s.transition(ctx, id, p, "started_at")
 }
 
 // End closes the room; the briefing becomes read-only and its replay opens.
-func (s *Service) End(ctx context.Context, id int64, p *web.Principal) (Briefing, error) {
+func (s *Service) End(ctx context.Context, id int64, p *actor.Actor) (Briefing, error) {
 	return s.transition(ctx, id, p, "ended_at")
 }
 
-func (s *Service) transition(ctx context.Context, id int64, p *web.Principal, col string) (Briefing, error) {
+func (s *Service) transition(ctx context.Context, id int64, p *actor.Actor, col string) (Briefing, error) {
 	a, err := s.hosting(ctx, id, p)
 	if err != nil {
 		return Briefing{}, err
@@ -428,19 +358,18 @@ func (s *Service) transition(ctx context.Context, id int64, p *web.Principal, co
 		return Briefing{}, err
 	}
 	// The condition makes a double click or two hosts at once a no-op rather than a second start.
-	res := s.DB.WithContext(ctx).Model(&Briefing{}).Where("id = ? AND "+col+" IS NULL AND ended_at IS NULL", id).Update(col, s.now())
-	if res.Error != nil {
-		return Briefing{}, res.Error
+	moved, err := s.Store.Transition(ctx, id, col, s.now())
+	if err != nil {
+		return Briefing{}, err
 	}
 	if col == "ended_at" {
 		// Votes cast up to the end count; the room's last word is the final tally.
-		if err := s.DB.WithContext(ctx).Model(&Poll{}).Where("briefing_id = ? AND status = ?", id, PollOpen).
-			Updates(map[string]any{"status": PollClosed, "closed_at": s.now()}).Error; err != nil {
+		if err := s.Store.ClosePolls(ctx, id, s.now()); err != nil {
 			return Briefing{}, err
 		}
 	}
 	b, err := s.Get(ctx, id)
-	if err == nil && res.RowsAffected > 0 {
+	if err == nil && moved {
 		s.publish(ctx, id, "briefing.state", map[string]any{"phase": b.Phase, "startedAt": b.StartedAt, "endedAt": b.EndedAt})
 	}
 	return b, err

@@ -3,7 +3,6 @@ package briefing
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -11,18 +10,15 @@ import (
 	"sync"
 	"time"
 
-	"gorm.io/gorm"
-
-	"zonefair/app/account"
+	"zonefair/app/actor"
 	"zonefair/app/errs"
 	"zonefair/app/livestate"
 	"zonefair/app/notify"
-	"zonefair/app/web"
 )
 
 // Service is the briefings' use cases. Create one per process; Run does its background work.
 type Service struct {
-	DB     *gorm.DB
+	Store  *Store
 	Pub    notify.Publisher // the live hub; nil publishes nothing
 	Notify *notify.Service
 	// The hosting zones, presented projects and people are read through their owners.
@@ -90,11 +86,8 @@ func (s *Service) publish(ctx context.Context, id int64, kind string, data any) 
 
 // Get returns briefing id with its zones and projects.
 func (s *Service) Get(ctx context.Context, id int64) (Briefing, error) {
-	var b Briefing
-	if err := s.DB.WithContext(ctx).First(&b, id).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return b, missing("briefing")
-		}
+	b, err := s.Store.Briefing(ctx, id)
+	if err != nil {
 		return b, err
 	}
 	list := []Briefing{b}
@@ -114,12 +107,8 @@ func (s *Service) links(ctx context.Context, bs []Briefing) error {
 	for i, b := range bs {
 		ids[i], at[b.ID] = b.ID, i
 	}
-	var zs []briefingZone
-	if err := s.DB.WithContext(ctx).Where("briefing_id IN ?", ids).Order("zone_id").Find(&zs).Error; err != nil {
-		return err
-	}
-	var ps []briefingProject
-	if err := s.DB.WithContext(ctx).Where("briefing_id IN ?", ids).Order("project_id").Find(&ps).Error; err != nil {
+	zs, ps, err := s.Store.Links(ctx, ids)
+	if err != nil {
 		return err
 	}
 	for _, z := range zs {
@@ -151,7 +140,7 @@ func (s *Service) HostZone(ctx context.Context, id int64) (int64, []int64, error
 // access is what one caller may do with one briefing.
 type access struct {
 	b          Briefing
-	p          *web.Principal
+	p          *actor.Actor
 	host       bool
 	invited    bool
 	registered bool
@@ -159,36 +148,33 @@ type access struct {
 }
 
 // isHost reports whether p runs briefing b: admins, staff of a hosting zone, its creator.
-func isHost(b *Briefing, p *web.Principal) bool {
+func isHost(b *Briefing, p *actor.Actor) bool {
 	if p == nil {
 		return false
 	}
-	return p.Role == web.RoleAdmin || p.UserID == b.CreatedBy ||
-		(p.Role == web.RoleZoneStaff && slices.Contains(b.ZoneIDs, p.ZoneID))
+	return p.Role == actor.RoleAdmin || p.UserID == b.CreatedBy ||
+		(p.Role == actor.RoleZoneStaff && slices.Contains(b.ZoneIDs, p.ZoneID))
 }
 
-func (s *Service) access(ctx context.Context, b Briefing, p *web.Principal) (access, error) {
+func (s *Service) access(ctx context.Context, b Briefing, p *actor.Actor) (access, error) {
 	a := access{b: b, p: p, host: isHost(&b, p)}
 	if p == nil {
 		return a, nil
 	}
-	g := s.DB.WithContext(ctx)
-	var n int64
-	if err := g.Model(&Registration{}).Where("briefing_id = ? AND user_id = ?", b.ID, p.UserID).Count(&n).Error; err != nil {
+	var err error
+	if a.registered, err = s.Store.Registered(ctx, b.ID, p.UserID); err != nil {
 		return a, err
 	}
-	a.registered = n > 0
 	if b.Visibility == InviteOnly && !a.host {
-		var u account.User
-		if err := g.Select("email").First(&u, p.UserID).Error; err != nil {
+		u, err := s.Users.ByID(ctx, p.UserID)
+		if err != nil {
 			return a, err
 		}
-		if err := g.Model(&invite{}).Where("briefing_id = ? AND email = ?", b.ID, u.Email).Count(&n).Error; err != nil {
+		if a.invited, err = s.Store.Invited(ctx, b.ID, u.Email); err != nil {
 			return a, err
 		}
-		a.invited = n > 0
 	}
-	err := g.Where("briefing_id = ? AND user_id = ?", b.ID, p.UserID).Limit(1).Find(&a.mod).Error
+	a.mod, err = s.Store.Moderation(ctx, b.ID, p.UserID)
 	return a, err
 }
 
@@ -218,7 +204,7 @@ func (a access) enter() bool {
 }
 
 // load returns briefing id and the caller's access; a briefing the caller may not see is a 404.
-func (s *Service) load(ctx context.Context, id int64, p *web.Principal) (access, error) {
+func (s *Service) load(ctx context.Context, id int64, p *actor.Actor) (access, error) {
 	b, err := s.Get(ctx, id)
 	if err != nil {
 		return access{}, err
@@ -237,7 +223,7 @@ func (s *Service) load(ctx context.Context, id int64, p *web.Principal) (access,
 }
 
 // hosting loads briefing id for a host action.
-func (s *Service) hosting(ctx context.Context, id int64, p *web.Principal) (access, error) {
+func (s *Service) hosting(ctx context.Context, id int64, p *actor.Actor) (access, error) {
 	a, err := s.load(ctx, id, p)
 	if err != nil {
 		return a, err
@@ -258,7 +244,7 @@ func (s *Service) writable(a access) error {
 
 // participating loads briefing id for an attendee's action in the room: not ended, the caller
 // in the room, not removed; muted attendees may still vote but not post text.
-func (s *Service) participating(ctx context.Context, id int64, p *web.Principal, text bool) (access, error) {
+func (s *Service) participating(ctx context.Context, id int64, p *actor.Actor, text bool) (access, error) {
 	a, err := s.load(ctx, id, p)
 	if err != nil {
 		return a, err
@@ -285,7 +271,7 @@ var (
 )
 
 // limit refuses the caller's post when they are over l in room id.
-func (s *Service) limit(ctx context.Context, what string, id int64, p *web.Principal, l livestate.Limit) error {
+func (s *Service) limit(ctx context.Context, what string, id int64, p *actor.Actor, l livestate.Limit) error {
 	if s.Limiter == nil {
 		return nil
 	}

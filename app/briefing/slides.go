@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"zonefair/app/actor"
 	"zonefair/app/errs"
 	"zonefair/app/pdfcheck"
 	"zonefair/app/web"
@@ -31,7 +32,7 @@ func inspect(body []byte) (int, error) {
 }
 
 // SetSlides stores the briefing's slide deck and puts the room on its first page.
-func (s *Service) SetSlides(ctx context.Context, id int64, p *web.Principal, name string, body []byte) (Briefing, error) {
+func (s *Service) SetSlides(ctx context.Context, id int64, p *actor.Actor, name string, body []byte) (Briefing, error) {
 	a, err := s.hosting(ctx, id, p)
 	if err != nil {
 		return Briefing{}, err
@@ -59,9 +60,7 @@ func (s *Service) SetSlides(ctx context.Context, id int64, p *web.Principal, nam
 	if len([]rune(name)) > 200 || !web.CleanText(name) {
 		name = "slides.pdf"
 	}
-	err = s.DB.WithContext(ctx).Model(&Briefing{}).Where("id = ?", id).
-		Updates(map[string]any{"slides_path": rel, "slides_name": name, "slides_pages": pages, "page": 1}).Error
-	if err != nil {
+	if err := s.Store.SetSlides(ctx, id, rel, name, pages); err != nil {
 		_ = os.Remove(full)
 		return Briefing{}, err
 	}
@@ -76,7 +75,7 @@ func (s *Service) SetSlides(ctx context.Context, id int64, p *web.Principal, nam
 }
 
 // Slides returns the deck's bytes for a caller who may enter the room.
-func (s *Service) Slides(ctx context.Context, id int64, p *web.Principal) ([]byte, error) {
+func (s *Service) Slides(ctx context.Context, id int64, p *actor.Actor) ([]byte, error) {
 	a, err := s.load(ctx, id, p)
 	if err != nil {
 		return nil, err

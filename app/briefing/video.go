@@ -3,7 +3,7 @@ package briefing
 import (
 	"context"
 
-	"zonefair/app/web"
+	"zonefair/app/actor"
 )
 
 // VideoAccess is what one caller may do in a briefing's video room (app/video decides tokens
@@ -17,7 +17,7 @@ type VideoAccess struct {
 }
 
 // VideoAccess loads briefing id for p's video token; a briefing p may not see is a 404.
-func (s *Service) VideoAccess(ctx context.Context, id int64, p *web.Principal) (VideoAccess, error) {
+func (s *Service) VideoAccess(ctx context.Context, id int64, p *actor.Actor) (VideoAccess, error) {
 	a, err := s.load(ctx, id, p)
 	if err != nil {
 		return VideoAccess{}, err
@@ -28,13 +28,10 @@ func (s *Service) VideoAccess(ctx context.Context, id int64, p *web.Principal) (
 // Attendee reports whether userID registered for briefing id and was not removed, so a host may
 // bring them on stage.
 func (s *Service) Attendee(ctx context.Context, id, userID int64) (bool, error) {
-	var n int64
-	g := s.DB.WithContext(ctx)
-	if err := g.Model(&Registration{}).Where("briefing_id = ? AND user_id = ?", id, userID).Count(&n).Error; err != nil || n == 0 {
+	ok, err := s.Store.Registered(ctx, id, userID)
+	if err != nil || !ok {
 		return false, err
 	}
-	if err := g.Model(&Moderation{}).Where("briefing_id = ? AND user_id = ? AND removed = ?", id, userID, true).Count(&n).Error; err != nil {
-		return false, err
-	}
-	return n == 0, nil
+	removed, err := s.Store.Removed(ctx, id, userID)
+	return err == nil && !removed, err
 }

@@ -1,10 +1,6 @@
 package policy
 
-import (
-	"context"
-
-	"gorm.io/gorm"
-)
+import "context"
 
 // Incentive is what a project shows of a published policy it names among its incentives.
 type Incentive struct {
@@ -28,18 +24,12 @@ func (i Incentive) AppliesTo(zoneID int64, province string) bool {
 		(i.ZoneID != nil && *i.ZoneID == zoneID)
 }
 
-// Incentives reads the published policies that projects name as their incentives.
-type Incentives struct{ db *gorm.DB }
-
-// NewIncentives returns an Incentives on g.
-func NewIncentives(g *gorm.DB) *Incentives { return &Incentives{db: g} }
-
 const incentiveColumns = "id, level, province, zone_id, title_zh, title_en, issuer_zh, issuer_en, effective_on, expires_on"
 
 // ApplyingTo lists the published policies that apply to zone zoneID of province (see
 // Incentive.AppliesTo), national first, then provincial, then local, each newest first; at
 // most 500.
-func (s *Incentives) ApplyingTo(ctx context.Context, zoneID int64, province string) ([]Incentive, error) {
+func (s *Store) ApplyingTo(ctx context.Context, zoneID int64, province string) ([]Incentive, error) {
 	out := []Incentive{}
 	err := s.db.WithContext(ctx).Model(&Policy{}).Select(incentiveColumns).Where("status = ?", Published).
 		Where("(level = ? OR (level = ? AND province = ? AND province <> '') OR zone_id = ?)", National, Provincial, province, zoneID).
@@ -49,7 +39,7 @@ func (s *Incentives) ApplyingTo(ctx context.Context, zoneID int64, province stri
 }
 
 // Published returns the published policies among ids, by id.
-func (s *Incentives) Published(ctx context.Context, ids []int64) ([]Incentive, error) {
+func (s *Store) Published(ctx context.Context, ids []int64) ([]Incentive, error) {
 	out := []Incentive{}
 	if len(ids) == 0 {
 		return out, nil

@@ -8,15 +8,13 @@ import (
 	"slices"
 	"testing"
 
-	"zonefair/app/actor"
-
 	"gorm.io/gorm"
 
 	"zonefair/app/account"
+	"zonefair/app/actor"
 	"zonefair/app/db"
 	"zonefair/app/project"
 	"zonefair/app/testenv"
-	"zonefair/app/web"
 	"zonefair/app/zone"
 )
 
@@ -50,8 +48,8 @@ func TestAmountFilterComparesAcrossCurrencies(t *testing.T) {
 		if err := g.Create(&z).Error; err != nil {
 			t.Fatal(err)
 		}
-		svc := &project.Service{DB: g, Zones: zone.NewStore(g), Users: account.NewStore(g)}
-		admin := &web.Principal{Actor: actor.Actor{UserID: 1, Role: web.RoleAdmin}}
+		svc := &project.Service{Store: project.NewStore(g), Zones: zone.NewStore(g), Users: account.NewStore(g)}
+		admin := &actor.Actor{UserID: 1, Role: actor.RoleAdmin}
 		ids := map[string]int64{}
 		for _, c := range []struct {
 			name     string

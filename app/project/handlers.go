@@ -32,12 +32,12 @@ func (h *Handlers) Routes(r *web.Router) {
 	add("leads", web.Route{Method: "GET", Path: "/api/v1/leads", Summary: "Leads of the caller's zone (admins: all); investors: their own interests", Access: web.Roles(web.RoleAdmin, web.RoleZoneStaff, web.RoleInvestor), Query: LeadFilter{}, Response: []Lead{}, Handler: h.leads})
 	add("leads", web.Route{Method: "GET", Path: "/api/v1/leads/:id", Summary: "A lead with its notes", Access: staff, Response: Lead{}, Handler: h.lead})
 	add("leads", web.Route{Method: "PATCH", Path: "/api/v1/leads/:id", Summary: "Move a lead along new → contacted → meeting → negotiating → signed / dropped, with a note", Access: staff, Request: LeadUpdate{}, Response: Lead{}, Handler: h.updateLead})
-	add("meetings", web.Route{Method: "POST", Path: "/api/v1/meetings", Summary: "Request a meeting with proposed times (from a project, a briefing, or to a zone)", Access: investor, Request: MeetingInput{}, Response: Meeting{}, Status: 201, Handler: h.requestMeeting})
-	add("meetings", web.Route{Method: "GET", Path: "/api/v1/meetings", Summary: "The caller's meeting requests (sent or received)", Access: web.Roles(web.RoleAdmin, web.RoleZoneStaff, web.RoleInvestor), Query: MeetingFilter{}, Response: []Meeting{}, Handler: h.meetings})
-	add("meetings", web.Route{Method: "GET", Path: "/api/v1/meetings/:id", Summary: "One meeting request (its parties only)", Access: web.Roles(web.RoleAdmin, web.RoleZoneStaff, web.RoleInvestor), Response: Meeting{}, Handler: h.meeting})
-	add("meetings", web.Route{Method: "POST", Path: "/api/v1/meetings/:id/accept", Summary: "Accept at one of the proposed times (zone staff)", Access: staff, Request: AcceptInput{}, Response: Meeting{}, Handler: h.decide(MeetingAccepted)})
-	add("meetings", web.Route{Method: "POST", Path: "/api/v1/meetings/:id/decline", Summary: "Decline a request (zone staff)", Access: staff, Response: Meeting{}, Handler: h.decide(MeetingDeclined)})
-	add("meetings", web.Route{Method: "POST", Path: "/api/v1/meetings/:id/cancel", Summary: "Cancel one's own request (investor)", Access: investor, Response: Meeting{}, Handler: h.decide(MeetingCancelled)})
+	add("meetings", web.Route{Method: "POST", Path: "/api/v1/meetings", Summary: "Request a meeting with proposed times (from a project, a briefing, or to a zone)", Access: investor, Request: MeetingRequestInput{}, Response: MeetingRequest{}, Status: 201, Handler: h.requestMeeting})
+	add("meetings", web.Route{Method: "GET", Path: "/api/v1/meetings", Summary: "The caller's meeting requests (sent or received)", Access: web.Roles(web.RoleAdmin, web.RoleZoneStaff, web.RoleInvestor), Query: MeetingRequestFilter{}, Response: []MeetingRequest{}, Handler: h.meetingRequests})
+	add("meetings", web.Route{Method: "GET", Path: "/api/v1/meetings/:id", Summary: "One meeting request (its parties only)", Access: web.Roles(web.RoleAdmin, web.RoleZoneStaff, web.RoleInvestor), Response: MeetingRequest{}, Handler: h.meetingRequest})
+	add("meetings", web.Route{Method: "POST", Path: "/api/v1/meetings/:id/accept", Summary: "Accept at one of the proposed times (zone staff)", Access: staff, Request: AcceptInput{}, Response: MeetingRequest{}, Handler: h.decide(MeetingAccepted)})
+	add("meetings", web.Route{Method: "POST", Path: "/api/v1/meetings/:id/decline", Summary: "Decline a request (zone staff)", Access: staff, Response: MeetingRequest{}, Handler: h.decide(MeetingDeclined)})
+	add("meetings", web.Route{Method: "POST", Path: "/api/v1/meetings/:id/cancel", Summary: "Cancel one's own request (investor)", Access: investor, Response: MeetingRequest{}, Handler: h.decide(MeetingCancelled)})
 	add("meetings", web.Route{Method: "GET", Path: "/api/v1/meetings/:id/calendar.ics", Summary: "An accepted meeting as a calendar file", Access: web.Roles(web.RoleAdmin, web.RoleZoneStaff, web.RoleInvestor), Produces: "text/calendar", Handler: h.calendar})
 }
 
@@ -46,7 +46,7 @@ func (h *Handlers) list(c *fiber.Ctx) error {
 	if err := web.BindQuery(c, &f); err != nil {
 		return err
 	}
-	out, err := h.Service.List(c.UserContext(), web.CurrentPrincipal(c), f)
+	out, err := h.Service.List(c.UserContext(), web.CurrentPrincipal(c).Caller(), f)
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func (h *Handlers) create(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	p, err := h.Service.Create(c.UserContext(), web.CurrentPrincipal(c), in)
+	p, err := h.Service.Create(c.UserContext(), web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (h *Handlers) get(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.Service.Detail(c.UserContext(), id, web.CurrentPrincipal(c))
+	p, err := h.Service.Detail(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (h *Handlers) update(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	p, err := h.Service.Update(c.UserContext(), id, web.CurrentPrincipal(c), in)
+	p, err := h.Service.Update(c.UserContext(), id, web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (h *Handlers) follow(on bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if err := h.Service.Follow(c.UserContext(), id, web.CurrentPrincipal(c), on); err != nil {
+		if err := h.Service.Follow(c.UserContext(), id, web.CurrentPrincipal(c).Caller(), on); err != nil {
 			return err
 		}
 		return c.SendStatus(fiber.StatusNoContent)
@@ -115,7 +115,7 @@ func (h *Handlers) interest(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	l, err := h.Service.ExpressInterest(c.UserContext(), id, web.CurrentPrincipal(c), in)
+	l, err := h.Service.ExpressInterest(c.UserContext(), id, web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ func (h *Handlers) leads(c *fiber.Ctx) error {
 	if err := web.BindQuery(c, &f); err != nil {
 		return err
 	}
-	out, err := h.Service.Leads(c.UserContext(), web.CurrentPrincipal(c), f)
+	out, err := h.Service.Leads(c.UserContext(), web.CurrentPrincipal(c).Caller(), f)
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func (h *Handlers) lead(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	l, err := h.Service.Lead(c.UserContext(), id, web.CurrentPrincipal(c))
+	l, err := h.Service.Lead(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -155,7 +155,7 @@ func (h *Handlers) updateLead(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	l, err := h.Service.UpdateLead(c.UserContext(), id, web.CurrentPrincipal(c), in)
+	l, err := h.Service.UpdateLead(c.UserContext(), id, web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
@@ -163,35 +163,35 @@ func (h *Handlers) updateLead(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) requestMeeting(c *fiber.Ctx) error {
-	var in MeetingInput
+	var in MeetingRequestInput
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	m, err := h.Service.RequestMeeting(c.UserContext(), web.CurrentPrincipal(c), in)
+	m, err := h.Service.RequestMeeting(c.UserContext(), web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(m)
 }
 
-func (h *Handlers) meetings(c *fiber.Ctx) error {
-	var f MeetingFilter
+func (h *Handlers) meetingRequests(c *fiber.Ctx) error {
+	var f MeetingRequestFilter
 	if err := web.BindQuery(c, &f); err != nil {
 		return err
 	}
-	out, err := h.Service.Meetings(c.UserContext(), web.CurrentPrincipal(c), f)
+	out, err := h.Service.MeetingRequests(c.UserContext(), web.CurrentPrincipal(c).Caller(), f)
 	if err != nil {
 		return err
 	}
 	return c.JSON(out)
 }
 
-func (h *Handlers) meeting(c *fiber.Ctx) error {
+func (h *Handlers) meetingRequest(c *fiber.Ctx) error {
 	id, err := web.ParamID(c, "id", "meeting")
 	if err != nil {
 		return err
 	}
-	m, err := h.Service.Meeting(c.UserContext(), id, web.CurrentPrincipal(c))
+	m, err := h.Service.MeetingRequest(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -210,7 +210,7 @@ func (h *Handlers) decide(to string) fiber.Handler {
 				return err
 			}
 		}
-		m, err := h.Service.DecideMeeting(c.UserContext(), id, web.CurrentPrincipal(c), to, in)
+		m, err := h.Service.DecideMeetingRequest(c.UserContext(), id, web.CurrentPrincipal(c).Caller(), to, in)
 		if err != nil {
 			return err
 		}
@@ -223,7 +223,7 @@ func (h *Handlers) calendar(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	body, err := h.Service.Calendar(c.UserContext(), id, web.CurrentPrincipal(c))
+	body, err := h.Service.Calendar(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}

@@ -8,9 +8,8 @@ import (
 
 	"gorm.io/gorm"
 
-	"zonefair/app/db"
+	"zonefair/app/actor"
 	"zonefair/app/errs"
-	"zonefair/app/web"
 )
 
 // InterestInput is an investor's message with their expression of interest.
@@ -19,7 +18,7 @@ type InterestInput struct {
 }
 
 // ExpressInterest creates the investor's lead on a project and tells the zone's staff.
-func (s *Service) ExpressInterest(ctx context.Context, id int64, p *web.Principal, in InterestInput) (Lead, error) {
+func (s *Service) ExpressInterest(ctx context.Context, id int64, p *actor.Actor, in InterestInput) (Lead, error) {
 	pr, err := s.Get(ctx, id, nil)
 	if err != nil {
 		return Lead{}, err
@@ -29,11 +28,8 @@ func (s *Service) ExpressInterest(ctx context.Context, id int64, p *web.Principa
 	}
 	l := Lead{ProjectID: id, ZoneID: pr.ZoneID, InvestorID: p.UserID, Message: in.Message, Status: LeadNew}
 	var staff []int64
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(&l).Error; err != nil {
-			if db.IsUniqueViolation(err) {
-				return errs.New(errs.ErrConflict, "project.already_interested")
-			}
+	err = s.Store.Transaction(ctx, func(st *Store, tx *gorm.DB) error {
+		if err := st.CreateLead(ctx, &l); err != nil {
 			return err
 		}
 		var err error
@@ -58,42 +54,33 @@ type LeadFilter struct {
 
 // Leads lists the leads of the caller's zone (admins: any zone, or all), newest first. An
 // investor sees their own expressions of interest.
-func (s *Service) Leads(ctx context.Context, p *web.Principal, f LeadFilter) ([]Lead, error) {
-	tx := s.DB.WithContext(ctx).Model(&Lead{})
+func (s *Service) Leads(ctx context.Context, p *actor.Actor, f LeadFilter) ([]Lead, error) {
+	var sc Scope
 	switch p.Role {
-	case web.RoleAdmin:
-		if f.ZoneID > 0 {
-			tx = tx.Where("zone_id = ?", f.ZoneID)
-		}
-	case web.RoleZoneStaff:
-		tx = tx.Where("zone_id = ?", p.ZoneID)
+	case actor.RoleAdmin:
+		sc.ZoneID = f.ZoneID
+	case actor.RoleZoneStaff:
+		sc.ZoneID = p.ZoneID
 	default:
-		tx = tx.Where("investor_id = ?", p.UserID)
+		sc.InvestorID = p.UserID
 	}
-	if f.ProjectID > 0 {
-		tx = tx.Where("project_id = ?", f.ProjectID)
-	}
-	if f.Status != "" {
-		tx = tx.Where("status = ?", f.Status)
-	}
-	out := []Lead{}
-	if err := tx.Order("id DESC").Limit(1000).Find(&out).Error; err != nil {
+	out, err := s.Store.Leads(ctx, sc, f)
+	if err != nil {
 		return out, err
 	}
-	return out, s.fillLeads(ctx, out, p.Role != web.RoleInvestor)
+	return out, s.fillLeads(ctx, out, p.Role != actor.RoleInvestor)
 }
 
 func (s *Service) fillLeads(ctx context.Context, ls []Lead, staff bool) error {
 	if len(ls) == 0 {
 		return nil
 	}
-	g := s.DB.WithContext(ctx)
 	var pids, uids []int64
 	for _, l := range ls {
 		pids, uids = append(pids, l.ProjectID), append(uids, l.InvestorID)
 	}
-	var ps []Project
-	if err := g.Select("id, title_zh, title_en").Where("id IN ?", pids).Find(&ps).Error; err != nil {
+	ps, err := s.Store.Titles(ctx, pids)
+	if err != nil {
 		return err
 	}
 	us, err := s.Users.ByIDs(ctx, uids)
@@ -119,10 +106,10 @@ func (s *Service) fillLeads(ctx context.Context, ls []Lead, staff bool) error {
 }
 
 // Lead returns one lead of the caller's zone with its notes.
-func (s *Service) Lead(ctx context.Context, id int64, p *web.Principal) (Lead, error) {
-	var l Lead
-	if err := s.DB.WithContext(ctx).First(&l, id).Error; err != nil {
-		return l, notFound(err, "lead")
+func (s *Service) Lead(ctx context.Context, id int64, p *actor.Actor) (Lead, error) {
+	l, err := s.Store.Lead(ctx, id)
+	if err != nil {
+		return l, err
 	}
 	if !p.ManagesZone(l.ZoneID) {
 		return l, errs.Forbidden()
@@ -132,8 +119,7 @@ func (s *Service) Lead(ctx context.Context, id int64, p *web.Principal) (Lead, e
 		return l, err
 	}
 	l = ls[0]
-	l.Notes = []Note{}
-	err := s.DB.WithContext(ctx).Where("lead_id = ?", id).Order("id").Find(&l.Notes).Error
+	l.Notes, err = s.Store.Notes(ctx, id)
 	return l, err
 }
 
@@ -145,7 +131,7 @@ type LeadUpdate struct {
 
 // UpdateLead moves a lead along its pipeline and records the note; the investor is told of
 // the new status.
-func (s *Service) UpdateLead(ctx context.Context, id int64, p *web.Principal, in LeadUpdate) (Lead, error) {
+func (s *Service) UpdateLead(ctx context.Context, id int64, p *actor.Actor, in LeadUpdate) (Lead, error) {
 	l, err := s.Lead(ctx, id, p)
 	if err != nil {
 		return l, err
@@ -157,23 +143,19 @@ func (s *Service) UpdateLead(ctx context.Context, id int64, p *web.Principal, in
 	if moved && !CanMove(l.Status, in.Status) {
 		return l, errs.New(errs.ErrConflict, "project.lead_transition")
 	}
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.Store.Transaction(ctx, func(st *Store, tx *gorm.DB) error {
 		n := Note{LeadID: id, AuthorID: p.UserID, AuthorName: p.Name, Body: strings.TrimSpace(in.Note), CreatedAt: s.now()}
 		if moved {
 			// The condition turns two staff moving the same lead at once into one move and a conflict.
-			res := tx.Model(&Lead{}).Where("id = ? AND status = ?", id, l.Status).Updates(map[string]any{"status": in.Status, "updated_at": s.now()})
-			if res.Error != nil {
-				return res.Error
-			}
-			if res.RowsAffected == 0 {
-				return errs.New(errs.ErrConflict, "project.lead_changed")
+			if err := st.MoveLead(ctx, id, l.Status, in.Status, s.now()); err != nil {
+				return err
 			}
 			n.FromStatus, n.ToStatus = l.Status, in.Status
 			if err := s.notifyAll(tx, []int64{l.InvestorID}, "project.lead", leadNotice(l, in.Status)); err != nil {
 				return err
 			}
 		}
-		return tx.Create(&n).Error
+		return st.AddNote(ctx, &n)
 	})
 	if err != nil {
 		return l, err

@@ -11,12 +11,10 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
+	"zonefair/app/actor"
 	"zonefair/app/errs"
 	"zonefair/app/pdfcheck"
 	"zonefair/app/web"
-	"zonefair/app/zone"
 )
 
 // Attachment limits.
@@ -79,7 +77,7 @@ func attachmentURL(projectID, id int64) string {
 }
 
 // CanAttach reports, before an upload is read, whether the caller may attach to project id.
-func (s *Service) CanAttach(ctx context.Context, id int64, p *web.Principal) error {
+func (s *Service) CanAttach(ctx context.Context, id int64, p *actor.Actor) error {
 	_, err := s.managed(ctx, id, p)
 	return err
 }
@@ -99,7 +97,7 @@ func attachmentName(name string) string {
 
 // Attach stores a PDF attachment on a project the caller manages. The content is checked
 // before anything is written; a refused upload leaves neither a row nor a file.
-func (s *Service) Attach(ctx context.Context, id int64, p *web.Principal, name string, body []byte) (Attachment, error) {
+func (s *Service) Attach(ctx context.Context, id int64, p *actor.Actor, name string, body []byte) (Attachment, error) {
 	if _, err := s.managed(ctx, id, p); err != nil {
 		return Attachment{}, err
 	}
@@ -115,8 +113,8 @@ func (s *Service) Attach(ctx context.Context, id int64, p *web.Principal, name s
 	if s.UploadDir == "" {
 		return Attachment{}, errs.New(errs.ErrUnsupported, "project.attachments_off")
 	}
-	var n int64
-	if err := s.DB.WithContext(ctx).Model(&Attachment{}).Where("project_id = ?", id).Count(&n).Error; err != nil {
+	n, err := s.Store.CountAttachments(ctx, id)
+	if err != nil {
 		return Attachment{}, err
 	}
 	if n >= maxAttachments {
@@ -138,7 +136,7 @@ func (s *Service) Attach(ctx context.Context, id int64, p *web.Principal, name s
 		return Attachment{}, err
 	}
 	a := Attachment{ProjectID: id, Name: attachmentName(name), Path: rel, Size: int64(len(body)), Pages: pages, CreatedBy: p.UserID, CreatedAt: s.now()}
-	if err := s.DB.WithContext(ctx).Create(&a).Error; err != nil {
+	if err := s.Store.CreateAttachment(ctx, &a); err != nil {
 		_ = os.Remove(full)
 		return a, err
 	}
@@ -155,8 +153,8 @@ func (s *Service) Attachments(ctx context.Context, id int64) ([]Attachment, erro
 }
 
 func (s *Service) attachments(ctx context.Context, id int64) ([]Attachment, error) {
-	out := []Attachment{}
-	if err := s.DB.WithContext(ctx).Where("project_id = ?", id).Order("id").Find(&out).Error; err != nil {
+	out, err := s.Store.Attachments(ctx, id)
+	if err != nil {
 		return out, err
 	}
 	for i := range out {
@@ -167,13 +165,13 @@ func (s *Service) attachments(ctx context.Context, id int64) ([]Attachment, erro
 
 // AttachmentFile returns an attachment of a project with its content, for anyone who may see
 // the project.
-func (s *Service) AttachmentFile(ctx context.Context, id, attID int64, p *web.Principal) (Attachment, []byte, error) {
+func (s *Service) AttachmentFile(ctx context.Context, id, attID int64, p *actor.Actor) (Attachment, []byte, error) {
 	if _, err := s.Get(ctx, id, p); err != nil {
 		return Attachment{}, nil, err
 	}
-	var a Attachment
-	if err := s.DB.WithContext(ctx).Where("id = ? AND project_id = ?", attID, id).First(&a).Error; err != nil {
-		return a, nil, notFound(err, "attachment")
+	a, err := s.Store.Attachment(ctx, id, attID)
+	if err != nil {
+		return a, nil, err
 	}
 	body, err := os.ReadFile(filepath.Join(s.UploadDir, filepath.Clean(a.Path)))
 	if err != nil {
@@ -183,72 +181,84 @@ func (s *Service) AttachmentFile(ctx context.Context, id, attID int64, p *web.Pr
 }
 
 // Detach removes an attachment, and its file, from a project the caller manages.
-func (s *Service) Detach(ctx context.Context, id, attID int64, p *web.Principal) error {
+func (s *Service) Detach(ctx context.Context, id, attID int64, p *actor.Actor) error {
 	if _, err := s.managed(ctx, id, p); err != nil {
 		return err
 	}
-	var a Attachment
-	if err := s.DB.WithContext(ctx).Where("id = ? AND project_id = ?", attID, id).First(&a).Error; err != nil {
-		return notFound(err, "attachment")
+	a, err := s.Store.Attachment(ctx, id, attID)
+	if err != nil {
+		return err
 	}
-	if err := s.DB.WithContext(ctx).Delete(&a).Error; err != nil {
+	if err := s.Store.DeleteAttachment(ctx, &a); err != nil {
 		return err
 	}
 	_ = os.Remove(filepath.Join(s.UploadDir, filepath.Clean(a.Path)))
 	return nil
 }
 
-// incentiveColumns are the policy columns an incentive shows.
-const incentiveColumns = "policies.id, policies.level, policies.province, policies.zone_id, policies.title_zh, policies.title_en, " +
-	"policies.issuer_zh, policies.issuer_en, policies.effective_on, policies.expires_on"
-
-// applying narrows a query on policies to the published ones that apply to zone z: the
-// national ones, its province's provincial ones, and those issued for the zone itself (the
-// zone's own and its city's, which name the zone).
-func applying(tx *gorm.DB, z zone.Zone) *gorm.DB {
-	return tx.Where("policies.status = ?", "published").
-		Where("(policies.level = ? OR (policies.level = ? AND policies.province = ? AND policies.province <> '') OR policies.zone_id = ?)",
-			"national", "provincial", z.Province, z.ID)
-}
-
-func (s *Service) projectZone(ctx context.Context, zoneID int64) (zone.Zone, error) {
-	var z zone.Zone
-	err := s.DB.WithContext(ctx).Select("id, province").Where("id = ?", zoneID).First(&z).Error
-	return z, err
+// projectProvince returns the province of zone zoneID, which decides the policies that apply to
+// its projects.
+func (s *Service) projectProvince(ctx context.Context, zoneID int64) (string, error) {
+	zs, err := s.Zones.ByIDs(ctx, []int64{zoneID})
+	if err != nil {
+		return "", err
+	}
+	if len(zs) == 0 {
+		return "", errs.NotFound("zone")
+	}
+	return zs[0].Province, nil
 }
 
 // IncentiveOptions lists the published policies that apply to the project's zone, for its
 // staff to pick the project's incentives from: national first, then provincial, then local,
 // each newest first.
-func (s *Service) IncentiveOptions(ctx context.Context, id int64, p *web.Principal) ([]Incentive, error) {
+func (s *Service) IncentiveOptions(ctx context.Context, id int64, p *actor.Actor) ([]Incentive, error) {
 	pr, err := s.managed(ctx, id, p)
 	if err != nil {
 		return nil, err
 	}
-	z, err := s.projectZone(ctx, pr.ZoneID)
+	province, err := s.projectProvince(ctx, pr.ZoneID)
 	if err != nil {
 		return nil, err
 	}
-	out := []Incentive{}
-	err = applying(s.DB.WithContext(ctx).Table("policies").Select(incentiveColumns), z).
-		Order("CASE policies.level WHEN 'national' THEN 0 WHEN 'provincial' THEN 1 WHEN 'municipal' THEN 2 ELSE 3 END, policies.issued_on DESC, policies.id DESC").
-		Limit(500).Scan(&out).Error
-	return out, err
+	pols, err := s.Policies.ApplyingTo(ctx, pr.ZoneID, province)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Incentive, len(pols))
+	for i, pol := range pols {
+		out[i] = Incentive(pol)
+	}
+	return out, nil
 }
 
 // Incentives lists a project's incentive policies in their order; a policy no longer
 // published is left out.
 func (s *Service) Incentives(ctx context.Context, id int64) ([]Incentive, error) {
+	ids, err := s.Store.PolicyIDs(ctx, id)
+	if err != nil || len(ids) == 0 {
+		return []Incentive{}, err
+	}
+	pols, err := s.Policies.Published(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]Incentive, len(pols))
+	for _, pol := range pols {
+		byID[pol.ID] = Incentive(pol)
+	}
 	out := []Incentive{}
-	err := s.DB.WithContext(ctx).Table("policies").Select(incentiveColumns).
-		Joins("JOIN project_policies l ON l.policy_id = policies.id").
-		Where("l.project_id = ? AND policies.status = ?", id, "published").Order("l.position, policies.id").Scan(&out).Error
-	return out, err
+	for _, pid := range ids {
+		if in, ok := byID[pid]; ok {
+			out = append(out, in)
+		}
+	}
+	return out, nil
 }
 
 // SetIncentives replaces the incentive policies of a project the caller manages. Every one
 // must exist and apply to the project's zone, or nothing changes.
-func (s *Service) SetIncentives(ctx context.Context, id int64, p *web.Principal, in IncentivesInput) ([]Incentive, error) {
+func (s *Service) SetIncentives(ctx context.Context, id int64, p *actor.Actor, in IncentivesInput) ([]Incentive, error) {
 	pr, err := s.managed(ctx, id, p)
 	if err != nil {
 		return nil, err
@@ -263,39 +273,24 @@ func (s *Service) SetIncentives(ctx context.Context, id int64, p *web.Principal,
 		return nil, errs.Invalid("policyIds", "project.incentives_many")
 	}
 	if len(ids) > 0 {
-		var known []int64
-		if err := s.DB.WithContext(ctx).Table("policies").Where("id IN ? AND status = ?", ids, "published").Pluck("id", &known).Error; err != nil {
+		known, err := s.Policies.Published(ctx, ids)
+		if err != nil {
 			return nil, err
 		}
 		if len(known) != len(ids) {
 			return nil, errs.Invalid("policyIds", "project.incentive_unknown")
 		}
-		z, err := s.projectZone(ctx, pr.ZoneID)
+		province, err := s.projectProvince(ctx, pr.ZoneID)
 		if err != nil {
 			return nil, err
 		}
-		var ok []int64
-		if err := applying(s.DB.WithContext(ctx).Table("policies"), z).Where("policies.id IN ?", ids).Pluck("policies.id", &ok).Error; err != nil {
-			return nil, err
-		}
-		if len(ok) != len(ids) {
-			return nil, errs.Invalid("policyIds", "project.incentive_elsewhere")
+		for _, pol := range known {
+			if !pol.AppliesTo(pr.ZoneID, province) {
+				return nil, errs.Invalid("policyIds", "project.incentive_elsewhere")
+			}
 		}
 	}
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Where("project_id = ?", id).Delete(&policyLink{}).Error; err != nil {
-			return err
-		}
-		if len(ids) == 0 {
-			return nil
-		}
-		links := make([]policyLink, len(ids))
-		for i, pid := range ids {
-			links[i] = policyLink{ProjectID: id, PolicyID: pid, Position: i, CreatedAt: s.now()}
-		}
-		return tx.Create(&links).Error
-	})
-	if err != nil {
+	if err := s.Store.SetPolicyIDs(ctx, id, ids, s.now()); err != nil {
 		return nil, err
 	}
 	return s.Incentives(ctx, id)

@@ -35,7 +35,7 @@ func (h *Handlers) attach(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := web.CurrentPrincipal(c)
+	p := web.CurrentPrincipal(c).Caller()
 	// Who may attach is decided before the upload is looked at.
 	if err := h.Service.CanAttach(c.UserContext(), id, p); err != nil {
 		return err
@@ -65,7 +65,7 @@ func (h *Handlers) attachment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, body, err := h.Service.AttachmentFile(c.UserContext(), id, att, web.CurrentPrincipal(c))
+	a, body, err := h.Service.AttachmentFile(c.UserContext(), id, att, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func (h *Handlers) detach(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Service.Detach(c.UserContext(), id, att, web.CurrentPrincipal(c)); err != nil {
+	if err := h.Service.Detach(c.UserContext(), id, att, web.CurrentPrincipal(c).Caller()); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -107,7 +107,7 @@ func (h *Handlers) setIncentives(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	out, err := h.Service.SetIncentives(c.UserContext(), id, web.CurrentPrincipal(c), in)
+	out, err := h.Service.SetIncentives(c.UserContext(), id, web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func (h *Handlers) incentiveOptions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := h.Service.IncentiveOptions(c.UserContext(), id, web.CurrentPrincipal(c))
+	out, err := h.Service.IncentiveOptions(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}

@@ -16,12 +16,11 @@ import (
 	"testing"
 	"time"
 
-	"zonefair/app/actor"
-
 	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
 
 	"zonefair/app/account"
+	"zonefair/app/actor"
 	"zonefair/app/db/dbtest"
 	"zonefair/app/policy"
 	"zonefair/app/project"
@@ -57,8 +56,8 @@ func newLinkEnv(t *testing.T, g *gorm.DB) *linkEnv {
 		"other":    {Actor: actor.Actor{UserID: 3, Name: "Away staff", Role: web.RoleZoneStaff, ZoneID: away.ID}},
 		"investor": {Actor: actor.Actor{UserID: 4, Name: "Investor", Role: web.RoleInvestor}},
 	}}
-	svc := &project.Service{DB: g, Zones: zone.NewStore(g), Users: account.NewStore(g), UploadDir: e.dir}
-	pr, err := svc.Create(ctx, e.users["admin"], project.Input{ZoneID: home.ID, TitleZh: "芯片厂", TitleEn: "Chip fab", Industry: "semiconductors", Currency: "CNY"})
+	svc := &project.Service{Store: project.NewStore(g), Zones: zone.NewStore(g), Users: account.NewStore(g), Policies: policy.NewStore(g), UploadDir: e.dir}
+	pr, err := svc.Create(ctx, e.users["admin"].Caller(), project.Input{ZoneID: home.ID, TitleZh: "芯片厂", TitleEn: "Chip fab", Industry: "semiconductors", Currency: "CNY"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,14 +11,14 @@ import (
 
 	"gorm.io/gorm"
 
+	"zonefair/app/actor"
 	"zonefair/app/briefing/ics"
 	"zonefair/app/errs"
-	"zonefair/app/web"
 )
 
-// MeetingInput is an investor's meeting request: from a project, from a briefing's room, or
-// to a zone directly.
-type MeetingInput struct {
+// MeetingRequestInput is an investor's meeting request: from a project, from a briefing's
+// room, or to a zone directly.
+type MeetingRequestInput struct {
 	ProjectID  int64       `json:"projectId" validate:"gte=0"`
 	BriefingID int64       `json:"briefingId" validate:"gte=0"`
 	ZoneID     int64       `json:"zoneId" validate:"gte=0"`
@@ -28,17 +28,17 @@ type MeetingInput struct {
 }
 
 // RequestMeeting records an investor's request and tells the zone's staff.
-func (s *Service) RequestMeeting(ctx context.Context, p *web.Principal, in MeetingInput) (Meeting, error) {
+func (s *Service) RequestMeeting(ctx context.Context, p *actor.Actor, in MeetingRequestInput) (MeetingRequest, error) {
 	now := s.now()
 	for _, t := range in.Proposed {
 		if !t.After(now) {
-			return Meeting{}, errs.Invalid("proposed", "project.time_past")
+			return MeetingRequest{}, errs.Invalid("proposed", "project.time_past")
 		}
 	}
 	if in.Minutes == 0 {
 		in.Minutes = 30
 	}
-	m := Meeting{InvestorID: p.UserID, Message: in.Message, Minutes: in.Minutes, Status: MeetingPending}
+	m := MeetingRequest{InvestorID: p.UserID, Message: in.Message, Minutes: in.Minutes, Status: MeetingPending}
 	notice := map[string]any{"investor": p.Name}
 	switch {
 	case in.ProjectID > 0:
@@ -83,8 +83,8 @@ func (s *Service) RequestMeeting(ctx context.Context, p *web.Principal, in Meeti
 	raw, _ := json.Marshal(proposed)
 	m.RawProposed, m.Proposed = string(raw), proposed
 	var staff []int64
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(&m).Error; err != nil {
+	err := s.Store.Transaction(ctx, func(st *Store, tx *gorm.DB) error {
+		if err := st.CreateMeetingRequest(ctx, &m); err != nil {
 			return err
 		}
 		var err error
@@ -98,40 +98,34 @@ func (s *Service) RequestMeeting(ctx context.Context, p *web.Principal, in Meeti
 		return m, err
 	}
 	s.publishAll(ctx, staff, "meeting.requested", notice)
-	return s.Meeting(ctx, m.ID, p)
+	return s.MeetingRequest(ctx, m.ID, p)
 }
 
-// MeetingFilter selects meeting requests.
-type MeetingFilter struct {
+// MeetingRequestFilter selects meeting requests.
+type MeetingRequestFilter struct {
 	Status     string `query:"status" validate:"omitempty,oneof=pending accepted declined cancelled"`
 	BriefingID int64  `query:"briefingId" validate:"gte=0"`
 }
 
-// Meetings lists the caller's meeting requests: an investor's own, a zone's received, all for
-// admins.
-func (s *Service) Meetings(ctx context.Context, p *web.Principal, f MeetingFilter) ([]Meeting, error) {
-	tx := s.DB.WithContext(ctx).Model(&Meeting{})
+// MeetingRequests lists the caller's meeting requests: an investor's own, a zone's received,
+// all for admins.
+func (s *Service) MeetingRequests(ctx context.Context, p *actor.Actor, f MeetingRequestFilter) ([]MeetingRequest, error) {
+	var sc Scope
 	switch p.Role {
-	case web.RoleAdmin:
-	case web.RoleZoneStaff:
-		tx = tx.Where("zone_id = ?", p.ZoneID)
+	case actor.RoleAdmin:
+	case actor.RoleZoneStaff:
+		sc.ZoneID = p.ZoneID
 	default:
-		tx = tx.Where("investor_id = ?", p.UserID)
+		sc.InvestorID = p.UserID
 	}
-	if f.Status != "" {
-		tx = tx.Where("status = ?", f.Status)
-	}
-	if f.BriefingID > 0 {
-		tx = tx.Where("briefing_id = ?", f.BriefingID)
-	}
-	out := []Meeting{}
-	if err := tx.Order("id DESC").Limit(500).Find(&out).Error; err != nil {
+	out, err := s.Store.MeetingRequests(ctx, sc, f)
+	if err != nil {
 		return out, err
 	}
-	return out, s.fillMeetings(ctx, out)
+	return out, s.fillMeetingRequests(ctx, out)
 }
 
-func (s *Service) fillMeetings(ctx context.Context, ms []Meeting) error {
+func (s *Service) fillMeetingRequests(ctx context.Context, ms []MeetingRequest) error {
 	if len(ms) == 0 {
 		return nil
 	}
@@ -163,18 +157,18 @@ func (s *Service) fillMeetings(ctx context.Context, ms []Meeting) error {
 	return nil
 }
 
-// Meeting returns one meeting request to one of its parties (the investor, the zone's staff,
-// an admin).
-func (s *Service) Meeting(ctx context.Context, id int64, p *web.Principal) (Meeting, error) {
-	var m Meeting
-	if err := s.DB.WithContext(ctx).First(&m, id).Error; err != nil {
-		return m, notFound(err, "meeting")
+// MeetingRequest returns one meeting request to one of its parties (the investor, the zone's
+// staff, an admin).
+func (s *Service) MeetingRequest(ctx context.Context, id int64, p *actor.Actor) (MeetingRequest, error) {
+	m, err := s.Store.MeetingRequest(ctx, id)
+	if err != nil {
+		return m, err
 	}
 	if m.InvestorID != p.UserID && !p.ManagesZone(m.ZoneID) {
 		return m, missing("meeting")
 	}
-	ms := []Meeting{m}
-	err := s.fillMeetings(ctx, ms)
+	ms := []MeetingRequest{m}
+	err = s.fillMeetingRequests(ctx, ms)
 	return ms[0], err
 }
 
@@ -184,11 +178,11 @@ type AcceptInput struct {
 	MeetingURL string    `json:"meetingUrl" validate:"omitempty,max=500,http_url"`
 }
 
-// DecideMeeting accepts (at one of the proposed times) or declines a pending request, for the
+// DecideMeetingRequest accepts (at one of the proposed times) or declines a pending request, for the
 // zone's staff; the investor cancels their own. Both sides are notified; an accepted meeting
 // from a project moves the investor's lead to "meeting".
-func (s *Service) DecideMeeting(ctx context.Context, id int64, p *web.Principal, to string, in AcceptInput) (Meeting, error) {
-	m, err := s.Meeting(ctx, id, p)
+func (s *Service) DecideMeetingRequest(ctx context.Context, id int64, p *actor.Actor, to string, in AcceptInput) (MeetingRequest, error) {
+	m, err := s.MeetingRequest(ctx, id, p)
 	if err != nil {
 		return m, err
 	}
@@ -213,21 +207,16 @@ func (s *Service) DecideMeeting(ctx context.Context, id int64, p *web.Principal,
 	}
 	var staff []int64
 	var data map[string]any
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.Store.Transaction(ctx, func(st *Store, tx *gorm.DB) error {
 		allowed := []string{MeetingPending}
 		if to == MeetingCancelled {
 			allowed = append(allowed, MeetingAccepted)
 		}
-		res := tx.Model(&Meeting{}).Where("id = ? AND status IN ?", id, allowed).Updates(cols)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return errs.New(errs.ErrConflict, "project.meeting_decided")
+		if err := st.DecideMeetingRequest(ctx, id, allowed, cols); err != nil {
+			return err
 		}
 		if to == MeetingAccepted && m.ProjectID != nil {
-			if err := tx.Model(&Lead{}).Where("project_id = ? AND investor_id = ? AND status IN ?", *m.ProjectID, m.InvestorID, []string{LeadNew, LeadContacted}).
-				Updates(map[string]any{"status": LeadMeeting, "updated_at": s.now()}).Error; err != nil {
+			if err := st.AdvanceLeadToMeeting(ctx, *m.ProjectID, m.InvestorID, s.now()); err != nil {
 				return err
 			}
 		}
@@ -243,12 +232,12 @@ func (s *Service) DecideMeeting(ctx context.Context, id int64, p *web.Principal,
 		return m, err
 	}
 	s.publishAll(ctx, append(staff, m.InvestorID), "meeting."+to, data)
-	return s.Meeting(ctx, id, p)
+	return s.MeetingRequest(ctx, id, p)
 }
 
 // Calendar returns an accepted meeting as an .ics file for either party.
-func (s *Service) Calendar(ctx context.Context, id int64, p *web.Principal) ([]byte, error) {
-	m, err := s.Meeting(ctx, id, p)
+func (s *Service) Calendar(ctx context.Context, id int64, p *actor.Actor) ([]byte, error) {
+	m, err := s.MeetingRequest(ctx, id, p)
 	if err != nil {
 		return nil, err
 	}

@@ -120,7 +120,7 @@ type Note struct {
 // TableName is the project_lead_notes table.
 func (Note) TableName() string { return "project_lead_notes" }
 
-// Meeting statuses.
+// Meeting request statuses.
 const (
 	MeetingPending   = "pending"
 	MeetingAccepted  = "accepted"
@@ -128,9 +128,9 @@ const (
 	MeetingCancelled = "cancelled"
 )
 
-// Meeting is an investor's request for a 1:1 meeting with a zone, with the times they
+// MeetingRequest is an investor's request for a 1:1 meeting with a zone, with the times they
 // proposed and, once accepted, the time chosen.
-type Meeting struct {
+type MeetingRequest struct {
 	ID          int64       `json:"id"`
 	ZoneID      int64       `json:"zoneId"`
 	ProjectID   *int64      `json:"projectId"`
@@ -154,4 +154,4 @@ type Meeting struct {
 }
 
 // TableName is the meeting_requests table.
-func (Meeting) TableName() string { return "meeting_requests" }
+func (MeetingRequest) TableName() string { return "meeting_requests" }

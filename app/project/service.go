@@ -2,18 +2,16 @@ package project
 
 import (
 	"context"
-	"errors"
-	"strconv"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
 
 	"zonefair/app/account"
-	"zonefair/app/db"
+	"zonefair/app/actor"
 	"zonefair/app/errs"
 	"zonefair/app/notify"
-	"zonefair/app/web"
+	"zonefair/app/policy"
 	"zonefair/app/zone"
 )
 
@@ -41,13 +39,22 @@ type Users interface {
 	ZoneStaff(ctx context.Context, zoneID int64) ([]int64, error)
 }
 
+// Policies is the policy capability: the published policies a project names as incentives.
+type Policies interface {
+	// ApplyingTo lists the published policies that apply to zone zoneID of province.
+	ApplyingTo(ctx context.Context, zoneID int64, province string) ([]policy.Incentive, error)
+	// Published returns the published policies among ids, by id.
+	Published(ctx context.Context, ids []int64) ([]policy.Incentive, error)
+}
+
 // Service is the projects' and matchmaking's use cases.
 type Service struct {
-	DB        *gorm.DB
+	Store     *Store
 	Notify    *notify.Service // nil notifies nobody
 	Briefings Briefings
 	Zones     Zones
 	Users     Users
+	Policies  Policies
 	UploadDir string // attachments are kept under UploadDir/projects/<id>/
 	BaseURL   string
 	Now       func() time.Time
@@ -66,17 +73,6 @@ var Currencies = []string{"CNY", "USD", "EUR", "JPY", "HKD", "GBP"}
 // CNYPer is an indicative value in yuan of one unit of each currency. The amount filter compares
 // projects stated in different currencies with it; it is a yardstick, not a rate to trade at.
 var CNYPer = map[string]float64{"CNY": 1, "USD": 7.1, "EUR": 7.7, "JPY": 0.047, "HKD": 0.91, "GBP": 9}
-
-// amountInCNY is the SQL for a project's amount in yuan by CNYPer.
-func amountInCNY() string {
-	var b strings.Builder
-	b.WriteString("(amount * CASE currency")
-	for _, c := range Currencies {
-		b.WriteString(" WHEN '" + c + "' THEN " + strconv.FormatFloat(CNYPer[c], 'f', -1, 64))
-	}
-	b.WriteString(" ELSE 1 END)")
-	return b.String()
-}
 
 // Input is a new or edited project.
 type Input struct {
@@ -113,7 +109,7 @@ func (in Input) apply(p *Project) error {
 }
 
 // Create lists a project in the caller's zone (admins name the zone).
-func (s *Service) Create(ctx context.Context, p *web.Principal, in Input) (Project, error) {
+func (s *Service) Create(ctx context.Context, p *actor.Actor, in Input) (Project, error) {
 	zoneID, err := p.CreatesIn(in.ZoneID)
 	if err != nil {
 		return Project{}, err
@@ -121,21 +117,21 @@ func (s *Service) Create(ctx context.Context, p *web.Principal, in Input) (Proje
 	if in.ZoneID = zoneID; !p.ManagesZone(in.ZoneID) {
 		return Project{}, errs.Forbidden()
 	}
-	if err := zone.NewStore(s.DB).Exists(ctx, in.ZoneID); err != nil {
+	if err := s.Zones.Exists(ctx, in.ZoneID); err != nil {
 		return Project{}, errs.Invalid("zoneId", "field.zone_unknown")
 	}
 	pr := Project{ZoneID: in.ZoneID, CreatedBy: p.UserID}
 	if err := in.apply(&pr); err != nil {
 		return pr, err
 	}
-	if err := s.DB.WithContext(ctx).Create(&pr).Error; err != nil {
+	if err := s.Store.CreateProject(ctx, &pr); err != nil {
 		return pr, err
 	}
 	return s.Get(ctx, pr.ID, p)
 }
 
 // Update edits a project of the caller's zone.
-func (s *Service) Update(ctx context.Context, id int64, p *web.Principal, in Input) (Project, error) {
+func (s *Service) Update(ctx context.Context, id int64, p *actor.Actor, in Input) (Project, error) {
 	pr, err := s.managed(ctx, id, p)
 	if err != nil {
 		return pr, err
@@ -143,22 +139,16 @@ func (s *Service) Update(ctx context.Context, id int64, p *web.Principal, in Inp
 	if err := in.apply(&pr); err != nil {
 		return pr, err
 	}
-	err = s.DB.WithContext(ctx).Model(&Project{}).Where("id = ?", id).Updates(map[string]any{
-		"title_zh": pr.TitleZh, "title_en": pr.TitleEn, "description_zh": pr.DescriptionZh, "description_en": pr.DescriptionEn,
-		"industry": pr.Industry, "amount": pr.Amount, "currency": pr.Currency, "land_area": pr.LandArea,
-		"location_zh": pr.LocationZh, "location_en": pr.LocationEn, "incentives_zh": pr.IncentivesZh, "incentives_en": pr.IncentivesEn,
-		"status": pr.Status,
-	}).Error
-	if err != nil {
+	if err := s.Store.UpdateProject(ctx, id, pr); err != nil {
 		return pr, err
 	}
 	return s.Get(ctx, id, p)
 }
 
-func (s *Service) managed(ctx context.Context, id int64, p *web.Principal) (Project, error) {
-	var pr Project
-	if err := s.DB.WithContext(ctx).First(&pr, id).Error; err != nil {
-		return pr, notFound(err, "project")
+func (s *Service) managed(ctx context.Context, id int64, p *actor.Actor) (Project, error) {
+	pr, err := s.Store.Project(ctx, id)
+	if err != nil {
+		return pr, err
 	}
 	if !p.ManagesZone(pr.ZoneID) {
 		return pr, errs.Forbidden()
@@ -166,20 +156,9 @@ func (s *Service) managed(ctx context.Context, id int64, p *web.Principal) (Proj
 	return pr, nil
 }
 
-func notFound(err error, what string) error {
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return missing(what)
-	}
-	return err
-}
-
 // ZoneOf returns the zone project id belongs to.
 func (s *Service) ZoneOf(ctx context.Context, id int64) (int64, error) {
-	var pr Project
-	if err := s.DB.WithContext(ctx).Select("id", "zone_id").Take(&pr, id).Error; err != nil {
-		return 0, notFound(err, "project")
-	}
-	return pr.ZoneID, nil
+	return s.Store.ZoneOf(ctx, id)
 }
 
 // Ref is what other capabilities show of a project: a briefing of the projects it presents.
@@ -196,8 +175,8 @@ func (s *Service) Refs(ctx context.Context, ids []int64) ([]Ref, error) {
 	if len(ids) == 0 {
 		return refs, nil
 	}
-	var prs []Project
-	if err := s.DB.WithContext(ctx).Select("id", "zone_id", "title_zh", "title_en").Where("id IN ?", ids).Order("id").Find(&prs).Error; err != nil {
+	prs, err := s.Store.Titles(ctx, ids)
+	if err != nil {
 		return nil, err
 	}
 	for _, pr := range prs {
@@ -208,26 +187,14 @@ func (s *Service) Refs(ctx context.Context, ids []int64) ([]Ref, error) {
 
 // MeetingRequestsFrom counts, per investor, the meeting requests made from briefing id.
 func (s *Service) MeetingRequestsFrom(ctx context.Context, briefingID int64) (map[int64]int, error) {
-	var rows []struct {
-		InvestorID int64
-		N          int
-	}
-	if err := s.DB.WithContext(ctx).Model(&Meeting{}).Select("investor_id, COUNT(*) AS n").Where("briefing_id = ?", briefingID).
-		Group("investor_id").Scan(&rows).Error; err != nil {
-		return nil, err
-	}
-	out := make(map[int64]int, len(rows))
-	for _, r := range rows {
-		out[r.InvestorID] = r.N
-	}
-	return out, nil
+	return s.Store.MeetingRequestsFrom(ctx, briefingID)
 }
 
 // Get returns project id as the caller sees it.
-func (s *Service) Get(ctx context.Context, id int64, p *web.Principal) (Project, error) {
-	var pr Project
-	if err := s.DB.WithContext(ctx).First(&pr, id).Error; err != nil {
-		return pr, notFound(err, "project")
+func (s *Service) Get(ctx context.Context, id int64, p *actor.Actor) (Project, error) {
+	pr, err := s.Store.Project(ctx, id)
+	if err != nil {
+		return pr, err
 	}
 	list := []Project{pr}
 	if err := s.decorate(ctx, list, p); err != nil {
@@ -237,7 +204,7 @@ func (s *Service) Get(ctx context.Context, id int64, p *web.Principal) (Project,
 }
 
 // Detail returns project id as its page shows it: with its attachments and incentive policies.
-func (s *Service) Detail(ctx context.Context, id int64, p *web.Principal) (Project, error) {
+func (s *Service) Detail(ctx context.Context, id int64, p *actor.Actor) (Project, error) {
 	pr, err := s.Get(ctx, id, p)
 	if err != nil {
 		return pr, err
@@ -251,45 +218,35 @@ func (s *Service) Detail(ctx context.Context, id int64, p *web.Principal) (Proje
 
 // decorate fills zone names, follower counts and the caller's follow and interest, in a
 // fixed number of queries for the whole page.
-func (s *Service) decorate(ctx context.Context, ps []Project, p *web.Principal) error {
+func (s *Service) decorate(ctx context.Context, ps []Project, p *actor.Actor) error {
 	if len(ps) == 0 {
 		return nil
 	}
-	g := s.DB.WithContext(ctx)
 	ids, zoneIDs := make([]int64, len(ps)), make([]int64, len(ps))
 	for i, pr := range ps {
 		ids[i], zoneIDs[i] = pr.ID, pr.ZoneID
 	}
-	var zs []zone.Zone
-	if err := g.Select("id, name_zh, name_en, province, region").Where("id IN ?", zoneIDs).Find(&zs).Error; err != nil {
+	zs, err := s.Zones.ByIDs(ctx, zoneIDs)
+	if err != nil {
 		return err
 	}
 	byZone := map[int64]zone.Zone{}
 	for _, z := range zs {
 		byZone[z.ID] = z
 	}
-	var counts []struct {
-		ProjectID int64
-		N         int
+	var me int64
+	if p != nil {
+		me = p.UserID
 	}
-	if err := g.Model(&follow{}).Select("project_id, COUNT(*) AS n").Where("project_id IN ?", ids).Group("project_id").Scan(&counts).Error; err != nil {
+	followers, mine, err := s.Store.Followers(ctx, ids, me)
+	if err != nil {
 		return err
 	}
-	followers := map[int64]int{}
-	for _, c := range counts {
-		followers[c.ProjectID] = c.N
-	}
-	mine, interested := map[int64]bool{}, map[int64]bool{}
+	interested := map[int64]bool{}
 	if p != nil {
-		var fs, ls []int64
-		if err := g.Model(&follow{}).Where("user_id = ? AND project_id IN ?", p.UserID, ids).Pluck("project_id", &fs).Error; err != nil {
+		ls, err := s.Store.InterestedIn(ctx, p.UserID, ids)
+		if err != nil {
 			return err
-		}
-		if err := g.Model(&Lead{}).Where("investor_id = ? AND project_id IN ?", p.UserID, ids).Pluck("project_id", &ls).Error; err != nil {
-			return err
-		}
-		for _, id := range fs {
-			mine[id] = true
 		}
 		for _, id := range ls {
 			interested[id] = true
@@ -330,80 +287,33 @@ type Page struct {
 }
 
 // List searches projects in Chinese and English with filters, newest first.
-func (s *Service) List(ctx context.Context, p *web.Principal, f Filter) (Page, error) {
+func (s *Service) List(ctx context.Context, p *actor.Actor, f Filter) (Page, error) {
 	if f.Page == 0 {
 		f.Page = 1
 	}
 	if f.PageSize == 0 {
 		f.PageSize = 20
 	}
-	tx := s.DB.WithContext(ctx).Model(&Project{})
-	if q := strings.ToLower(strings.TrimSpace(f.Q)); q != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
-		tx = tx.Where(`LOWER(title_zh) LIKE ? ESCAPE '\' OR LOWER(title_en) LIKE ? ESCAPE '\' OR LOWER(description_zh) LIKE ? ESCAPE '\' OR LOWER(description_en) LIKE ? ESCAPE '\'`, like, like, like, like)
-	}
-	if f.Industry != "" {
-		tx = tx.Where("industry = ?", f.Industry)
-	}
-	if f.ZoneID > 0 {
-		tx = tx.Where("zone_id = ?", f.ZoneID)
-	}
-	if f.Region != "" || f.Province != "" {
-		zq := s.DB.Model(&zone.Zone{}).Select("id")
-		if f.Region != "" {
-			zq = zq.Where("region = ?", f.Region)
-		}
-		if f.Province != "" {
-			zq = zq.Where("province = ?", f.Province)
-		}
-		tx = tx.Where("zone_id IN (?)", zq)
-	}
-	if f.Status != "" {
-		tx = tx.Where("status = ?", f.Status)
-	}
-	if f.Currency != "" {
-		tx = tx.Where("currency = ?", f.Currency)
-	}
-	amount := "amount"
-	if f.Currency == "" {
-		amount = amountInCNY()
-	}
-	if f.MinAmount > 0 {
-		tx = tx.Where(amount+" >= ?", f.MinAmount)
-	}
-	if f.MaxAmount > 0 {
-		tx = tx.Where(amount+" <= ?", f.MaxAmount)
-	}
+	var follower int64
 	if f.Followed {
 		if p == nil {
 			return Page{}, errs.New(errs.ErrUnauthorized, "unauthorized")
 		}
-		tx = tx.Where("id IN (?)", s.DB.Model(&follow{}).Select("project_id").Where("user_id = ?", p.UserID))
+		follower = p.UserID
 	}
-	out := Page{Items: []Project{}, Page: f.Page, PageSize: f.PageSize}
-	if err := tx.Count(&out.Total).Error; err != nil {
-		return out, err
-	}
-	if err := tx.Order("id DESC").Offset((f.Page - 1) * f.PageSize).Limit(f.PageSize).Find(&out.Items).Error; err != nil {
+	out, err := s.Store.Search(ctx, f, follower)
+	if err != nil {
 		return out, err
 	}
 	return out, s.decorate(ctx, out.Items, p)
 }
 
 // Follow adds the project to the caller's followed list; following twice is a no-op.
-func (s *Service) Follow(ctx context.Context, id int64, p *web.Principal, on bool) error {
+func (s *Service) Follow(ctx context.Context, id int64, p *actor.Actor, on bool) error {
 	if _, err := s.Get(ctx, id, nil); err != nil {
 		return err
 	}
-	g := s.DB.WithContext(ctx)
-	if !on {
-		return g.Where("project_id = ? AND user_id = ?", id, p.UserID).Delete(&follow{}).Error
-	}
-	err := g.Create(&follow{ProjectID: id, UserID: p.UserID, CreatedAt: s.now()}).Error
-	if db.IsUniqueViolation(err) {
-		return nil
-	}
-	return err
+	return s.Store.SetFollow(ctx, id, p.UserID, on, s.now())
 }
 
 func (s *Service) notifyAll(tx *gorm.DB, users []int64, kind string, data any) error {

@@ -7,9 +7,9 @@ import (
 	"gorm.io/gorm"
 
 	"zonefair/app/account"
+	"zonefair/app/actor"
 	"zonefair/app/briefing"
 	"zonefair/app/project"
-	"zonefair/app/web"
 	"zonefair/app/zone"
 )
 
@@ -65,9 +65,9 @@ func demoBriefings(ctx context.Context, g *gorm.DB, uploadDir string) error {
 	if err != nil {
 		return err
 	}
-	staff, investor, other := staffUser.Principal(), investorUser.Principal(), otherUser.Principal()
+	staff, investor, other := staffUser.Principal().Caller(), investorUser.Principal().Caller(), otherUser.Principal().Caller()
 	zones := zone.NewStore(g)
-	projects := &project.Service{DB: g, Zones: zones, Users: users}
+	projects := &project.Service{Store: project.NewStore(g), Zones: zones, Users: users}
 	var homeProjects []int64
 	for _, d := range demoProjects {
 		z, err := zones.BySlug(ctx, d.zoneSlug)
@@ -83,7 +83,7 @@ func demoBriefings(ctx context.Context, g *gorm.DB, uploadDir string) error {
 			if err != nil {
 				return err
 			}
-			creator = admin.Principal()
+			creator = admin.Principal().Caller()
 		}
 		p, err := projects.Create(ctx, creator, in)
 		if err != nil {
@@ -109,7 +109,7 @@ func demoBriefings(ctx context.Context, g *gorm.DB, uploadDir string) error {
 	upcoming := base
 	upcoming.TitleZh, upcoming.TitleEn = "苏州工业园区对话世界 500 强", "Suzhou Industrial Park Meets the Fortune Global 500"
 	upcoming.StartsAt, upcoming.EndsAt = now.AddDate(0, 0, 7), now.AddDate(0, 0, 7).Add(90*time.Minute)
-	svc := &briefing.Service{DB: g, Zones: zones, Projects: projects, Users: users, UploadDir: uploadDir}
+	svc := &briefing.Service{Store: briefing.NewStore(g), Zones: zones, Projects: projects, Users: users, UploadDir: uploadDir}
 	b, err := svc.Create(ctx, staff, upcoming)
 	if err != nil {
 		return err
@@ -123,7 +123,7 @@ func demoBriefings(ctx context.Context, g *gorm.DB, uploadDir string) error {
 	past.TitleZh, past.TitleEn = "生物医药产业投资推介会", "Biomedicine Investment Briefing"
 	past.StartsAt = now.AddDate(0, 0, -14)
 	past.EndsAt = past.StartsAt.Add(2 * time.Hour)
-	then := &briefing.Service{DB: g, Zones: zones, Projects: projects, Users: users, UploadDir: uploadDir, Now: at(past.StartsAt.Add(-24 * time.Hour))}
+	then := &briefing.Service{Store: briefing.NewStore(g), Zones: zones, Projects: projects, Users: users, UploadDir: uploadDir, Now: at(past.StartsAt.Add(-24 * time.Hour))}
 	pb, err := then.Create(ctx, staff, past)
 	if err != nil {
 		return err
@@ -156,7 +156,7 @@ func demoBriefings(ctx context.Context, g *gorm.DB, uploadDir string) error {
 	stays := []seedStay{
 		{staff.UserID, true, 0, 114}, {investor.UserID, false, 3, 82}, {investor.UserID, true, 85, 29}, {other.UserID, false, 6, 40}, {other.UserID, false, 70, 44},
 	}
-	audience := map[int64]*web.Principal{investor.UserID: investor, other.UserID: other}
+	audience := map[int64]*actor.Actor{investor.UserID: investor, other.UserID: other}
 	for _, st := range stays {
 		p, ok := audience[st.userID]
 		if !ok {
@@ -205,7 +205,7 @@ func demoBriefings(ctx context.Context, g *gorm.DB, uploadDir string) error {
 }
 
 // uploadSlides gives briefing b the demo deck through the briefings' own upload path.
-func uploadSlides(ctx context.Context, svc *briefing.Service, b briefing.Briefing, h *web.Principal, uploadDir string) error {
+func uploadSlides(ctx context.Context, svc *briefing.Service, b briefing.Briefing, h *actor.Actor, uploadDir string) error {
 	if uploadDir == "" {
 		return nil
 	}
@@ -219,7 +219,7 @@ func uploadSlides(ctx context.Context, svc *briefing.Service, b briefing.Briefin
 
 // playRoom fills a room: a chat, questions (one answered and pinned, one voted by another
 // attendee), and a poll voted on, closed when finish is set.
-func playRoom(ctx context.Context, svc *briefing.Service, id int64, h, inv, other *web.Principal, finish bool) error {
+func playRoom(ctx context.Context, svc *briefing.Service, id int64, h, inv, other *actor.Actor, finish bool) error {
 	if _, err := svc.Chat(ctx, id, inv, briefing.TextInput{Body: "Hello from Frankfurt!"}); err != nil {
 		return err
 	}

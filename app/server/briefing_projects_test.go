@@ -117,7 +117,7 @@ func TestMeetingRequests(t *testing.T) {
 		t1 := time.Now().UTC().Add(72 * time.Hour).Truncate(time.Minute)
 		t2 := t1.Add(24 * time.Hour)
 		inv.do("POST", "/api/v1/meetings", map[string]any{"projectId": p.ID, "proposed": []time.Time{time.Now().Add(-time.Hour)}}).want(400)
-		var m project.Meeting
+		var m project.MeetingRequest
 		inv.do("POST", "/api/v1/meetings", map[string]any{"projectId": p.ID, "proposed": []time.Time{t1, t2}, "minutes": 45, "message": "Site visit"}).want(201).json(&m)
 		if m.ZoneID != e.zoneA.ID || m.Status != "pending" || len(m.Proposed) != 2 {
 			t.Fatalf("request %+v", m)

@@ -41,7 +41,7 @@ func TestNotificationsSayWhatHappened(t *testing.T) {
 		p := newProject(e, staff, nil)
 		inv.do("POST", fmt.Sprintf("/api/v1/projects/%d/interest", p.ID), map[string]string{"message": "hi"}).want(201)
 		at := time.Now().UTC().Add(72 * time.Hour).Truncate(time.Minute)
-		var m project.Meeting
+		var m project.MeetingRequest
 		inv.do("POST", "/api/v1/meetings", map[string]any{"projectId": p.ID, "proposed": []time.Time{at}}).want(201).json(&m)
 		staff.do("POST", fmt.Sprintf("/api/v1/meetings/%d/accept", m.ID), map[string]any{"startsAt": at}).want(200)
 

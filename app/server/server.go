@@ -156,8 +156,8 @@ func New(d Deps) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	briefings := &briefing.Service{DB: d.DB, Pub: d.Publisher, Notify: notices, Limiter: d.State.Limiter, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL, Log: d.Log}
-	projects := &project.Service{DB: d.DB, Notify: notices, Briefings: briefings, Zones: zones, Users: users, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}
+	briefings := &briefing.Service{Store: briefing.NewStore(d.DB), Pub: d.Publisher, Notify: notices, Limiter: d.State.Limiter, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL, Log: d.Log}
+	projects := &project.Service{Store: project.NewStore(d.DB), Notify: notices, Briefings: briefings, Zones: zones, Users: users, Policies: policy.NewStore(d.DB), UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}
 	briefings.Zones, briefings.Projects, briefings.Users = zones, projects, users
 	var signingSender signing.Sender = signing.Mailer{Service: notices, DB: d.DB, Users: users}
 	if d.SigningSender != nil {
@@ -172,9 +172,10 @@ func New(d Deps) (*App, error) {
 	(&signing.Handlers{Store: signing.NewStore(d.DB), Service: agreements}).Routes(r)
 	(&briefing.Handlers{Service: briefings}).Routes(r)
 	(&project.Handlers{Service: projects}).Routes(r)
-	meetings := &meeting.Service{DB: d.DB, Notify: notices, Jobs: fair, Projects: projects, ICE: d.Config.ICEServers, BaseURL: d.Config.BaseURL, Log: d.Log}
+	meetings := &meeting.Service{Store: meeting.NewStore(d.DB), Notify: notices, Fair: jobs, Jobs: fair, Zones: zones, Users: users, Requests: projects.Store, Leads: projects,
+		ICE: d.Config.ICEServers, BaseURL: d.Config.BaseURL, Log: d.Log}
 	(&meeting.Handlers{Service: meetings}).Routes(r)
-	videos := &video.Service{DB: d.DB, Server: video.Server{URL: d.Config.LiveKitURL, APIKey: d.Config.LiveKitAPIKey, APISecret: d.Config.LiveKitAPISecret},
+	videos := &video.Service{DB: d.DB, Server: video.Server{URL: d.Config.LiveKitURL, APIKey: d.Config.LiveKitAPIKey, APISecret: d.Config.LiveKitAPISecret, RoomPrefix: d.Config.LiveKitRoomPrefix},
 		Briefings: briefings, Meetings: meetings, Users: users, Pub: d.Publisher, Log: d.Log}
 	(&video.Handlers{Service: videos}).Routes(r)
 	if videos.Enabled() {

@@ -77,7 +77,7 @@ func (s *Service) Stage(ctx context.Context, id int64) (Stage, error) {
 
 // StageOf returns briefing id's stage to someone in its room.
 func (s *Service) StageOf(ctx context.Context, id int64, p *web.Principal) (Stage, error) {
-	a, err := s.Briefings.VideoAccess(ctx, id, p)
+	a, err := s.Briefings.VideoAccess(ctx, id, p.Caller())
 	if err != nil {
 		return Stage{}, err
 	}
@@ -97,7 +97,7 @@ type HandInput struct {
 // without a video server too, and the host answers one by bringing the attendee on stage (with
 // a video server) or by replying and lowering it (SetStage with on false).
 func (s *Service) RaiseHand(ctx context.Context, id int64, p *web.Principal, raised bool) (Stage, error) {
-	a, err := s.Briefings.VideoAccess(ctx, id, p)
+	a, err := s.Briefings.VideoAccess(ctx, id, p.Caller())
 	if err != nil {
 		return Stage{}, err
 	}
@@ -147,7 +147,7 @@ func (s *Service) SetStage(ctx context.Context, id int64, p *web.Principal, in S
 			return Stage{}, err
 		}
 	}
-	a, err := s.Briefings.VideoAccess(ctx, id, p)
+	a, err := s.Briefings.VideoAccess(ctx, id, p.Caller())
 	if err != nil {
 		return Stage{}, err
 	}
@@ -222,7 +222,7 @@ func (s *Service) stageChanged(ctx context.Context, id int64) (Stage, error) {
 // permit changes a connected participant's rights on the video server. A participant who is
 // not connected gets the new rights with their next token, so "not found" is no failure.
 func (s *Service) permit(ctx context.Context, id, userID int64, publish bool) {
-	room := Room(KindBriefing, id)
+	room := s.Server.room(KindBriefing, id)
 	tok, err := auth.NewAccessToken(s.Server.APIKey, s.Server.APISecret).
 		SetVideoGrant(&auth.VideoGrant{RoomAdmin: true, Room: room}).SetValidFor(time.Minute).ToJWT()
 	if err != nil {

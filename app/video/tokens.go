@@ -56,7 +56,7 @@ func (s *Service) BriefingToken(ctx context.Context, id int64, p *web.Principal)
 	if err := s.off(); err != nil {
 		return Token{}, err
 	}
-	a, err := s.Briefings.VideoAccess(ctx, id, p)
+	a, err := s.Briefings.VideoAccess(ctx, id, p.Caller())
 	if err != nil {
 		return Token{}, err
 	}
@@ -83,7 +83,7 @@ func (s *Service) BriefingToken(ctx context.Context, id int64, p *web.Principal)
 	case st.On(p.UserID):
 		role = RolePresenter
 	}
-	t := Token{URL: s.Server.URL, Room: Room(KindBriefing, id), Identity: Identity(p.UserID), Role: role, CanPublish: role != RoleAudience, Stage: st}
+	t := Token{URL: s.Server.URL, Room: s.Server.room(KindBriefing, id), Identity: Identity(p.UserID), Role: role, CanPublish: role != RoleAudience, Stage: st}
 	t.Token, err = s.sign(t.Room, p, role, t.CanPublish)
 	return t, err
 }
@@ -94,14 +94,14 @@ func (s *Service) MeetingToken(ctx context.Context, id int64, p *web.Principal) 
 	if err := s.off(); err != nil {
 		return Token{}, err
 	}
-	m, err := s.Meetings.Room(ctx, p, id)
+	m, err := s.Meetings.Room(ctx, p.Caller(), id)
 	if err != nil {
 		return Token{}, err
 	}
 	if m.Status != meeting.Open || m.EndedAt != nil {
 		return Token{}, errs.New(errs.ErrConflict, "video.meeting_over")
 	}
-	t := Token{URL: s.Server.URL, Room: Room(KindMeeting, id), Identity: Identity(p.UserID), Role: RoleMember, CanPublish: true, Stage: Stage{Hands: []Person{}, Presenters: []Person{}}}
+	t := Token{URL: s.Server.URL, Room: s.Server.room(KindMeeting, id), Identity: Identity(p.UserID), Role: RoleMember, CanPublish: true, Stage: Stage{Hands: []Person{}, Presenters: []Person{}}}
 	t.Token, err = s.sign(t.Room, p, RoleMember, true)
 	return t, err
 }

@@ -68,7 +68,7 @@ func (s *Service) Webhook(ctx context.Context, authz string, body []byte) error 
 	if err := (protojson.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(bytes.TrimSpace(body), &ev); err != nil {
 		return errs.Invalid("body", "field.invalid")
 	}
-	kind, ref, ok := parseRoom(ev.GetRoom().GetName())
+	kind, ref, ok := s.Server.parseRoom(ev.GetRoom().GetName())
 	if !ok {
 		return nil
 	}
@@ -134,7 +134,7 @@ type Stay struct {
 // BriefingStays lists who was in briefing id's video room and on stage, for those who may read
 // its attendance analytics: its hosts (staff of its zones, its creator, admins).
 func (s *Service) BriefingStays(ctx context.Context, id int64, p *web.Principal) ([]Stay, error) {
-	a, err := s.Briefings.VideoAccess(ctx, id, p)
+	a, err := s.Briefings.VideoAccess(ctx, id, p.Caller())
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +147,7 @@ func (s *Service) BriefingStays(ctx context.Context, id int64, p *web.Principal)
 // MeetingStays lists who was in meeting id's video room, for its participants only: the
 // meeting's record is theirs (staff managing it without taking part get 403, others 404).
 func (s *Service) MeetingStays(ctx context.Context, id int64, p *web.Principal) ([]Stay, error) {
-	if _, err := s.Meetings.Room(ctx, p, id); err != nil {
+	if _, err := s.Meetings.Room(ctx, p.Caller(), id); err != nil {
 		return nil, err
 	}
 	return s.Stays(ctx, KindMeeting, id)

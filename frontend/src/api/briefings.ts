@@ -51,10 +51,10 @@ export type LeadStatus = Lead['status']
 export type LeadQuery = Omit<QueryOf<'/api/v1/leads'>, 'status'> & { status?: LeadStatus }
 export type LeadUpdate = { status?: LeadStatus; note?: string }
 export type Note = S['ProjectNote']
-export type Meeting = S['ProjectMeeting']
-export type MeetingStatus = Meeting['status']
-export type MeetingInput = Opt<S['ProjectMeetingInput'], 'projectId' | 'briefingId' | 'zoneId' | 'message' | 'minutes'>
-export type MeetingQuery = QueryOf<'/api/v1/meetings'>
+export type MeetingRequest = S['ProjectMeetingRequest']
+export type MeetingRequestStatus = MeetingRequest['status']
+export type MeetingRequestInput = Opt<S['ProjectMeetingRequestInput'], 'projectId' | 'briefingId' | 'zoneId' | 'message' | 'minutes'>
+export type MeetingRequestQuery = QueryOf<'/api/v1/meetings'>
 export type AcceptInput = Opt<S['ProjectAcceptInput'], 'meetingUrl'>
 
 const b = (id: number) => `/briefings/${id}`
@@ -105,10 +105,10 @@ export const projectApi = {
   leads: (q: LeadQuery = {}) => client.get<Lead[] | null>('/leads', { ...q }),
   lead: (id: number) => client.get<Lead>(`/leads/${id}`),
   updateLead: (id: number, body: LeadUpdate) => client.patch<Lead>(`/leads/${id}`, body),
-  requestMeeting: (body: MeetingInput) => client.post<Meeting>('/meetings', body),
-  meetings: (q: MeetingQuery = {}) => client.get<Meeting[] | null>('/meetings', { ...q }),
-  accept: (id: number, body: AcceptInput) => client.post<Meeting>(`/meetings/${id}/accept`, body),
-  decline: (id: number) => client.post<Meeting>(`/meetings/${id}/decline`),
-  cancel: (id: number) => client.post<Meeting>(`/meetings/${id}/cancel`),
+  requestMeeting: (body: MeetingRequestInput) => client.post<MeetingRequest>('/meetings', body),
+  meetings: (q: MeetingRequestQuery = {}) => client.get<MeetingRequest[] | null>('/meetings', { ...q }),
+  accept: (id: number, body: AcceptInput) => client.post<MeetingRequest>(`/meetings/${id}/accept`, body),
+  decline: (id: number) => client.post<MeetingRequest>(`/meetings/${id}/decline`),
+  cancel: (id: number) => client.post<MeetingRequest>(`/meetings/${id}/cancel`),
   meetingCalendarUrl: (id: number) => `/api/v1/meetings/${id}/calendar.ics`,
 }

@@ -8050,7 +8050,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ProjectMeeting"][];
+                        "application/json": components["schemas"]["ProjectMeetingRequest"][];
                     };
                 };
                 /** @description Bad Request */
@@ -8096,7 +8096,7 @@ export interface paths {
             };
             requestBody?: {
                 content: {
-                    "application/json": components["schemas"]["ProjectMeetingInput"];
+                    "application/json": components["schemas"]["ProjectMeetingRequestInput"];
                 };
             };
             responses: {
@@ -8106,7 +8106,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ProjectMeeting"];
+                        "application/json": components["schemas"]["ProjectMeetingRequest"];
                     };
                 };
                 /** @description Bad Request */
@@ -8172,7 +8172,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ProjectMeeting"];
+                        "application/json": components["schemas"]["ProjectMeetingRequest"];
                     };
                 };
                 /** @description Unauthorized */
@@ -8246,7 +8246,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ProjectMeeting"];
+                        "application/json": components["schemas"]["ProjectMeetingRequest"];
                     };
                 };
                 /** @description Bad Request */
@@ -8391,7 +8391,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ProjectMeeting"];
+                        "application/json": components["schemas"]["ProjectMeetingRequest"];
                     };
                 };
                 /** @description Unauthorized */
@@ -8459,7 +8459,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ProjectMeeting"];
+                        "application/json": components["schemas"]["ProjectMeetingRequest"];
                     };
                 };
                 /** @description Unauthorized */
@@ -15917,7 +15917,7 @@ export interface components {
             note: string;
             status: string;
         };
-        ProjectMeeting: {
+        ProjectMeetingRequest: {
             briefingId: number | null;
             /** Format: date-time */
             createdAt: string;
@@ -15943,7 +15943,7 @@ export interface components {
             zoneNameEn: string;
             zoneNameZh: string;
         };
-        ProjectMeetingInput: {
+        ProjectMeetingRequestInput: {
             /** Format: int64 */
             briefingId: number;
             message: string;
