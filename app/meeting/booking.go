@@ -3,6 +3,8 @@ package meeting
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -36,7 +38,7 @@ type Bookable struct {
 }
 
 // invitations lists a's applications in the interview stage (graduates) or accepted meeting
-// requests (investors); titled adds the names that the booking page shows.
+// requests (investors); titled adds the graduates' titles that the booking page shows.
 func (s *Service) invitations(ctx context.Context, a *actor.Actor, titled bool) ([]Invitation, error) {
 	out := []Invitation{}
 	switch a.Role {
@@ -57,18 +59,9 @@ func (s *Service) invitations(ctx context.Context, a *actor.Actor, titled bool) 
 		if err != nil {
 			return nil, err
 		}
-		zones := make([]int64, len(refs))
-		for i, r := range refs {
-			zones[i] = r.ZoneID
-		}
-		var names map[int64]zone.Name
-		if titled && len(zones) > 0 {
-			if names, _, err = s.Zones.EmployerNames(ctx, zones, nil); err != nil {
-				return nil, err
-			}
-		}
+		// Titled with their zones' names by Bookable, which mostly has them from the slots.
 		for _, r := range refs {
-			out = append(out, Invitation{RequestID: r.ID, ZoneID: r.ZoneID, TitleZh: names[r.ZoneID].Zh, TitleEn: names[r.ZoneID].En})
+			out = append(out, Invitation{RequestID: r.ID, ZoneID: r.ZoneID})
 		}
 	}
 	if len(out) == 0 {
@@ -118,7 +111,37 @@ func (s *Service) Bookable(ctx context.Context, a *actor.Actor) (Bookable, error
 	if out.Slots, err = s.Store.OpenSlots(ctx, q); err != nil {
 		return out, err
 	}
-	return out, s.decorate(ctx, out.Slots, a.UserID)
+	if err := s.decorate(ctx, out.Slots, a.UserID); err != nil || q.Kind != Negotiation {
+		return out, err
+	}
+	return out, s.titleByZone(ctx, out.Invitations, out.Slots)
+}
+
+// titleByZone titles investors' invitations with their zones' names: those of the slots shown,
+// reading only the zones that have none.
+func (s *Service) titleByZone(ctx context.Context, inv []Invitation, slots []Meeting) error {
+	known := map[int64]zone.Name{}
+	for _, m := range slots {
+		known[m.ZoneID] = zone.Name{Zh: m.ZoneNameZh, En: m.ZoneNameEn}
+	}
+	var unknown []int64
+	for _, i := range inv {
+		if _, ok := known[i.ZoneID]; !ok {
+			unknown = append(unknown, i.ZoneID)
+		}
+	}
+	if len(unknown) > 0 {
+		zs, _, err := s.Zones.EmployerNames(ctx, slices.Compact(slices.Sorted(slices.Values(unknown))), nil)
+		if err != nil {
+			return err
+		}
+		maps.Copy(known, zs)
+	}
+	for i := range inv {
+		n := known[inv[i].ZoneID]
+		inv[i].TitleZh, inv[i].TitleEn = n.Zh, n.En
+	}
+	return nil
 }
 
 // BookInput names the invitation a booking uses.

@@ -135,6 +135,13 @@ func TestRequestRoom(t *testing.T) {
 		if err != nil || len(b.Invitations) != 1 || b.Invitations[0].RequestID != accepted || b.Invitations[0].TitleEn != "Home Zone" || b.Invitations[0].TitleZh != "本区" {
 			t.Fatalf("investor's invitations: %+v, %v", b.Invitations, err)
 		}
+		// With a negotiation slot of the zone, the title comes with the slot's names.
+		_, err = w.svc.CreateSlots(w.ctx, w.staff, meeting.SlotInput{Kind: meeting.Negotiation, StartsAt: w.clock.at(3 * time.Hour), TimeZone: "Asia/Shanghai", Minutes: 30})
+		must(t, err)
+		b, err = w.svc.Bookable(w.ctx, inv)
+		if err != nil || len(b.Slots) != 1 || len(b.Invitations) != 1 || b.Invitations[0].TitleEn != "Home Zone" || b.Invitations[0].TitleZh != "本区" {
+			t.Fatalf("investor's invitations beside a slot: %+v, %v", b, err)
+		}
 		m, err := w.svc.RequestRoom(w.ctx, inv, accepted)
 		if err != nil || m.Source != meeting.FromRequest || m.HostID != w.staff.UserID || !m.StartsAt.Equal(at) || m.Minutes != 40 || m.Role != meeting.Guest {
 			t.Fatalf("room: %+v, %v", m, err)
