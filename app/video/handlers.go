@@ -39,7 +39,7 @@ func (h *Handlers) briefingToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := h.Service.BriefingToken(c.UserContext(), id, web.CurrentPrincipal(c))
+	t, err := h.Service.BriefingToken(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (h *Handlers) stage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	st, err := h.Service.StageOf(c.UserContext(), id, web.CurrentPrincipal(c))
+	st, err := h.Service.StageOf(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (h *Handlers) hand(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	st, err := h.Service.RaiseHand(c.UserContext(), id, web.CurrentPrincipal(c), *in.Raised)
+	st, err := h.Service.RaiseHand(c.UserContext(), id, web.CurrentPrincipal(c).Caller(), *in.Raised)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (h *Handlers) setStage(c *fiber.Ctx) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	st, err := h.Service.SetStage(c.UserContext(), id, web.CurrentPrincipal(c), in)
+	st, err := h.Service.SetStage(c.UserContext(), id, web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func (h *Handlers) briefingStays(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := h.Service.BriefingStays(c.UserContext(), id, web.CurrentPrincipal(c))
+	out, err := h.Service.BriefingStays(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func (h *Handlers) meetingToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := h.Service.MeetingToken(c.UserContext(), id, web.CurrentPrincipal(c))
+	t, err := h.Service.MeetingToken(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func (h *Handlers) meetingStays(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := h.Service.MeetingStays(c.UserContext(), id, web.CurrentPrincipal(c))
+	out, err := h.Service.MeetingStays(c.UserContext(), id, web.CurrentPrincipal(c).Caller())
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"zonefair/app/account"
+	"zonefair/app/actor"
 	"zonefair/app/db/dbtest"
 	"zonefair/app/errs"
 	"zonefair/app/meeting"
@@ -29,28 +30,28 @@ func TestGroupMeetingTokens(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.host.ZoneID = zone
-		slots, err := f.s.Meetings.CreateSlots(ctx, f.host.Caller(), meeting.SlotInput{Kind: meeting.Negotiation, Title: "Group", StartsAt: time.Now().Add(time.Hour), TimeZone: "Asia/Shanghai", Minutes: 60})
+		slots, err := f.s.Meetings.CreateSlots(ctx, f.host, meeting.SlotInput{Kind: meeting.Negotiation, Title: "Group", StartsAt: time.Now().Add(time.Hour), TimeZone: "Asia/Shanghai", Minutes: 60})
 		if err != nil {
 			t.Fatal(err)
 		}
 		id := slots[0].ID
-		m, err := f.s.Meetings.Invite(ctx, f.host.Caller(), id, meeting.InviteInput{Emails: []string{"ann@zonefair.test", "BOB@zonefair.test"}})
+		m, err := f.s.Meetings.Invite(ctx, f.host, id, meeting.InviteInput{Emails: []string{"ann@zonefair.test", "BOB@zonefair.test"}})
 		if err != nil || len(m.Guests) != 2 {
 			t.Fatalf("invite: %+v %v", m.Guests, err)
 		}
 		// Attendees cannot invite; unknown emails and graduates are refused.
-		_, err = f.s.Meetings.Invite(ctx, f.ann.Caller(), id, meeting.InviteInput{Emails: []string{"eve@zonefair.test"}})
+		_, err = f.s.Meetings.Invite(ctx, f.ann, id, meeting.InviteInput{Emails: []string{"eve@zonefair.test"}})
 		wantKind(t, err, errs.ErrForbidden)
-		_, err = f.s.Meetings.Invite(ctx, f.host.Caller(), id, meeting.InviteInput{Emails: []string{"nobody@zonefair.test"}})
+		_, err = f.s.Meetings.Invite(ctx, f.host, id, meeting.InviteInput{Emails: []string{"nobody@zonefair.test"}})
 		wantKind(t, err, errs.ErrInvalid)
 		grad := account.User{Email: "grad@zonefair.test", Name: "Grad", Role: web.RoleGraduate, Locale: "en"}
 		if err := g.Create(&grad).Error; err != nil {
 			t.Fatal(err)
 		}
-		_, err = f.s.Meetings.Invite(ctx, f.host.Caller(), id, meeting.InviteInput{Emails: []string{"grad@zonefair.test"}})
+		_, err = f.s.Meetings.Invite(ctx, f.host, id, meeting.InviteInput{Emails: []string{"grad@zonefair.test"}})
 		wantKind(t, err, errs.ErrInvalid)
 
-		for _, p := range []*web.Principal{f.host, f.ann, f.bob} {
+		for _, p := range []*actor.Actor{f.host, f.ann, f.bob} {
 			tok, err := f.s.MeetingToken(ctx, id, p)
 			if err != nil {
 				t.Fatal(err)
@@ -72,13 +73,13 @@ func TestGroupMeetingTokens(t *testing.T) {
 			}
 			emails = append(emails, u.Email)
 		}
-		_, err = f.s.Meetings.Invite(ctx, f.host.Caller(), id, meeting.InviteInput{Emails: emails})
+		_, err = f.s.Meetings.Invite(ctx, f.host, id, meeting.InviteInput{Emails: emails})
 		wantKind(t, err, errs.ErrConflict)
-		if m, err = f.s.Meetings.Invite(ctx, f.host.Caller(), id, meeting.InviteInput{Emails: emails[:13]}); err != nil || len(m.Guests) != meeting.MaxMembers-1 {
+		if m, err = f.s.Meetings.Invite(ctx, f.host, id, meeting.InviteInput{Emails: emails[:13]}); err != nil || len(m.Guests) != meeting.MaxMembers-1 {
 			t.Fatalf("13 more: %d %v", len(m.Guests), err)
 		}
 
-		if _, err := f.s.Meetings.End(ctx, f.host.Caller(), id); err != nil {
+		if _, err := f.s.Meetings.End(ctx, f.host, id); err != nil {
 			t.Fatal(err)
 		}
 		_, err = f.s.MeetingToken(ctx, id, f.ann)

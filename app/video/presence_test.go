@@ -28,7 +28,7 @@ func TestPresenceRights(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		user := func(name string, role web.Role, zone int64) *web.Principal {
+		user := func(name string, role web.Role, zone int64) *actor.Actor {
 			u := account.User{Email: name + "@presence.test", Name: name, Role: role, Locale: "en"}
 			if zone != 0 {
 				u.ZoneID = &zone
@@ -36,7 +36,7 @@ func TestPresenceRights(t *testing.T) {
 			if err := g.Create(&u).Error; err != nil {
 				t.Fatal(err)
 			}
-			return &web.Principal{Actor: actor.Actor{UserID: u.ID, Name: name, Role: role, ZoneID: zone}}
+			return &actor.Actor{UserID: u.ID, Name: name, Role: role, ZoneID: zone}
 		}
 		colleague, outsider, admin := user("colleague", web.RoleZoneStaff, 901), user("outsider", web.RoleZoneStaff, 902), user("admin", web.RoleAdmin, 0)
 		if err := g.Exec("INSERT INTO briefing_zones (briefing_id, zone_id) VALUES (?, ?)", f.live, 901).Error; err != nil {
@@ -55,7 +55,7 @@ func TestPresenceRights(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		for _, p := range []*web.Principal{f.host, colleague, admin} {
+		for _, p := range []*actor.Actor{f.host, colleague, admin} {
 			stays, err := f.s.BriefingStays(ctx, f.live, p)
 			if err != nil {
 				t.Fatalf("%s: %v", p.Name, err)
@@ -66,7 +66,7 @@ func TestPresenceRights(t *testing.T) {
 			}
 		}
 		// Attendees, staff of another zone and the attendee of another briefing may not.
-		for _, p := range []*web.Principal{f.ann, f.bob, outsider, f.other} {
+		for _, p := range []*actor.Actor{f.ann, f.bob, outsider, f.other} {
 			_, err := f.s.BriefingStays(ctx, f.live, p)
 			wantKind(t, err, errs.ErrForbidden)
 		}
@@ -78,12 +78,12 @@ func TestPresenceRights(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.host.ZoneID = 901
-		slots, err := f.s.Meetings.CreateSlots(ctx, f.host.Caller(), meeting.SlotInput{Kind: meeting.Negotiation, Title: "Talks", StartsAt: time.Now().Add(time.Hour), TimeZone: "Asia/Shanghai", Minutes: 60})
+		slots, err := f.s.Meetings.CreateSlots(ctx, f.host, meeting.SlotInput{Kind: meeting.Negotiation, Title: "Talks", StartsAt: time.Now().Add(time.Hour), TimeZone: "Asia/Shanghai", Minutes: 60})
 		if err != nil {
 			t.Fatal(err)
 		}
 		id := slots[0].ID
-		if _, err := f.s.Meetings.Invite(ctx, f.host.Caller(), id, meeting.InviteInput{Emails: []string{"ann@zonefair.test"}}); err != nil {
+		if _, err := f.s.Meetings.Invite(ctx, f.host, id, meeting.InviteInput{Emails: []string{"ann@zonefair.test"}}); err != nil {
 			t.Fatal(err)
 		}
 		mroom := Room(KindMeeting, id)
@@ -96,7 +96,7 @@ func TestPresenceRights(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		for _, p := range []*web.Principal{f.host, f.ann} {
+		for _, p := range []*actor.Actor{f.host, f.ann} {
 			stays, err := f.s.MeetingStays(ctx, id, p)
 			if err != nil {
 				t.Fatalf("%s: %v", p.Name, err)
@@ -109,7 +109,7 @@ func TestPresenceRights(t *testing.T) {
 		// nobody else learns it exists.
 		_, err = f.s.MeetingStays(ctx, id, colleague)
 		wantKind(t, err, errs.ErrForbidden)
-		for _, p := range []*web.Principal{f.bob, outsider} {
+		for _, p := range []*actor.Actor{f.bob, outsider} {
 			_, err = f.s.MeetingStays(ctx, id, p)
 			wantKind(t, err, errs.ErrNotFound)
 		}

@@ -12,9 +12,9 @@ import (
 	"github.com/twitchtv/twirp"
 	"gorm.io/gorm"
 
+	"zonefair/app/actor"
 	"zonefair/app/briefing"
 	"zonefair/app/errs"
-	"zonefair/app/web"
 )
 
 // Stage states.
@@ -76,8 +76,8 @@ func (s *Service) Stage(ctx context.Context, id int64) (Stage, error) {
 }
 
 // StageOf returns briefing id's stage to someone in its room.
-func (s *Service) StageOf(ctx context.Context, id int64, p *web.Principal) (Stage, error) {
-	a, err := s.Briefings.VideoAccess(ctx, id, p.Caller())
+func (s *Service) StageOf(ctx context.Context, id int64, p *actor.Actor) (Stage, error) {
+	a, err := s.Briefings.VideoAccess(ctx, id, p)
 	if err != nil {
 		return Stage{}, err
 	}
@@ -96,8 +96,8 @@ type HandInput struct {
 // does not take a presenter off stage; hosts do that. Hands are Zonefair's own: they work
 // without a video server too, and the host answers one by bringing the attendee on stage (with
 // a video server) or by replying and lowering it (SetStage with on false).
-func (s *Service) RaiseHand(ctx context.Context, id int64, p *web.Principal, raised bool) (Stage, error) {
-	a, err := s.Briefings.VideoAccess(ctx, id, p.Caller())
+func (s *Service) RaiseHand(ctx context.Context, id int64, p *actor.Actor, raised bool) (Stage, error) {
+	a, err := s.Briefings.VideoAccess(ctx, id, p)
 	if err != nil {
 		return Stage{}, err
 	}
@@ -141,13 +141,13 @@ type StageInput struct {
 // sending them back to the audience, which also lowers a raised hand the host answered. The
 // video server changes their rights at once; tracks they published are stopped when they leave
 // the stage. Bringing on stage needs a video server; lowering a hand does not.
-func (s *Service) SetStage(ctx context.Context, id int64, p *web.Principal, in StageInput) (Stage, error) {
+func (s *Service) SetStage(ctx context.Context, id int64, p *actor.Actor, in StageInput) (Stage, error) {
 	if *in.On {
 		if err := s.off(); err != nil {
 			return Stage{}, err
 		}
 	}
-	a, err := s.Briefings.VideoAccess(ctx, id, p.Caller())
+	a, err := s.Briefings.VideoAccess(ctx, id, p)
 	if err != nil {
 		return Stage{}, err
 	}
@@ -171,7 +171,7 @@ func (s *Service) SetStage(ctx context.Context, id int64, p *web.Principal, in S
 	return s.stageChanged(ctx, id)
 }
 
-func (s *Service) bringOn(ctx context.Context, id int64, host *web.Principal, userID int64) error {
+func (s *Service) bringOn(ctx context.Context, id int64, host *actor.Actor, userID int64) error {
 	ok, err := s.Briefings.Attendee(ctx, id, userID)
 	if err != nil {
 		return err

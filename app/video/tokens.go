@@ -6,10 +6,10 @@ import (
 
 	"github.com/livekit/protocol/auth"
 
+	"zonefair/app/actor"
 	"zonefair/app/briefing"
 	"zonefair/app/errs"
 	"zonefair/app/meeting"
-	"zonefair/app/web"
 )
 
 // Roles in a video room, carried in the token's metadata for pages to label tiles.
@@ -36,7 +36,7 @@ var sources = []string{"camera", "microphone", "screen_share", "screen_share_aud
 
 // sign makes the access token: everyone subscribes; publishers publish their camera,
 // microphone and screen; nobody else publishes anything, data included.
-func (s *Service) sign(room string, p *web.Principal, role string, publish bool) (string, error) {
+func (s *Service) sign(room string, p *actor.Actor, role string, publish bool) (string, error) {
 	grant := &auth.VideoGrant{RoomJoin: true, Room: room, CanSubscribe: ptr(true), CanPublish: ptr(publish), CanPublishData: ptr(publish),
 		CanUpdateOwnMetadata: ptr(false)}
 	if publish {
@@ -52,11 +52,11 @@ func ptr[T any](v T) *T { return &v }
 // BriefingToken admits p to briefing id's stage. Hosts publish; registered attendees watch,
 // and publish while on stage; anyone else (not registered, removed, another briefing's
 // attendee) is refused, as is everyone once the briefing ended and attendees before it starts.
-func (s *Service) BriefingToken(ctx context.Context, id int64, p *web.Principal) (Token, error) {
+func (s *Service) BriefingToken(ctx context.Context, id int64, p *actor.Actor) (Token, error) {
 	if err := s.off(); err != nil {
 		return Token{}, err
 	}
-	a, err := s.Briefings.VideoAccess(ctx, id, p.Caller())
+	a, err := s.Briefings.VideoAccess(ctx, id, p)
 	if err != nil {
 		return Token{}, err
 	}
@@ -90,11 +90,11 @@ func (s *Service) BriefingToken(ctx context.Context, id int64, p *web.Principal)
 
 // MeetingToken admits a member of meeting id to its room while the meeting is open; every
 // member publishes. Others get the meeting's 403 or 404.
-func (s *Service) MeetingToken(ctx context.Context, id int64, p *web.Principal) (Token, error) {
+func (s *Service) MeetingToken(ctx context.Context, id int64, p *actor.Actor) (Token, error) {
 	if err := s.off(); err != nil {
 		return Token{}, err
 	}
-	m, err := s.Meetings.Room(ctx, p.Caller(), id)
+	m, err := s.Meetings.Room(ctx, p, id)
 	if err != nil {
 		return Token{}, err
 	}

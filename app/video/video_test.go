@@ -54,7 +54,7 @@ func (r *recorder) Publish(_ context.Context, channel, kind string, _ any) (uint
 type fixture struct {
 	s                          *Service
 	pub                        *recorder
-	host, ann, bob, eve, other *web.Principal
+	host, ann, bob, eve, other *actor.Actor
 	live, second               int64
 	calls                      []string
 	mu                         sync.Mutex
@@ -71,12 +71,12 @@ func setup(t *testing.T, g *gorm.DB) *fixture {
 		w.Header().Set("Content-Type", "application/protobuf")
 	}))
 	t.Cleanup(api.Close)
-	user := func(name string, role web.Role) *web.Principal {
+	user := func(name string, role web.Role) *actor.Actor {
 		u := account.User{Email: strings.ToLower(name) + "@zonefair.test", Name: name, Role: role, Locale: "en"}
 		if err := g.Create(&u).Error; err != nil {
 			t.Fatal(err)
 		}
-		return &web.Principal{Actor: actor.Actor{UserID: u.ID, Name: name, Role: role}}
+		return &actor.Actor{UserID: u.ID, Name: name, Role: role}
 	}
 	f.host, f.ann, f.bob, f.eve, f.other = user("Host", web.RoleZoneStaff), user("Ann", web.RoleInvestor), user("Bob", web.RoleInvestor), user("Eve", web.RoleInvestor), user("Oli", web.RoleInvestor)
 	now := time.Now().UTC()
@@ -91,7 +91,7 @@ func setup(t *testing.T, g *gorm.DB) *fixture {
 	f.live, f.second = brief(), brief()
 	for _, r := range []struct {
 		b int64
-		p *web.Principal
+		p *actor.Actor
 	}{{f.live, f.ann}, {f.live, f.bob}, {f.second, f.other}} {
 		if err := g.Create(&briefing.Registration{BriefingID: r.b, UserID: r.p.UserID, RawAnswers: "{}", CreatedAt: now}).Error; err != nil {
 			t.Fatal(err)
@@ -187,7 +187,7 @@ func TestTokenRights(t *testing.T) {
 
 func TestTokenExpires(t *testing.T) {
 	s := &Service{Server: Server{URL: "ws://127.0.0.1:1", APIKey: testKey, APISecret: testSecret}}
-	tok, err := s.sign("briefing-1", &web.Principal{Actor: actor.Actor{UserID: 7, Name: "Ann"}}, RoleAudience, false)
+	tok, err := s.sign("briefing-1", &actor.Actor{UserID: 7, Name: "Ann"}, RoleAudience, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,7 +385,7 @@ func TestOriginsForThePagePolicy(t *testing.T) {
 
 func TestOffWithoutServer(t *testing.T) {
 	s := &Service{}
-	_, err := s.BriefingToken(context.Background(), 1, &web.Principal{Actor: actor.Actor{UserID: 1}})
+	_, err := s.BriefingToken(context.Background(), 1, &actor.Actor{UserID: 1})
 	wantKind(t, err, errs.ErrConflict)
 	wantKind(t, s.Webhook(context.Background(), "x", []byte("{}")), errs.ErrConflict)
 	if st := s.Status(); st.Enabled || st.URL != "" {

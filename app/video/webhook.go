@@ -13,8 +13,8 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"gorm.io/gorm"
 
+	"zonefair/app/actor"
 	"zonefair/app/errs"
-	"zonefair/app/web"
 )
 
 // presence is one row of video_presence: one stay of one person in one room.
@@ -133,8 +133,8 @@ type Stay struct {
 
 // BriefingStays lists who was in briefing id's video room and on stage, for those who may read
 // its attendance analytics: its hosts (staff of its zones, its creator, admins).
-func (s *Service) BriefingStays(ctx context.Context, id int64, p *web.Principal) ([]Stay, error) {
-	a, err := s.Briefings.VideoAccess(ctx, id, p.Caller())
+func (s *Service) BriefingStays(ctx context.Context, id int64, p *actor.Actor) ([]Stay, error) {
+	a, err := s.Briefings.VideoAccess(ctx, id, p)
 	if err != nil {
 		return nil, err
 	}
@@ -146,8 +146,8 @@ func (s *Service) BriefingStays(ctx context.Context, id int64, p *web.Principal)
 
 // MeetingStays lists who was in meeting id's video room, for its participants only: the
 // meeting's record is theirs (staff managing it without taking part get 403, others 404).
-func (s *Service) MeetingStays(ctx context.Context, id int64, p *web.Principal) ([]Stay, error) {
-	if _, err := s.Meetings.Room(ctx, p.Caller(), id); err != nil {
+func (s *Service) MeetingStays(ctx context.Context, id int64, p *actor.Actor) ([]Stay, error) {
+	if _, err := s.Meetings.Room(ctx, p, id); err != nil {
 		return nil, err
 	}
 	return s.Stays(ctx, KindMeeting, id)
