@@ -2,15 +2,12 @@ package project
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
 	"gorm.io/gorm"
 
-	"zonefair/app/account"
 	"zonefair/app/db/dbtest"
-	"zonefair/app/zone"
 )
 
 // What meetings read of meeting requests: refs by id, an investor's accepted requests, and the
@@ -20,26 +17,8 @@ import (
 func TestRequestRefs(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
-		s := NewStore(g)
-		z := zone.Zone{Slug: "requests-zone", NameZh: "本区", NameEn: "Home Zone", Province: "jiangsu", Region: "east"}
-		if err := zone.NewStore(g).Create(ctx, &z); err != nil {
-			t.Fatal(err)
-		}
-		investor := func(n int) int64 {
-			u := account.User{Email: fmt.Sprintf("requests-inv%d@example.test", n), Name: fmt.Sprintf("Investor %d", n), Role: "investor", Locale: "en"}
-			if err := account.NewStore(g).Create(ctx, &u); err != nil {
-				t.Fatal(err)
-			}
-			return u.ID
-		}
+		s, z, investor, project := storeFixture(t, g, "requests")
 		ann, bob := investor(1), investor(2)
-		project := func(title string) int64 {
-			pr := Project{ZoneID: z.ID, TitleZh: title, TitleEn: title, Industry: "equipment", Currency: "CNY", Status: "open"}
-			if err := s.CreateProject(ctx, &pr); err != nil {
-				t.Fatal(err)
-			}
-			return pr.ID
-		}
 		p1, p2 := project("一号"), project("二号")
 		lead := func(projectID, investorID int64) int64 {
 			l := Lead{ProjectID: projectID, ZoneID: z.ID, InvestorID: investorID, Status: LeadNew}
