@@ -232,9 +232,17 @@ func (s *Service) IncentiveOptions(ctx context.Context, id int64, p *actor.Actor
 	return out, nil
 }
 
-// Incentives lists a project's incentive policies in their order; a policy no longer
-// published is left out.
+// Incentives lists the incentive policies of project id (a 404 when there is none) in their
+// order; a policy no longer published is left out.
 func (s *Service) Incentives(ctx context.Context, id int64) ([]Incentive, error) {
+	if _, err := s.Store.ZoneOf(ctx, id); err != nil {
+		return nil, err
+	}
+	return s.incentives(ctx, id)
+}
+
+// incentives lists the incentive policies of project id, known to exist.
+func (s *Service) incentives(ctx context.Context, id int64) ([]Incentive, error) {
 	ids, err := s.Store.PolicyIDs(ctx, id)
 	if err != nil || len(ids) == 0 {
 		return []Incentive{}, err
@@ -293,7 +301,7 @@ func (s *Service) SetIncentives(ctx context.Context, id int64, p *actor.Actor, i
 	if err := s.Store.SetPolicyIDs(ctx, id, ids, s.now()); err != nil {
 		return nil, err
 	}
-	return s.Incentives(ctx, id)
+	return s.incentives(ctx, id)
 }
 
 func init() {

@@ -88,9 +88,6 @@ func (h *Handlers) incentives(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Service.Get(c.UserContext(), id, nil); err != nil {
-		return err
-	}
 	out, err := h.Service.Incentives(c.UserContext(), id)
 	if err != nil {
 		return err

@@ -212,7 +212,7 @@ func (s *Service) Detail(ctx context.Context, id int64, p *actor.Actor) (Project
 	if pr.Attachments, err = s.attachments(ctx, id); err != nil {
 		return pr, err
 	}
-	pr.Policies, err = s.Incentives(ctx, id)
+	pr.Policies, err = s.incentives(ctx, id)
 	return pr, err
 }
 
