@@ -32,12 +32,13 @@ const (
 
 // ShareVersions lets s tell from v, instead of a database read on every request, whether its
 // index and the names of employers it caches are current (a shared store when instances run
-// side by side). Call it before s serves.
+// side by side), and logs what it cannot write (page views) to log. Call it before s serves.
 func (s *Store) ShareVersions(v livestate.Versions, log *slog.Logger) {
 	if log == nil {
 		log = slog.Default()
 	}
 	s.versions, s.log = v, log
+	s.views.log = log
 }
 
 // nameCache holds the names of employers whose jobs were read from the index, as of one
