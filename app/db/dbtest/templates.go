@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -96,7 +98,7 @@ func postgresTemplate(name string, fill func(*gorm.DB) error) (string, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
 		server := os.Getenv(testenv.PostgresEnv)
-		tmpl := testenv.Name("zf_tmpl_")
+		tmpl := testenv.Name(templatePrefix(server))
 		if err := hold(ctx, server, tmpl); err != nil {
 			return "", err
 		}
@@ -140,14 +142,27 @@ func hold(ctx context.Context, server, tmpl string) error {
 	return err
 }
 
-// sweep drops the templates of test processes that have ended (nobody holds their lock).
+// templatePrefix starts the names of the templates made by processes connected to the database of
+// server: advisory locks are held per database, so a process can tell whether a template is in
+// use only among those made through its own database, and sweeps only those.
+func templatePrefix(server string) string {
+	u, err := url.Parse(server)
+	if err != nil {
+		return "zf_tmpl_"
+	}
+	return fmt.Sprintf("zf_tmpl_%08x_", crc32.ChecksumIEEE([]byte(u.Path)))
+}
+
+// sweep drops the templates of test processes that have ended (nobody holds their lock) among
+// those made through server's database.
 func sweep(ctx context.Context, server string) error {
 	c, err := pgx.Connect(ctx, server)
 	if err != nil {
 		return err
 	}
 	defer c.Close(ctx)
-	rows, err := c.Query(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'zf\_tmpl\_%'`)
+	like := strings.ReplaceAll(templatePrefix(server), "_", `\_`) + "%"
+	rows, err := c.Query(ctx, `SELECT datname FROM pg_database WHERE datname LIKE $1`, like)
 	if err != nil {
 		return err
 	}
