@@ -40,17 +40,20 @@ type User struct {
 // TableName is the users table.
 func (User) TableName() string { return "users" }
 
-// Principal is the request identity of u.
-func (u *User) Principal() *web.Principal {
-	p := &web.Principal{Actor: actor.Actor{UserID: u.ID, Name: u.Name, Role: u.Role, Province: u.Province}}
+// Actor is who u is when calling a use case.
+func (u *User) Actor() *actor.Actor {
+	a := &actor.Actor{UserID: u.ID, Name: u.Name, Role: u.Role, Province: u.Province}
 	if u.ZoneID != nil {
-		p.ZoneID = *u.ZoneID
+		a.ZoneID = *u.ZoneID
 	}
 	if u.EnterpriseID != nil {
-		p.EnterpriseID = *u.EnterpriseID
+		a.EnterpriseID = *u.EnterpriseID
 	}
-	return p
+	return a
 }
+
+// Principal is the request identity of u, before its session is attached.
+func (u *User) Principal() *web.Principal { return &web.Principal{Actor: *u.Actor()} }
 
 // NormalizeEmail is the form emails are stored and looked up in.
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

@@ -65,7 +65,7 @@ func demoBriefings(ctx context.Context, g *gorm.DB, uploadDir string) error {
 	if err != nil {
 		return err
 	}
-	staff, investor, other := staffUser.Principal().Caller(), investorUser.Principal().Caller(), otherUser.Principal().Caller()
+	staff, investor, other := staffUser.Actor(), investorUser.Actor(), otherUser.Actor()
 	zones := zone.NewStore(g)
 	projects := &project.Service{Store: project.NewStore(g), Zones: zones, Users: users}
 	var homeProjects []int64
@@ -83,7 +83,7 @@ func demoBriefings(ctx context.Context, g *gorm.DB, uploadDir string) error {
 			if err != nil {
 				return err
 			}
-			creator = admin.Principal().Caller()
+			creator = admin.Actor()
 		}
 		p, err := projects.Create(ctx, creator, in)
 		if err != nil {

@@ -15,7 +15,6 @@ import (
 	"zonefair/app/meeting"
 	"zonefair/app/notify"
 	"zonefair/app/project"
-	"zonefair/app/web"
 )
 
 // demoMeetings publishes interview slots of the demo enterprise and negotiation slots of the
@@ -29,16 +28,16 @@ func demoMeetings(ctx context.Context, g *gorm.DB) error {
 	if err := g.WithContext(ctx).Table("users").Select("id, zone_id, enterprise_id, email, name, role").Where("email IN ?", emails).Scan(&us).Error; err != nil {
 		return err
 	}
-	who := map[string]*web.Principal{}
+	who := map[string]*actor.Actor{}
 	for _, u := range us {
-		p := &web.Principal{Actor: actor.Actor{UserID: *u.ID, Name: u.Name, Role: web.Role(u.Role)}}
+		a := &actor.Actor{UserID: *u.ID, Name: u.Name, Role: actor.Role(u.Role)}
 		if u.ZoneID != nil {
-			p.ZoneID = *u.ZoneID
+			a.ZoneID = *u.ZoneID
 		}
 		if u.EnterpriseID != nil {
-			p.EnterpriseID = *u.EnterpriseID
+			a.EnterpriseID = *u.EnterpriseID
 		}
-		who[u.Email] = p
+		who[u.Email] = a
 	}
 	hr, staff, grad := who[emails[0]], who[emails[1]], who[emails[2]]
 	if hr == nil || staff == nil || grad == nil {
@@ -63,17 +62,17 @@ func demoMeetings(ctx context.Context, g *gorm.DB) error {
 	at := func(d time.Time, hour, minute int) time.Time {
 		return time.Date(d.Year(), d.Month(), d.Day(), hour, minute, 0, 0, shanghai)
 	}
-	slots, err := svc.CreateSlots(ctx, hr.Caller(), meeting.SlotInput{Kind: meeting.Interview, Title: "视频面试 Video interview",
+	slots, err := svc.CreateSlots(ctx, hr, meeting.SlotInput{Kind: meeting.Interview, Title: "视频面试 Video interview",
 		StartsAt: at(day, 10, 0), TimeZone: "Asia/Shanghai", Minutes: 30, BufferMinutes: 15, Capacity: 1, Repeat: 4})
 	if err != nil {
 		return err
 	}
-	if _, err := svc.CreateSlots(ctx, staff.Caller(), meeting.SlotInput{Kind: meeting.Negotiation, Title: "投资洽谈 Investment talks",
+	if _, err := svc.CreateSlots(ctx, staff, meeting.SlotInput{Kind: meeting.Negotiation, Title: "投资洽谈 Investment talks",
 		StartsAt: at(day.AddDate(0, 0, 1), 16, 0), TimeZone: "Asia/Shanghai", Minutes: 45, BufferMinutes: 15, Capacity: 2, Repeat: 2}); err != nil {
 		return err
 	}
 	if len(invited) > 0 {
-		if _, err := svc.Book(ctx, grad.Caller(), slots[0].ID, meeting.BookInput{ApplicationID: invited[0]}); err != nil {
+		if _, err := svc.Book(ctx, grad, slots[0].ID, meeting.BookInput{ApplicationID: invited[0]}); err != nil {
 			return err
 		}
 	}

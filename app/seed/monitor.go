@@ -82,7 +82,7 @@ func demoMonitoring(ctx context.Context, g *gorm.DB) error {
 	if err := g.WithContext(ctx).Where("zone_id = ? AND month = ?", kunshan, monitor.AddMonths(last, -12)).First(&base).Error; err != nil {
 		return err
 	}
-	_, err = svc.Submit(ctx, admin.Principal().Caller(), monitor.ReportInput{ZoneID: kunshan, Month: last,
+	_, err = svc.Submit(ctx, admin.Actor(), monitor.ReportInput{ZoneID: kunshan, Month: last,
 		Imports: round(base.Imports * 1.02), Exports: round(base.Exports * 0.69), FDIContracted: round(base.FDIContracted * 1.05), FDIActual: round(base.FDIActual * 0.97),
 		Note: "主要出口企业订单转移 Orders of major exporters moved abroad"})
 	return err

@@ -149,7 +149,7 @@ func demoPolicyData(ctx context.Context, g *gorm.DB) error {
 	if err != nil {
 		return err
 	}
-	p := admin.Principal().Caller()
+	p := admin.Actor()
 	svc := &policy.Service{Store: policy.NewStore(g), Zones: zone.NewStore(g), Users: account.NewStore(g)}
 	zones := zone.NewStore(g)
 	zoneID := func(slug string) (int64, error) {

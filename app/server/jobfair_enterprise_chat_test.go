@@ -133,7 +133,7 @@ func TestDemoEnterpriseChat(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		list, err := jobfair.NewStore(g, zone.NewStore(g), account.NewStore(g)).Conversations(t.Context(), hr.Principal().Caller(), jobfair.ConversationQuery{})
+		list, err := jobfair.NewStore(g, zone.NewStore(g), account.NewStore(g)).Conversations(t.Context(), hr.Actor(), jobfair.ConversationQuery{})
 		if err != nil {
 			t.Fatal(err)
 		}
