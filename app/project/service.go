@@ -30,6 +30,8 @@ type Zones interface {
 	Exists(ctx context.Context, id int64) error
 	// ByIDs returns the zones among ids that exist, by id.
 	ByIDs(ctx context.Context, ids []int64) ([]zone.Zone, error)
+	// IDsIn is the ids of the zones in region and province, as a subquery.
+	IDsIn(region, province string) *gorm.DB
 }
 
 // Users is the account capability.
@@ -301,7 +303,11 @@ func (s *Service) List(ctx context.Context, p *actor.Actor, f Filter) (Page, err
 		}
 		follower = p.UserID
 	}
-	out, err := s.Store.Search(ctx, f, follower)
+	var zonesIn *gorm.DB
+	if f.Region != "" || f.Province != "" {
+		zonesIn = s.Zones.IDsIn(f.Region, f.Province)
+	}
+	out, err := s.Store.Search(ctx, f, follower, zonesIn)
 	if err != nil {
 		return out, err
 	}

@@ -11,7 +11,6 @@ import (
 
 	"zonefair/app/db"
 	"zonefair/app/errs"
-	"zonefair/app/zone"
 )
 
 // Store reads and writes projects, their follows, attachments and incentive links, leads with
@@ -115,8 +114,9 @@ func (s *Store) InterestedIn(ctx context.Context, userID int64, ids []int64) ([]
 }
 
 // Search returns one page of the projects matching f, newest first; followerID, when not 0,
-// keeps those that user follows.
-func (s *Store) Search(ctx context.Context, f Filter, followerID int64) (Page, error) {
+// keeps those that user follows. zonesIn, when f names a region or a province, is the subquery
+// of the ids of the zones there (Zones.IDsIn).
+func (s *Store) Search(ctx context.Context, f Filter, followerID int64, zonesIn *gorm.DB) (Page, error) {
 	tx := s.db.WithContext(ctx).Model(&Project{})
 	if q := strings.ToLower(strings.TrimSpace(f.Q)); q != "" {
 		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
@@ -128,15 +128,8 @@ func (s *Store) Search(ctx context.Context, f Filter, followerID int64) (Page, e
 	if f.ZoneID > 0 {
 		tx = tx.Where("zone_id = ?", f.ZoneID)
 	}
-	if f.Region != "" || f.Province != "" {
-		zq := s.db.Model(&zone.Zone{}).Select("id")
-		if f.Region != "" {
-			zq = zq.Where("region = ?", f.Region)
-		}
-		if f.Province != "" {
-			zq = zq.Where("province = ?", f.Province)
-		}
-		tx = tx.Where("zone_id IN (?)", zq)
+	if zonesIn != nil {
+		tx = tx.Where("zone_id IN (?)", zonesIn)
 	}
 	if f.Status != "" {
 		tx = tx.Where("status = ?", f.Status)

@@ -49,7 +49,7 @@ func TestProjectsSearchFollowAndLeads(t *testing.T) {
 		}
 		for q, want := range map[string]int64{
 			"q=%E5%B0%81%E6%B5%8B": chips.ID, "q=battery": battery.ID, "industry=semiconductors": chips.ID,
-			"region=west&currency=CNY": chips.ID, "minAmount=100000000": battery.ID, "maxAmount=10000000&zoneId=" + fmt.Sprint(e.zoneB.ID): chips.ID,
+			"region=west&currency=CNY": chips.ID, "province=shaanxi": chips.ID, "province=jiangsu&region=east": battery.ID, "region=west&province=shaanxi&industry=semiconductors": chips.ID, "minAmount=100000000": battery.ID, "maxAmount=10000000&zoneId=" + fmt.Sprint(e.zoneB.ID): chips.ID,
 		} {
 			if got := search(q); len(got) != 1 || got[0] != want {
 				t.Errorf("search %s: %v, want [%d]", q, got, want)

@@ -3,6 +3,8 @@ package zone
 import (
 	"context"
 	"slices"
+
+	"gorm.io/gorm"
 )
 
 // Ref is how other packages name and place a zone: its slug, its names and its province and
@@ -47,4 +49,18 @@ func (s *Store) IDsInProvince(ctx context.Context, province string) ([]int64, er
 	}
 	err := s.db.WithContext(ctx).Model(&Zone{}).Where("province = ?", province).Order("id").Pluck("id", &ids).Error
 	return ids, err
+}
+
+// IDsIn is the ids of the zones in region and province (either may be empty, not both) as a
+// subquery another package's query may filter by, "zone_id IN (?)": one statement for a page
+// of rows filtered by where their zones are, while the zones table stays zone's.
+func (s *Store) IDsIn(region, province string) *gorm.DB {
+	q := s.db.Model(&Zone{}).Select("id")
+	if region != "" {
+		q = q.Where("region = ?", region)
+	}
+	if province != "" {
+		q = q.Where("province = ?", province)
+	}
+	return q
 }
