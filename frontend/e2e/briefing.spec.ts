@@ -4,7 +4,8 @@
 // investor expresses interest and requests a meeting, the zone works the lead and accepts.
 // Screenshots of every page in both languages go to ../screenshots/.
 import type { Browser, Page } from '@playwright/test'
-import { apiCall as call, demoPassword, expect, expectNoHorizontalScroll, logIn, shot, switchLanguage, test } from './helpers'
+import { apiCall as call, demoPassword, expect, expectNoHorizontalScroll, logIn, newBriefing, shot, switchLanguage, test } from './helpers'
+import { pair } from './servers'
 
 const staff = 'staff.suzhou@zonefair.test'
 const investor = 'investor@zonefair.test'
@@ -41,7 +42,7 @@ async function logInEnglish(page: Page, email: string) {
 }
 
 /** A second server instance sharing the database and Redis, when the run has one. */
-const second = process.env.E2E_SECOND_URL
+const second = pair.second
 
 async function newUser(browser: Browser, email?: string, baseURL?: string): Promise<Page> {
   const page = await (await browser.newContext(baseURL ? { baseURL } : {})).newPage()
@@ -66,20 +67,11 @@ async function tab(page: Page, name: RegExp) {
 test('a host runs a live briefing with two investors, and the replay shows it all', async ({ page: host, browser }) => {
   test.setTimeout(180_000)
   await logInEnglish(host, staff)
-  const me = await (await host.request.get('/api/v1/auth/me')).json()
-  const start = new Date(Date.now() + 60_000)
   const title = `E2E Briefing ${Date.now()}`
-  const b = await call(host.request, 'POST', '/briefings', {
+  const b = await newBriefing(host.request, {
     titleZh: `端到端推介会 ${Date.now()}`,
     titleEn: title,
-    agendaZh: '1. 概况',
-    agendaEn: '1. Overview',
-    startsAt: start.toISOString(),
-    endsAt: new Date(start.getTime() + 3600_000).toISOString(),
     visibility: 'public',
-    capacity: 0,
-    zoneIds: [me.user.zoneId],
-    presenters: [{ name: 'Li Wei', title: 'Director', organization: 'SIP' }],
     registrationQuestions: [{ id: 'focus', labelZh: '关注领域', labelEn: 'Your focus', required: true, options: [] }],
   })
 

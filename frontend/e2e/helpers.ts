@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test'
+import { pair, startPair, type Pair } from './servers'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 export const screenshotDir = path.resolve(here, '../../screenshots')
@@ -9,8 +10,21 @@ mkdirSync(screenshotDir, { recursive: true })
 
 export const demoPassword = 'Zonefair-demo-2026'
 
-/** The standard test, failing when a page throws an uncaught error at any point. */
-export const test = base.extend({
+/**
+ * The standard test: it runs against its worker's own server pair (started with the worker's
+ * first test, stopped when the worker ends; servers.ts), and fails when a page throws an
+ * uncaught error at any point.
+ */
+export const test = base.extend<object, { servers: Pair }>({
+  servers: [
+    async ({}, use) => {
+      const stop = await startPair(pair)
+      await use(pair)
+      await stop()
+    },
+    { scope: 'worker', auto: true, timeout: 120_000 },
+  ],
+  baseURL: async ({ servers }, use) => use(servers.url),
   page: async ({ page }, use) => {
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
@@ -84,4 +98,25 @@ export async function apiCall(req: APIRequestContext, method: string, path: stri
   const res = await req.fetch(`/api/v1${path}`, { method, data, headers: { 'X-CSRF-Token': token } })
   expect(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`).toBeTruthy()
   return res.status() === 204 ? null : res.json()
+}
+
+/**
+ * Creates a briefing of the logged-in zone staff member's zone, starting in a minute for an hour;
+ * fields (its titles at least) replace the defaults: open to registered users, no questions.
+ */
+export async function newBriefing(req: APIRequestContext, fields: { titleZh: string; titleEn: string } & Record<string, unknown>) {
+  const me = await (await req.get('/api/v1/auth/me')).json()
+  const start = new Date(Date.now() + 60_000)
+  return (await apiCall(req, 'POST', '/briefings', {
+    agendaZh: '1. 概况',
+    agendaEn: '1. Overview',
+    startsAt: start.toISOString(),
+    endsAt: new Date(start.getTime() + 3600_000).toISOString(),
+    visibility: 'registered',
+    capacity: 0,
+    zoneIds: [me.user.zoneId],
+    presenters: [{ name: 'Li Wei', title: 'Director', organization: 'SIP' }],
+    registrationQuestions: [],
+    ...fields,
+  })) as { id: number }
 }

@@ -7,6 +7,7 @@
 // graduate joins, the zone's staff take them into a room. Screenshots in English and Chinese.
 import { chromium, type Browser, type BrowserContextOptions, type Page } from '@playwright/test'
 import { demoPassword, expect, expectNoHorizontalScroll, logIn, shot as saveShot, switchLanguage, test } from './helpers'
+import { pair } from './servers'
 
 declare global {
   interface Window {
@@ -94,7 +95,7 @@ test('book an interview, meet by video with chat, record the outcome; strangers 
   test.setTimeout(180_000)
   const hr = await user(employer, baseURL!, { timezoneId: 'Asia/Shanghai' })
   // On the second instance when the run has one: signalling then crosses instances.
-  const grad = await user(graduate, process.env.E2E_SECOND_URL || baseURL!, { timezoneId: 'Europe/Berlin' })
+  const grad = await user(graduate, pair.second || baseURL!, { timezoneId: 'Europe/Berlin' })
 
   // The employer publishes a slot starting in five minutes, Shanghai time.
   await hr.goto('/meetings?tab=slots')

@@ -2,14 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { test, expect, demoPassword } from './helpers'
+import { bin, pair } from './servers'
 
 // This spec runs an instance of its own, without Redis, on its own data directory and port, so
-// that it can stop and start it as an operator upgrading a single-node install does.
-const here = path.dirname(fileURLToPath(import.meta.url))
-const bin = process.env.ZONEFAIR_BIN || path.resolve(here, '../../bin/zonefair')
-const port = Number(process.env.E2E_PORT || 18080) + 7
+// that it can stop and start it as an operator upgrading a single-node install does: the port
+// its worker's pair leaves free (servers.ts).
+const port = pair.port + 7
 const url = `http://127.0.0.1:${port}`
 
 async function start(data: string): Promise<ChildProcess> {

@@ -12,6 +12,10 @@ import type { APIRequestContext, Page } from '@playwright/test'
 import { demoPassword, expect, shot, switchLanguage, test, type UILocale } from './helpers'
 import { expectHeaderFits } from './layout'
 
+// Each walk is a test of its own, with nothing shared: they spread over the free workers instead
+// of one worker walking them all (the longest file of the suite).
+test.describe.configure({ mode: 'parallel' })
+
 // axe-core runs inside the page under the site's own Content-Security-Policy: its source is
 // evaluated through the DevTools protocol, not added as a script the policy would refuse.
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')

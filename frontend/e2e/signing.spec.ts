@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { APIRequestContext, APIResponse, Browser, Page } from '@playwright/test'
 import { demoPassword, expect, expectNoHorizontalScroll, logIn, shot, switchLanguage, test, type UILocale } from './helpers'
+import { pair } from './servers'
 
 const staff = 'staff.suzhou@zonefair.test'
 const investor = 'investor@zonefair.test'
@@ -43,7 +44,7 @@ async function codeFor(req: APIRequestContext, email: string, after: Set<number>
 
 /** Runs SQL on the test instance's database (SQLite), as someone who can write every table. */
 function sql(statement: string): string {
-  const db = path.join(process.env.ZONEFAIR_E2E_DATA!, 'zonefair.db')
+  const db = path.join(pair.data, 'zonefair.db')
   return execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, statement], { encoding: 'utf8' }).trim()
 }
 

@@ -2,29 +2,14 @@
 // is said to be unplayable within a few seconds, and the player keeps trying it. The stream's
 // requests never leave the browser: the test answers them (not at all, then with a network
 // error) and counts them. Screenshots: screenshots/stream-failed-<locale>-<width>.png.
-import { apiCall, demoPassword, expect, logIn, shot, switchLanguage, test } from './helpers'
+import { apiCall, demoPassword, expect, logIn, newBriefing, shot, switchLanguage, test } from './helpers'
 
 const streamUrl = 'https://stream.zonefair.invalid/live/briefing.mp4'
 
 test('an unplayable stream is said so within a few seconds and tried again', async ({ page }) => {
   test.setTimeout(120_000)
   await logIn(page, 'staff.suzhou@zonefair.test', demoPassword)
-  const me = await (await page.request.get('/api/v1/auth/me')).json()
-  const start = new Date(Date.now() + 60_000)
-  const b = await apiCall(page.request, 'POST', '/briefings', {
-    titleZh: `外部直播 ${Date.now()}`,
-    titleEn: `External stream ${Date.now()}`,
-    agendaZh: '1. 概况',
-    agendaEn: '1. Overview',
-    startsAt: start.toISOString(),
-    endsAt: new Date(start.getTime() + 3600_000).toISOString(),
-    visibility: 'registered',
-    capacity: 0,
-    streamUrl,
-    zoneIds: [me.user.zoneId],
-    presenters: [{ name: 'Li Wei', title: 'Director', organization: 'SIP' }],
-    registrationQuestions: [],
-  })
+  const b = await newBriefing(page.request, { titleZh: `外部直播 ${Date.now()}`, titleEn: `External stream ${Date.now()}`, streamUrl })
   await apiCall(page.request, 'POST', `/briefings/${b.id}/start`)
 
   // The first request is never answered (a host that does not respond); the later ones fail.

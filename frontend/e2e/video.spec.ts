@@ -6,11 +6,12 @@
 // Screenshots of the stage and the call in both languages go to ../screenshots/. Skipped when
 // the run has no video server.
 import type { Browser, BrowserContext, Page } from '@playwright/test'
-import { apiCall as call, demoPassword, expect, expectNoHorizontalScroll, logIn, shot, switchLanguage, test } from './helpers'
+import { apiCall as call, demoPassword, expect, expectNoHorizontalScroll, logIn, newBriefing, shot, switchLanguage, test } from './helpers'
+import { pair } from './servers'
 
 const staff = 'staff.suzhou@zonefair.test'
 const investor = 'investor@zonefair.test'
-const second = process.env.E2E_SECOND_URL
+const second = pair.second
 
 test.skip(!process.env.ZONEFAIR_TEST_LIVEKIT_URL, 'needs a video server: set ZONEFAIR_TEST_LIVEKIT_URL (.ci/run starts LiveKit)')
 test.use({
@@ -84,21 +85,7 @@ async function shots(page: Page, name: string) {
 test('a host goes live, two investors watch, one is brought on stage and seen by the other', async ({ browser }) => {
   test.setTimeout(240_000)
   const host = await person(browser, { email: staff })
-  const me = await (await host.page.request.get('/api/v1/auth/me')).json()
-  const start = new Date(Date.now() + 60_000)
-  const b = await call(host.page.request, 'POST', '/briefings', {
-    titleZh: `视频推介会 ${Date.now()}`,
-    titleEn: `Video briefing ${Date.now()}`,
-    agendaZh: '1. 概况',
-    agendaEn: '1. Overview',
-    startsAt: start.toISOString(),
-    endsAt: new Date(start.getTime() + 3600_000).toISOString(),
-    visibility: 'registered',
-    capacity: 0,
-    zoneIds: [me.user.zoneId],
-    presenters: [{ name: 'Li Wei', title: 'Director', organization: 'SIP' }],
-    registrationQuestions: [],
-  })
+  const b = await newBriefing(host.page.request, { titleZh: `视频推介会 ${Date.now()}`, titleEn: `Video briefing ${Date.now()}` })
   await call(host.page.request, 'POST', `/briefings/${b.id}/start`)
 
   // The host goes live from the room: camera and microphone.
