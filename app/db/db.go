@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"zonefair/app/errs"
+
 	"github.com/glebarez/sqlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -145,4 +147,14 @@ func Ping(ctx context.Context, g *gorm.DB) error {
 // IsUniqueViolation reports whether err is a unique-constraint failure on either database.
 func IsUniqueViolation(err error) bool {
 	return errors.Is(err, gorm.ErrDuplicatedKey)
+}
+
+// NotFound is err, or errs.NotFound(what) when err says the row asked for does not exist: how
+// a Store reports a missing record (a 404 naming what is missing) instead of the driver's
+// error.
+func NotFound(err error, what string) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return errs.NotFound(what)
+	}
+	return err
 }

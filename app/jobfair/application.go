@@ -6,6 +6,8 @@ import (
 	"slices"
 	"time"
 
+	"zonefair/app/db"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -199,7 +201,7 @@ func (s *Service) Withdraw(ctx context.Context, userID, id int64) (Application, 
 	var app Application
 	err := s.Store.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Where("id = ? AND user_id = ?", id, userID).First(&app).Error; err != nil {
-			return notFound(err, "application")
+			return db.NotFound(err, "application")
 		}
 		if app.Status == StatusWithdrawn {
 			return nil

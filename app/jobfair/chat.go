@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"zonefair/app/db"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -243,7 +245,7 @@ func (s *Store) decorateConversations(ctx context.Context, list []Conversation) 
 func (s *Store) conversationFor(ctx context.Context, p *actor.Actor, id int64) (Conversation, error) {
 	var c Conversation
 	if err := s.db.WithContext(ctx).First(&c, id).Error; err != nil {
-		return c, notFound(err, "conversation")
+		return c, db.NotFound(err, "conversation")
 	}
 	if !CanJoinChatAs(ChatChannelType, strings.TrimPrefix(c.channel(), ChatChannelType+":"), p.UserID, string(p.Role), p.ZoneID, p.EnterpriseID) {
 		return c, errs.NotFound("conversation")

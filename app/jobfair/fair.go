@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"zonefair/app/db"
+
 	"gorm.io/gorm"
 
 	"zonefair/app/errs"
@@ -105,7 +107,7 @@ func (f *Fair) fill(now time.Time) {
 func (s *Store) Fair(ctx context.Context, id int64, now time.Time) (Fair, error) {
 	var f Fair
 	if err := s.db.WithContext(ctx).First(&f, id).Error; err != nil {
-		return f, notFound(err, "fair")
+		return f, db.NotFound(err, "fair")
 	}
 	err := s.db.WithContext(ctx).Model(&fairZone{}).Where("fair_id = ?", id).Order("zone_id").Pluck("zone_id", &f.ZoneIDs).Error
 	f.fill(now)

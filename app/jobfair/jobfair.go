@@ -5,14 +5,12 @@ package jobfair
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
 
-	"zonefair/app/errs"
 	"zonefair/app/livestate"
 	"zonefair/app/notify"
 )
@@ -63,13 +61,6 @@ func (s *Service) now() time.Time {
 		return s.Now().UTC()
 	}
 	return time.Now().UTC()
-}
-
-func notFound(err error, what string) error {
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return errs.NotFound(what)
-	}
-	return err
 }
 
 // bumpSeq takes the next search sequence number inside tx. The row lock it takes makes job

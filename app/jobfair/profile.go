@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"zonefair/app/db"
+
 	"gorm.io/gorm/clause"
 
 	"zonefair/app/errs"
@@ -67,7 +69,7 @@ func (s *Store) Profile(ctx context.Context, userID int64) (Profile, error) {
 	var p Profile
 	err := s.db.WithContext(ctx).Where("user_id = ?", userID).First(&p).Error
 	p.fill()
-	return p, notFound(err, "profile")
+	return p, db.NotFound(err, "profile")
 }
 
 // SaveProfile creates or replaces userID's profile, keeping the resume.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"time"
 
+	"zonefair/app/db"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -22,13 +24,6 @@ func NewStore(g *gorm.DB) *Store { return &Store{db: g} }
 // belong to the same change (notifications) go through tx.db.
 func (s *Store) Transaction(ctx context.Context, f func(tx *Store) error) error {
 	return s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error { return f(&Store{db: g}) })
-}
-
-func notFound(err error, what string) error {
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return errs.NotFound(what)
-	}
-	return err
 }
 
 // Settings returns the monitoring rules in force: DefaultSettings until an admin saves others.
@@ -86,7 +81,7 @@ func (s *Store) CreateReport(ctx context.Context, r *Report) error {
 func (s *Store) Report(ctx context.Context, id int64) (Report, error) {
 	var r Report
 	err := s.db.WithContext(ctx).First(&r, id).Error
-	return r, notFound(err, "monitor_report")
+	return r, db.NotFound(err, "monitor_report")
 }
 
 // Correct writes r's figures at now with the audited changes that led to them.
@@ -158,7 +153,7 @@ func (s *Store) Alerts(ctx context.Context, ids []int64, q AlertQuery) ([]Alert,
 func (s *Store) Alert(ctx context.Context, id int64) (Alert, error) {
 	var a Alert
 	err := s.db.WithContext(ctx).First(&a, id).Error
-	return a, notFound(err, "monitor_alert")
+	return a, db.NotFound(err, "monitor_alert")
 }
 
 // Acknowledge marks alert id as seen by user by at now; a conflict when it already was.

@@ -2,7 +2,6 @@ package policy
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
@@ -27,18 +26,11 @@ func (s *Store) Transaction(ctx context.Context, f func(tx *Store) error) error 
 	return s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error { return f(&Store{db: g}) })
 }
 
-func notFound(err error, what string) error {
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return errs.NotFound(what)
-	}
-	return err
-}
-
 // Policy reads policy id with its full texts (not its topics).
 func (s *Store) Policy(ctx context.Context, id int64) (Policy, error) {
 	var pol Policy
 	err := s.db.WithContext(ctx).First(&pol, id).Error
-	return pol, notFound(err, "policy")
+	return pol, db.NotFound(err, "policy")
 }
 
 // Create inserts pol with its topics and search terms.
@@ -145,7 +137,7 @@ func (s *Store) AddAttachment(ctx context.Context, a *Attachment) error {
 func (s *Store) Attachment(ctx context.Context, id, attID int64) (Attachment, error) {
 	var a Attachment
 	err := s.db.WithContext(ctx).Where("id = ? AND policy_id = ?", attID, id).First(&a).Error
-	return a, notFound(err, "policy_attachment")
+	return a, db.NotFound(err, "policy_attachment")
 }
 
 // DeleteAttachment removes attachment a's row.
@@ -308,7 +300,7 @@ func (s *Store) ClaimDelivery(ctx context.Context, id, userID int64, now time.Ti
 func (s *Store) Package(ctx context.Context, id int64) (Package, error) {
 	var pk Package
 	err := s.db.WithContext(ctx).First(&pk, id).Error
-	return pk, notFound(err, "policy_package")
+	return pk, db.NotFound(err, "policy_package")
 }
 
 // CountPublished returns how many of the policies ids (distinct) are published.

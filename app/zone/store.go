@@ -3,7 +3,6 @@ package zone
 import (
 	"cmp"
 	"context"
-	"errors"
 	"slices"
 	"strings"
 
@@ -169,7 +168,7 @@ func (s *Store) countEnterprises(ctx context.Context, zones []Zone) error {
 func (s *Store) Get(ctx context.Context, id int64) (Detail, error) {
 	var d Detail
 	if err := s.db.WithContext(ctx).First(&d.Zone, id).Error; err != nil {
-		return d, notFound(err, "zone")
+		return d, db.NotFound(err, "zone")
 	}
 	var links []zoneIndustry
 	if err := s.db.WithContext(ctx).Where("zone_id = ?", id).Order("industry").Find(&links).Error; err != nil {
@@ -190,7 +189,7 @@ func (s *Store) Get(ctx context.Context, id int64) (Detail, error) {
 func (s *Store) Names(ctx context.Context, id int64) (zh, en string, err error) {
 	var z Zone
 	if err := s.db.WithContext(ctx).Select("id", "name_zh", "name_en").Take(&z, id).Error; err != nil {
-		return "", "", notFound(err, "zone")
+		return "", "", db.NotFound(err, "zone")
 	}
 	return z.NameZh, z.NameEn, nil
 }
@@ -327,7 +326,7 @@ func (s *Store) SetLogo(ctx context.Context, id int64, path, contentType string)
 func (s *Store) Enterprise(ctx context.Context, id int64) (Enterprise, error) {
 	var e Enterprise
 	err := s.db.WithContext(ctx).First(&e, id).Error
-	return e, notFound(err, "enterprise")
+	return e, db.NotFound(err, "enterprise")
 }
 
 // CreateEnterprise inserts e.
@@ -363,12 +362,5 @@ func (s *Store) Count(ctx context.Context) (int64, error) {
 func (s *Store) BySlug(ctx context.Context, slug string) (Zone, error) {
 	var z Zone
 	err := s.db.WithContext(ctx).Where("slug = ?", slug).First(&z).Error
-	return z, notFound(err, "zone")
-}
-
-func notFound(err error, what string) error {
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return errs.NotFound(what)
-	}
-	return err
+	return z, db.NotFound(err, "zone")
 }
