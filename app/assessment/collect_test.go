@@ -31,7 +31,7 @@ func TestSubmissionListsAndRankingNames(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		s := &Service{Store: &Store{DB: g}, Zones: zs, Now: func() time.Time { return time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC) }}
+		s := &Service{Store: NewStore(g), Zones: zs, Now: func() time.Time { return time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC) }}
 		if err := s.Store.EnsureDefault(ctx, s.now()); err != nil {
 			t.Fatal(err)
 		}

@@ -58,8 +58,12 @@ type indicatorRow struct {
 
 func (indicatorRow) TableName() string { return "assessment_indicators" }
 
-// Store reads and writes index versions; its methods take the transaction they run in.
-type Store struct{ DB *gorm.DB }
+// Store reads and writes the assessment's index versions, submissions with their values, audit
+// trail and review steps, and published rankings.
+type Store struct{ db *gorm.DB }
+
+// NewStore returns a Store on g.
+func NewStore(g *gorm.DB) *Store { return &Store{db: g} }
 
 func (r versionRow) version() Version {
 	return Version{ID: r.ID, Code: r.Code, NameZh: r.NameZh, NameEn: r.NameEn, Status: r.Status, BasedOnID: r.BasedOnID, PublishedAt: r.PublishedAt, CreatedAt: r.CreatedAt}
@@ -67,7 +71,7 @@ func (r versionRow) version() Version {
 
 // Versions lists the index versions, newest first; drafts only when withDrafts.
 func (s *Store) Versions(ctx context.Context, withDrafts bool) ([]Version, error) {
-	q := s.DB.WithContext(ctx).Order("id DESC")
+	q := s.db.WithContext(ctx).Order("id DESC")
 	if !withDrafts {
 		q = q.Where("status = ?", VersionPublished)
 	}
@@ -85,7 +89,7 @@ func (s *Store) Versions(ctx context.Context, withDrafts bool) ([]Version, error
 // Version returns version id with its tree.
 func (s *Store) Version(ctx context.Context, id int64) (Version, error) {
 	var row versionRow
-	err := s.DB.WithContext(ctx).First(&row, id).Error
+	err := s.db.WithContext(ctx).First(&row, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Version{}, errs.NotFound("assessment_version")
 	}
@@ -100,7 +104,7 @@ func (s *Store) Version(ctx context.Context, id int64) (Version, error) {
 // Current is the most recently published version: the one zones report against.
 func (s *Store) Current(ctx context.Context) (Version, error) {
 	var row versionRow
-	err := s.DB.WithContext(ctx).Where("status = ?", VersionPublished).Order("published_at DESC, id DESC").First(&row).Error
+	err := s.db.WithContext(ctx).Where("status = ?", VersionPublished).Order("published_at DESC, id DESC").First(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Version{}, errs.New(errs.ErrConflict, "assessment.no_version")
 	}
@@ -113,7 +117,7 @@ func (s *Store) Current(ctx context.Context) (Version, error) {
 func (s *Store) tree(ctx context.Context, versionID int64) (Tree, error) {
 	var cats []categoryRow
 	var inds []indicatorRow
-	g := s.DB.WithContext(ctx)
+	g := s.db.WithContext(ctx)
 	if err := g.Where("version_id = ?", versionID).Order("position, id").Find(&cats).Error; err != nil {
 		return Tree{}, err
 	}
@@ -139,7 +143,7 @@ func (s *Store) tree(ctx context.Context, versionID int64) (Tree, error) {
 
 // CreateVersion inserts v (a draft unless status says otherwise) with its tree.
 func (s *Store) CreateVersion(ctx context.Context, v *Version, by int64) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		row := versionRow{Code: v.Code, NameZh: v.NameZh, NameEn: v.NameEn, Status: v.Status, BasedOnID: v.BasedOnID, CreatedBy: by, PublishedAt: v.PublishedAt}
 		if v.Status == VersionPublished {
 			row.PublishedBy = by
@@ -171,7 +175,7 @@ func (s *Store) CreateVersion(ctx context.Context, v *Version, by int64) error {
 
 // PublishVersion makes draft id immutable.
 func (s *Store) PublishVersion(ctx context.Context, id, by int64, now time.Time) error {
-	res := s.DB.WithContext(ctx).Model(&versionRow{}).Where("id = ? AND status = ?", id, VersionDraft).
+	res := s.db.WithContext(ctx).Model(&versionRow{}).Where("id = ? AND status = ?", id, VersionDraft).
 		Updates(map[string]any{"status": VersionPublished, "published_by": by, "published_at": now, "updated_at": now})
 	if res.Error != nil || res.RowsAffected == 1 {
 		return res.Error
@@ -184,7 +188,7 @@ func (s *Store) PublishVersion(ctx context.Context, id, by int64, now time.Time)
 
 // DeleteDraft removes draft id; published versions stay forever.
 func (s *Store) DeleteDraft(ctx context.Context, id int64) error {
-	res := s.DB.WithContext(ctx).Where("id = ? AND status = ?", id, VersionDraft).Delete(&versionRow{})
+	res := s.db.WithContext(ctx).Where("id = ? AND status = ?", id, VersionDraft).Delete(&versionRow{})
 	if res.Error != nil || res.RowsAffected == 1 {
 		return res.Error
 	}
@@ -198,7 +202,7 @@ func (s *Store) DeleteDraft(ctx context.Context, id int64) error {
 // so a fresh installation has an index system to report against.
 func (s *Store) EnsureDefault(ctx context.Context, now time.Time) error {
 	var n int64
-	if err := s.DB.WithContext(ctx).Model(&versionRow{}).Where("code = ?", Edition2021Code).Count(&n).Error; err != nil || n > 0 {
+	if err := s.db.WithContext(ctx).Model(&versionRow{}).Where("code = ?", Edition2021Code).Count(&n).Error; err != nil || n > 0 {
 		return err
 	}
 	v := Version{Code: Edition2021Code, NameZh: "国家级经开区综合发展水平考核评价指标体系（2021 年版）",
@@ -220,7 +224,7 @@ type submissionScope struct {
 
 // Submissions lists the submissions in sc that f asks for, newest year first, at most 2000.
 func (s *Store) Submissions(ctx context.Context, sc submissionScope, f SubmissionFilter) ([]submissionRow, error) {
-	q := s.DB.WithContext(ctx).Order("year DESC, zone_id")
+	q := s.db.WithContext(ctx).Order("year DESC, zone_id")
 	switch {
 	case sc.zoneID != 0:
 		q = q.Where("zone_id = ?", sc.zoneID)
@@ -252,7 +256,7 @@ type valueCount struct {
 // ValueCounts counts the values of each of the submissions ids.
 func (s *Store) ValueCounts(ctx context.Context, ids []int64) (map[int64]valueCount, error) {
 	var counts []valueCount
-	err := s.DB.WithContext(ctx).Model(&valueRow{}).Select("submission_id, COUNT(*) AS filled, SUM(CASE WHEN return_reason <> '' THEN 1 ELSE 0 END) AS returned").
+	err := s.db.WithContext(ctx).Model(&valueRow{}).Select("submission_id, COUNT(*) AS filled, SUM(CASE WHEN return_reason <> '' THEN 1 ELSE 0 END) AS returned").
 		Where("submission_id IN ?", ids).Group("submission_id").Scan(&counts).Error
 	out := make(map[int64]valueCount, len(counts))
 	for _, c := range counts {
@@ -264,7 +268,7 @@ func (s *Store) ValueCounts(ctx context.Context, ids []int64) (map[int64]valueCo
 // Submission reads submission id.
 func (s *Store) Submission(ctx context.Context, id int64) (submissionRow, error) {
 	var row submissionRow
-	err := s.DB.WithContext(ctx).First(&row, id).Error
+	err := s.db.WithContext(ctx).First(&row, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return row, errs.NotFound("assessment_submission")
 	}
@@ -274,7 +278,7 @@ func (s *Store) Submission(ctx context.Context, id int64) (submissionRow, error)
 // OpenSubmission returns zone zoneID's submission for year, creating the draft if needed, and
 // whether it did.
 func (s *Store) OpenSubmission(ctx context.Context, zoneID int64, year int) (submissionRow, bool, error) {
-	g := s.DB.WithContext(ctx)
+	g := s.db.WithContext(ctx)
 	var row submissionRow
 	err := g.Where("zone_id = ? AND year = ?", zoneID, year).First(&row).Error
 	created := false
@@ -292,20 +296,20 @@ func (s *Store) OpenSubmission(ctx context.Context, zoneID int64, year int) (sub
 // Values reads submission id's values.
 func (s *Store) Values(ctx context.Context, id int64) ([]valueRow, error) {
 	var values []valueRow
-	return values, s.DB.WithContext(ctx).Where("submission_id = ?", id).Find(&values).Error
+	return values, s.db.WithContext(ctx).Where("submission_id = ?", id).Find(&values).Error
 }
 
 // Audit reads the last 500 entries of submission id's audit trail, newest first.
 func (s *Store) Audit(ctx context.Context, id int64) ([]auditRow, error) {
 	var audit []auditRow
-	return audit, s.DB.WithContext(ctx).Where("submission_id = ?", id).Order("id DESC").Limit(500).Find(&audit).Error
+	return audit, s.db.WithContext(ctx).Where("submission_id = ?", id).Order("id DESC").Limit(500).Find(&audit).Error
 }
 
 // SetValues writes values into submission id while it is editable (a conflict once it is
 // not), auditing each change as action by who; a value written again unchanged is left alone,
 // a changed one loses its return reason.
 func (s *Store) SetValues(ctx context.Context, id int64, in []ValueInput, action string, who auditRow, now time.Time) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// The guarded touch locks the submission and proves it is still editable.
 		res := tx.Model(&submissionRow{}).Where("id = ? AND status IN ?", id, []string{StatusDraft, StatusReturned}).Update("updated_at", now)
 		if res.Error != nil {
@@ -359,7 +363,7 @@ type returned struct {
 // returning the values back with their reasons, and records the step (and each value
 // returned) in the audit trail as step says: its action and actor.
 func (s *Store) Transition(ctx context.Context, id int64, from []string, to, stamp string, step auditRow, back []returned, now time.Time) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		cols := map[string]any{"status": to, "updated_at": now}
 		if stamp != "" {
 			cols[stamp+"_by"], cols[stamp+"_at"] = step.ActorID, now
@@ -392,7 +396,7 @@ func (s *Store) Transition(ctx context.Context, id int64, from []string, to, sta
 // (with its time stamps for the steps up to it) and the audit entry that says so, unless the
 // zone has a submission for the year.
 func (s *Store) Load(ctx context.Context, zoneID int64, year int, status string, values map[string]float64, entry auditRow, now time.Time) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&submissionRow{}).Where("zone_id = ? AND year = ?", zoneID, year).Count(&n).Error; err != nil || n > 0 {
 			return err
@@ -426,7 +430,7 @@ func (s *Store) ApprovedValues(ctx context.Context, year int) ([]ZoneValues, err
 		IndicatorCode string
 		Value         float64
 	}
-	err := s.DB.WithContext(ctx).Table("assessment_values AS v").Joins("JOIN assessment_submissions s ON s.id = v.submission_id").
+	err := s.db.WithContext(ctx).Table("assessment_values AS v").Joins("JOIN assessment_submissions s ON s.id = v.submission_id").
 		Select("s.zone_id, v.indicator_code, v.value").Where("s.year = ? AND s.status = ?", year, StatusApproved).Order("s.zone_id").Scan(&rows).Error
 	if err != nil {
 		return nil, err
@@ -444,7 +448,7 @@ func (s *Store) ApprovedValues(ctx context.Context, year int) ([]ZoneValues, err
 // AddPublication stores a published ranking; a conflict when its year is already published
 // under its version.
 func (s *Store) AddPublication(ctx context.Context, row *publicationRow) error {
-	err := s.DB.WithContext(ctx).Create(row).Error
+	err := s.db.WithContext(ctx).Create(row).Error
 	if db.IsUniqueViolation(err) {
 		return errs.New(errs.ErrConflict, "assessment.ranking_published")
 	}
@@ -460,7 +464,7 @@ func (s *Store) Publications(ctx context.Context) ([]Publication, error) {
 		Year      int
 		CreatedAt time.Time
 	}
-	err := s.DB.WithContext(ctx).Table("assessment_publications AS p").Joins("JOIN assessment_versions v ON v.id = p.version_id").
+	err := s.db.WithContext(ctx).Table("assessment_publications AS p").Joins("JOIN assessment_versions v ON v.id = p.version_id").
 		Select("p.id, p.version_id, v.code, p.year, p.created_at").Order("p.year DESC, p.id DESC").Scan(&rows).Error
 	if err != nil {
 		return nil, err
@@ -475,7 +479,7 @@ func (s *Store) Publications(ctx context.Context) ([]Publication, error) {
 // Publication reads published ranking id.
 func (s *Store) Publication(ctx context.Context, id int64) (publicationRow, error) {
 	var row publicationRow
-	err := s.DB.WithContext(ctx).First(&row, id).Error
+	err := s.db.WithContext(ctx).First(&row, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return row, errs.NotFound("assessment_ranking")
 	}

@@ -30,7 +30,7 @@ var demoAwaiting = map[string]string{
 
 // demoAssessment loads the 2021 edition and plausible yearly values for the demo zones.
 func demoAssessment(ctx context.Context, g *gorm.DB) error {
-	svc := &assessment.Service{Store: &assessment.Store{DB: g}, Zones: zone.NewStore(g)}
+	svc := &assessment.Service{Store: assessment.NewStore(g), Zones: zone.NewStore(g)}
 	if err := svc.Store.EnsureDefault(ctx, time.Now().UTC()); err != nil {
 		return err
 	}

@@ -164,7 +164,7 @@ func TestDemoAssessment(t *testing.T) {
 		if _, err := seed.Demo(context.Background(), g); err != nil {
 			t.Fatal(err)
 		}
-		svc := &assessment.Service{Store: &assessment.Store{DB: g}, Zones: zone.NewStore(g)}
+		svc := &assessment.Service{Store: assessment.NewStore(g), Zones: zone.NewStore(g)}
 		pubs, err := svc.Publications(context.Background())
 		if err != nil || len(pubs) != 2 || pubs[0].Year != 2024 || pubs[1].Year != 2023 {
 			t.Fatalf("publications %+v %v", pubs, err)

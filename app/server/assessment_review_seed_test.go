@@ -18,7 +18,7 @@ func TestDemoReviewersHaveWork(t *testing.T) {
 	t.Parallel()
 	eachDemo(t, func(t *testing.T, g *gorm.DB) { // a copy of the seeded demo
 		ctx := context.Background()
-		svc := &assessment.Service{Store: &assessment.Store{DB: g}, Zones: zone.NewStore(g)}
+		svc := &assessment.Service{Store: assessment.NewStore(g), Zones: zone.NewStore(g)}
 		waiting := func(p *actor.Actor, status string) []assessment.Submission {
 			t.Helper()
 			list, err := svc.List(ctx, p, assessment.SubmissionFilter{Year: 2025, Status: status})

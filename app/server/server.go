@@ -185,7 +185,7 @@ func New(d Deps) (*App, error) {
 	(&policy.Handlers{Service: &policy.Service{Store: policy.NewStore(d.DB), Zones: zones, Notify: notices, Users: users, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}}).Routes(r)
 	monitoring := &monitor.Service{Store: monitor.NewStore(d.DB), Zones: zones, Notify: notices, Users: users, Log: d.Log}
 	(&monitor.Handlers{Service: monitoring}).Routes(r)
-	assessments := &assessment.Service{Store: &assessment.Store{DB: d.DB}, Zones: zones, Log: d.Log}
+	assessments := &assessment.Service{Store: assessment.NewStore(d.DB), Zones: zones, Log: d.Log}
 	if err := assessments.Store.EnsureDefault(context.Background(), time.Now().UTC()); err != nil {
 		return nil, err
 	}
