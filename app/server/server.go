@@ -175,7 +175,7 @@ func New(d Deps) (*App, error) {
 	meetings := &meeting.Service{Store: meeting.NewStore(d.DB), Notify: notices, Fair: jobs, Jobs: fair, Zones: zones, Users: users, Requests: projects.Store, Leads: projects,
 		ICE: d.Config.ICEServers, BaseURL: d.Config.BaseURL, Log: d.Log}
 	(&meeting.Handlers{Service: meetings}).Routes(r)
-	videos := &video.Service{DB: d.DB, Server: video.Server{URL: d.Config.LiveKitURL, APIKey: d.Config.LiveKitAPIKey, APISecret: d.Config.LiveKitAPISecret, RoomPrefix: d.Config.LiveKitRoomPrefix},
+	videos := &video.Service{Store: video.NewStore(d.DB), Server: video.Server{URL: d.Config.LiveKitURL, APIKey: d.Config.LiveKitAPIKey, APISecret: d.Config.LiveKitAPISecret, RoomPrefix: d.Config.LiveKitRoomPrefix},
 		Briefings: briefings, Meetings: meetings, Users: users, Pub: d.Publisher, Log: d.Log}
 	(&video.Handlers{Service: videos}).Routes(r)
 	if videos.Enabled() {

@@ -10,7 +10,6 @@ import (
 	"github.com/livekit/protocol/auth"
 	"github.com/livekit/protocol/livekit"
 	"github.com/twitchtv/twirp"
-	"gorm.io/gorm"
 
 	"zonefair/app/actor"
 	"zonefair/app/briefing"
@@ -59,9 +58,9 @@ func (st Stage) On(userID int64) bool {
 
 // Stage reads briefing id's stage.
 func (s *Service) Stage(ctx context.Context, id int64) (Stage, error) {
-	var rows []stageRow
 	st := Stage{Hands: []Person{}, Presenters: []Person{}, Max: MaxStage}
-	if err := s.DB.WithContext(ctx).Where("briefing_id = ?", id).Order("updated_ns, user_id").Find(&rows).Error; err != nil {
+	rows, err := s.Store.Stage(ctx, id)
+	if err != nil {
 		return st, err
 	}
 	for _, r := range rows {
@@ -111,19 +110,18 @@ func (s *Service) RaiseHand(ctx context.Context, id int64, p *actor.Actor, raise
 	case a.Briefing.PhaseAt(s.now()) != briefing.Live:
 		return Stage{}, errs.New(errs.ErrConflict, "video.not_live")
 	}
-	g := s.DB.WithContext(ctx)
 	now := s.now().UnixNano()
 	if raised {
 		row := stageRow{BriefingID: id, UserID: p.UserID, Name: p.Name, State: Hand, HandAt: &now, UpdatedNs: now}
-		err = g.Transaction(func(tx *gorm.DB) error {
-			var n int64
-			if err := tx.Model(&stageRow{}).Where("briefing_id = ? AND user_id = ?", id, p.UserID).Count(&n).Error; err != nil || n > 0 {
+		err = s.Store.Transaction(ctx, func(tx *Store) error {
+			at, err := tx.AtStage(ctx, id, p.UserID)
+			if err != nil || at {
 				return err // already raised or on stage: nothing changes
 			}
-			return tx.Create(&row).Error
+			return tx.AddStage(ctx, &row)
 		})
 	} else {
-		err = g.Where("briefing_id = ? AND user_id = ? AND state = ?", id, p.UserID, Hand).Delete(&stageRow{}).Error
+		err = s.Store.LowerHand(ctx, id, p.UserID)
 	}
 	if err != nil {
 		return Stage{}, err
@@ -160,7 +158,7 @@ func (s *Service) SetStage(ctx context.Context, id int64, p *actor.Actor, in Sta
 	if *in.On {
 		err = s.bringOn(ctx, id, p, in.UserID)
 	} else {
-		err = s.DB.WithContext(ctx).Where("briefing_id = ? AND user_id = ?", id, in.UserID).Delete(&stageRow{}).Error
+		err = s.Store.LeaveStage(ctx, id, in.UserID)
 	}
 	if err != nil {
 		return Stage{}, err
@@ -185,9 +183,9 @@ func (s *Service) bringOn(ctx context.Context, id int64, host *actor.Actor, user
 	}
 	name := u.Name
 	now := s.now().UnixNano()
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var rows []stageRow
-		if err := tx.Where("briefing_id = ? AND state = ?", id, OnStage).Find(&rows).Error; err != nil {
+	return s.Store.Transaction(ctx, func(tx *Store) error {
+		rows, err := tx.Presenters(ctx, id)
+		if err != nil {
 			return err
 		}
 		if slices.ContainsFunc(rows, func(r stageRow) bool { return r.UserID == userID }) {
@@ -196,12 +194,11 @@ func (s *Service) bringOn(ctx context.Context, id int64, host *actor.Actor, user
 		if len(rows) >= MaxStage-1 {
 			return errs.New(errs.ErrConflict, "video.stage_full")
 		}
-		res := tx.Model(&stageRow{}).Where("briefing_id = ? AND user_id = ?", id, userID).
-			Updates(map[string]any{"state": OnStage, "updated_ns": now, "by": host.UserID, "name": name})
-		if res.Error != nil || res.RowsAffected > 0 {
-			return res.Error
+		moved, err := tx.PutOnStage(ctx, id, userID, name, host.UserID, now)
+		if err != nil || moved {
+			return err
 		}
-		return tx.Create(&stageRow{BriefingID: id, UserID: userID, Name: name, State: OnStage, UpdatedNs: now, By: host.UserID}).Error
+		return tx.AddStage(ctx, &stageRow{BriefingID: id, UserID: userID, Name: name, State: OnStage, UpdatedNs: now, By: host.UserID})
 	})
 }
 

@@ -15,8 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"zonefair/app/briefing"
 	"zonefair/app/errs"
 	"zonefair/app/meeting"
@@ -52,7 +50,7 @@ type Server struct {
 
 // Service is the video use cases. Create one per process.
 type Service struct {
-	DB        *gorm.DB
+	Store     *Store
 	Server    Server // empty URL: video is off
 	Briefings *briefing.Service
 	Meetings  *meeting.Service

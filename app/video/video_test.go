@@ -98,7 +98,7 @@ func setup(t *testing.T, g *gorm.DB) *fixture {
 		}
 	}
 	bs := &briefing.Service{Store: briefing.NewStore(g), Zones: zone.NewStore(g), Projects: &project.Service{Store: project.NewStore(g), Zones: zone.NewStore(g), Users: account.NewStore(g)}, Users: account.NewStore(g)}
-	f.s = &Service{DB: g, Server: Server{URL: strings.Replace(api.URL, "http://", "ws://", 1), APIKey: testKey, APISecret: testSecret},
+	f.s = &Service{Store: NewStore(g), Server: Server{URL: strings.Replace(api.URL, "http://", "ws://", 1), APIKey: testKey, APISecret: testSecret},
 		Briefings: bs, Meetings: &meeting.Service{Store: meeting.NewStore(g), Zones: zone.NewStore(g), Users: account.NewStore(g)}, Users: account.NewStore(g), Pub: f.pub}
 	return f
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/livekit/protocol/livekit"
 	"github.com/livekit/protocol/webhook"
 	"google.golang.org/protobuf/encoding/protojson"
-	"gorm.io/gorm"
 
 	"zonefair/app/actor"
 	"zonefair/app/errs"
@@ -76,7 +75,6 @@ func (s *Service) Webhook(ctx context.Context, authz string, body []byte) error 
 	if ev.CreatedAt > 0 {
 		at = time.Unix(ev.CreatedAt, 0).UTC()
 	}
-	g := s.DB.WithContext(ctx)
 	pi := ev.GetParticipant()
 	user, known := parseIdentity(pi.GetIdentity())
 	switch ev.Event {
@@ -84,39 +82,17 @@ func (s *Service) Webhook(ctx context.Context, authz string, body []byte) error 
 		if !known {
 			return nil
 		}
-		var n int64
-		if err := g.Model(&presence{}).Where("participant = ?", pi.GetSid()).Count(&n).Error; err != nil || n > 0 {
-			return err
-		}
 		joined := at
 		if pi.GetJoinedAt() > 0 {
 			joined = time.Unix(pi.GetJoinedAt(), 0).UTC()
 		}
-		return g.Create(&presence{Kind: kind, RefID: ref, UserID: user, Participant: pi.GetSid(), JoinedNs: joined.UnixNano()}).Error
+		return s.Store.Join(ctx, &presence{Kind: kind, RefID: ref, UserID: user, Participant: pi.GetSid(), JoinedNs: joined.UnixNano()})
 	case webhook.EventTrackPublished:
-		return g.Model(&presence{}).Where("participant = ?", pi.GetSid()).Update("published", true).Error
+		return s.Store.Published(ctx, pi.GetSid())
 	case webhook.EventParticipantLeft:
-		return leave(g.Where("participant = ?", pi.GetSid()), at)
+		return s.Store.Leave(ctx, pi.GetSid(), at)
 	case webhook.EventRoomFinished:
-		return leave(g.Where("kind = ? AND ref_id = ?", kind, ref), at)
-	}
-	return nil
-}
-
-// leave closes the open stays tx selects at time at.
-func leave(tx *gorm.DB, at time.Time) error {
-	var open []presence
-	if err := tx.Where("left_ns IS NULL").Find(&open).Error; err != nil {
-		return err
-	}
-	ns := at.UnixNano()
-	for _, p := range open {
-		secs := max(0, int((ns-p.JoinedNs)/int64(time.Second)))
-		err := tx.Session(&gorm.Session{NewDB: true}).Model(&presence{}).Where("id = ? AND left_ns IS NULL", p.ID).
-			Updates(map[string]any{"left_ns": ns, "seconds": secs}).Error
-		if err != nil {
-			return err
-		}
+		return s.Store.CloseRoom(ctx, kind, ref, at)
 	}
 	return nil
 }
@@ -155,8 +131,8 @@ func (s *Service) MeetingStays(ctx context.Context, id int64, p *actor.Actor) ([
 
 // Stays lists who was in a room and for how long, first joined first.
 func (s *Service) Stays(ctx context.Context, kind string, ref int64) ([]Stay, error) {
-	var rows []presence
-	if err := s.DB.WithContext(ctx).Where("kind = ? AND ref_id = ?", kind, ref).Order("joined_ns, id").Find(&rows).Error; err != nil {
+	rows, err := s.Store.Stays(ctx, kind, ref)
+	if err != nil {
 		return []Stay{}, err
 	}
 	ids := make([]int64, 0, len(rows))
@@ -186,8 +162,5 @@ func (s *Service) Stays(ctx context.Context, kind string, ref int64) ([]Stay, er
 // Counts is how many rooms have someone in them and how many people are in rooms, as the
 // webhooks recorded them (every instance reads the same rows).
 func (s *Service) Counts(ctx context.Context) (rooms, participants int64, err error) {
-	var row struct{ Rooms, Participants int64 }
-	err = s.DB.WithContext(ctx).Model(&presence{}).Select("COUNT(DISTINCT kind || '-' || CAST(ref_id AS TEXT)) AS rooms, COUNT(*) AS participants").
-		Where("left_ns IS NULL").Scan(&row).Error
-	return row.Rooms, row.Participants, err
+	return s.Store.Counts(ctx)
 }
