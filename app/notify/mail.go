@@ -42,7 +42,7 @@ type Outbox struct{ DB *gorm.DB }
 
 // Send stores m.
 func (o *Outbox) Send(ctx context.Context, m Mail) error {
-	return o.DB.WithContext(ctx).Create(&Stored{To: m.To, Subject: m.Subject, Body: m.Text}).Error
+	return NewStore(o.DB).AddMail(ctx, &Stored{To: m.To, Subject: m.Subject, Body: m.Text})
 }
 
 // OutboxPage is one page of the outbox, newest first.
@@ -59,7 +59,7 @@ type OutboxQuery struct {
 
 // List returns one page of the outbox.
 func (o *Outbox) List(ctx context.Context, q OutboxQuery) (OutboxPage, error) {
-	return o.page(o.DB.WithContext(ctx), q)
+	return NewStore(o.DB).Mail(ctx, "", q.withDefaults())
 }
 
 // ListTo returns one page of the outbox's mail to address.
@@ -67,22 +67,18 @@ func (o *Outbox) ListTo(ctx context.Context, address string, q OutboxQuery) (Out
 	if address == "" {
 		return OutboxPage{Items: []Stored{}}, nil
 	}
-	return o.page(o.DB.WithContext(ctx).Where("recipient = ?", address), q)
+	return NewStore(o.DB).Mail(ctx, address, q.withDefaults())
 }
 
-func (o *Outbox) page(g *gorm.DB, q OutboxQuery) (OutboxPage, error) {
+// withDefaults is q with page 1 and 50 a page where q says nothing.
+func (q OutboxQuery) withDefaults() OutboxQuery {
 	if q.Page == 0 {
 		q.Page = 1
 	}
 	if q.PageSize == 0 {
 		q.PageSize = 50
 	}
-	out := OutboxPage{Items: []Stored{}}
-	if err := g.Session(&gorm.Session{}).Model(&Stored{}).Count(&out.Total).Error; err != nil {
-		return out, err
-	}
-	err := g.Session(&gorm.Session{}).Order("id DESC").Offset((q.Page - 1) * q.PageSize).Limit(q.PageSize).Find(&out.Items).Error
-	return out, err
+	return q
 }
 
 // SMTP sends mail through an SMTP server with STARTTLS when offered and PLAIN auth when a

@@ -73,7 +73,7 @@ func (s *Service) Add(tx *gorm.DB, userID int64, kind string, data any) (Notific
 	}
 	n := Notification{UserID: userID, Kind: kind, Data: raw, Raw: string(raw)}
 	n.words()
-	return n, tx.Create(&n).Error
+	return n, NewStore(tx).AddNotification(tx.Statement.Context, &n)
 }
 
 // Publish sends kind/data to userID's open pages and, for the kinds whose package sends no
@@ -170,27 +170,21 @@ func (s *Service) List(ctx context.Context, userID int64, q ListQuery) (List, er
 	if q.Limit == 0 {
 		q.Limit = 30
 	}
-	out := List{Items: []Notification{}}
-	tx := s.DB.WithContext(ctx).Where("user_id = ?", userID)
-	if q.Before > 0 {
-		tx = tx.Where("id < ?", q.Before)
+	st := NewStore(s.DB)
+	items, err := st.Notifications(ctx, userID, q.Before, q.Limit)
+	if err != nil {
+		return List{Items: []Notification{}}, err
 	}
-	if err := tx.Order("id DESC").Limit(q.Limit).Find(&out.Items).Error; err != nil {
-		return out, err
+	for i := range items {
+		items[i].Data = json.RawMessage(items[i].Raw)
+		items[i].words()
 	}
-	for i := range out.Items {
-		out.Items[i].Data = json.RawMessage(out.Items[i].Raw)
-		out.Items[i].words()
-	}
-	err := s.DB.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", userID).Count(&out.Unread).Error
+	out := List{Items: items}
+	out.Unread, err = st.Unread(ctx, userID)
 	return out, err
 }
 
 // MarkRead marks ids (all when empty) of userID as read.
 func (s *Service) MarkRead(ctx context.Context, userID int64, ids []int64) error {
-	tx := s.DB.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", userID)
-	if len(ids) > 0 {
-		tx = tx.Where("id IN ?", ids)
-	}
-	return tx.Update("read_at", time.Now().UTC()).Error
+	return NewStore(s.DB).MarkRead(ctx, userID, ids, time.Now().UTC())
 }
