@@ -48,7 +48,7 @@ func demoSigning(ctx context.Context, g *gorm.DB) error {
 	}
 	// The seed has no server secret, so this trail is written unkeyed; the server seals it with
 	// its key when it starts (signing.Service.KeyLegacyTrails).
-	svc := &signing.Service{DB: g}
+	svc := &signing.Service{Store: signing.NewStore(g)}
 	expires := time.Now().UTC().AddDate(0, 0, 30)
 	m := signing.Meta{UserID: staff.ID, IP: "127.0.0.1", UserAgent: "zonefair seed-demo"}
 	id, err := svc.Create(ctx, m, signing.CreateInput{

@@ -163,13 +163,13 @@ func New(d Deps) (*App, error) {
 	if d.SigningSender != nil {
 		signingSender = d.SigningSender
 	}
-	agreements := &signing.Service{DB: d.DB, Sealer: &signing.Sealer{Identity: seal, TSAURL: d.Config.TSAURL}, Sender: signingSender,
+	agreements := &signing.Service{Store: signing.NewStore(d.DB), Sealer: &signing.Sealer{Identity: seal, TSAURL: d.Config.TSAURL}, Sender: signingSender,
 		Publisher: d.Publisher, Secret: []byte(d.Config.Secret), BaseURL: d.Config.BaseURL, Log: d.Log, Hooks: signing.NewHooks(d.Config.WebhooksAllowPrivate),
 		Zones: zones, Projects: projects, Briefings: briefings, Users: users}
 	if _, err := agreements.KeyLegacyTrails(context.Background()); err != nil {
 		return nil, err
 	}
-	(&signing.Handlers{Store: signing.NewStore(d.DB), Service: agreements}).Routes(r)
+	(&signing.Handlers{Store: agreements.Store, Service: agreements}).Routes(r)
 	(&briefing.Handlers{Service: briefings}).Routes(r)
 	(&project.Handlers{Service: projects}).Routes(r)
 	meetings := &meeting.Service{Store: meeting.NewStore(d.DB), Notify: notices, Fair: jobs, Jobs: fair, Zones: zones, Users: users, Requests: projects.Store, Leads: projects,

@@ -117,7 +117,7 @@ func TestSigningLegacyTrailKeyed(t *testing.T) {
 	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
 		ctx := context.Background()
-		unkeyed := &signing.Service{DB: e.db}
+		unkeyed := &signing.Service{Store: signing.NewStore(e.db)}
 		m := signing.Meta{UserID: e.users[web.RoleZoneStaff].ID, IP: "127.0.0.1", UserAgent: "seed"}
 		id, err := unkeyed.Create(ctx, m, signing.CreateInput{ZoneID: e.zoneA.ID, Title: "Legacy agreement", TemplateID: &e.template.ID,
 			Merge: map[string]string{"zone": "A", "investor": "B", "project": "C", "amount": "D"}})

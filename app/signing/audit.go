@@ -12,8 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // The audit trail is a chain: every entry's hash covers the entry and the previous entry's hash,
@@ -99,31 +97,21 @@ func headMAC(key []byte, agreementID, seq int64, head string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// appendEvent adds e at the end of its agreement's trail inside tx. The agreement row's
-// audit_seq is bumped first, which locks the row, so concurrent appends are serialised and the
-// chain never forks.
-func (s *Service) appendEvent(tx *gorm.DB, e *Event, now time.Time) error {
-	return appendEvent(tx, s.auditKey(), e, now)
+// appendEvent adds e at the end of its agreement's trail inside st's transaction. The agreement
+// row's audit_seq is bumped first, which locks the row, so concurrent appends are serialised
+// and the chain never forks.
+func (s *Service) appendEvent(ctx context.Context, st *Store, e *Event, now time.Time) error {
+	return appendEvent(ctx, st, s.auditKey(), e, now)
 }
 
 // appendEvent writes anchored entries and the head MAC with key, plain entries without one.
-func appendEvent(tx *gorm.DB, key []byte, e *Event, now time.Time) error {
-	res := tx.Model(&Agreement{}).Where("id = ?", e.AgreementID).UpdateColumn("audit_seq", gorm.Expr("audit_seq + 1"))
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected != 1 {
-		return fmt.Errorf("audit: agreement %d not found", e.AgreementID)
-	}
-	var head struct {
-		AuditSeq  int64
-		AuditHead string
-	}
-	if err := tx.Model(&Agreement{}).Select("audit_seq, audit_head").Where("id = ?", e.AgreementID).Take(&head).Error; err != nil {
+func appendEvent(ctx context.Context, st *Store, key []byte, e *Event, now time.Time) error {
+	seq, head, err := st.nextSeq(ctx, e.AgreementID)
+	if err != nil {
 		return err
 	}
 	e.ID = 0
-	e.Seq, e.PrevHash = head.AuditSeq, head.AuditHead
+	e.Seq, e.PrevHash = seq, head
 	e.At = now.UTC().Truncate(time.Microsecond)
 	e.UserAgent = clip(e.UserAgent, 490)
 	e.Detail = clip(e.Detail, 1990)
@@ -134,10 +122,7 @@ func appendEvent(tx *gorm.DB, key []byte, e *Event, now time.Time) error {
 		e.Hash = e.digest(key, formatAnchored)
 		mac = headMAC(key, e.AgreementID, e.Seq, e.Hash)
 	}
-	if err := tx.Create(e).Error; err != nil {
-		return err
-	}
-	return tx.Model(&Agreement{}).Where("id = ?", e.AgreementID).UpdateColumns(map[string]any{"audit_head": e.Hash, "audit_mac": mac}).Error
+	return st.insertEvent(ctx, e, mac)
 }
 
 // Chain is the result of checking an agreement's audit trail.
@@ -279,16 +264,9 @@ func checkChain(a Agreement, events []Event, key []byte) Chain {
 	return c
 }
 
-// events reads agreement id's trail in order.
-func events(g *gorm.DB, id int64) ([]Event, error) {
-	out := []Event{}
-	err := g.Where("agreement_id = ?", id).Order("seq, id").Find(&out).Error
-	return out, err
-}
-
 // Trail returns and checks the audit trail of a.
 func (s *Service) Trail(ctx context.Context, a Agreement) (Trail, error) {
-	es, err := events(s.DB.WithContext(ctx), a.ID)
+	es, err := s.Store.events(ctx, a.ID)
 	if err != nil {
 		return Trail{Events: []Event{}}, err
 	}
@@ -315,9 +293,7 @@ func (s *Service) KeyLegacyTrails(ctx context.Context) (int, error) {
 	if key == nil {
 		return 0, nil
 	}
-	var heads []Event
-	err := s.DB.WithContext(ctx).Table("signing_events AS e").Select("e.*").
-		Joins("JOIN signing_agreements AS a ON a.id = e.agreement_id AND a.audit_seq = e.seq").Find(&heads).Error
+	heads, err := s.Store.trailHeads(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -359,15 +335,15 @@ func (s *Service) upgradeTrails(ctx context.Context, heads []Event, formats []in
 			continue
 		}
 		done := false
-		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			if err := lock(tx, h.AgreementID); err != nil {
+		err := s.Store.Transaction(ctx, func(tx *Store) error {
+			if err := tx.lock(ctx, h.AgreementID); err != nil {
 				return err
 			}
-			var a Agreement
-			if err := tx.First(&a, h.AgreementID).Error; err != nil {
+			a, err := tx.agreement(ctx, h.AgreementID)
+			if err != nil {
 				return err
 			}
-			es, err := events(tx, a.ID)
+			es, err := tx.events(ctx, a.ID)
 			if err != nil {
 				return err
 			}
@@ -375,7 +351,7 @@ func (s *Service) upgradeTrails(ctx context.Context, heads []Event, formats []in
 				return nil
 			}
 			done = true
-			return appendEvent(tx, key, &Event{AgreementID: a.ID, Kind: kind, Detail: detail(what, strconv.Itoa(len(es)))}, s.now())
+			return appendEvent(ctx, tx, key, &Event{AgreementID: a.ID, Kind: kind, Detail: detail(what, strconv.Itoa(len(es)))}, s.now())
 		})
 		if err != nil {
 			return n, err

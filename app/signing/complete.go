@@ -12,23 +12,22 @@ import (
 
 // Seal produces and stores the final PDF of agreement id once every signer has signed.
 func (s *Service) Seal(ctx context.Context, id int64) error {
-	g := s.DB.WithContext(ctx)
-	a, rs, fields, err := loadAgreement(g, id)
+	a, rs, fields, err := s.Store.load(ctx, id)
 	if err != nil {
 		return err
 	}
 	if a.Status != StatusSealing {
 		return nil
 	}
-	var orig document
-	if err := g.Where("agreement_id = ? AND kind = ?", id, "original").Take(&orig).Error; err != nil {
+	orig, err := s.Store.original(ctx, id)
+	if err != nil {
 		return err
 	}
 	if Hash(orig.Data) != a.OriginalSHA256 {
 		return fmt.Errorf("agreement %d: original document does not match the hash fixed at send", id)
 	}
-	var events []Event
-	if err := g.Where("agreement_id = ?", id).Order("seq").Find(&events).Error; err != nil {
+	events, err := s.Store.events(ctx, id)
+	if err != nil {
 		return err
 	}
 	if c := checkChain(a, events, s.auditKey()); !c.Intact {
@@ -52,7 +51,7 @@ func (s *Service) Seal(ctx context.Context, id int64) error {
 		if err := c.update(map[string]any{"status": StatusCompleted, "final_sha256": sum, "completed_at": now}); err != nil {
 			return nil, err
 		}
-		if err := c.tx.Create(&document{AgreementID: id, Kind: "final", SHA256: sum, Size: int64(len(final)), Data: final}).Error; err != nil {
+		if err := c.tx.putFinal(ctx, id, final, sum); err != nil {
 			return nil, err
 		}
 		for _, r := range c.rs {

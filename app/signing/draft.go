@@ -3,11 +3,8 @@ package signing
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
-
-	"gorm.io/gorm"
 
 	"zonefair/app/errs"
 )
@@ -39,14 +36,10 @@ func (s *Service) Create(ctx context.Context, m Meta, in CreateInput) (int64, er
 		TemplateID: in.TemplateID, ExpiresAt: in.ExpiresAt, ReminderHours: in.ReminderHours, CreatedBy: m.UserID, VerifyToken: newToken()}
 	var doc []byte
 	if in.TemplateID != nil {
-		var t Template
-		if err := s.DB.WithContext(ctx).Where("archived = ?", false).First(&t, *in.TemplateID).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return 0, errs.Invalid("templateId", "signing.no_template")
-			}
+		t, err := s.Store.liveTemplate(ctx, *in.TemplateID)
+		if err != nil {
 			return 0, err
 		}
-		t.fillMergeFields()
 		e := &errs.Error{Kind: errs.ErrInvalid, Key: "invalid_input"}
 		for _, k := range t.MergeFields {
 			if in.Merge[k] == "" {
@@ -56,50 +49,29 @@ func (s *Service) Create(ctx context.Context, m Meta, in CreateInput) (int64, er
 		if len(e.Fields) > 0 {
 			return 0, e
 		}
-		var err error
 		if doc, err = renderTemplate(&t, in.Title, in.Merge, now); err != nil {
 			return 0, err
 		}
 		b, _ := json.Marshal(in.Merge)
 		a.MergeData = string(b)
 	}
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(&a).Error; err != nil {
+	err := s.Store.Transaction(ctx, func(tx *Store) error {
+		if err := tx.createAgreement(ctx, &a); err != nil {
 			return err
 		}
 		if doc != nil {
-			if err := putDocument(tx, &a, doc); err != nil {
+			if err := tx.putDocument(ctx, &a, doc); err != nil {
 				return err
 			}
 		}
-		return s.appendEvent(tx, &Event{AgreementID: a.ID, Kind: EventCreated, UserID: m.UserID, IP: m.IP, UserAgent: m.UserAgent, Detail: detail("title", a.Title)}, now)
+		return s.appendEvent(ctx, tx, &Event{AgreementID: a.ID, Kind: EventCreated, UserID: m.UserID, IP: m.IP, UserAgent: m.UserAgent, Detail: detail("title", a.Title)}, now)
 	})
 	return a.ID, err
 }
 
-// putDocument stores body as the agreement's original and records its pages.
-func putDocument(tx *gorm.DB, a *Agreement, body []byte) error {
-	pages, err := Inspect(body)
-	if err != nil {
-		return err
-	}
-	pj, _ := json.Marshal(pages)
-	if err := tx.Where("agreement_id = ? AND kind = ?", a.ID, "original").Delete(&document{}).Error; err != nil {
-		return err
-	}
-	if err := tx.Create(&document{AgreementID: a.ID, Kind: "original", SHA256: Hash(body), Size: int64(len(body)), Data: body}).Error; err != nil {
-		return err
-	}
-	if err := tx.Where("agreement_id = ?", a.ID).Delete(&Field{}).Error; err != nil {
-		return err
-	}
-	a.PageCount, a.PagesJSON = len(pages), string(pj)
-	return tx.Model(&Agreement{}).Where("id = ?", a.ID).Updates(map[string]any{"page_count": a.PageCount, "pages": a.PagesJSON}).Error
-}
-
 // draft runs f on draft agreement id in a transaction, refusing once it has been sent.
-func (s *Service) draft(ctx context.Context, id int64, f func(tx *gorm.DB, a *Agreement, rs []Recipient) error) error {
-	return s.locked(ctx, id, func(tx *gorm.DB, a Agreement, rs []Recipient, _ []Field) error {
+func (s *Service) draft(ctx context.Context, id int64, f func(tx *Store, a *Agreement, rs []Recipient) error) error {
+	return s.locked(ctx, id, func(tx *Store, a Agreement, rs []Recipient, _ []Field) error {
 		if a.Status != StatusDraft {
 			return conflict("signing.sent_immutable")
 		}
@@ -112,15 +84,15 @@ func (s *Service) Upload(ctx context.Context, m Meta, id int64, body []byte) err
 	if _, err := Inspect(body); err != nil {
 		return err
 	}
-	return s.draft(ctx, id, func(tx *gorm.DB, a *Agreement, _ []Recipient) error {
-		if err := putDocument(tx, a, body); err != nil {
+	return s.draft(ctx, id, func(tx *Store, a *Agreement, _ []Recipient) error {
+		if err := tx.putDocument(ctx, a, body); err != nil {
 			return err
 		}
 		// An uploaded document has no signature page to place signers on.
-		if err := tx.Model(&Agreement{}).Where("id = ?", id).Update("template_id", nil).Error; err != nil {
+		if err := tx.updateAgreement(ctx, id, map[string]any{"template_id": nil}); err != nil {
 			return err
 		}
-		return s.appendEvent(tx, &Event{AgreementID: id, Kind: EventCreated, UserID: m.UserID, IP: m.IP, UserAgent: m.UserAgent, Detail: detail("document", Hash(body))}, s.now())
+		return s.appendEvent(ctx, tx, &Event{AgreementID: id, Kind: EventCreated, UserID: m.UserID, IP: m.IP, UserAgent: m.UserAgent, Detail: detail("document", Hash(body))}, s.now())
 	})
 }
 
@@ -154,14 +126,14 @@ func (s *Service) Update(ctx context.Context, id int64, p Patch) error {
 	if p.ReminderHours != nil {
 		cols["reminder_hours"] = *p.ReminderHours
 	}
-	return s.draft(ctx, id, func(tx *gorm.DB, a *Agreement, _ []Recipient) error {
+	return s.draft(ctx, id, func(tx *Store, a *Agreement, _ []Recipient) error {
 		if err := s.checkLinks(ctx, a.ZoneID, p.ProjectID, p.BriefingID); err != nil {
 			return err
 		}
 		if len(cols) == 0 {
 			return nil
 		}
-		return tx.Model(&Agreement{}).Where("id = ?", id).Updates(cols).Error
+		return tx.updateAgreement(ctx, id, cols)
 	})
 }
 
@@ -193,17 +165,8 @@ func (s *Service) SetRecipients(ctx context.Context, id int64, in []RecipientInp
 		}
 		rows = append(rows, Recipient{AgreementID: id, UserID: r.UserID, Role: r.Role, Party: r.Party, Name: name, Email: email, Step: r.Step, Status: "pending"})
 	}
-	return s.draft(ctx, id, func(tx *gorm.DB, _ *Agreement, _ []Recipient) error {
-		if err := tx.Where("agreement_id = ?", id).Delete(&Field{}).Error; err != nil {
-			return err
-		}
-		if err := tx.Where("agreement_id = ?", id).Delete(&Recipient{}).Error; err != nil {
-			return err
-		}
-		if len(rows) == 0 {
-			return nil
-		}
-		return tx.Create(&rows).Error
+	return s.draft(ctx, id, func(tx *Store, _ *Agreement, _ []Recipient) error {
+		return tx.replaceRecipients(ctx, id, rows)
 	})
 }
 
@@ -222,7 +185,7 @@ type FieldInput struct {
 
 // SetFields replaces the fields of draft id.
 func (s *Service) SetFields(ctx context.Context, id int64, in []FieldInput) error {
-	return s.draft(ctx, id, func(tx *gorm.DB, a *Agreement, rs []Recipient) error {
+	return s.draft(ctx, id, func(tx *Store, a *Agreement, rs []Recipient) error {
 		var pages []Page
 		_ = json.Unmarshal([]byte(a.PagesJSON), &pages)
 		if len(pages) == 0 {
@@ -247,12 +210,6 @@ func (s *Service) SetFields(ctx context.Context, id int64, in []FieldInput) erro
 			}
 			rows = append(rows, Field{AgreementID: id, RecipientID: f.RecipientID, Kind: f.Kind, Page: f.Page, X: f.X, Y: f.Y, W: f.W, H: f.H, Label: f.Label, Required: f.Required || f.Kind == FieldSignature})
 		}
-		if err := tx.Where("agreement_id = ?", id).Delete(&Field{}).Error; err != nil {
-			return err
-		}
-		if len(rows) == 0 {
-			return nil
-		}
-		return tx.Create(&rows).Error
+		return tx.replaceFields(ctx, id, rows)
 	})
 }

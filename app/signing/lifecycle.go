@@ -18,8 +18,8 @@ func (s *Service) Send(ctx context.Context, m Meta, id int64) error {
 		if c.a.Status != StatusDraft {
 			return nil, conflict("signing.sent_immutable")
 		}
-		var doc document
-		if err := c.tx.Where("agreement_id = ? AND kind = ?", id, "original").Take(&doc).Error; err != nil {
+		doc, err := c.tx.original(ctx, id)
+		if err != nil {
 			return nil, conflict("signing.no_document")
 		}
 		if Hash(doc.Data) != doc.SHA256 {
@@ -55,7 +55,7 @@ func (s *Service) Send(ctx context.Context, m Meta, id int64) error {
 			for i := range auto {
 				auto[i].AgreementID, auto[i].RecipientID = id, r.ID
 			}
-			if err := c.tx.Create(&auto).Error; err != nil {
+			if err := c.tx.createFields(ctx, auto); err != nil {
 				return nil, err
 			}
 			slot++
@@ -108,7 +108,7 @@ func (s *Service) Decline(ctx context.Context, m Meta, id int64, reason string) 
 		if me.Status != "pending" {
 			return nil, conflict("signing.already_signed")
 		}
-		if err := c.tx.Model(&Recipient{}).Where("id = ?", me.ID).Updates(map[string]any{"status": "declined", "decline_reason": reason}).Error; err != nil {
+		if err := c.tx.declineRecipient(ctx, me.ID, reason); err != nil {
 			return nil, err
 		}
 		if err := c.update(map[string]any{"status": StatusDeclined, "closed_reason": reason}); err != nil {

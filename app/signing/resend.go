@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"gorm.io/gorm"
-
 	"zonefair/app/account"
 )
 
@@ -51,7 +49,7 @@ func (s *Service) Resend(ctx context.Context, m Meta, id int64) (int64, error) {
 		people            []account.User
 	)
 	{
-		a, rs, _, err := loadAgreement(s.DB.WithContext(ctx), id)
+		a, rs, _, err := s.Store.load(ctx, id)
 		if err != nil {
 			return 0, err
 		}
@@ -79,7 +77,7 @@ func (s *Service) Resend(ctx context.Context, m Meta, id int64) (int64, error) {
 		newID  int64
 		status string
 	)
-	err := s.locked(ctx, id, func(tx *gorm.DB, old Agreement, rs []Recipient, fs []Field) error {
+	err := s.locked(ctx, id, func(tx *Store, old Agreement, rs []Recipient, fs []Field) error {
 		switch old.Status {
 		case StatusVoided, StatusDeclined, StatusExpired:
 		case StatusDraft:
@@ -89,15 +87,15 @@ func (s *Service) Resend(ctx context.Context, m Meta, id int64) (int64, error) {
 		default:
 			return conflict("signing.resend_completed")
 		}
-		var prior Agreement
-		if err := tx.Select("id").Where("replaces_id = ?", id).Limit(1).Find(&prior).Error; err != nil {
+		prior, err := tx.replacedBy(ctx, id)
+		if err != nil {
 			return err
 		}
-		if prior.ID != 0 {
+		if prior != 0 {
 			return conflict("signing.resend_done")
 		}
-		var doc document
-		if err := tx.Where("agreement_id = ? AND kind = ?", id, "original").Take(&doc).Error; err != nil {
+		doc, err := tx.original(ctx, id)
+		if err != nil {
 			return notFound(err)
 		}
 		if Hash(doc.Data) != doc.SHA256 || (old.OriginalSHA256 != "" && doc.SHA256 != old.OriginalSHA256) {
@@ -107,18 +105,18 @@ func (s *Service) Resend(ctx context.Context, m Meta, id int64) (int64, error) {
 			Status: StatusDraft, MergeData: old.MergeData, ExpiresAt: resendExpiry(old, now), ReminderHours: old.ReminderHours,
 			CreatedBy: m.UserID, VerifyToken: newToken(), ReplacesID: &old.ID}
 		if a.TemplateID != nil {
-			var n int64
-			if err := tx.Model(&Template{}).Where("id = ?", *a.TemplateID).Count(&n).Error; err != nil {
+			exists, err := tx.templateExists(ctx, *a.TemplateID)
+			if err != nil {
 				return err
 			}
-			if n == 0 {
+			if !exists {
 				a.TemplateID = nil
 			}
 		}
-		if err := tx.Create(&a).Error; err != nil {
+		if err := tx.createAgreement(ctx, &a); err != nil {
 			return err
 		}
-		if err := putDocument(tx, &a, doc.Data); err != nil {
+		if err := tx.putDocument(ctx, &a, doc.Data); err != nil {
 			return err
 		}
 		// People keep their place, with their current name and e-mail.
@@ -130,7 +128,7 @@ func (s *Service) Resend(ctx context.Context, m Meta, id int64) (int64, error) {
 					n.Name, n.Email = p.Name, p.Email
 				}
 			}
-			if err := tx.Create(&n).Error; err != nil {
+			if err := tx.createRecipient(ctx, &n); err != nil {
 				return err
 			}
 			recipientOf[r.ID] = n.ID
@@ -141,17 +139,15 @@ func (s *Service) Resend(ctx context.Context, m Meta, id int64) (int64, error) {
 				fields = append(fields, Field{AgreementID: a.ID, RecipientID: to, Kind: f.Kind, Page: f.Page, X: f.X, Y: f.Y, W: f.W, H: f.H, Label: f.Label, Required: f.Required})
 			}
 		}
-		if len(fields) > 0 {
-			if err := tx.Create(&fields).Error; err != nil {
-				return err
-			}
+		if err := tx.createFields(ctx, fields); err != nil {
+			return err
 		}
 		newID, status = a.ID, old.Status
-		if err := s.appendEvent(tx, &Event{AgreementID: a.ID, Kind: EventCreated, UserID: m.UserID, IP: m.IP, UserAgent: m.UserAgent,
+		if err := s.appendEvent(ctx, tx, &Event{AgreementID: a.ID, Kind: EventCreated, UserID: m.UserID, IP: m.IP, UserAgent: m.UserAgent,
 			Detail: detail("title", a.Title, "copied_from", strconv.FormatInt(old.ID, 10), "document", doc.SHA256)}, now); err != nil {
 			return err
 		}
-		return s.appendEvent(tx, &Event{AgreementID: old.ID, Kind: EventReissued, UserID: m.UserID, IP: m.IP, UserAgent: m.UserAgent,
+		return s.appendEvent(ctx, tx, &Event{AgreementID: old.ID, Kind: EventReissued, UserID: m.UserID, IP: m.IP, UserAgent: m.UserAgent,
 			Detail: detail("as", strconv.FormatInt(a.ID, 10))}, now)
 	})
 	if err != nil {

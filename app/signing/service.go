@@ -3,12 +3,9 @@ package signing
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"errors"
 	"log/slog"
 	"sync"
 	"time"
-
-	"gorm.io/gorm"
 
 	"zonefair/app/actor"
 	"zonefair/app/errs"
@@ -16,7 +13,7 @@ import (
 
 // Service carries out the signing use cases; each owns its transaction.
 type Service struct {
-	DB        *gorm.DB
+	Store     *Store
 	Sealer    *Sealer
 	Sender    Sender    // nil sends nothing (then no code can be sent)
 	Publisher Publisher // nil publishes nothing
@@ -75,44 +72,7 @@ func newToken() string {
 // VerifyURL is the public verification page of token.
 func (s *Service) VerifyURL(token string) string { return s.BaseURL + "/verify/" + token }
 
-func notFound(err error) error {
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return missing("agreement")
-	}
-	return err
-}
-
 func conflict(key string) *errs.Error { return errs.New(errs.ErrConflict, key) }
-
-// loadAgreement reads agreement id with its recipients and fields.
-func loadAgreement(tx *gorm.DB, id int64) (Agreement, []Recipient, []Field, error) {
-	var a Agreement
-	if err := tx.First(&a, id).Error; err != nil {
-		return a, nil, nil, notFound(err)
-	}
-	var rs []Recipient
-	if err := tx.Where("agreement_id = ?", id).Order("step, id").Find(&rs).Error; err != nil {
-		return a, nil, nil, err
-	}
-	var fs []Field
-	if err := tx.Where("agreement_id = ?", id).Order("page, y, x, id").Find(&fs).Error; err != nil {
-		return a, nil, nil, err
-	}
-	return a, rs, fs, nil
-}
-
-// lock takes the agreement row's write lock for the rest of tx (a no-op update does it on
-// PostgreSQL; SQLite transactions already write one at a time).
-func lock(tx *gorm.DB, id int64) error {
-	res := tx.Model(&Agreement{}).Where("id = ?", id).UpdateColumn("audit_seq", gorm.Expr("audit_seq"))
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return missing("agreement")
-	}
-	return nil
-}
 
 // currentStep is the lowest step with a pending signer; 0 when every signer has signed.
 func currentStep(rs []Recipient) int {

@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"gorm.io/gorm"
-
 	"zonefair/app/errs"
 )
 
@@ -32,13 +30,12 @@ func (s *Service) SendCode(ctx context.Context, m Meta, id int64) (CodeSent, err
 		title string
 		out   CodeSent
 	)
-	err := s.locked(ctx, id, func(tx *gorm.DB, a Agreement, rs []Recipient, _ []Field) error {
+	err := s.locked(ctx, id, func(tx *Store, a Agreement, rs []Recipient, _ []Field) error {
 		me, err := s.turn(a, rs, m.UserID)
 		if err != nil {
 			return err
 		}
-		var last code
-		err = tx.Where("recipient_id = ?", me.ID).Order("id DESC").Limit(1).Find(&last).Error
+		last, err := tx.latestCode(ctx, me.ID)
 		if err != nil {
 			return err
 		}
@@ -49,13 +46,13 @@ func (s *Service) SendCode(ctx context.Context, m Meta, id int64) (CodeSent, err
 			return err
 		}
 		c := code{RecipientID: me.ID, Hash: codeHash(s.Secret, me.ID, plain), ExpiresAt: now.Add(CodeTTL), CreatedAt: now}
-		if err := tx.Create(&c).Error; err != nil {
+		if err := tx.createCode(ctx, &c); err != nil {
 			return err
 		}
 		title, out = a.Title, CodeSent{ExpiresAt: c.ExpiresAt, ResendAfter: now.Add(CodeResend)}
 		ev := m.event(EventCodeSent, me.ID, "")
 		ev.AgreementID = id
-		return s.appendEvent(tx, ev, now)
+		return s.appendEvent(ctx, tx, ev, now)
 	})
 	if err != nil {
 		return CodeSent{}, err
@@ -95,13 +92,13 @@ func (s *Service) checkCode(ctx context.Context, m Meta, agreementID, recipientI
 		wrong   bool
 		remains int
 	)
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.Store.Transaction(ctx, func(tx *Store) error {
 		// The agreement row is always locked first, so this never deadlocks with a signature.
-		if err := lock(tx, agreementID); err != nil {
+		if err := tx.lock(ctx, agreementID); err != nil {
 			return err
 		}
-		var c code
-		if err := tx.Where("recipient_id = ?", recipientID).Order("id DESC").Limit(1).Find(&c).Error; err != nil {
+		c, err := tx.latestCode(ctx, recipientID)
+		if err != nil {
 			return err
 		}
 		switch {
@@ -110,11 +107,11 @@ func (s *Service) checkCode(ctx context.Context, m Meta, agreementID, recipientI
 		case !now.Before(c.ExpiresAt):
 			return errs.Invalid("code", "signing.code_expired")
 		}
-		res := tx.Model(&code{}).Where("id = ? AND attempts < ? AND used_at IS NULL", c.ID, MaxCodeAttempts).UpdateColumn("attempts", gorm.Expr("attempts + 1"))
-		if res.Error != nil {
-			return res.Error
+		spent, err := tx.spendCodeTry(ctx, c.ID)
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
+		if !spent {
 			return errs.New(errs.ErrRateLimited, "signing.code_locked")
 		}
 		if codeMatches(s.Secret, recipientID, plain, c.Hash) {
@@ -122,7 +119,7 @@ func (s *Service) checkCode(ctx context.Context, m Meta, agreementID, recipientI
 			return nil
 		}
 		wrong, remains = true, MaxCodeAttempts-c.Attempts-1
-		return s.appendEvent(tx, &Event{AgreementID: agreementID, Kind: EventCodeFailed, UserID: m.UserID, RecipientID: recipientID, IP: m.IP, UserAgent: m.UserAgent, Detail: detail("remaining", strconv.Itoa(remains))}, now)
+		return s.appendEvent(ctx, tx, &Event{AgreementID: agreementID, Kind: EventCodeFailed, UserID: m.UserID, RecipientID: recipientID, IP: m.IP, UserAgent: m.UserAgent, Detail: detail("remaining", strconv.Itoa(remains))}, now)
 	})
 	if err != nil {
 		return 0, err
@@ -165,7 +162,7 @@ func (s *Service) Sign(ctx context.Context, m Meta, id int64, in SignInput) erro
 	// Refuse out of turn and closed agreements before a code try is spent.
 	var me Recipient
 	{
-		a, rs, _, err := loadAgreement(s.DB.WithContext(ctx), id)
+		a, rs, _, err := s.Store.load(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -183,11 +180,11 @@ func (s *Service) Sign(ctx context.Context, m Meta, id int64, in SignInput) erro
 		if err != nil {
 			return nil, err
 		}
-		res := c.tx.Model(&code{}).Where("id = ? AND used_at IS NULL", codeID).UpdateColumn("used_at", c.at)
-		if res.Error != nil {
-			return nil, res.Error
+		used, err := c.tx.useCode(ctx, codeID, c.at)
+		if err != nil {
+			return nil, err
 		}
-		if res.RowsAffected == 0 {
+		if !used {
 			return nil, errs.Invalid("code", "signing.code_needed")
 		}
 		if err := c.record(s, m.event(EventCodeVerified, me.ID, "")); err != nil {
@@ -216,7 +213,7 @@ func (s *Service) Sign(ctx context.Context, m Meta, id int64, in SignInput) erro
 			case FieldSignature:
 				value = in.Kind
 			}
-			if err := c.tx.Model(&Field{}).Where("id = ?", f.ID).Updates(map[string]any{"value": value, "filled_at": c.at}).Error; err != nil {
+			if err := c.tx.fillField(ctx, f.ID, value, c.at); err != nil {
 				return nil, err
 			}
 			filled := m.event(EventFieldFilled, me.ID, detail("field", strconv.FormatInt(f.ID, 10), "kind", f.Kind, "value", clip(value, 200)))
@@ -228,13 +225,13 @@ func (s *Service) Sign(ctx context.Context, m Meta, id int64, in SignInput) erro
 		if in.Kind == "typed" {
 			typed = trim(in.TypedName)
 		}
-		res = c.tx.Model(&Recipient{}).Where("id = ? AND status = ?", me.ID, "pending").Updates(map[string]any{
+		signed, err := c.tx.updatePending(ctx, me.ID, map[string]any{
 			"status": "signed", "signed_at": c.at, "signature_kind": in.Kind, "signature_image": img, "typed_name": typed,
 			"signed_ip": m.IP, "signed_ua": clip(m.UserAgent, 490)})
-		if res.Error != nil {
-			return nil, res.Error
+		if err != nil {
+			return nil, err
 		}
-		if res.RowsAffected != 1 {
+		if !signed {
 			return nil, conflict("signing.already_signed")
 		}
 		for i := range c.rs {
@@ -273,28 +270,28 @@ func (s *Service) Sign(ctx context.Context, m Meta, id int64, in SignInput) erro
 // draft, whose document may still change, is not a look at what they are asked to sign.
 func (s *Service) Viewed(ctx context.Context, m Meta, id, recipientID int64) error {
 	now := s.now()
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lock(tx, id); err != nil {
+	return s.Store.Transaction(ctx, func(tx *Store) error {
+		if err := tx.lock(ctx, id); err != nil {
 			return err
 		}
-		var a Agreement
-		if err := tx.Select("id, status").Take(&a, id).Error; err != nil {
-			return notFound(err)
+		status, err := tx.status(ctx, id)
+		if err != nil {
+			return err
 		}
-		if a.Status == StatusDraft {
+		if status == StatusDraft {
 			return nil
 		}
-		res := tx.Model(&Recipient{}).Where("id = ? AND viewed_at IS NULL", recipientID).UpdateColumn("viewed_at", now)
-		if res.Error != nil || res.RowsAffected == 0 {
-			return res.Error
+		first, err := tx.markViewed(ctx, recipientID, now)
+		if err != nil || !first {
+			return err
 		}
-		return s.appendEvent(tx, &Event{AgreementID: id, Kind: EventViewed, UserID: m.UserID, RecipientID: recipientID, IP: m.IP, UserAgent: m.UserAgent}, now)
+		return s.appendEvent(ctx, tx, &Event{AgreementID: id, Kind: EventViewed, UserID: m.UserID, RecipientID: recipientID, IP: m.IP, UserAgent: m.UserAgent}, now)
 	})
 }
 
 // Downloaded records a download of the sealed document.
 func (s *Service) Downloaded(ctx context.Context, m Meta, id int64) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return s.appendEvent(tx, &Event{AgreementID: id, Kind: EventDownloaded, UserID: m.UserID, IP: m.IP, UserAgent: m.UserAgent}, s.now())
+	return s.Store.Transaction(ctx, func(tx *Store) error {
+		return s.appendEvent(ctx, tx, &Event{AgreementID: id, Kind: EventDownloaded, UserID: m.UserID, IP: m.IP, UserAgent: m.UserAgent}, s.now())
 	})
 }

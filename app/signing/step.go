@@ -3,8 +3,6 @@ package signing
 import (
 	"context"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // Every use case that changes an agreement follows one sequence: lock the agreement, load it,
@@ -14,12 +12,12 @@ import (
 
 // locked runs f in one transaction that holds agreement id's lock, with the agreement, its
 // recipients and its fields loaded.
-func (s *Service) locked(ctx context.Context, id int64, f func(tx *gorm.DB, a Agreement, rs []Recipient, fields []Field) error) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lock(tx, id); err != nil {
+func (s *Service) locked(ctx context.Context, id int64, f func(tx *Store, a Agreement, rs []Recipient, fields []Field) error) error {
+	return s.Store.Transaction(ctx, func(tx *Store) error {
+		if err := tx.lock(ctx, id); err != nil {
 			return err
 		}
-		a, rs, fields, err := loadAgreement(tx, id)
+		a, rs, fields, err := tx.load(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -29,7 +27,8 @@ func (s *Service) locked(ctx context.Context, id int64, f func(tx *gorm.DB, a Ag
 
 // change is one step of an agreement's lifecycle under way.
 type change struct {
-	tx     *gorm.DB
+	ctx    context.Context
+	tx     *Store
 	a      Agreement // as loaded; the step leaves in it the status it moves the agreement to
 	rs     []Recipient
 	fields []Field
@@ -39,7 +38,7 @@ type change struct {
 
 // update sets columns of the agreement, keeping c.a's status in step with the stored one.
 func (c *change) update(cols map[string]any) error {
-	if err := c.tx.Model(&Agreement{}).Where("id = ?", c.a.ID).Updates(cols).Error; err != nil {
+	if err := c.tx.updateAgreement(c.ctx, c.a.ID, cols); err != nil {
 		return err
 	}
 	if st, ok := cols["status"].(string); ok {
@@ -52,7 +51,7 @@ func (c *change) update(cols map[string]any) error {
 // returns.
 func (c *change) record(s *Service, e *Event) error {
 	e.AgreementID = c.a.ID
-	return s.appendEvent(c.tx, e, c.at)
+	return s.appendEvent(c.ctx, c.tx, e, c.at)
 }
 
 // transition runs step on agreement id: step checks and updates the locked agreement and
@@ -64,8 +63,8 @@ func (s *Service) transition(ctx context.Context, id int64, step func(c *change)
 		c  change
 		ev *Event
 	)
-	err := s.locked(ctx, id, func(tx *gorm.DB, a Agreement, rs []Recipient, fields []Field) error {
-		c = change{tx: tx, a: a, rs: rs, fields: fields, at: s.now()}
+	err := s.locked(ctx, id, func(tx *Store, a Agreement, rs []Recipient, fields []Field) error {
+		c = change{ctx: ctx, tx: tx, a: a, rs: rs, fields: fields, at: s.now()}
 		var err error
 		if ev, err = step(&c); err != nil || ev == nil {
 			return err
@@ -73,7 +72,7 @@ func (s *Service) transition(ctx context.Context, id int64, step func(c *change)
 		if err := c.record(s, ev); err != nil {
 			return err
 		}
-		return s.enqueueHooks(tx, c.a, ev.Kind, &c.out)
+		return s.enqueueHooks(ctx, tx, c.a, ev.Kind, &c.out)
 	})
 	if err != nil || ev == nil {
 		return err

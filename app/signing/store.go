@@ -108,7 +108,7 @@ type Mine struct {
 
 // Agreement loads agreement id for p, refusing callers who are not a party.
 func (s *Store) Agreement(ctx context.Context, p *actor.Actor, id int64) (Agreement, []Recipient, []Field, error) {
-	a, rs, fs, err := loadAgreement(s.db.WithContext(ctx), id)
+	a, rs, fs, err := s.load(ctx, id)
 	if err != nil {
 		return a, nil, nil, err
 	}
@@ -130,12 +130,12 @@ func (s *Store) Detail(ctx context.Context, p *actor.Actor, id int64, verifyURL 
 		d.VerifyURL = verifyURL(a.VerifyToken)
 	}
 	if d.CanManage && a.Status != StatusDraft {
-		var next Agreement
-		if err := s.db.WithContext(ctx).Select("id").Where("replaces_id = ?", a.ID).Order("id").Limit(1).Find(&next).Error; err != nil {
+		next, err := s.replacedBy(ctx, a.ID)
+		if err != nil {
 			return Detail{}, err
 		}
-		if next.ID != 0 {
-			d.ReplacedBy = &next.ID
+		if next != 0 {
+			d.ReplacedBy = &next
 		}
 	}
 	if me, ok := mine(rs, p.UserID); ok {

@@ -3,12 +3,10 @@ package signing
 import (
 	"bytes"
 	"context"
-	"errors"
 	"regexp"
 	"time"
 
 	"github.com/digitorus/pdfsign/verify"
-	"gorm.io/gorm"
 )
 
 // Verdicts of a verification.
@@ -145,19 +143,15 @@ func (s *Service) VerifyToken(ctx context.Context, token string) (Verdict, error
 }
 
 func (s *Service) lookup(ctx context.Context, where string, args ...any) (*Sealed, error) {
-	g := s.DB.WithContext(ctx)
-	var a Agreement
-	if err := g.Where(where, args...).Order("id").Take(&a).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, nil
-		}
+	a, ok, err := s.Store.findAgreement(ctx, where, args...)
+	if err != nil || !ok {
 		return nil, err
 	}
 	out := &Sealed{ID: a.ID, Title: a.Title, Status: a.Status, OriginalSHA256: a.OriginalSHA256, FinalSHA256: a.FinalSHA256,
 		SentAt: a.SentAt, CompletedAt: a.CompletedAt, Signers: []SealedSigner{}}
 	out.ZoneNameZh, out.ZoneNameEn = s.zoneName(ctx, a.ZoneID)
-	var rs []Recipient
-	if err := g.Where("agreement_id = ?", a.ID).Order("step, id").Find(&rs).Error; err != nil {
+	rs, err := s.Store.recipients(ctx, a.ID)
+	if err != nil {
 		return nil, err
 	}
 	for _, r := range rs {
@@ -165,8 +159,8 @@ func (s *Service) lookup(ctx context.Context, where string, args ...any) (*Seale
 			out.Signers = append(out.Signers, SealedSigner{Party: r.Party, Name: r.Name, Role: r.Role, SignedAt: r.SignedAt})
 		}
 	}
-	var events []Event
-	if err := g.Where("agreement_id = ?", a.ID).Order("seq, id").Find(&events).Error; err != nil {
+	events, err := s.Store.events(ctx, a.ID)
+	if err != nil {
 		return nil, err
 	}
 	c := checkChain(a, events, s.auditKey())

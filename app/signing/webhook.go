@@ -16,8 +16,6 @@ import (
 	"strconv"
 	"syscall"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // Webhook is a URL of a zone that receives its agreements' events.
@@ -84,9 +82,9 @@ func Signature(secret, timestamp string, body []byte) string {
 
 // enqueueHooks queues event of a for every active webhook of its zone, inside the use case's
 // transaction so that no committed event is lost.
-func (s *Service) enqueueHooks(tx *gorm.DB, a Agreement, event string, o *outbox) error {
-	var hooks []Webhook
-	if err := tx.Where("zone_id = ? AND active = ?", a.ZoneID, true).Find(&hooks).Error; err != nil {
+func (s *Service) enqueueHooks(ctx context.Context, tx *Store, a Agreement, event string, o *outbox) error {
+	hooks, err := tx.activeWebhooks(ctx, a.ZoneID)
+	if err != nil {
 		return err
 	}
 	if len(hooks) == 0 {
@@ -99,7 +97,7 @@ func (s *Service) enqueueHooks(tx *gorm.DB, a Agreement, event string, o *outbox
 		rows[i] = Delivery{WebhookID: h.ID, AgreementID: a.ID, Event: event, Payload: string(body), Status: "pending", NextAttemptAt: now, CreatedAt: now}
 	}
 	o.hooks = true
-	return tx.Create(&rows).Error
+	return tx.createDeliveries(ctx, rows)
 }
 
 // Hooks posts webhook calls.
@@ -144,24 +142,23 @@ func (s *Service) backoff() []time.Duration {
 // at once.
 func (s *Service) DeliverDue(ctx context.Context) (int, error) {
 	now := s.now()
-	var due []Delivery
-	if err := s.DB.WithContext(ctx).Where("status = ? AND next_attempt_at <= ?", "pending", now).Order("id").Limit(50).Find(&due).Error; err != nil {
+	due, err := s.Store.dueDeliveries(ctx, now)
+	if err != nil {
 		return 0, err
 	}
 	tried := 0
 	for _, d := range due {
 		lease := now.Add(2 * time.Minute)
-		res := s.DB.WithContext(ctx).Model(&Delivery{}).Where("id = ? AND status = ? AND next_attempt_at = ?", d.ID, "pending", d.NextAttemptAt).
-			UpdateColumn("next_attempt_at", lease)
-		if res.Error != nil {
-			return tried, res.Error
+		leased, err := s.Store.leaseDelivery(ctx, d, lease)
+		if err != nil {
+			return tried, err
 		}
-		if res.RowsAffected == 0 {
+		if !leased {
 			continue
 		}
 		tried++
-		var h Webhook
-		if err := s.DB.WithContext(ctx).First(&h, d.WebhookID).Error; err != nil {
+		h, err := s.Store.Webhook(ctx, d.WebhookID)
+		if err != nil {
 			continue
 		}
 		status, err := s.post(ctx, h, d)
@@ -180,7 +177,7 @@ func (s *Service) DeliverDue(ctx context.Context) (int, error) {
 				cols["status"] = "failed"
 			}
 		}
-		if err := s.DB.WithContext(ctx).Model(&Delivery{}).Where("id = ?", d.ID).Updates(cols).Error; err != nil {
+		if err := s.Store.updateDelivery(ctx, d.ID, cols); err != nil {
 			return tried, err
 		}
 	}
@@ -233,8 +230,8 @@ func (s *Service) Run(ctx context.Context) {
 // Sweep does one round of the background work.
 func (s *Service) Sweep(ctx context.Context) error {
 	now := s.now()
-	var ids []int64
-	if err := s.DB.WithContext(ctx).Model(&Agreement{}).Where("status = ? AND expires_at IS NOT NULL AND expires_at <= ?", StatusSent, now).Limit(100).Pluck("id", &ids).Error; err != nil {
+	ids, err := s.Store.pastExpiry(ctx, now)
+	if err != nil {
 		return err
 	}
 	for _, id := range ids {
@@ -245,8 +242,7 @@ func (s *Service) Sweep(ctx context.Context) error {
 	if err := s.remind(ctx, now); err != nil {
 		return err
 	}
-	ids = nil
-	if err := s.DB.WithContext(ctx).Model(&Agreement{}).Where("status = ?", StatusSealing).Limit(20).Pluck("id", &ids).Error; err != nil {
+	if ids, err = s.Store.unsealed(ctx); err != nil {
 		return err
 	}
 	for _, id := range ids {
@@ -254,28 +250,28 @@ func (s *Service) Sweep(ctx context.Context) error {
 			s.log().Error("seal agreement", "agreement", id, "err", err)
 		}
 	}
-	_, err := s.DeliverDue(ctx)
+	_, err = s.DeliverDue(ctx)
 	return err
 }
 
 // remind nudges the signers whose turn it is on agreements whose reminder is due.
 func (s *Service) remind(ctx context.Context, now time.Time) error {
-	var due []Agreement
-	if err := s.DB.WithContext(ctx).Where("status = ? AND next_reminder_at IS NOT NULL AND next_reminder_at <= ?", StatusSent, now).Limit(100).Find(&due).Error; err != nil {
+	due, err := s.Store.remindersDue(ctx, now)
+	if err != nil {
 		return err
 	}
 	for _, a := range due {
 		next := now.Add(time.Duration(max(a.ReminderHours, 1)) * time.Hour)
 		// Claiming the reminder by moving its time keeps several instances from sending it twice.
-		res := s.DB.WithContext(ctx).Model(&Agreement{}).Where("id = ? AND next_reminder_at = ?", a.ID, a.NextReminderAt).UpdateColumn("next_reminder_at", next)
-		if res.Error != nil {
-			return res.Error
+		claimed, err := s.Store.claimReminder(ctx, a, next)
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
+		if !claimed {
 			continue
 		}
-		var rs []Recipient
-		if err := s.DB.WithContext(ctx).Where("agreement_id = ?", a.ID).Find(&rs).Error; err != nil {
+		rs, err := s.Store.recipients(ctx, a.ID)
+		if err != nil {
 			return err
 		}
 		var out outbox
@@ -285,8 +281,8 @@ func (s *Service) remind(ctx context.Context, now time.Time) error {
 				out.mail(r.UserID, msgReminder, a.Title)
 			}
 		}
-		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			return s.appendEvent(tx, &Event{AgreementID: a.ID, Kind: EventReminded}, now)
+		err = s.Store.Transaction(ctx, func(tx *Store) error {
+			return s.appendEvent(ctx, tx, &Event{AgreementID: a.ID, Kind: EventReminded}, now)
 		})
 		if err != nil {
 			return err
