@@ -23,6 +23,9 @@ async function openSuzhou(page: Page, locale: UILocale) {
 }
 
 test('a graduate registers, logs out and in, switches language and explores zones', async ({ page }) => {
+  // Sixteen whole-page screenshots, each after the network has gone quiet: beside the other
+  // workers' browsers (the video calls above all) this takes a minute and more.
+  test.setTimeout(120_000)
   const email = `graduate-${Date.now()}@example.com`
 
   // English first: the browser context says en-US.
