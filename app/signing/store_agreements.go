@@ -63,11 +63,29 @@ func (s *Store) load(ctx context.Context, id int64) (Agreement, []Recipient, []F
 	return a, rs, fs, nil
 }
 
-// findAgreement returns the first agreement matching where (a condition on its columns and its
-// arguments), and false when there is none.
-func (s *Store) findAgreement(ctx context.Context, where string, args ...any) (Agreement, bool, error) {
+// A verification's ways of finding the agreement a file, a hash or a link is about.
+const (
+	byFinal       = iota // a completed agreement, by its sealed document's hash
+	byOriginal           // a sent agreement, by its original document's hash
+	byTokenSealed        // a completed agreement, by its verification token
+	byToken              // a sent agreement, by its verification token
+)
+
+var findBy = [...]struct {
+	where  string
+	status string
+}{
+	byFinal:       {"final_sha256 = ? AND status = ?", StatusCompleted},
+	byOriginal:    {"original_sha256 = ? AND status <> ?", StatusDraft},
+	byTokenSealed: {"verify_token = ? AND status = ?", StatusCompleted},
+	byToken:       {"verify_token = ? AND status <> ?", StatusDraft},
+}
+
+// findAgreement returns the first agreement found by way by (byFinal, ...) for key, and false
+// when there is none.
+func (s *Store) findAgreement(ctx context.Context, by int, key string) (Agreement, bool, error) {
 	var a Agreement
-	err := s.db.WithContext(ctx).Where(where, args...).Order("id").Take(&a).Error
+	err := s.db.WithContext(ctx).Where(findBy[by].where, key, findBy[by].status).Order("id").Take(&a).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return a, false, nil
 	}

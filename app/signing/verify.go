@@ -84,7 +84,7 @@ var tokenRef = regexp.MustCompile(`/verify/([A-Za-z0-9_-]{32})`)
 func (s *Service) VerifyFile(ctx context.Context, body []byte) (Verdict, error) {
 	sum := Hash(body)
 	v := Verdict{SHA256: sum, Altered: AlteredNone, Signature: s.embedded(body)}
-	found, err := s.lookup(ctx, "final_sha256 = ? AND status = ?", sum, StatusCompleted)
+	found, err := s.lookup(ctx, byFinal, sum)
 	if err != nil || found != nil {
 		v.Verdict, v.Agreement = VerdictIntact, found
 		if found != nil && !found.checkFile(body, sum) {
@@ -92,13 +92,13 @@ func (s *Service) VerifyFile(ctx context.Context, body []byte) (Verdict, error) 
 		}
 		return v, err
 	}
-	if found, err = s.lookup(ctx, "original_sha256 = ? AND status <> ?", sum, StatusDraft); err != nil || found != nil {
+	if found, err = s.lookup(ctx, byOriginal, sum); err != nil || found != nil {
 		v.Verdict, v.Agreement = VerdictOriginal, found
 		return v, err
 	}
 	// A changed copy still carries the verification link that sealing wrote into it.
 	if m := tokenRef.FindSubmatch(body); m != nil {
-		if found, err = s.lookup(ctx, "verify_token = ? AND status = ?", string(m[1]), StatusCompleted); err != nil || found != nil {
+		if found, err = s.lookup(ctx, byTokenSealed, string(m[1])); err != nil || found != nil {
 			v.Verdict, v.Altered, v.Agreement = VerdictAltered, AlteredFile, found
 			return v, err
 		}
@@ -114,7 +114,7 @@ func (s *Service) VerifyFile(ctx context.Context, body []byte) (Verdict, error) 
 // VerifyHash judges a SHA-256 given by hand.
 func (s *Service) VerifyHash(ctx context.Context, sum string) (Verdict, error) {
 	v := Verdict{SHA256: sum, Verdict: VerdictUnknown, Altered: AlteredNone}
-	found, err := s.lookup(ctx, "final_sha256 = ? AND status = ?", sum, StatusCompleted)
+	found, err := s.lookup(ctx, byFinal, sum)
 	if err != nil || found != nil {
 		v.Verdict, v.Agreement = VerdictIntact, found
 		if found != nil && !found.AuditIntact {
@@ -123,7 +123,7 @@ func (s *Service) VerifyHash(ctx context.Context, sum string) (Verdict, error) {
 		}
 		return v, err
 	}
-	if found, err = s.lookup(ctx, "original_sha256 = ? AND status <> ?", sum, StatusDraft); found != nil {
+	if found, err = s.lookup(ctx, byOriginal, sum); found != nil {
 		v.Verdict, v.Agreement = VerdictOriginal, found
 	}
 	return v, err
@@ -131,7 +131,7 @@ func (s *Service) VerifyHash(ctx context.Context, sum string) (Verdict, error) {
 
 // VerifyToken opens a verification link.
 func (s *Service) VerifyToken(ctx context.Context, token string) (Verdict, error) {
-	found, err := s.lookup(ctx, "verify_token = ? AND status <> ?", token, StatusDraft)
+	found, err := s.lookup(ctx, byToken, token)
 	if err != nil || found == nil {
 		return Verdict{Verdict: VerdictUnknown, Altered: AlteredNone}, err
 	}
@@ -142,8 +142,9 @@ func (s *Service) VerifyToken(ctx context.Context, token string) (Verdict, error
 	return v, nil
 }
 
-func (s *Service) lookup(ctx context.Context, where string, args ...any) (*Sealed, error) {
-	a, ok, err := s.Store.findAgreement(ctx, where, args...)
+// lookup finds the agreement by way by (byFinal, ...) for key, with what its verification shows.
+func (s *Service) lookup(ctx context.Context, by int, key string) (*Sealed, error) {
+	a, ok, err := s.Store.findAgreement(ctx, by, key)
 	if err != nil || !ok {
 		return nil, err
 	}
