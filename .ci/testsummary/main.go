@@ -109,6 +109,8 @@ func (s *summary) event(e event) {
 		s.failures = append(s.failures, strings.TrimSpace(strings.TrimPrefix(e.Package, "zonefair/")+" "+e.Test))
 		if e.Test != "" {
 			fmt.Fprint(s.w, strings.Join(s.output[key], ""))
+		} else {
+			s.late(e.Package)
 		}
 		delete(s.output, key)
 	case "skip":
@@ -119,6 +121,23 @@ func (s *summary) event(e event) {
 		delete(s.output, key)
 	case "pass":
 		delete(s.output, key)
+	}
+}
+
+// late prints what the tests of a failed package printed after they ended, which go test
+// files under the test it last named: a race report from a goroutine that outlived its test,
+// a panic in a timer. Without it such a failure would show no cause.
+func (s *summary) late(pkg string) {
+	keys := make([]string, 0)
+	for k := range s.output {
+		if strings.HasPrefix(k, pkg+" ") && k != pkg+" " {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		fmt.Fprintf(s.w, "--- output of %s after it ended (or never ended):\n%s", strings.TrimPrefix(k, pkg+" "), strings.Join(s.output[k], ""))
+		delete(s.output, k)
 	}
 }
 
