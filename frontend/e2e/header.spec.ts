@@ -15,6 +15,9 @@ const roles: { name: string; email: string | null }[] = [
 const widths = [375, 1024, 1280, 1366, 1440, 1920]
 const locales: UILocale[] = ['en', 'zh-CN']
 
+// Each test only reads: they run side by side on the workers' own servers.
+test.describe.configure({ mode: 'parallel' })
+
 for (const role of roles) {
   test(`the header fits for the ${role.name} at every width in both languages`, async ({ page }) => {
     if (role.email) await logIn(page, role.email, demoPassword)

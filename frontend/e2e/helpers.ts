@@ -49,14 +49,16 @@ export async function shot(page: Page, name: string, opts: { fullPage?: boolean 
 
 /**
  * Switches the UI language with the header control and checks it took effect. A click that
- * lands while the dropdown is still opening is tried again, as a person would.
+ * lands while the dropdown is still opening is tried again, as a person would: on the menu
+ * if it is open, so that a retry never closes the menu it means to use.
  */
 export async function switchLanguage(page: Page, to: UILocale) {
   const html = page.locator('html')
+  const item = page.getByRole('menuitem', { name: to === 'zh-CN' ? '中文' : 'English' })
   await expect(async () => {
     if ((await html.getAttribute('lang')) !== to) {
-      await page.getByTestId('lang-switch').getByRole('button').click()
-      await page.getByRole('menuitem', { name: to === 'zh-CN' ? '中文' : 'English' }).click({ timeout: 3_000 })
+      if (!(await item.isVisible())) await page.getByTestId('lang-switch').getByRole('button').click()
+      await item.click({ timeout: 3_000 })
     }
     await expect(html).toHaveAttribute('lang', to, { timeout: 3_000 })
   }).toPass({ timeout: 20_000 })

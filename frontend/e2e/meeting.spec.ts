@@ -7,7 +7,8 @@
 // graduate joins, the zone's staff take them into a room. Screenshots in English and Chinese.
 import { chromium, type Browser, type BrowserContextOptions, type Page } from '@playwright/test'
 import { demoPassword, expect, expectNoHorizontalScroll, logIn, shot as saveShot, switchLanguage, test } from './helpers'
-import { pair } from './servers'
+import { fakeCameraClip } from './camera'
+import { pair, run } from './servers'
 
 declare global {
   interface Window {
@@ -26,7 +27,13 @@ const pageErrors: string[] = []
 test.beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: process.env.ZONEFAIR_TEST_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${fakeCameraClip(run)}`,
+    ],
   })
 })
 test.afterAll(async () => {

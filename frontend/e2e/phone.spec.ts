@@ -56,6 +56,9 @@ async function sidewaysScrollers(page: Page, testid: string): Promise<string[]> 
   })
 }
 
+// Each test only reads: they run side by side on the workers' own servers.
+test.describe.configure({ mode: 'parallel' })
+
 for (const role of roles) {
   for (const locale of locales) {
     test(`the ${role.name}'s pages fit a phone in ${locale}`, async ({ page }) => {

@@ -20,7 +20,7 @@ const redis = process.env.ZONEFAIR_TEST_REDIS_URL || ''
 // and video rooms this run's own. The config is evaluated again in every worker: the first
 // evaluation makes it and hands it on to them through the environment.
 if (!process.env.ZONEFAIR_E2E_RUN) process.env.ZONEFAIR_E2E_RUN = mkdtempSync(path.join(tmpdir(), 'zonefair-e2e-'))
-const run = process.env.ZONEFAIR_E2E_RUN
+export const run = process.env.ZONEFAIR_E2E_RUN
 
 /** Ports each worker's pair spans; a video server's webhooks go to E2E_PORT + portStep × n. */
 export const portStep = 10

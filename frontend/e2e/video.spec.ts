@@ -7,7 +7,8 @@
 // the run has no video server.
 import type { Browser, BrowserContext, Page } from '@playwright/test'
 import { apiCall as call, demoPassword, expect, expectNoHorizontalScroll, logIn, newBriefing, shot, switchLanguage, test } from './helpers'
-import { pair } from './servers'
+import { fakeCameraClip } from './camera'
+import { pair, run } from './servers'
 
 const staff = 'staff.suzhou@zonefair.test'
 const investor = 'investor@zonefair.test'
@@ -24,6 +25,7 @@ test.use({
       '--disable-component-update',
       '--disable-sync',
       '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${fakeCameraClip(run)}`,
       '--use-fake-ui-for-media-stream',
       '--autoplay-policy=no-user-gesture-required',
     ],
