@@ -1,6 +1,6 @@
 // Command testsummary runs `go test -json …`, prints what go test prints without -v (a line a
-// package, and the whole output of a test that fails) and ends with the list of the tests that
-// were skipped, grouped by the reason they gave. It exits with go test's status, or 1 when a
+// package, and the whole output of a test that fails) and ends with the slowest tests and the
+// list of the tests that were skipped, grouped by the reason they gave. It exits with go test's status, or 1 when a
 // test failed whatever that status says.
 //
 //	go run ./.ci/testsummary go test -race -count=1 -json ./...
@@ -24,6 +24,14 @@ type event struct {
 	Package string
 	Test    string
 	Output  string
+	Elapsed float64
+}
+
+// timing is how long one top-level test ran: its own run or its longest subtest's, whichever
+// is longer (go test leaves the parallel subtests' time out of their parent's).
+type timing struct {
+	test    string
+	seconds float64
 }
 
 func main() {
@@ -69,10 +77,12 @@ type summary struct {
 	failed  bool
 	// failures lists the failed tests and packages, in the order they failed.
 	failures []string
+	// timings holds every top-level test that ended, by "pkg TestX".
+	timings map[string]float64
 }
 
 func newSummary(w io.Writer) *summary {
-	return &summary{w: w, output: map[string][]string{}, skipped: map[string][]string{}}
+	return &summary{w: w, output: map[string][]string{}, skipped: map[string][]string{}, timings: map[string]float64{}}
 }
 
 func (s *summary) read(r io.Reader) {
@@ -105,6 +115,7 @@ func (s *summary) event(e event) {
 			s.output[key] = append(s.output[key], e.Output)
 		}
 	case "fail":
+		s.timed(e)
 		s.failed = true
 		s.failures = append(s.failures, strings.TrimSpace(strings.TrimPrefix(e.Package, "zonefair/")+" "+e.Test))
 		if e.Test != "" {
@@ -120,8 +131,18 @@ func (s *summary) event(e event) {
 		}
 		delete(s.output, key)
 	case "pass":
+		s.timed(e)
 		delete(s.output, key)
 	}
+}
+
+func (s *summary) timed(e event) {
+	if e.Test == "" {
+		return
+	}
+	top, _, _ := strings.Cut(e.Test, "/")
+	key := strings.TrimPrefix(e.Package, "zonefair/") + " " + top
+	s.timings[key] = max(s.timings[key], e.Elapsed)
 }
 
 // late prints what the tests of a failed package printed after they ended, which go test
@@ -163,9 +184,35 @@ func skipReason(lines []string) string {
 // report prints the skipped tests by reason, the most common first (a reason shared by many
 // tests lists the first few), then what failed.
 func (s *summary) report() {
+	s.reportSlowest()
 	s.reportSkipped()
 	if len(s.failures) > 0 {
 		fmt.Fprintf(s.w, "\nFAILED: %s\n", strings.Join(s.failures, ", "))
+	}
+}
+
+// reportSlowest lists the tests that took longest: what a package's time is made of.
+func (s *summary) reportSlowest() {
+	const shown = 10
+	if len(s.timings) == 0 {
+		return
+	}
+	all := make([]timing, 0, len(s.timings))
+	for test, seconds := range s.timings {
+		all = append(all, timing{test, seconds})
+	}
+	slices.SortFunc(all, func(a, b timing) int {
+		switch {
+		case a.seconds > b.seconds:
+			return -1
+		case a.seconds < b.seconds:
+			return 1
+		}
+		return strings.Compare(a.test, b.test)
+	})
+	fmt.Fprintln(s.w, "\nSlowest tests:")
+	for _, t := range all[:min(shown, len(all))] {
+		fmt.Fprintf(s.w, "  %6.1fs  %s\n", t.seconds, t.test)
 	}
 }
 
