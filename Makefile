@@ -14,7 +14,7 @@ GO_SOURCES       := $(shell find cmd app migrations frontend/embed.go -name '*.g
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
                     frontend/index.html frontend/vite.config.ts frontend/tsconfig.json frontend/tsconfig.app.json frontend/tsconfig.node.json
 
-.PHONY: run build frontend test test-go test-frontend test-e2e test-cluster bench bench-live fmt clean
+.PHONY: run build frontend test test-go test-soak test-frontend test-e2e test-cluster bench bench-live fmt clean
 
 run: $(BIN)
 	ZONEFAIR_DEMO=true ./$(BIN) serve
@@ -50,7 +50,12 @@ test-go:
 	@[ -n "$$ZONEFAIR_TEST_POSTGRES_URL" ] || echo "NOTE: PostgreSQL storage tests will be skipped: set ZONEFAIR_TEST_POSTGRES_URL (see README)."
 	@[ -n "$$ZONEFAIR_TEST_REDIS_URL" ] || echo "NOTE: Redis live-state tests will be skipped: set ZONEFAIR_TEST_REDIS_URL (see README)."
 	$(GO) vet ./...
-	$(GO) run ./.ci/testsummary $(GO) test -race -count=1 -timeout 20m -p $(TEST_PACKAGES) -gcflags '$(TEST_GCFLAGS)' -json ./...
+	$(GO) run ./.ci/testsummary $(GO) test -race -count=1 -timeout 20m -p $(TEST_PACKAGES) -gcflags '$(TEST_GCFLAGS)' $(if $(SOAK_APART),-skip '^TestSoak$$') -json ./...
+
+# The live soak alone: minutes of keep-alive cycles that need little processor time. .ci/run
+# runs it beside the browser tests, after `make test-go SOAK_APART=1`, which leaves it out.
+test-soak:
+	$(GO) run ./.ci/testsummary $(GO) test -race -count=1 -timeout 10m -gcflags '$(TEST_GCFLAGS)' -run '^TestSoak$$' -json ./app/live/loadgen
 
 test-frontend: frontend/node_modules/.package-lock.json
 	cd frontend && $(NPM) test

@@ -7,6 +7,11 @@ import { pair, startPair, type Pair } from './servers'
 const here = path.dirname(fileURLToPath(import.meta.url))
 export const screenshotDir = path.resolve(here, '../../screenshots')
 mkdirSync(screenshotDir, { recursive: true })
+/**
+ * Whether shot() saves pictures: yes, unless E2E_SCREENSHOTS=0. .ci/run says no: its clone is
+ * thrown away with the pictures, which cost a tenth of the suite's processor time.
+ */
+const saveShots = process.env.E2E_SCREENSHOTS !== '0'
 
 export const demoPassword = 'Zonefair-demo-2026'
 
@@ -44,7 +49,7 @@ export async function shot(page: Page, name: string, opts: { fullPage?: boolean 
   await page.waitForLoadState('networkidle')
   await expect(page.locator('.el-loading-mask')).toHaveCount(0)
   await page.evaluate(() => document.fonts.ready)
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: opts.fullPage ?? true })
+  if (saveShots) await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: opts.fullPage ?? true })
 }
 
 /**
