@@ -49,8 +49,10 @@ TEST_GCFLAGS ?= modernc.org/...=-d=checkptr=0
 test-go:
 	@[ -n "$$ZONEFAIR_TEST_POSTGRES_URL" ] || echo "NOTE: PostgreSQL storage tests will be skipped: set ZONEFAIR_TEST_POSTGRES_URL (see README)."
 	@[ -n "$$ZONEFAIR_TEST_REDIS_URL" ] || echo "NOTE: Redis live-state tests will be skipped: set ZONEFAIR_TEST_REDIS_URL (see README)."
-	$(GO) vet ./...
-	$(GO) run ./.ci/testsummary $(GO) test -race -count=1 -timeout 20m -p $(TEST_PACKAGES) -gcflags '$(TEST_GCFLAGS)' $(if $(SOAK_APART),-skip '^TestSoak$$') -json ./...
+	@# go vet runs beside the tests (it only reads), and fails the target as a test would.
+	@$(GO) vet ./... & vet=$$!; \
+	$(GO) run ./.ci/testsummary $(GO) test -race -count=1 -timeout 20m -p $(TEST_PACKAGES) -gcflags '$(TEST_GCFLAGS)' $(if $(SOAK_APART),-skip '^TestSoak$$') -json ./...; \
+	status=$$?; wait $$vet || { echo "go vet ./... failed"; status=1; }; exit $$status
 
 # The live soak alone: minutes of keep-alive cycles that need little processor time. .ci/run
 # runs it beside the browser tests, after `make test-go SOAK_APART=1`, which leaves it out.
