@@ -45,19 +45,20 @@ TEST_PACKAGES ?= $(shell echo $$(( $$(getconf _NPROCESSORS_ONLN 2>/dev/null || e
 # (modernc.org, C translated to Go) makes millions of them and has its own tests; checking them
 # took a fifth of the processor time of the application's tests. Our own code keeps the check.
 TEST_GCFLAGS ?= modernc.org/...=-d=checkptr=0
+GO_TEST = $(GO) run ./.ci/testsummary $(GO) test -race -count=1 -gcflags '$(TEST_GCFLAGS)'
 
 test-go:
 	@[ -n "$$ZONEFAIR_TEST_POSTGRES_URL" ] || echo "NOTE: PostgreSQL storage tests will be skipped: set ZONEFAIR_TEST_POSTGRES_URL (see README)."
 	@[ -n "$$ZONEFAIR_TEST_REDIS_URL" ] || echo "NOTE: Redis live-state tests will be skipped: set ZONEFAIR_TEST_REDIS_URL (see README)."
 	@# go vet runs beside the tests (it only reads), and fails the target as a test would.
 	@$(GO) vet ./... & vet=$$!; \
-	$(GO) run ./.ci/testsummary $(GO) test -race -count=1 -timeout 20m -p $(TEST_PACKAGES) -gcflags '$(TEST_GCFLAGS)' $(if $(SOAK_APART),-skip '^TestSoak$$') -json ./...; \
+	$(GO_TEST) -timeout 20m -p $(TEST_PACKAGES) $(if $(SOAK_APART),-skip '^TestSoak$$') -json ./...; \
 	status=$$?; wait $$vet || { echo "go vet ./... failed"; status=1; }; exit $$status
 
 # The live soak alone: minutes of keep-alive cycles that need little processor time. .ci/run
 # runs it beside the browser tests, after `make test-go SOAK_APART=1`, which leaves it out.
 test-soak:
-	$(GO) run ./.ci/testsummary $(GO) test -race -count=1 -timeout 10m -gcflags '$(TEST_GCFLAGS)' -run '^TestSoak$$' -json ./app/live/loadgen
+	$(GO_TEST) -timeout 10m -run '^TestSoak$$' -json ./app/live/loadgen
 
 test-frontend: frontend/node_modules/.package-lock.json
 	cd frontend && $(NPM) test

@@ -1,13 +1,14 @@
 // Command testsummary runs `go test -json …`, prints what go test prints without -v (a line a
 // package, and the whole output of a test that fails) and ends with the slowest tests and the
-// list of the tests that were skipped, grouped by the reason they gave. It exits with go test's status, or 1 when a
-// test failed whatever that status says.
+// list of the tests that were skipped, grouped by the reason they gave. It exits with go
+// test's status, or 1 when a test failed whatever that status says.
 //
 //	go run ./.ci/testsummary go test -race -count=1 -json ./...
 package main
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -202,13 +203,7 @@ func (s *summary) reportSlowest() {
 		all = append(all, timing{test, seconds})
 	}
 	slices.SortFunc(all, func(a, b timing) int {
-		switch {
-		case a.seconds > b.seconds:
-			return -1
-		case a.seconds < b.seconds:
-			return 1
-		}
-		return strings.Compare(a.test, b.test)
+		return cmp.Or(cmp.Compare(b.seconds, a.seconds), strings.Compare(a.test, b.test))
 	})
 	fmt.Fprintln(s.w, "\nSlowest tests:")
 	for _, t := range all[:min(shown, len(all))] {

@@ -3,7 +3,7 @@
 // built-in 1280×720 test pattern. The pages still capture, encode, send through the video
 // server and play real moving video, but each publisher encodes a twentieth of the pixels, so
 // a four-person call does not take the test machine's processors from the other specs.
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, renameSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
 const width = 320
@@ -11,8 +11,20 @@ const height = 180
 const fps = 15
 const frames = 30
 
-/** Writes the clip (YUV4MPEG2, which Chromium's fake capture device plays in a loop) into dir once; returns its path. */
-export function fakeCameraClip(dir: string): string {
+/**
+ * Chromium's switches for a camera and microphone that need no person: the fake devices, granted
+ * without asking, the camera playing the clip (written into dir once).
+ */
+export function fakeMediaArgs(dir: string): string[] {
+  return ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${fakeCameraClip(dir)}`]
+}
+
+/**
+ * Writes the clip (YUV4MPEG2, which Chromium's fake capture device plays in a loop) into dir
+ * once and returns its path. Workers may ask at the same time: each writes its own copy and
+ * renames it into place, so none reads a half-written clip.
+ */
+function fakeCameraClip(dir: string): string {
   const file = path.join(dir, `camera-${width}x${height}.y4m`)
   if (existsSync(file)) return file
   const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F${fps}:1 Ip A1:1 C420jpeg\n`)
@@ -31,6 +43,8 @@ export function fakeCameraClip(dir: string): string {
     frame.fill(160 - ((f * 2) % 40), luma + chroma)
     parts.push(Buffer.from('FRAME\n'), frame)
   }
-  writeFileSync(file, Buffer.concat(parts))
+  const tmp = `${file}.${process.pid}`
+  writeFileSync(tmp, Buffer.concat(parts))
+  renameSync(tmp, file)
   return file
 }

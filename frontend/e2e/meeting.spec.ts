@@ -7,7 +7,7 @@
 // graduate joins, the zone's staff take them into a room. Screenshots in English and Chinese.
 import { chromium, type Browser, type BrowserContextOptions, type Page } from '@playwright/test'
 import { demoPassword, expect, expectNoHorizontalScroll, logIn, shot as saveShot, switchLanguage, test } from './helpers'
-import { fakeCameraClip } from './camera'
+import { fakeMediaArgs } from './camera'
 import { pair, run } from './servers'
 
 declare global {
@@ -27,13 +27,7 @@ const pageErrors: string[] = []
 test.beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: process.env.ZONEFAIR_TEST_CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-video-capture=${fakeCameraClip(run)}`,
-    ],
+    args: ['--no-sandbox', '--disable-gpu', ...fakeMediaArgs(run)],
   })
 })
 test.afterAll(async () => {

@@ -7,7 +7,7 @@
 // the run has no video server.
 import type { Browser, BrowserContext, Page } from '@playwright/test'
 import { apiCall as call, demoPassword, expect, expectNoHorizontalScroll, logIn, newBriefing, shot, switchLanguage, test } from './helpers'
-import { fakeCameraClip } from './camera'
+import { fakeMediaArgs } from './camera'
 import { pair, run } from './servers'
 
 const staff = 'staff.suzhou@zonefair.test'
@@ -24,9 +24,7 @@ test.use({
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-video-capture=${fakeCameraClip(run)}`,
-      '--use-fake-ui-for-media-stream',
+      ...fakeMediaArgs(run),
       '--autoplay-policy=no-user-gesture-required',
     ],
   },
