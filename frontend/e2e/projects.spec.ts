@@ -79,7 +79,9 @@ test('zone staff attach a PDF and link two policies; an investor sees both and d
   for (const o of [options.first(), options.last()]) {
     picked.push((await o.textContent())!.trim())
     await o.click()
+    await expect(o).toHaveAttribute('aria-selected', 'true')
   }
+  await expect(select.locator('.el-tag')).toHaveCount(2)
   await shot(z, 'project-edit-policies-en', { fullPage: false })
   await z.locator('.el-dialog__title').click() // closes the dropdown, keeps the dialog
   await z.getByTestId('pf-save').click()
