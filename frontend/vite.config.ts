@@ -38,7 +38,9 @@ export default defineConfig({
     },
   },
   test: {
-    environment: 'jsdom',
+    // Plain modules need no DOM: the few tests that do say so at their top
+    // (`// @vitest-environment jsdom`), and the rest skip jsdom's start-up in every file.
+    environment: 'node',
     include: ['src/**/*.test.ts'],
   },
 })
