@@ -29,6 +29,9 @@ export default defineConfig({
     headless: true,
     locale: 'en-US',
     viewport: { width: 1280, height: 800 },
+    // As a person who asks for less motion: no transition frames to draw (the app honours it);
+    // visitor.spec.ts walks the site with motion.
+    reducedMotion: 'reduce',
     // A failed test keeps its trace: every action with the page's DOM before and after it.
     // Without the screencast, which took a third of Chromium's processor time in these tests.
     trace: { mode: 'retain-on-failure', screenshots: false, snapshots: true, sources: true },

@@ -3,6 +3,10 @@ import { expect, expectNoHorizontalScroll, logIn, logOut, shot, switchLanguage, 
 
 const password = 'Graduate-e2e-2026!'
 
+// A visitor whose system does not ask for less motion: the site's transitions play in full here
+// (the other specs run as a person who asks for less, playwright.config.ts).
+test.use({ reducedMotion: 'no-preference' })
+
 async function searchZones(page: Page, q: string) {
   await page.goto('/zones')
   await page.getByTestId('zone-search').fill(q)
@@ -189,4 +193,14 @@ test('the site works on a 375 px phone', async ({ page }) => {
     await expectNoHorizontalScroll(page)
     await shot(page, `phone-register-${locale}`)
   }
+})
+
+test('a person who asks for less motion gets none; everyone else gets the transitions', async ({ page, browser }) => {
+  const duration = (p: Page) => p.getByTestId('lang-switch').locator('.el-button').evaluate((el) => getComputedStyle(el).transitionDuration)
+  await page.goto('/')
+  expect(parseFloat(await duration(page))).toBeGreaterThan(0.05)
+  const still = await (await browser.newContext({ reducedMotion: 'reduce' })).newPage()
+  await still.goto('/')
+  expect(parseFloat(await duration(still))).toBeLessThan(0.001)
+  await still.context().close()
 })
