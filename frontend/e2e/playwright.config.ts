@@ -34,7 +34,9 @@ export default defineConfig({
     reducedMotion: 'reduce',
     // A failed test keeps its trace: every action with the page's DOM before and after it.
     // Without the screencast, which took a third of Chromium's processor time in these tests.
-    trace: { mode: 'retain-on-failure', screenshots: false, snapshots: true, sources: true },
+    // E2E_TRACES=0 records none (.ci/run: its clone goes, traces and all; recording them took
+    // a seventh of the processor time).
+    trace: process.env.E2E_TRACES === '0' ? 'off' : { mode: 'retain-on-failure', screenshots: false, snapshots: true, sources: true },
     launchOptions: {
       executablePath: process.env.ZONEFAIR_TEST_CHROMIUM || '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
