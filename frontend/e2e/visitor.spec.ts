@@ -7,11 +7,20 @@ const password = 'Graduate-e2e-2026!'
 // (the other specs run as a person who asks for less, playwright.config.ts).
 test.use({ reducedMotion: 'no-preference' })
 
+/** Searches the zone directory for q and waits until the page shows that search's results. */
 async function searchZones(page: Page, q: string) {
   await page.goto('/zones')
+  await expect(page.getByTestId('zone-count')).toBeVisible()
+  const searched = page.waitForResponse((r) => {
+    const u = new URL(r.url())
+    return u.pathname === '/api/v1/zones' && u.searchParams.get('q') === q
+  })
   await page.getByTestId('zone-search').fill(q)
   await page.getByTestId('zone-search-submit').click()
+  const { total } = (await (await searched).json()) as { total: number }
   await expect(page).toHaveURL(new RegExp(`[?&]q=${encodeURIComponent(q)}`))
+  // Until the results come, the page still shows the whole directory's count and cards.
+  await expect(page.getByTestId('zone-count')).toHaveText(new RegExp(`(^|\\D)${total}(\\D|$)`))
   await expect(page.getByTestId('zone-card').first()).toBeVisible()
 }
 
