@@ -8,6 +8,7 @@
 import { chromium, type Browser, type BrowserContextOptions, type Page } from '@playwright/test'
 import { demoPassword, expect, expectNoHorizontalScroll, logIn, shot as saveShot, switchLanguage, test } from './helpers'
 import { fakeMediaArgs } from './camera'
+import { chromiumLaunch } from './chromium'
 import { pair, run } from './servers'
 
 declare global {
@@ -25,10 +26,7 @@ let browser: Browser
 const pageErrors: string[] = []
 
 test.beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.ZONEFAIR_TEST_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', ...fakeMediaArgs(run)],
-  })
+  browser = await chromium.launch({ ...chromiumLaunch, args: [...chromiumLaunch.args, ...fakeMediaArgs(run)] })
 })
 test.afterAll(async () => {
   await browser?.close()

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from '@playwright/test'
+import { chromiumLaunch } from './chromium'
 import { basePort, maxWorkers, pair } from './servers'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -37,9 +38,6 @@ export default defineConfig({
     // E2E_TRACES=0 records none (.ci/run: its clone goes, traces and all; recording them took
     // a seventh of the processor time).
     trace: process.env.E2E_TRACES === '0' ? 'off' : { mode: 'retain-on-failure', screenshots: false, snapshots: true, sources: true },
-    launchOptions: {
-      executablePath: process.env.ZONEFAIR_TEST_CHROMIUM || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    },
+    launchOptions: chromiumLaunch,
   },
 })

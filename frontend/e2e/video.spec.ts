@@ -8,6 +8,7 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test'
 import { apiCall as call, demoPassword, expect, expectNoHorizontalScroll, logIn, newBriefing, shot, switchLanguage, test } from './helpers'
 import { fakeMediaArgs } from './camera'
+import { chromiumLaunch } from './chromium'
 import { pair, run } from './servers'
 
 const staff = 'staff.suzhou@zonefair.test'
@@ -16,18 +17,7 @@ const second = pair.second
 
 test.skip(!process.env.ZONEFAIR_TEST_LIVEKIT_URL, 'needs a video server: set ZONEFAIR_TEST_LIVEKIT_URL (.ci/run starts LiveKit)')
 test.use({
-  launchOptions: {
-    executablePath: process.env.ZONEFAIR_TEST_CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      ...fakeMediaArgs(run),
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  },
+  launchOptions: { ...chromiumLaunch, args: [...chromiumLaunch.args, ...fakeMediaArgs(run), '--autoplay-policy=no-user-gesture-required'] },
 })
 
 const contexts: BrowserContext[] = []
