@@ -8,8 +8,6 @@ import (
 	"net/smtp"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // Mail is one plain-text email.
@@ -38,11 +36,11 @@ func (Stored) TableName() string { return "mail_outbox" }
 
 // Outbox is the sender used when no SMTP server is configured: mail is stored for admins to
 // read, so nothing is lost and a demo shows what would have been sent.
-type Outbox struct{ DB *gorm.DB }
+type Outbox struct{ Store *Store }
 
 // Send stores m.
 func (o *Outbox) Send(ctx context.Context, m Mail) error {
-	return NewStore(o.DB).AddMail(ctx, &Stored{To: m.To, Subject: m.Subject, Body: m.Text})
+	return o.Store.AddMail(ctx, &Stored{To: m.To, Subject: m.Subject, Body: m.Text})
 }
 
 // OutboxPage is one page of the outbox, newest first.
@@ -59,7 +57,7 @@ type OutboxQuery struct {
 
 // List returns one page of the outbox.
 func (o *Outbox) List(ctx context.Context, q OutboxQuery) (OutboxPage, error) {
-	return NewStore(o.DB).Mail(ctx, "", q.withDefaults())
+	return o.Store.Mail(ctx, "", q.withDefaults())
 }
 
 // ListTo returns one page of the outbox's mail to address.
@@ -67,7 +65,7 @@ func (o *Outbox) ListTo(ctx context.Context, address string, q OutboxQuery) (Out
 	if address == "" {
 		return OutboxPage{Items: []Stored{}}, nil
 	}
-	return NewStore(o.DB).Mail(ctx, address, q.withDefaults())
+	return o.Store.Mail(ctx, address, q.withDefaults())
 }
 
 // withDefaults is q with page 1 and 50 a page where q says nothing.

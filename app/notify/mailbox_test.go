@@ -14,7 +14,7 @@ import (
 func TestOutboxListTo(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, g *gorm.DB) {
 		ctx := context.Background()
-		o := &notify.Outbox{DB: g}
+		o := &notify.Outbox{Store: notify.NewStore(g)}
 		for _, m := range []notify.Mail{{To: "a@example.test", Subject: "one"}, {To: "b@example.test", Subject: "other"}, {To: "a@example.test", Subject: "two"}} {
 			if err := o.Send(ctx, m); err != nil {
 				t.Fatal(err)

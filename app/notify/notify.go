@@ -48,8 +48,8 @@ func (Notification) TableName() string { return "notifications" }
 
 // Service stores notifications, publishes them live and sends mail.
 type Service struct {
-	DB  *gorm.DB
-	Pub Publisher // nil publishes nothing (no live engine plugged in)
+	Store *Store
+	Pub   Publisher // nil publishes nothing (no live engine plugged in)
 	// Mail sends email; nil stores it in the outbox.
 	Mail Sender
 	Log  *slog.Logger
@@ -74,6 +74,25 @@ func (s *Service) Add(tx *gorm.DB, userID int64, kind string, data any) (Notific
 	n := Notification{UserID: userID, Kind: kind, Data: raw, Raw: string(raw)}
 	n.words()
 	return n, NewStore(tx).AddNotification(tx.Statement.Context, &n)
+}
+
+// Notify stores a notification for userID on its own, not inside a caller's transaction, and
+// publishes it: for a change that committed before it is reported.
+func (s *Service) Notify(ctx context.Context, userID int64, kind string, data any) error {
+	n, err := s.Add(s.Store.db.WithContext(ctx), userID, kind, data)
+	if err != nil {
+		return err
+	}
+	s.Publish(ctx, userID, kind, n)
+	return nil
+}
+
+// Sender is where s sends mail: the configured sender, or the outbox when there is none.
+func (s *Service) Sender() Sender {
+	if s.Mail != nil {
+		return s.Mail
+	}
+	return &Outbox{Store: s.Store}
 }
 
 // Publish sends kind/data to userID's open pages and, for the kinds whose package sends no
@@ -131,7 +150,7 @@ func (s *Service) Email(ctx context.Context, m Mail) {
 		return
 	}
 	if s.Mail == nil {
-		if err := (&Outbox{DB: s.DB}).Send(ctx, m); err != nil {
+		if err := (&Outbox{Store: s.Store}).Send(ctx, m); err != nil {
 			s.log().Warn("mail not stored", "to", m.To, "err", err)
 		}
 		return
@@ -170,8 +189,7 @@ func (s *Service) List(ctx context.Context, userID int64, q ListQuery) (List, er
 	if q.Limit == 0 {
 		q.Limit = 30
 	}
-	st := NewStore(s.DB)
-	items, err := st.Notifications(ctx, userID, q.Before, q.Limit)
+	items, err := s.Store.Notifications(ctx, userID, q.Before, q.Limit)
 	if err != nil {
 		return List{Items: []Notification{}}, err
 	}
@@ -180,11 +198,11 @@ func (s *Service) List(ctx context.Context, userID int64, q ListQuery) (List, er
 		items[i].words()
 	}
 	out := List{Items: items}
-	out.Unread, err = st.Unread(ctx, userID)
+	out.Unread, err = s.Store.Unread(ctx, userID)
 	return out, err
 }
 
 // MarkRead marks ids (all when empty) of userID as read.
 func (s *Service) MarkRead(ctx context.Context, userID int64, ids []int64) error {
-	return NewStore(s.DB).MarkRead(ctx, userID, ids, time.Now().UTC())
+	return s.Store.MarkRead(ctx, userID, ids, time.Now().UTC())
 }

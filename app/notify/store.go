@@ -7,9 +7,9 @@ import (
 	"gorm.io/gorm"
 )
 
-// Store reads and writes notifications and the mail outbox. Service and Outbox build theirs
-// from their DB field, which other packages set (often to their own transaction, so that a
-// notification commits with the change it reports).
+// Store reads and writes notifications and the mail outbox. Service.Add writes through a
+// Store on the caller's transaction, so that a notification commits with the change it
+// reports.
 type Store struct{ db *gorm.DB }
 
 // NewStore returns a Store on g.

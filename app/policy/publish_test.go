@@ -17,7 +17,7 @@ import (
 // subscriber of something else is told nothing.
 func TestPolicyPublishNotifies(t *testing.T) {
 	eachDesk(t, func(t *testing.T, d *desk) {
-		d.svc.Notify, d.svc.BaseURL = &notify.Service{DB: d.g}, "https://zonefair.test"
+		d.svc.Notify, d.svc.BaseURL = &notify.Service{Store: notify.NewStore(d.g)}, "https://zonefair.test"
 		english := d.user(actor.RoleInvestor, nil, "")
 		chinese := account.User{Email: "zh@example.test", Name: "读者", Role: actor.RoleGraduate, Locale: "zh-CN"}
 		if err := account.EnsureUser(d.ctx, account.NewStore(d.g), &chinese, "correct-horse-battery"); err != nil {
@@ -65,7 +65,7 @@ func TestPolicyPublishNotifies(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			page, err := (&notify.Outbox{DB: d.g}).ListTo(d.ctx, u.Email, notify.OutboxQuery{})
+			page, err := (&notify.Outbox{Store: notify.NewStore(d.g)}).ListTo(d.ctx, u.Email, notify.OutboxQuery{})
 			if err != nil {
 				t.Fatal(err)
 			}

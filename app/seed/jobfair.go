@@ -158,7 +158,7 @@ func demoJobFair(ctx context.Context, g *gorm.DB, graduateEmail string) error {
 	}); err != nil {
 		return err
 	}
-	svc := &jobfair.Service{Store: store, Notify: &notify.Service{DB: g}}
+	svc := &jobfair.Service{Store: store, Notify: &notify.Service{Store: notify.NewStore(g)}}
 	// The demo graduate has applied to the first jobs of Suzhou Industrial Park, whose first
 	// enterprise the demo enterprise account belongs to; one has moved on to an interview.
 	var apps []int64

@@ -47,7 +47,7 @@ func demoMeetings(ctx context.Context, g *gorm.DB) error {
 	if err := g.WithContext(ctx).Model(&meeting.Meeting{}).Count(&n).Error; err != nil || n > 0 {
 		return err // seeded before
 	}
-	notices := &notify.Service{DB: g}
+	notices := &notify.Service{Store: notify.NewStore(g)}
 	zones, users := zone.NewStore(g), account.NewStore(g)
 	jobs := &jobfair.Service{Store: jobfair.NewStore(g, zones, users), Notify: notices}
 	svc := &meeting.Service{Store: meeting.NewStore(g), Notify: notices, Fair: jobs.Store, Jobs: jobs, Zones: zones, Users: users, Requests: project.NewStore(g)}

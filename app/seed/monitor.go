@@ -45,7 +45,7 @@ func demoMonitoring(ctx context.Context, g *gorm.DB) error {
 	if err != nil {
 		return err
 	}
-	svc := &monitor.Service{Store: monitor.NewStore(g), Zones: zone.NewStore(g), Notify: &notify.Service{DB: g}, Users: account.NewStore(g)}
+	svc := &monitor.Service{Store: monitor.NewStore(g), Zones: zone.NewStore(g), Notify: &notify.Service{Store: notify.NewStore(g)}, Users: account.NewStore(g)}
 	zones := zone.NewStore(g)
 	var ids []int64
 	for _, k := range demoKeyZones {

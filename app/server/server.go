@@ -147,9 +147,10 @@ func New(d Deps) (*App, error) {
 	accounts.Routes(r)
 	(&account.Invitations{Zones: zones, Users: users, Sessions: sessions, BaseURL: d.Config.BaseURL}).Routes(r)
 	(&zone.Handlers{Store: zones, UploadDir: filepath.Join(d.Config.DataDir, "uploads")}).Routes(r)
-	notices := &notify.Service{DB: d.DB, Pub: d.Publisher, Mail: d.Mail, Log: d.Log, Users: users, BaseURL: d.Config.BaseURL}
+	noticeStore := notify.NewStore(d.DB)
+	notices := &notify.Service{Store: noticeStore, Pub: d.Publisher, Mail: d.Mail, Log: d.Log, Users: users, BaseURL: d.Config.BaseURL}
 	// In a demo without SMTP, each user reads their own mail (sign-in codes, notices) on the site.
-	(&notify.Handlers{Service: notices, Outbox: &notify.Outbox{DB: d.DB}, Mailbox: d.Config.DemoOnEmpty && d.Mail == nil}).Routes(r)
+	(&notify.Handlers{Service: notices, Outbox: &notify.Outbox{Store: noticeStore}, Mailbox: d.Config.DemoOnEmpty && d.Mail == nil}).Routes(r)
 	fair := &jobfair.Service{Store: jobs, Notify: notices, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}
 	(&jobfair.Handlers{Service: fair}).Routes(r)
 	seal, err := signing.LoadIdentity(d.Config.SigningKeyFile, d.Config.SigningCertFile, filepath.Join(d.Config.DataDir, "signing"))
@@ -159,7 +160,7 @@ func New(d Deps) (*App, error) {
 	briefings := &briefing.Service{Store: briefing.NewStore(d.DB), Pub: d.Publisher, Notify: notices, Limiter: d.State.Limiter, UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL, Log: d.Log}
 	projects := &project.Service{Store: project.NewStore(d.DB), Notify: notices, Briefings: briefings, Zones: zones, Users: users, Policies: policy.NewStore(d.DB), UploadDir: filepath.Join(d.Config.DataDir, "uploads"), BaseURL: d.Config.BaseURL}
 	briefings.Zones, briefings.Projects, briefings.Users = zones, projects, users
-	var signingSender signing.Sender = signing.Mailer{Service: notices, DB: d.DB, Users: users}
+	var signingSender signing.Sender = signing.Mailer{Service: notices, Users: users}
 	if d.SigningSender != nil {
 		signingSender = d.SigningSender
 	}

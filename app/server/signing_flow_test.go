@@ -226,7 +226,7 @@ func TestSigningGroups(t *testing.T) {
 func TestSigningThroughNotify(t *testing.T) {
 	t.Parallel()
 	eachSignEnv(t, func(t *testing.T, e *signEnv) {
-		e.app.Signing.Sender = signing.Mailer{Service: &notify.Service{DB: e.db}, DB: e.db, Users: account.NewStore(e.db)}
+		e.app.Signing.Sender = signing.Mailer{Service: &notify.Service{Store: notify.NewStore(e.db)}, Users: account.NewStore(e.db)}
 		staff := e.as(web.RoleZoneStaff)
 		d := e.sent(staff, e.sequential())
 		staff.do("POST", apath(d.ID, "/code"), nil).want(200)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"gorm.io/gorm"
-
 	"zonefair/app/notify"
 )
 
@@ -20,7 +18,6 @@ type Notifier interface {
 // configured sender, or its outbox when none is.
 type Mailer struct {
 	Service *notify.Service
-	DB      *gorm.DB // the outbox's, when no mail sender is configured
 	Users   Users
 }
 
@@ -33,22 +30,10 @@ func (m Mailer) Send(ctx context.Context, toUserID int64, subject, body string) 
 	if u.Email == "" {
 		return fmt.Errorf("user %d has no e-mail address", toUserID)
 	}
-	var sender notify.Sender = &notify.Outbox{DB: m.DB}
-	if m.Service != nil && m.Service.Mail != nil {
-		sender = m.Service.Mail
-	}
-	return sender.Send(ctx, notify.Mail{To: u.Email, Subject: subject, Text: body})
+	return m.Service.Sender().Send(ctx, notify.Mail{To: u.Email, Subject: subject, Text: body})
 }
 
 // Notify stores an in-app notification for toUserID and pushes it to their open pages.
 func (m Mailer) Notify(ctx context.Context, toUserID int64, kind string, data any) error {
-	if m.Service == nil {
-		return nil
-	}
-	n, err := m.Service.Add(m.DB.WithContext(ctx), toUserID, kind, data)
-	if err != nil {
-		return err
-	}
-	m.Service.Publish(ctx, toUserID, kind, n)
-	return nil
+	return m.Service.Notify(ctx, toUserID, kind, data)
 }
