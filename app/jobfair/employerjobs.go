@@ -1,14 +1,17 @@
-// The jobs an employer sees: its own, or its zone's and enterprises' for zone staff, filtered and paged.
+// The jobs an employer sees (its own, or its zone's and enterprises' for zone staff, filtered
+// and paged), posts and edits.
 
 package jobfair
 
 import (
 	"context"
+	"strings"
 	"time"
 
-	"zonefair/app/actor"
-
 	"gorm.io/gorm"
+
+	"zonefair/app/actor"
+	"zonefair/app/errs"
 )
 
 // managesJob reports whether p may edit j and see its applicants: admins, the zone's staff,
@@ -21,6 +24,101 @@ func managesJob(p *actor.Actor, j *Job) bool {
 		return true
 	}
 	return p.Role == actor.RoleEnterprise && j.EnterpriseID != nil && *j.EnterpriseID == p.EnterpriseID
+}
+
+// PostJob creates the job in says, posted by p, and returns it as it is read back.
+func (s *Service) PostJob(ctx context.Context, p *actor.Actor, in JobInput) (Job, error) {
+	if p == nil || (p.Role != actor.RoleAdmin && p.Role != actor.RoleZoneStaff && p.Role != actor.RoleEnterprise) {
+		return Job{}, errs.Forbidden()
+	}
+	j := Job{CreatedBy: p.UserID}
+	return s.saveJob(ctx, p, &j, in)
+}
+
+// ManagedJob reads job id for p to edit: not found, or forbidden when p does not manage it.
+func (s *Service) ManagedJob(ctx context.Context, p *actor.Actor, id int64) (Job, error) {
+	j, err := s.Store.Job(ctx, id, s.now())
+	if err != nil {
+		return Job{}, err
+	}
+	if !managesJob(p, &j) {
+		return Job{}, errs.Forbidden()
+	}
+	return j, nil
+}
+
+// EditJob changes j (read by ManagedJob) to what in says and returns it as it is read back.
+func (s *Service) EditJob(ctx context.Context, p *actor.Actor, j Job, in JobInput) (Job, error) {
+	if !managesJob(p, &j) {
+		return Job{}, errs.Forbidden()
+	}
+	return s.saveJob(ctx, p, &j, in)
+}
+
+// saveJob fills j from in, checked against p's rights, saves it and reads it back.
+func (s *Service) saveJob(ctx context.Context, p *actor.Actor, j *Job, in JobInput) (Job, error) {
+	if err := s.fillJob(ctx, p, in, j); err != nil {
+		return Job{}, err
+	}
+	if err := s.Store.SaveJob(ctx, j); err != nil {
+		return Job{}, err
+	}
+	return s.Store.Job(ctx, j.ID, s.now())
+}
+
+// fillJob checks in against p's rights and fills j from it. Zone and enterprise staff post in
+// their own zone (and enterprise); a job keeps its zone and fair; a published job is not put
+// back into draft.
+func (s *Service) fillJob(ctx context.Context, p *actor.Actor, in JobInput, j *Job) error {
+	if err := in.check(); err != nil {
+		return err
+	}
+	switch p.Role {
+	case actor.RoleZoneStaff:
+		if in.ZoneID != 0 && in.ZoneID != p.ZoneID {
+			return errs.Forbidden()
+		}
+		in.ZoneID = p.ZoneID
+	case actor.RoleEnterprise:
+		if (in.ZoneID != 0 && in.ZoneID != p.ZoneID) || (in.EnterpriseID != nil && *in.EnterpriseID != p.EnterpriseID) {
+			return errs.Forbidden()
+		}
+		in.ZoneID, in.EnterpriseID = p.ZoneID, &p.EnterpriseID
+	}
+	if in.ZoneID == 0 {
+		return errs.Invalid("zoneId", "field.required")
+	}
+	if j.ID != 0 && (j.ZoneID != in.ZoneID || j.FairID != in.FairID) {
+		return errs.Invalid("zoneId", "field.job_move")
+	}
+	zone, err := s.Store.postingZone(ctx, in.ZoneID)
+	if err != nil {
+		return err
+	}
+	ok, err := s.Store.inFair(ctx, in.FairID, in.ZoneID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errs.Invalid("fairId", "field.fair_zone")
+	}
+	if in.EnterpriseID != nil {
+		if err := s.Store.enterpriseOf(ctx, *in.EnterpriseID, in.ZoneID); err != nil {
+			return err
+		}
+	}
+	if j.Status == JobPublished && in.Status == JobDraft {
+		return errs.New(errs.ErrConflict, "job.unpublish")
+	}
+	if strings.TrimSpace(in.CityZh) == "" && strings.TrimSpace(in.CityEn) == "" {
+		in.CityZh, in.CityEn = zone.CityZh, zone.CityEn
+	}
+	j.FairID, j.ZoneID, j.EnterpriseID = in.FairID, in.ZoneID, in.EnterpriseID
+	j.Title, j.TitleEn, j.CityZh, j.CityEn = trimmed(in.Title), trimmed(in.TitleEn), trimmed(in.CityZh), trimmed(in.CityEn)
+	j.Province, j.Region, j.Category, j.Majors, j.Degree = zone.Province, zone.Region, in.Category, in.Majors, in.Degree
+	j.SalaryMin, j.SalaryMax, j.Headcount, j.Deadline = in.SalaryMin, in.SalaryMax, in.Headcount, in.Deadline
+	j.Description, j.Languages, j.Status = in.Description, trimmed(in.Languages), in.Status
+	return nil
 }
 
 // EmployerJobQuery lists the jobs the caller manages.

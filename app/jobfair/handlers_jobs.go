@@ -3,8 +3,6 @@
 package jobfair
 
 import (
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 
 	"zonefair/app/errs"
@@ -43,74 +41,12 @@ func (h *Handlers) job(c *fiber.Ctx) error {
 	return c.JSON(j)
 }
 
-// applyInput checks in against the caller's rights and fills j from it.
-func (h *Handlers) applyInput(c *fiber.Ctx, in JobInput, j *Job) error {
-	if err := in.check(); err != nil {
-		return err
-	}
-	p := web.CurrentPrincipal(c)
-	ctx := c.UserContext()
-	switch p.Role {
-	case web.RoleZoneStaff:
-		if in.ZoneID != 0 && in.ZoneID != p.ZoneID {
-			return errs.Forbidden()
-		}
-		in.ZoneID = p.ZoneID
-	case web.RoleEnterprise:
-		if (in.ZoneID != 0 && in.ZoneID != p.ZoneID) || (in.EnterpriseID != nil && *in.EnterpriseID != p.EnterpriseID) {
-			return errs.Forbidden()
-		}
-		in.ZoneID, in.EnterpriseID = p.ZoneID, &p.EnterpriseID
-	}
-	if in.ZoneID == 0 {
-		return errs.Invalid("zoneId", "field.required")
-	}
-	if j.ID != 0 && (j.ZoneID != in.ZoneID || j.FairID != in.FairID) {
-		return errs.Invalid("zoneId", "field.job_move")
-	}
-	zone, err := h.store().postingZone(ctx, in.ZoneID)
-	if err != nil {
-		return err
-	}
-	ok, err := h.store().inFair(ctx, in.FairID, in.ZoneID)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return errs.Invalid("fairId", "field.fair_zone")
-	}
-	if in.EnterpriseID != nil {
-		if err := h.store().enterpriseOf(ctx, *in.EnterpriseID, in.ZoneID); err != nil {
-			return err
-		}
-	}
-	if j.Status == JobPublished && in.Status == JobDraft {
-		return errs.New(errs.ErrConflict, "job.unpublish")
-	}
-	if strings.TrimSpace(in.CityZh) == "" && strings.TrimSpace(in.CityEn) == "" {
-		in.CityZh, in.CityEn = zone.CityZh, zone.CityEn
-	}
-	j.FairID, j.ZoneID, j.EnterpriseID = in.FairID, in.ZoneID, in.EnterpriseID
-	j.Title, j.TitleEn, j.CityZh, j.CityEn = trimmed(in.Title), trimmed(in.TitleEn), trimmed(in.CityZh), trimmed(in.CityEn)
-	j.Province, j.Region, j.Category, j.Majors, j.Degree = zone.Province, zone.Region, in.Category, in.Majors, in.Degree
-	j.SalaryMin, j.SalaryMax, j.Headcount, j.Deadline = in.SalaryMin, in.SalaryMax, in.Headcount, in.Deadline
-	j.Description, j.Languages, j.Status = in.Description, trimmed(in.Languages), in.Status
-	return nil
-}
-
 func (h *Handlers) createJob(c *fiber.Ctx) error {
 	var in JobInput
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	j := Job{CreatedBy: web.CurrentPrincipal(c).UserID}
-	if err := h.applyInput(c, in, &j); err != nil {
-		return err
-	}
-	if err := h.store().SaveJob(c.UserContext(), &j); err != nil {
-		return err
-	}
-	out, err := h.store().Job(c.UserContext(), j.ID, h.Service.now())
+	out, err := h.Service.PostJob(c.UserContext(), web.CurrentPrincipal(c).Caller(), in)
 	if err != nil {
 		return err
 	}
@@ -122,25 +58,17 @@ func (h *Handlers) updateJob(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx, now := c.UserContext(), h.Service.now()
-	j, err := h.store().Job(ctx, id, now)
+	ctx, who := c.UserContext(), web.CurrentPrincipal(c).Caller()
+	// Who may edit the job is settled before what they send is read.
+	j, err := h.Service.ManagedJob(ctx, who, id)
 	if err != nil {
 		return err
-	}
-	if !managesJob(web.CurrentPrincipal(c).Caller(), &j) {
-		return errs.Forbidden()
 	}
 	var in JobInput
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	if err := h.applyInput(c, in, &j); err != nil {
-		return err
-	}
-	if err := h.store().SaveJob(ctx, &j); err != nil {
-		return err
-	}
-	out, err := h.store().Job(ctx, id, now)
+	out, err := h.Service.EditJob(ctx, who, j, in)
 	if err != nil {
 		return err
 	}
