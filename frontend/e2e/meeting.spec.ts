@@ -34,7 +34,7 @@ test.afterAll(async () => {
 })
 
 async function user(email: string, baseURL: string, opts: BrowserContextOptions = {}): Promise<Page> {
-  const ctx = await browser.newContext({ baseURL, locale: 'en-US', viewport: { width: 1280, height: 800 }, ...opts })
+  const ctx = await browser.newContext({ baseURL, locale: 'en-US', viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce', ...opts })
   // These tests are of the peer-to-peer room; with a video server in the run (video.spec.ts)
   // the pages are told there is none, so the fallback stays covered.
   await ctx.route('**/api/v1/video', (r) => r.fulfill({ json: { enabled: false, url: '', maxStage: 4, maxMeeting: 16 } }))
