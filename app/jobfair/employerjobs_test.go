@@ -3,7 +3,6 @@ package jobfair
 import (
 	"context"
 	"errors"
-	"slices"
 	"testing"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"zonefair/app/actor"
 	"zonefair/app/db/dbtest"
 	"zonefair/app/errs"
+	"zonefair/app/testenv"
 	"zonefair/app/zone"
 )
 
@@ -49,34 +49,18 @@ func TestPostAndEditJob(t *testing.T) {
 			}
 			return in
 		}
-		want := func(what string, err, kind error, key string) {
-			t.Helper()
-			var e *errs.Error
-			if !errors.Is(err, kind) || !errors.As(err, &e) {
-				t.Errorf("%s: %v, want %v %s", what, err, kind, key)
-				return
-			}
-			keys := []string{e.Key}
-			for _, f := range e.Fields {
-				keys = append(keys, f.Key)
-			}
-			if key != "" && !slices.Contains(keys, key) {
-				t.Errorf("%s: %v (%v), want %s", what, err, keys, key)
-			}
-		}
-
 		_, err := svc.PostJob(ctx, graduate, input(func(in *JobInput) { in.ZoneID = home }))
-		want("a graduate posts", err, errs.ErrForbidden, "")
+		testenv.Refused(t, "a graduate posts", err, errs.ErrForbidden, "forbidden")
 		_, err = svc.PostJob(ctx, staff, input(func(in *JobInput) { in.ZoneID = other }))
-		want("zone staff post in another zone", err, errs.ErrForbidden, "")
+		testenv.Refused(t, "zone staff post in another zone", err, errs.ErrForbidden, "forbidden")
 		_, err = svc.PostJob(ctx, employer, input(func(in *JobInput) { in.EnterpriseID = &rival.ID }))
-		want("enterprise staff post for another enterprise", err, errs.ErrForbidden, "")
+		testenv.Refused(t, "enterprise staff post for another enterprise", err, errs.ErrForbidden, "forbidden")
 		_, err = svc.PostJob(ctx, admin, input(nil))
-		want("an admin names no zone", err, errs.ErrInvalid, "field.required")
+		testenv.Refused(t, "an admin names no zone", err, errs.ErrInvalid, "field.required")
 		_, err = svc.PostJob(ctx, admin, input(func(in *JobInput) { in.ZoneID = outside.ID }))
-		want("a zone outside the fair", err, errs.ErrInvalid, "field.fair_zone")
+		testenv.Refused(t, "a zone outside the fair", err, errs.ErrInvalid, "field.fair_zone")
 		_, err = svc.PostJob(ctx, admin, input(func(in *JobInput) { in.ZoneID = home; in.EnterpriseID = &ent.ID; in.Category = "no-such-category" }))
-		want("an unknown category", err, errs.ErrInvalid, "field.category")
+		testenv.Refused(t, "an unknown category", err, errs.ErrInvalid, "field.category")
 
 		// Staff post in their zone without naming it; the zone's city fills an empty one.
 		posted, err := svc.PostJob(ctx, staff, input(nil))
@@ -106,16 +90,16 @@ func TestPostAndEditJob(t *testing.T) {
 			t.Errorf("a job that does not exist: %v", err)
 		}
 		_, err = svc.EditJob(ctx, rivalStaff, own, input(nil))
-		want("a rival edits", err, errs.ErrForbidden, "")
+		testenv.Refused(t, "a rival edits", err, errs.ErrForbidden, "forbidden")
 
 		j, err := svc.ManagedJob(ctx, staff, own.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		_, err = svc.EditJob(ctx, admin, j, input(func(in *JobInput) { in.ZoneID = other }))
-		want("moving a job to another zone", err, errs.ErrInvalid, "field.job_move")
+		testenv.Refused(t, "moving a job to another zone", err, errs.ErrInvalid, "field.job_move")
 		_, err = svc.EditJob(ctx, staff, j, input(func(in *JobInput) { in.Status = JobDraft }))
-		want("a published job back to draft", err, errs.ErrConflict, "job.unpublish")
+		testenv.Refused(t, "a published job back to draft", err, errs.ErrConflict, "job.unpublish")
 
 		// The edit form sends the job's enterprise back with the rest.
 		edited, err := svc.EditJob(ctx, staff, j, input(func(in *JobInput) { in.EnterpriseID = &ent.ID; in.Title = "  资深嵌入式工程师 "; in.Status = JobClosed }))
