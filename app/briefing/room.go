@@ -5,8 +5,6 @@ import (
 	"errors"
 	"time"
 
-	"gorm.io/gorm"
-
 	"zonefair/app/actor"
 	"zonefair/app/errs"
 )
@@ -186,7 +184,7 @@ func (s *Service) Upvote(ctx context.Context, id, qid int64, p *actor.Actor) (Vo
 		return VoteResult{}, err
 	}
 	var votes int
-	err := s.Store.Transaction(ctx, func(st *Store, _ *gorm.DB) error {
+	err := s.Store.Transaction(ctx, func(st *Store) error {
 		q, err := st.Question(ctx, id, qid, false)
 		if err != nil {
 			return err
@@ -237,7 +235,7 @@ func (s *Service) Moderate(ctx context.Context, id, qid int64, p *actor.Actor, i
 		cols["hidden"] = *in.Hidden
 	}
 	var q Question
-	err = s.Store.Transaction(ctx, func(st *Store, _ *gorm.DB) error {
+	err = s.Store.Transaction(ctx, func(st *Store) error {
 		if len(cols) > 0 {
 			if err := st.ModerateQuestion(ctx, id, qid, cols); err != nil {
 				return err
@@ -298,7 +296,7 @@ func (s *Service) setPoll(ctx context.Context, id, pollID int64, p *actor.Actor,
 		return Poll{}, err
 	}
 	var poll Poll
-	err = s.Store.Transaction(ctx, func(st *Store, _ *gorm.DB) error {
+	err = s.Store.Transaction(ctx, func(st *Store) error {
 		var err error
 		if poll, err = st.Poll(ctx, id, pollID, true); err != nil {
 			return err
@@ -338,7 +336,7 @@ func (s *Service) VotePoll(ctx context.Context, id, pollID int64, p *actor.Actor
 	if _, err := s.participating(ctx, id, p, false); err != nil {
 		return err
 	}
-	err := s.Store.Transaction(ctx, func(st *Store, _ *gorm.DB) error {
+	err := s.Store.Transaction(ctx, func(st *Store) error {
 		poll, err := st.Poll(ctx, id, pollID, false)
 		if err != nil {
 			return err
@@ -385,7 +383,7 @@ func (s *Service) ModerateUser(ctx context.Context, id int64, p *actor.Actor, in
 	} else if err != nil {
 		return Moderation{}, err
 	}
-	err = s.Store.Transaction(ctx, func(st *Store, _ *gorm.DB) error {
+	err = s.Store.Transaction(ctx, func(st *Store) error {
 		var err error
 		if m, err = st.Moderation(ctx, id, in.UserID); err != nil {
 			return err

@@ -45,11 +45,11 @@ func (s *Store) SaveModeration(ctx context.Context, m *Moderation, existed bool)
 
 // TurnPage puts briefing id's room on page and records the turn.
 func (s *Store) TurnPage(ctx context.Context, t *SlideTurn) error {
-	return s.Transaction(ctx, func(st *Store, tx *gorm.DB) error {
+	return s.Transaction(ctx, func(st *Store) error {
 		if err := st.update(ctx, t.BriefingID, map[string]any{"page": t.Page}); err != nil {
 			return err
 		}
-		return tx.Create(t).Error
+		return st.db.Create(t).Error
 	})
 }
 

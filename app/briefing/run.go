@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"gorm.io/gorm"
-
 	"zonefair/app/actor"
 	"zonefair/app/briefing/ics"
 	"zonefair/app/errs"
@@ -69,7 +67,7 @@ func (s *Service) Remind(ctx context.Context) (int, error) {
 	sent := 0
 	for _, b := range due {
 		var ids []int64
-		err := s.Store.Transaction(ctx, func(st *Store, tx *gorm.DB) error {
+		err := s.Store.Transaction(ctx, func(st *Store) error {
 			claimed, err := st.ClaimReminder(ctx, b.ID, now)
 			if err != nil || !claimed {
 				return err
@@ -81,7 +79,7 @@ func (s *Service) Remind(ctx context.Context) (int, error) {
 				return nil
 			}
 			for _, id := range ids {
-				if _, err := s.Notify.Add(tx, id, "briefing.reminder", reminder(b)); err != nil {
+				if _, err := s.Notify.Add(st.db, id, "briefing.reminder", reminder(b)); err != nil {
 					return err
 				}
 			}

@@ -5,8 +5,6 @@ import (
 	"slices"
 	"time"
 
-	"gorm.io/gorm"
-
 	"zonefair/app/account"
 	"zonefair/app/actor"
 	"zonefair/app/errs"
@@ -97,7 +95,7 @@ func (s *Service) Create(ctx context.Context, p *actor.Actor, in Input) (Briefin
 	}
 	b := Briefing{CreatedBy: p.UserID}
 	in.apply(&b)
-	err := s.Store.Transaction(ctx, func(st *Store, _ *gorm.DB) error {
+	err := s.Store.Transaction(ctx, func(st *Store) error {
 		if err := st.CreateBriefing(ctx, &b); err != nil {
 			return err
 		}
@@ -126,7 +124,7 @@ func (s *Service) Update(ctx context.Context, id int64, p *actor.Actor, in Input
 	}
 	b := a.b
 	in.apply(&b)
-	err = s.Store.Transaction(ctx, func(st *Store, _ *gorm.DB) error {
+	err = s.Store.Transaction(ctx, func(st *Store) error {
 		// A new start time deserves a new reminder.
 		if err := st.UpdateBriefing(ctx, id, b, !b.StartsAt.Equal(a.b.StartsAt)); err != nil {
 			return err
@@ -269,7 +267,7 @@ func (s *Service) Register(ctx context.Context, id int64, p *actor.Actor, in Reg
 	notice := map[string]any{"briefingId": id, "titleZh": a.b.TitleZh, "titleEn": a.b.TitleEn, "startsAt": a.b.StartsAt}
 	r := Registration{BriefingID: id, UserID: p.UserID, RawAnswers: marshal(answers), Answers: answers,
 		Organization: firstNonEmpty(clean(in.Organization), u.Organization), Country: firstNonEmpty(clean(in.Country), u.Country), Industry: in.Industry}
-	err = s.Store.Transaction(ctx, func(st *Store, tx *gorm.DB) error {
+	err = s.Store.Transaction(ctx, func(st *Store) error {
 		if a.b.Capacity > 0 {
 			// Touching the briefing's row first serialises concurrent registrations on it, so
 			// the count below cannot be read by two at once and overbook.
@@ -288,7 +286,7 @@ func (s *Service) Register(ctx context.Context, id int64, p *actor.Actor, in Reg
 			return err
 		}
 		if s.Notify != nil {
-			_, err := s.Notify.Add(tx, p.UserID, "briefing.registered", notice)
+			_, err := s.Notify.Add(st.db, p.UserID, "briefing.registered", notice)
 			return err
 		}
 		return nil

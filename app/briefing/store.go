@@ -20,10 +20,10 @@ type Store struct{ db *gorm.DB }
 // NewStore returns a Store on g.
 func NewStore(g *gorm.DB) *Store { return &Store{db: g} }
 
-// Transaction runs f in one transaction, with a Store on it and the transaction itself for the
-// writes of other capabilities that belong to the same change (notifications).
-func (s *Store) Transaction(ctx context.Context, f func(st *Store, tx *gorm.DB) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return f(&Store{db: tx}, tx) })
+// Transaction runs f in one transaction, with a Store on it; the use case's other writes that
+// belong to the same change (notifications) go through tx.db.
+func (s *Store) Transaction(ctx context.Context, f func(tx *Store) error) error {
+	return s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error { return f(&Store{db: g}) })
 }
 
 // first reads into dst the row of where, a 404 naming what when there is none.
@@ -243,14 +243,14 @@ func (s *Store) Invited(ctx context.Context, id int64, email string) (bool, erro
 
 // Invite adds the emails (normalised) not yet invited to briefing id's invitations.
 func (s *Store) Invite(ctx context.Context, id int64, emails []string, now time.Time) error {
-	return s.Transaction(ctx, func(st *Store, tx *gorm.DB) error {
+	return s.Transaction(ctx, func(st *Store) error {
 		for _, email := range emails {
 			ok, err := st.Invited(ctx, id, email)
 			if err != nil {
 				return err
 			}
 			if !ok {
-				if err := tx.Create(&invite{BriefingID: id, Email: email, CreatedAt: now}).Error; err != nil {
+				if err := st.db.Create(&invite{BriefingID: id, Email: email, CreatedAt: now}).Error; err != nil {
 					return err
 				}
 			}

@@ -6,8 +6,6 @@ import (
 	"context"
 	"strings"
 
-	"gorm.io/gorm"
-
 	"zonefair/app/actor"
 	"zonefair/app/errs"
 )
@@ -28,7 +26,7 @@ func (s *Service) ExpressInterest(ctx context.Context, id int64, p *actor.Actor,
 	}
 	l := Lead{ProjectID: id, ZoneID: pr.ZoneID, InvestorID: p.UserID, Message: in.Message, Status: LeadNew}
 	var staff []int64
-	err = s.Store.Transaction(ctx, func(st *Store, tx *gorm.DB) error {
+	err = s.Store.Transaction(ctx, func(st *Store) error {
 		if err := st.CreateLead(ctx, &l); err != nil {
 			return err
 		}
@@ -36,7 +34,7 @@ func (s *Service) ExpressInterest(ctx context.Context, id int64, p *actor.Actor,
 		if staff, err = s.Users.ZoneStaff(ctx, pr.ZoneID); err != nil {
 			return err
 		}
-		return s.notifyAll(tx, staff, "project.interest", map[string]any{"leadId": l.ID, "projectId": id, "titleZh": pr.TitleZh, "titleEn": pr.TitleEn, "investor": p.Name})
+		return s.notifyAll(st.db, staff, "project.interest", map[string]any{"leadId": l.ID, "projectId": id, "titleZh": pr.TitleZh, "titleEn": pr.TitleEn, "investor": p.Name})
 	})
 	if err != nil {
 		return l, err
@@ -143,7 +141,7 @@ func (s *Service) UpdateLead(ctx context.Context, id int64, p *actor.Actor, in L
 	if moved && !CanMove(l.Status, in.Status) {
 		return l, errs.New(errs.ErrConflict, "project.lead_transition")
 	}
-	err = s.Store.Transaction(ctx, func(st *Store, tx *gorm.DB) error {
+	err = s.Store.Transaction(ctx, func(st *Store) error {
 		n := Note{LeadID: id, AuthorID: p.UserID, AuthorName: p.Name, Body: strings.TrimSpace(in.Note), CreatedAt: s.now()}
 		if moved {
 			// The condition turns two staff moving the same lead at once into one move and a conflict.
@@ -151,7 +149,7 @@ func (s *Service) UpdateLead(ctx context.Context, id int64, p *actor.Actor, in L
 				return err
 			}
 			n.FromStatus, n.ToStatus = l.Status, in.Status
-			if err := s.notifyAll(tx, []int64{l.InvestorID}, "project.lead", leadNotice(l, in.Status)); err != nil {
+			if err := s.notifyAll(st.db, []int64{l.InvestorID}, "project.lead", leadNotice(l, in.Status)); err != nil {
 				return err
 			}
 		}

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"zonefair/app/actor"
 	"zonefair/app/briefing/ics"
 	"zonefair/app/errs"
@@ -83,7 +81,7 @@ func (s *Service) RequestMeeting(ctx context.Context, p *actor.Actor, in Meeting
 	raw, _ := json.Marshal(proposed)
 	m.RawProposed, m.Proposed = string(raw), proposed
 	var staff []int64
-	err := s.Store.Transaction(ctx, func(st *Store, tx *gorm.DB) error {
+	err := s.Store.Transaction(ctx, func(st *Store) error {
 		if err := st.CreateMeetingRequest(ctx, &m); err != nil {
 			return err
 		}
@@ -92,7 +90,7 @@ func (s *Service) RequestMeeting(ctx context.Context, p *actor.Actor, in Meeting
 			return err
 		}
 		notice["meetingId"], notice["projectId"], notice["briefingId"] = m.ID, m.ProjectID, m.BriefingID
-		return s.notifyAll(tx, staff, "meeting.requested", notice)
+		return s.notifyAll(st.db, staff, "meeting.requested", notice)
 	})
 	if err != nil {
 		return m, err
@@ -207,7 +205,7 @@ func (s *Service) DecideMeetingRequest(ctx context.Context, id int64, p *actor.A
 	}
 	var staff []int64
 	var data map[string]any
-	err = s.Store.Transaction(ctx, func(st *Store, tx *gorm.DB) error {
+	err = s.Store.Transaction(ctx, func(st *Store) error {
 		allowed := []string{MeetingPending}
 		if to == MeetingCancelled {
 			allowed = append(allowed, MeetingAccepted)
@@ -226,7 +224,7 @@ func (s *Service) DecideMeetingRequest(ctx context.Context, id int64, p *actor.A
 		}
 		data = map[string]any{"meetingId": id, "status": to, "startsAt": cols["starts_at"],
 			"investor": m.InvestorName, "zoneNameZh": m.ZoneNameZh, "zoneNameEn": m.ZoneNameEn}
-		return s.notifyAll(tx, append(staff, m.InvestorID), "meeting."+to, data)
+		return s.notifyAll(st.db, append(staff, m.InvestorID), "meeting."+to, data)
 	})
 	if err != nil {
 		return m, err

@@ -20,10 +20,10 @@ type Store struct{ db *gorm.DB }
 // NewStore returns a Store on g.
 func NewStore(g *gorm.DB) *Store { return &Store{db: g} }
 
-// Transaction runs f in one transaction, with a Store on it and the transaction itself for the
-// writes of other capabilities that belong to the same change (notifications).
-func (s *Store) Transaction(ctx context.Context, f func(st *Store, tx *gorm.DB) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return f(&Store{db: tx}, tx) })
+// Transaction runs f in one transaction, with a Store on it; the use case's other writes that
+// belong to the same change (notifications) go through tx.db.
+func (s *Store) Transaction(ctx context.Context, f func(tx *Store) error) error {
+	return s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error { return f(&Store{db: g}) })
 }
 
 func notFound(err error, what string) error {
