@@ -67,10 +67,14 @@ GO_TEST = GORACE="$(TEST_GORACE) $$GORACE" $(GO) run ./.ci/testsummary $(GO) tes
 test-go:
 	@[ -n "$$ZONEFAIR_TEST_POSTGRES_URL" ] || echo "NOTE: PostgreSQL storage tests will be skipped: set ZONEFAIR_TEST_POSTGRES_URL (see README)."
 	@[ -n "$$ZONEFAIR_TEST_REDIS_URL" ] || echo "NOTE: Redis live-state tests will be skipped: set ZONEFAIR_TEST_REDIS_URL (see README)."
-	@# go vet runs beside the tests (it only reads), and fails the target as a test would.
+	@# go vet runs beside the tests (it only reads), and fails the target as a test would; so
+	@# does Go code that gofmt would change.
 	@$(GO_BUILD_ENV) $(GO) vet $(GO_BUILD_FLAGS) ./... & vet=$$!; \
 	$(GO_TEST) -timeout 20m -p $(TEST_PACKAGES) $(if $(SOAK_APART),-skip '^TestSoak$$') -json ./...; \
-	status=$$?; wait $$vet || { echo "go vet ./... failed"; status=1; }; exit $$status
+	status=$$?; wait $$vet || { echo "go vet ./... failed"; status=1; }; \
+	unformatted=$$(gofmt -l cmd app migrations .ci); \
+	[ -z "$$unformatted" ] || { echo "not formatted as gofmt would (make fmt):"; echo "$$unformatted"; status=1; }; \
+	exit $$status
 
 # The live soak alone: minutes of keep-alive cycles that need little processor time. .ci/run
 # runs it beside the browser tests, after `make test-go SOAK_APART=1`, which leaves it out.

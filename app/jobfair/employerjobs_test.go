@@ -102,7 +102,11 @@ func TestPostAndEditJob(t *testing.T) {
 		testenv.Refused(t, "a published job back to draft", err, errs.ErrConflict, "job.unpublish")
 
 		// The edit form sends the job's enterprise back with the rest.
-		edited, err := svc.EditJob(ctx, staff, j, input(func(in *JobInput) { in.EnterpriseID = &ent.ID; in.Title = "  资深嵌入式工程师 "; in.Status = JobClosed }))
+		edited, err := svc.EditJob(ctx, staff, j, input(func(in *JobInput) {
+			in.EnterpriseID = &ent.ID
+			in.Title = "  资深嵌入式工程师 "
+			in.Status = JobClosed
+		}))
 		if err != nil {
 			t.Fatal(err)
 		}
