@@ -72,7 +72,7 @@ test-go:
 	@$(GO_BUILD_ENV) $(GO) vet $(GO_BUILD_FLAGS) ./... & vet=$$!; \
 	$(GO_TEST) -timeout 20m -p $(TEST_PACKAGES) $(if $(SOAK_APART),-skip '^TestSoak$$') -json ./...; \
 	status=$$?; wait $$vet || { echo "go vet ./... failed"; status=1; }; \
-	unformatted=$$(gofmt -l cmd app migrations .ci); \
+	unformatted=$$("$$($(GO) env GOROOT)/bin/gofmt" -l cmd app migrations .ci); \
 	[ -z "$$unformatted" ] || { echo "not formatted as gofmt would (make fmt):"; echo "$$unformatted"; status=1; }; \
 	exit $$status
 
@@ -95,7 +95,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 fmt:
-	gofmt -w $$(git ls-files '*.go')
+	"$$($(GO) env GOROOT)/bin/gofmt" -w $$(git ls-files '*.go')
 
 clean:
 	rm -rf bin frontend/node_modules frontend/test-results
