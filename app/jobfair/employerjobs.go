@@ -5,7 +5,6 @@ package jobfair
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -110,7 +109,7 @@ func (s *Service) fillJob(ctx context.Context, p *actor.Actor, in JobInput, j *J
 	if j.Status == JobPublished && in.Status == JobDraft {
 		return errs.New(errs.ErrConflict, "job.unpublish")
 	}
-	if strings.TrimSpace(in.CityZh) == "" && strings.TrimSpace(in.CityEn) == "" {
+	if trimmed(in.CityZh) == "" && trimmed(in.CityEn) == "" {
 		in.CityZh, in.CityEn = zone.CityZh, zone.CityEn
 	}
 	j.FairID, j.ZoneID, j.EnterpriseID = in.FairID, in.ZoneID, in.EnterpriseID

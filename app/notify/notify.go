@@ -150,7 +150,7 @@ func (s *Service) Email(ctx context.Context, m Mail) {
 		return
 	}
 	if s.Mail == nil {
-		if err := (&Outbox{Store: s.Store}).Send(ctx, m); err != nil {
+		if err := s.Sender().Send(ctx, m); err != nil {
 			s.log().Warn("mail not stored", "to", m.To, "err", err)
 		}
 		return
